@@ -1,0 +1,48 @@
+/**
+ * `npm run bench`: computeKpi over 10,000 entries against the floor — a plain loop
+ * that only counts the same entries by strategy — in one run, side by side.
+ * Budget (DESIGN.md): computeKpi ≤ 5 ms for 10,000 entries. Prints medians.
+ */
+import { computeKpi } from '../src/domain/kpi';
+import { defaultRulebook } from '../src/domain/rulebook';
+import type { Library } from '../src/domain/library';
+import { makeEntries } from './entries';
+
+const N = 10_000;
+const ROUNDS = 60;
+const library: Library = {
+  id: 'perpus-bench', name: 'Perpustakaan Desa Bench', village: 'Sukamaju', district: 'Kec', regency: 'Kab',
+  province: 'Jawa Timur', timezone: 'Asia/Jakarta',
+};
+const now = new Date('2025-10-20T03:00:00Z');
+const entries = makeEntries(N, library.id, '2025', 10);
+
+function countFloor(list: readonly typeof entries[number][]): Record<string, number> {
+  const counts: Record<string, number> = { pelibatan: 0, advokasi: 0, layanan: 0 };
+  for (const e of list) counts[e.strategy]++;
+  return counts;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+function timeIt(f: () => unknown): number {
+  const samples: number[] = [];
+  for (let i = 0; i < ROUNDS + 10; i++) {
+    const t = performance.now();
+    f();
+    if (i >= 10) samples.push(performance.now() - t); // the first rounds warm the JIT
+  }
+  return median(samples);
+}
+
+// Interleave so that noise on this shared machine hits both alike.
+const kpi = timeIt(() => computeKpi(entries, library, defaultRulebook, now));
+const floor = timeIt(() => countFloor(entries));
+const result = computeKpi(entries, library, defaultRulebook, now);
+console.log(`computeKpi, ${N.toLocaleString('en')} entries: median ${kpi.toFixed(2)} ms (budget ≤ 5 ms) → ${result.colour}, score ${result.score.toFixed(1)}`);
+console.log(`floor (count by strategy only): median ${floor.toFixed(3)} ms`);
+console.log(`ratio computeKpi / floor: ${(kpi / floor).toFixed(1)}×`);
+console.log(kpi <= 5 ? 'within budget' : 'OVER BUDGET');

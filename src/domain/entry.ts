@@ -1,0 +1,155 @@
+/**
+ * The activity entry (kegiatan): the storage and wire shape of DOMAIN.md.
+ *
+ * `activityEntrySchema` holds every rule that needs no context. Two rules need it —
+ * the date may not be after *today in the library's zone*, and the activity type
+ * must be in *the current rulebook's* list — so `entrySchemaFor(rules)` adds them.
+ * Phone, server and KPI engine all validate through these two.
+ */
+import { z } from 'zod';
+import { isRealDate, type IsoDate } from './calendar';
+import { STRATEGIES, strategySchema, type PerStrategy, type Strategy } from './strategies';
+import {
+  idSchema,
+  instantSchema,
+  lowerCase,
+  nullAsAbsent,
+  optionalText,
+  requiredText,
+  uuidV7Schema,
+  wholeNumber,
+} from './text';
+
+export const EARLIEST_ENTRY_DATE = '2018-01-01';
+export const MAX_PARTICIPANTS = 100_000;
+export const MAX_ATTACHMENT_BYTES = 5_000_000;
+
+export const PARTNER_KINDS = [
+  'pemerintah_desa',
+  'sekolah',
+  'pkk',
+  'umkm',
+  'komunitas',
+  'swasta_csr',
+  'lainnya',
+] as const;
+export const FUNDING_SOURCES = ['apbdes', 'swadaya', 'csr', 'apbd', 'lainnya'] as const;
+export const ATTACHMENT_MIMES = ['image/jpeg', 'image/png', 'image/webp'] as const;
+
+/** The activity type every strategy accepts, whatever the rulebook lists. */
+export const OTHER_ACTIVITY_TYPE = 'lainnya';
+
+export const ACTIVITY_TYPE_PATTERN = /^[a-z0-9_]{1,50}$/;
+export const ATTACHMENT_ID_PATTERN = /^[a-z0-9-]{1,64}$/;
+export const SHA256_PATTERN = /^[0-9a-f]{64}$/;
+
+/** Limits of the free-text fields, in code points. */
+export const TEXT_LIMITS = {
+  title: [3, 200],
+  location: [0, 200],
+  description: [0, 5000],
+  skills: [0, 1000],
+  economicImpact: [0, 1000],
+  successStory: [0, 5000],
+  testimony: [0, 2000],
+  partnerName: [1, 200],
+} as const;
+export const MAX_PARTNERS = 20;
+export const MAX_ATTACHMENTS = 5;
+
+export const partnerSchema = z.object({
+  name: requiredText(...TEXT_LIMITS.partnerName),
+  kind: z.enum(PARTNER_KINDS),
+});
+
+export const attachmentSchema = z.object({
+  id: lowerCase(z.string().regex(ATTACHMENT_ID_PATTERN)),
+  sha256: lowerCase(z.string().regex(SHA256_PATTERN)),
+  mime: z.enum(ATTACHMENT_MIMES),
+  bytes: wholeNumber(0, MAX_ATTACHMENT_BYTES),
+});
+
+const entryDateSchema = z
+  .string()
+  .refine(isRealDate, { params: { key: 'dateInvalid' }, abort: true })
+  .refine((d) => d >= EARLIEST_ENTRY_DATE, { params: { key: 'dateTooEarly', min: EARLIEST_ENTRY_DATE } });
+
+const entryFields = z.object({
+  id: uuidV7Schema,
+  libraryId: idSchema,
+  strategy: strategySchema,
+  activityType: z.string().regex(ACTIVITY_TYPE_PATTERN),
+  title: requiredText(...TEXT_LIMITS.title),
+  date: entryDateSchema,
+  location: optionalText(TEXT_LIMITS.location[1]),
+  participantsMale: wholeNumber(0, MAX_PARTICIPANTS),
+  participantsFemale: wholeNumber(0, MAX_PARTICIPANTS),
+  participantsDisability: nullAsAbsent(wholeNumber(0, 2 * MAX_PARTICIPANTS)),
+  partners: nullAsAbsent(z.array(partnerSchema).max(MAX_PARTNERS)),
+  description: optionalText(TEXT_LIMITS.description[1]),
+  skills: optionalText(TEXT_LIMITS.skills[1]),
+  economicImpact: optionalText(TEXT_LIMITS.economicImpact[1]),
+  successStory: optionalText(TEXT_LIMITS.successStory[1]),
+  testimony: optionalText(TEXT_LIMITS.testimony[1]),
+  fundingSource: nullAsAbsent(z.enum(FUNDING_SOURCES)),
+  attachments: nullAsAbsent(z.array(attachmentSchema).max(MAX_ATTACHMENTS)),
+  createdAt: instantSchema,
+  updatedAt: instantSchema,
+  deleted: z.boolean(),
+});
+
+type EntryFields = z.output<typeof entryFields>;
+
+function checkParticipants(e: EntryFields, ctx: z.RefinementCtx): void {
+  const people = e.participantsMale + e.participantsFemale;
+  if (e.strategy === 'pelibatan' && people < 1) {
+    ctx.addIssue({ code: 'custom', path: ['participantsFemale'], params: { key: 'pelibatanNeedsParticipants' } });
+  }
+  if (e.participantsDisability !== undefined && e.participantsDisability > people) {
+    ctx.addIssue({ code: 'custom', path: ['participantsDisability'], params: { key: 'disabilityOverTotal' } });
+  }
+}
+
+/** Every context-free rule of an entry, cross-field rules included. */
+export const activityEntrySchema = entryFields.superRefine(checkParticipants);
+
+/** An entry as the server sends it back: with the version of its last stored write. */
+export const versionedEntrySchema = entryFields
+  .extend({ version: z.number().int().min(1) })
+  .superRefine(checkParticipants);
+
+export type ActivityEntry = z.output<typeof activityEntrySchema>;
+/** What a form or a wire body may hand in before parsing (nulls, untrimmed text). */
+export type ActivityEntryInput = z.input<typeof activityEntrySchema>;
+
+/** The context the last two rules need. */
+export interface EntryRules {
+  /** Today in the library's zone; an entry may not be dated after it. */
+  today: IsoDate;
+  /** Each strategy's activity types in the current rulebook (`lainnya` is always accepted). */
+  activityTypes: PerStrategy<readonly string[]>;
+}
+
+/** The full entry schema for one library on one day under one rulebook. */
+export function entrySchemaFor(rules: EntryRules) {
+  const allowed = new Map<Strategy, Set<string>>(
+    STRATEGIES.map((s) => [s, new Set([...rules.activityTypes[s], OTHER_ACTIVITY_TYPE])]),
+  );
+  return activityEntrySchema.superRefine((e, ctx) => {
+    if (e.date > rules.today) {
+      ctx.addIssue({ code: 'custom', path: ['date'], params: { key: 'dateInFuture' } });
+    }
+    if (!allowed.get(e.strategy)?.has(e.activityType)) {
+      ctx.addIssue({ code: 'custom', path: ['activityType'], params: { key: 'activityTypeNotInStrategy' } });
+    }
+  });
+}
+
+/** Documented: at least one attachment, or a success story or testimony not blank after trimming. */
+export function isDocumented(e: Pick<ActivityEntry, 'attachments' | 'successStory' | 'testimony'>): boolean {
+  return (e.attachments?.length ?? 0) > 0 || isFilled(e.successStory) || isFilled(e.testimony);
+}
+
+function isFilled(text: string | undefined): boolean {
+  return text !== undefined && text.trim() !== '';
+}

@@ -1,0 +1,18 @@
+/**
+ * The domain core: pure TypeScript shared by the phone, the service worker and the
+ * server. No DOM, no IndexedDB, no Node APIs, no imports from other layers.
+ */
+export * from './calendar';
+export * from './entry';
+export * from './format';
+export * from './kpi';
+export * from './kpi-result';
+export * from './library';
+export * from './messages';
+export * from './next-steps-text';
+export * from './protocol';
+export * from './rulebook';
+export * from './rulebook-schema';
+export * from './strategies';
+export * from './validation-messages';
+export { codePointLength, UUID_V7 } from './text';

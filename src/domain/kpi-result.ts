@@ -1,0 +1,57 @@
+/** The shape `computeKpi` returns (DOMAIN.md, "The KPI result"), as a schema for the wire. */
+import { z } from 'zod';
+import { strategySchema } from './strategies';
+
+export const COLOURS = ['hijau', 'kuning', 'merah', 'abu-abu'] as const;
+export const colourSchema = z.enum(COLOURS);
+export type Colour = z.infer<typeof colourSchema>;
+
+/** Colours from worst to best: a colour's index is its rank. */
+export const COLOUR_RANK: readonly Colour[] = ['abu-abu', 'merah', 'kuning', 'hijau'];
+
+export function colourRank(c: Colour): number {
+  return COLOUR_RANK.indexOf(c);
+}
+
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+
+export const stepSchema = z.object({
+  strategy: strategySchema,
+  count: z.number().int().min(1),
+  documented: z.boolean(),
+});
+export type Step = z.infer<typeof stepSchema>;
+
+export const kpiComponentSchema = z.object({
+  key: z.string(),
+  actual: z.number(),
+  target: z.number(),
+  ratio: z.number().min(0).max(1),
+  weight: z.number(),
+  points: z.number(),
+});
+export type KpiComponent = z.infer<typeof kpiComponentSchema>;
+
+export const kpiResultSchema = z.object({
+  rulebookId: z.string(),
+  period: z.object({ from: isoDate, to: isoDate, monthsElapsed: z.number().int().min(1).max(12) }),
+  colour: colourSchema,
+  /** 0–100, unrounded: round only for display. */
+  score: z.number().min(0).max(100),
+  components: z.array(kpiComponentSchema),
+  monthly: z.array(
+    z.object({
+      month: z.string().regex(/^\d{4}-\d{2}$/),
+      layanan: z.number().int().min(0),
+      pelibatan: z.number().int().min(0),
+      advokasi: z.number().int().min(0),
+    }),
+  ),
+  sustained: z.object({ monthsWithPelibatan: z.number().int().min(0), required: z.number().int().min(0) }),
+  nextSteps: z.object({
+    toNext: z.array(stepSchema),
+    toGreen: z.array(stepSchema),
+    greenReachable: z.boolean(),
+  }),
+});
+export type KpiResult = z.infer<typeof kpiResultSchema>;

@@ -1,0 +1,263 @@
+/**
+ * The message catalogue: every user-facing string of the domain, in Bahasa Indonesia
+ * (first) and English. `t(lang, key, params)` fills `{name}` placeholders.
+ * Both languages must have the same keys: the type below makes a missing one a
+ * compile error.
+ */
+import type { Lang } from './format';
+
+const id = {
+  disclaimer: 'Perkiraan KPI — bukan skor resmi SIM TPBIS',
+  disclaimerLong:
+    'Rumus resmi SIM TPBIS tidak dipublikasikan. Warna ini dihitung dengan aturan perkiraan {rulebook}, bukan skor resmi.',
+
+  'colour.hijau': 'Hijau',
+  'colour.kuning': 'Kuning',
+  'colour.merah': 'Merah',
+  'colour.abu-abu': 'Abu-abu',
+  'colourLevel.hijau': 'tinggi',
+  'colourLevel.kuning': 'sedang',
+  'colourLevel.merah': 'rendah',
+  'colourLevel.abu-abu': 'belum mengisi',
+  'colourMeaning.hijau': 'Menjalankan strategi program secara optimal dan mengupayakan keberlanjutan.',
+  'colourMeaning.kuning': 'Menjalankan strategi pada semua komponen umum, tetapi belum optimal.',
+  'colourMeaning.merah': 'Tidak menjalankan strategi, atau hanya menjalankan sebagian.',
+  'colourMeaning.abu-abu': 'Belum mengisi kegiatan sama sekali.',
+
+  'strategy.pelibatan': 'Pelibatan Masyarakat',
+  'strategy.advokasi': 'Advokasi',
+  'strategy.layanan': 'Peningkatan Layanan Informasi',
+
+  'component.pelibatan': 'Kegiatan Pelibatan Masyarakat',
+  'component.advokasi': 'Kegiatan Advokasi',
+  'component.layanan': 'Kegiatan Peningkatan Layanan Informasi',
+  'component.dokumentasi': 'Kegiatan terdokumentasi',
+
+  'nextStep.one': 'Catat {count} kegiatan {strategy} lagi untuk mencapai {colour}',
+  'nextStep.oneDocumented':
+    'Catat {count} kegiatan {strategy} lagi, dengan foto, kisah sukses, atau testimoni, untuk mencapai {colour}',
+  'nextStep.many': 'Untuk mencapai {colour}, catat lagi: {items}',
+  'nextStep.item': '{count} kegiatan {strategy}',
+  'nextStep.itemDocumented': '{count} kegiatan {strategy} dengan foto, kisah sukses, atau testimoni',
+  'nextStep.and': 'dan',
+  'nextStep.green': 'Sudah Hijau. Pertahankan kegiatan setiap bulan dan dokumentasikan hasilnya.',
+  'nextStep.greenUnreachable':
+    'Hijau tidak dapat dicapai tahun ini: kegiatan {strategy} baru tercatat di {have} bulan, padahal perlu {required} bulan.',
+
+  'field.id': 'ID',
+  'field.libraryId': 'Perpustakaan',
+  'field.strategy': 'Strategi',
+  'field.activityType': 'Jenis kegiatan',
+  'field.title': 'Judul kegiatan',
+  'field.date': 'Tanggal kegiatan',
+  'field.location': 'Lokasi',
+  'field.participantsMale': 'Peserta laki-laki',
+  'field.participantsFemale': 'Peserta perempuan',
+  'field.participantsDisability': 'Peserta penyandang disabilitas',
+  'field.partners': 'Mitra',
+  'field.partners.*.name': 'Nama mitra',
+  'field.partners.*.kind': 'Jenis mitra',
+  'field.description': 'Deskripsi / hasil kegiatan',
+  'field.skills': 'Keterampilan yang dilatih',
+  'field.economicImpact': 'Dampak ekonomi',
+  'field.successStory': 'Kisah sukses',
+  'field.testimony': 'Testimoni',
+  'field.fundingSource': 'Sumber dana',
+  'field.attachments': 'Foto dokumentasi',
+  'field.createdAt': 'Waktu dibuat',
+  'field.updatedAt': 'Waktu diubah',
+  'field.deleted': 'Status hapus',
+  'field.name': 'Nama perpustakaan',
+  'field.npp': 'NPP',
+  'field.village': 'Desa/Kelurahan',
+  'field.district': 'Kecamatan',
+  'field.regency': 'Kabupaten/Kota',
+  'field.province': 'Provinsi',
+  'field.timezone': 'Zona waktu',
+  'field.code': 'Kode pendaftaran',
+  'field.deviceName': 'Nama perangkat',
+  'field.mutations': 'Daftar perubahan',
+  'field.cursor': 'Kursor',
+  'field.limit': 'Batas',
+  'field.body': 'Isi permintaan',
+
+  'invalid.required': '{label} wajib diisi',
+  'invalid.wholeNumber': '{label} harus berupa bilangan bulat',
+  'invalid.number': '{label} harus berupa angka',
+  'invalid.text': '{label} harus berupa teks',
+  'invalid.boolean': '{label} harus bernilai ya atau tidak',
+  'invalid.list': '{label} harus berupa daftar',
+  'invalid.type': '{label} tidak valid',
+  'invalid.numberTooSmall': '{label} minimal {min}',
+  'invalid.numberTooBig': '{label} maksimal {max}',
+  'invalid.listTooShort': '{label} minimal {min} isian',
+  'invalid.listTooLong': '{label} paling banyak {max} isian',
+  'invalid.textTooShort': '{label} minimal {min} karakter',
+  'invalid.textTooLong': '{label} maksimal {max} karakter',
+  'invalid.choice': 'Pilihan {label} tidak dikenal',
+  'invalid.format': 'Format {label} tidak valid',
+  'invalid.unknownKeys': '{label} berisi isian yang tidak dikenal',
+  'invalid.dateInvalid': '{label} bukan tanggal yang ada (format TTTT-BB-HH)',
+  'invalid.dateTooEarly': '{label} tidak boleh sebelum {min}',
+  'invalid.dateInFuture': '{label} tidak boleh di masa depan',
+  'invalid.activityTypeNotInStrategy': 'Jenis kegiatan tidak sesuai dengan strategi yang dipilih',
+  'invalid.pelibatanNeedsParticipants': 'Kegiatan Pelibatan Masyarakat harus memiliki paling sedikit 1 peserta',
+  'invalid.disabilityOverTotal': 'Peserta penyandang disabilitas tidak boleh melebihi jumlah peserta',
+  'invalid.seqNotConsecutive': 'Nomor urut (seq) dalam satu kiriman harus berurutan',
+  'invalid.duplicateComponentKey': 'Kunci komponen tidak boleh ganda',
+  'invalid.weightsNot100': 'Jumlah bobot komponen harus 100',
+  'invalid.duplicateActivityType': 'Kode jenis kegiatan tidak boleh ganda',
+
+  'error.invalid_json': 'Isi permintaan bukan JSON yang valid.',
+  'error.invalid_request': 'Permintaan tidak sesuai format.',
+  'error.invalid_cursor': 'Kursor tidak dikenal.',
+  'error.invalid_code': 'Kode pendaftaran tidak dikenal, sudah dipakai, atau kedaluwarsa.',
+  'error.unauthorized': 'Perangkat belum terdaftar atau izinnya dicabut.',
+  'error.wrong_library': 'Kegiatan ini bukan milik perpustakaan perangkat ini.',
+  'error.not_found': 'Alamat tidak ditemukan.',
+  'error.seq_gap': 'Ada kiriman yang terlewat; kirim ulang mulai nomor {expected}.',
+  'error.payload_too_large': 'Kiriman terlalu besar (maksimal 1 MiB).',
+  'error.unsupported_encoding': 'Pemadatan kiriman tidak didukung (hanya gzip).',
+  'error.rate_limited': 'Terlalu banyak percobaan. Coba lagi nanti.',
+  'error.internal': 'Terjadi kesalahan di server. Data Anda aman; coba lagi nanti.',
+} as const;
+
+export type MessageKey = keyof typeof id;
+
+const en: Record<MessageKey, string> = {
+  disclaimer: 'KPI estimate — not the official SIM TPBIS score',
+  disclaimerLong:
+    'The official SIM TPBIS formula is not public. This colour is computed with the estimated rulebook {rulebook}, not the official score.',
+
+  'colour.hijau': 'Green',
+  'colour.kuning': 'Yellow',
+  'colour.merah': 'Red',
+  'colour.abu-abu': 'Grey',
+  'colourLevel.hijau': 'high',
+  'colourLevel.kuning': 'medium',
+  'colourLevel.merah': 'low',
+  'colourLevel.abu-abu': 'nothing reported',
+  'colourMeaning.hijau': 'Runs the programme strategy optimally and works on sustainability.',
+  'colourMeaning.kuning': 'Runs the strategy in all general components, not yet optimally.',
+  'colourMeaning.merah': 'Does not run the strategy, or runs only part of it.',
+  'colourMeaning.abu-abu': 'Has entered nothing at all.',
+
+  'strategy.pelibatan': 'Community Engagement',
+  'strategy.advokasi': 'Advocacy',
+  'strategy.layanan': 'Information Services',
+
+  'component.pelibatan': 'Community engagement activities',
+  'component.advokasi': 'Advocacy activities',
+  'component.layanan': 'Information service activities',
+  'component.dokumentasi': 'Documented activities',
+
+  'nextStep.one': 'Log {count} more {strategy} {activities} to reach {colour}',
+  'nextStep.oneDocumented':
+    'Log {count} more {strategy} {activities}, with a photo, success story or testimony, to reach {colour}',
+  'nextStep.many': 'To reach {colour}, log: {items}',
+  'nextStep.item': '{count} more {strategy} {activities}',
+  'nextStep.itemDocumented': '{count} more {strategy} {activities} with a photo, success story or testimony',
+  'nextStep.and': 'and',
+  'nextStep.green': 'Green already. Keep up activities every month and document their results.',
+  'nextStep.greenUnreachable':
+    'Green cannot be reached this year: {strategy} activities were logged in {have} months, and {required} are needed.',
+
+  'field.id': 'ID',
+  'field.libraryId': 'Library',
+  'field.strategy': 'Strategy',
+  'field.activityType': 'Activity type',
+  'field.title': 'Activity title',
+  'field.date': 'Activity date',
+  'field.location': 'Location',
+  'field.participantsMale': 'Male participants',
+  'field.participantsFemale': 'Female participants',
+  'field.participantsDisability': 'Participants with disabilities',
+  'field.partners': 'Partners',
+  'field.partners.*.name': 'Partner name',
+  'field.partners.*.kind': 'Partner type',
+  'field.description': 'Description / results',
+  'field.skills': 'Skills trained',
+  'field.economicImpact': 'Economic impact',
+  'field.successStory': 'Success story',
+  'field.testimony': 'Testimony',
+  'field.fundingSource': 'Funding source',
+  'field.attachments': 'Documentation photos',
+  'field.createdAt': 'Created at',
+  'field.updatedAt': 'Updated at',
+  'field.deleted': 'Deleted',
+  'field.name': 'Library name',
+  'field.npp': 'NPP',
+  'field.village': 'Village',
+  'field.district': 'District (kecamatan)',
+  'field.regency': 'Regency/city',
+  'field.province': 'Province',
+  'field.timezone': 'Time zone',
+  'field.code': 'Enrolment code',
+  'field.deviceName': 'Device name',
+  'field.mutations': 'Mutations',
+  'field.cursor': 'Cursor',
+  'field.limit': 'Limit',
+  'field.body': 'Request body',
+
+  'invalid.required': '{label} is required',
+  'invalid.wholeNumber': '{label} must be a whole number',
+  'invalid.number': '{label} must be a number',
+  'invalid.text': '{label} must be text',
+  'invalid.boolean': '{label} must be yes or no',
+  'invalid.list': '{label} must be a list',
+  'invalid.type': '{label} is not valid',
+  'invalid.numberTooSmall': '{label} must be at least {min}',
+  'invalid.numberTooBig': '{label} must be at most {max}',
+  'invalid.listTooShort': '{label} needs at least {min} items',
+  'invalid.listTooLong': '{label} may have at most {max} items',
+  'invalid.textTooShort': '{label} needs at least {min} characters',
+  'invalid.textTooLong': '{label} may have at most {max} characters',
+  'invalid.choice': 'Unknown choice for {label}',
+  'invalid.format': '{label} has an invalid format',
+  'invalid.unknownKeys': '{label} has unknown fields',
+  'invalid.dateInvalid': '{label} is not a real date (format YYYY-MM-DD)',
+  'invalid.dateTooEarly': '{label} may not be before {min}',
+  'invalid.dateInFuture': '{label} may not be in the future',
+  'invalid.activityTypeNotInStrategy': 'The activity type does not belong to the chosen strategy',
+  'invalid.pelibatanNeedsParticipants': 'A Community Engagement activity needs at least 1 participant',
+  'invalid.disabilityOverTotal': 'Participants with disabilities may not exceed the number of participants',
+  'invalid.seqNotConsecutive': 'The sequence numbers (seq) of one batch must be consecutive',
+  'invalid.duplicateComponentKey': 'Component keys must be unique',
+  'invalid.weightsNot100': 'Component weights must add up to 100',
+  'invalid.duplicateActivityType': 'Activity type codes must be unique',
+
+  'error.invalid_json': 'The request body is not valid JSON.',
+  'error.invalid_request': 'The request does not have the expected shape.',
+  'error.invalid_cursor': 'Unknown cursor.',
+  'error.invalid_code': 'The enrolment code is unknown, used or expired.',
+  'error.unauthorized': 'This device is not enrolled or its access was revoked.',
+  'error.wrong_library': 'This entry does not belong to this device’s library.',
+  'error.not_found': 'Not found.',
+  'error.seq_gap': 'A batch is missing; resend from number {expected}.',
+  'error.payload_too_large': 'The request is too large (1 MiB at most).',
+  'error.unsupported_encoding': 'Unsupported content encoding (gzip only).',
+  'error.rate_limited': 'Too many attempts. Try again later.',
+  'error.internal': 'Something went wrong on the server. Your data is safe; try again later.',
+};
+
+const CATALOGUE: Record<Lang, Record<MessageKey, string>> = { id, en };
+
+export type MessageParams = Record<string, string | number>;
+
+/** The message `key` in `lang`, with `{name}` placeholders filled from `params`. */
+export function t(lang: Lang, key: MessageKey, params: MessageParams = {}): string {
+  return CATALOGUE[lang][key].replace(/\{(\w+)\}/g, (whole, name: string) =>
+    name in params ? String(params[name]) : whole,
+  );
+}
+
+/** True when the catalogue has `key` (for keys built at run time, such as field labels). */
+export function hasMessage(key: string): key is MessageKey {
+  return key in id;
+}
+
+/** `Accept-Language: en-US,en;q=0.9` → 'en'; anything else, or nothing, → 'id'. */
+export function langFromAcceptLanguage(header: string | null | undefined): Lang {
+  const first = header?.split(',')[0]?.trim().toLowerCase() ?? '';
+  return first === 'en' || first.startsWith('en-') ? 'en' : 'id';
+}

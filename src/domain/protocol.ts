@@ -1,0 +1,157 @@
+/**
+ * The wire shapes of SYNC-PROTOCOL.md v1. Phone and server build and read every
+ * request, response and error body through these, so the contract cannot drift.
+ */
+import { z } from 'zod';
+import { activityEntrySchema, versionedEntrySchema } from './entry';
+import { kpiResultSchema } from './kpi-result';
+import { librarySchema } from './library';
+import { rulebookSchema } from './rulebook-schema';
+import { idSchema, optionalText } from './text';
+
+export const API_BASE = '/api/v1';
+export const MAX_BODY_BYTES = 1024 * 1024;
+export const MAX_MUTATIONS = 500;
+export const PULL_LIMIT_DEFAULT = 500;
+export const PULL_LIMIT_MAX = 1000;
+
+// ── Errors ────────────────────────────────────────────────────────────────────
+
+export const ERROR_STATUS = {
+  invalid_json: 400,
+  invalid_request: 400,
+  invalid_cursor: 400,
+  invalid_code: 401,
+  unauthorized: 401,
+  wrong_library: 403,
+  not_found: 404,
+  seq_gap: 409,
+  payload_too_large: 413,
+  unsupported_encoding: 415,
+  rate_limited: 429,
+  internal: 500,
+} as const;
+export type ErrorCode = keyof typeof ERROR_STATUS;
+export const errorCodeSchema = z.enum(Object.keys(ERROR_STATUS) as [ErrorCode, ...ErrorCode[]]);
+
+/** One problem with one field: `{ path: "partners.0.name", message: "…" }`. */
+export const fieldErrorSchema = z.object({ path: z.string(), message: z.string() });
+export type FieldError = z.infer<typeof fieldErrorSchema>;
+
+export const errorBodySchema = z.object({
+  error: z.object({
+    code: errorCodeSchema,
+    message: z.string(),
+    details: z.array(fieldErrorSchema).optional(),
+  }),
+});
+export type ErrorBody = z.infer<typeof errorBodySchema>;
+
+// ── Enrolment ─────────────────────────────────────────────────────────────────
+
+export const enrollRequestSchema = z.object({
+  code: z.string().min(1).max(64),
+  deviceName: optionalText(100),
+});
+export type EnrollRequest = z.infer<typeof enrollRequestSchema>;
+
+export const enrollResponseSchema = z.object({
+  deviceId: idSchema,
+  token: z.string().min(1),
+  library: librarySchema,
+  rulebook: rulebookSchema,
+});
+export type EnrollResponse = z.infer<typeof enrollResponseSchema>;
+
+// ── Push ──────────────────────────────────────────────────────────────────────
+
+/**
+ * The envelope a push must have before anything is looked at (protocol step 1).
+ * The entry itself is only required to carry string `id` and `libraryId` here;
+ * it is validated one by one later (step 4), so that one bad entry is `rejected`
+ * rather than failing the batch.
+ */
+export const mutationEnvelopeSchema = z.object({
+  seq: z.number().int().min(1),
+  baseVersion: z.number().int().min(0),
+  entry: z.looseObject({ id: z.string(), libraryId: z.string() }),
+});
+export type MutationEnvelope = z.infer<typeof mutationEnvelopeSchema>;
+
+export const pushRequestSchema = z
+  .object({ mutations: z.array(mutationEnvelopeSchema).min(1).max(MAX_MUTATIONS) })
+  .superRefine((req, ctx) => {
+    for (let i = 1; i < req.mutations.length; i++) {
+      if (req.mutations[i].seq !== req.mutations[i - 1].seq + 1) {
+        ctx.addIssue({ code: 'custom', path: ['mutations', i, 'seq'], params: { key: 'seqNotConsecutive' } });
+        return;
+      }
+    }
+  });
+export type PushRequest = z.infer<typeof pushRequestSchema>;
+
+/** A mutation as the phone builds it: with a whole entry. */
+export const mutationSchema = z.object({
+  seq: z.number().int().min(1),
+  baseVersion: z.number().int().min(0),
+  entry: activityEntrySchema,
+});
+export type Mutation = z.infer<typeof mutationSchema>;
+
+const resultBase = { seq: z.number().int().min(1), entryId: z.string() };
+
+export const pushResultSchema = z.discriminatedUnion('status', [
+  z.object({ ...resultBase, status: z.literal('applied'), version: z.number().int().min(1) }),
+  z.object({ ...resultBase, status: z.literal('duplicate'), version: z.number().int().min(1).optional() }),
+  z.object({ ...resultBase, status: z.literal('rejected'), errors: z.array(fieldErrorSchema).min(1) }),
+  z.object({
+    ...resultBase,
+    status: z.literal('superseded'),
+    version: z.number().int().min(1),
+    entry: activityEntrySchema,
+  }),
+]);
+export type PushResult = z.infer<typeof pushResultSchema>;
+export type PushStatus = PushResult['status'];
+
+export const pushResponseSchema = z.object({
+  ackSeq: z.number().int().min(0),
+  results: z.array(pushResultSchema),
+});
+export type PushResponse = z.infer<typeof pushResponseSchema>;
+
+// ── Pull ──────────────────────────────────────────────────────────────────────
+
+/** Query parameters arrive as strings; `limit` must be a whole number in 1–1000. */
+export const pullQuerySchema = z.object({
+  cursor: z.string().max(200).optional(),
+  limit: z
+    .string()
+    .regex(/^\d{1,4}$/)
+    .transform(Number)
+    .pipe(z.number().int().min(1).max(PULL_LIMIT_MAX))
+    .optional()
+    .transform((n) => n ?? PULL_LIMIT_DEFAULT),
+});
+export type PullQuery = z.infer<typeof pullQuerySchema>;
+
+export const pullResponseSchema = z.object({
+  entries: z.array(versionedEntrySchema),
+  cursor: z.string(),
+  hasMore: z.boolean(),
+});
+export type PullResponse = z.infer<typeof pullResponseSchema>;
+
+// ── Other routes ──────────────────────────────────────────────────────────────
+
+export const libraryResponseSchema = z.object({
+  library: librarySchema,
+  kpi: kpiResultSchema,
+  lastPushAt: z.string().nullable(),
+});
+export type LibraryResponse = z.infer<typeof libraryResponseSchema>;
+
+export const rulebookResponseSchema = rulebookSchema;
+
+export const healthResponseSchema = z.object({ ok: z.literal(true), db: z.enum(['sqlite', 'postgres']) });
+export type HealthResponse = z.infer<typeof healthResponseSchema>;

@@ -1,0 +1,96 @@
+/**
+ * Turns schema failures into plain sentences, per field, in Indonesian or English:
+ * "Judul kegiatan minimal 3 karakter". Schemas stay language-neutral; custom rules
+ * name their message with `params.key`, everything else is worded from the zod issue
+ * and the field's label.
+ */
+import type { z } from 'zod';
+import { formatDate, formatNumber, type Lang } from './format';
+import { hasMessage, t, type MessageKey } from './messages';
+import type { FieldError } from './protocol';
+
+type Issue = z.core.$ZodRawIssue;
+
+/** `['partners', 0, 'name']` → `partners.0.name`, the wire's dot path. */
+export function dotPath(path: readonly PropertyKey[]): string {
+  return path.map(String).join('.');
+}
+
+/** The field's label: `partners.0.name` → "Nama mitra"; unknown fields fall back to the path. */
+export function fieldLabel(path: readonly PropertyKey[], lang: Lang): string {
+  const generic = path.map((p) => (typeof p === 'number' ? '*' : String(p))).join('.');
+  const candidates = [generic, generic.split('.*')[0], String(path[path.length - 1] ?? 'body')];
+  for (const c of candidates) {
+    const key = `field.${c}`;
+    if (hasMessage(key)) return t(lang, key);
+  }
+  return generic || t(lang, 'field.body');
+}
+
+function formatBound(v: unknown, lang: Lang): string {
+  if (typeof v === 'number' || typeof v === 'bigint') return formatNumber(Number(v), lang);
+  if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v)) return formatDate(v, lang);
+  return String(v);
+}
+
+function messageFor(issue: Issue, lang: Lang): string {
+  const label = fieldLabel(issue.path ?? [], lang);
+  const say = (key: MessageKey, extra: Record<string, unknown> = {}) =>
+    t(lang, key, {
+      label,
+      ...Object.fromEntries(Object.entries(extra).map(([k, v]) => [k, formatBound(v, lang)])),
+    });
+  switch (issue.code) {
+    case 'custom': {
+      const params = (issue.params ?? {}) as Record<string, unknown>;
+      const key = `invalid.${String(params.key)}`;
+      return hasMessage(key) ? say(key, params) : say('invalid.type');
+    }
+    case 'invalid_type': {
+      if (issue.input === undefined) return say('invalid.required');
+      const expected = issue.expected;
+      if (expected === 'int') return say('invalid.wholeNumber');
+      if (expected === 'number') return say('invalid.number');
+      if (expected === 'string') return say('invalid.text');
+      if (expected === 'boolean') return say('invalid.boolean');
+      if (expected === 'array') return say('invalid.list');
+      return say('invalid.type');
+    }
+    case 'too_small':
+      if (issue.origin === 'array') return say('invalid.listTooShort', { min: issue.minimum });
+      if (issue.origin === 'string') return say('invalid.textTooShort', { min: issue.minimum });
+      return say('invalid.numberTooSmall', { min: issue.minimum });
+    case 'too_big':
+      if (issue.origin === 'array') return say('invalid.listTooLong', { max: issue.maximum });
+      if (issue.origin === 'string') return say('invalid.textTooLong', { max: issue.maximum });
+      return say('invalid.numberTooBig', { max: issue.maximum });
+    case 'invalid_value':
+      return say('invalid.choice');
+    case 'invalid_format':
+      return say('invalid.format');
+    case 'unrecognized_keys':
+      return say('invalid.unknownKeys');
+    default:
+      return say('invalid.type');
+  }
+}
+
+/** A zod error map that words every issue in `lang`. */
+export function errorMapFor(lang: Lang): z.core.$ZodErrorMap {
+  return (issue) => messageFor(issue, lang);
+}
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; errors: FieldError[] };
+
+/**
+ * Parses `input` with `schema`; on failure returns one message per problem, worded in
+ * `lang`, with the dot path of the field it concerns. Never throws for bad input.
+ */
+export function parseWithMessages<S extends z.ZodType>(schema: S, input: unknown, lang: Lang): Parsed<z.output<S>> {
+  const result = schema.safeParse(input, { error: errorMapFor(lang) });
+  if (result.success) return { ok: true, value: result.data };
+  return {
+    ok: false,
+    errors: result.error.issues.map((i) => ({ path: dotPath(i.path), message: i.message })),
+  };
+}

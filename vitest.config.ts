@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['tests/**/*.test.ts', 'tests/**/*.test.tsx'],
+    environment: 'node',
+    // The server suite and the browser suite start real processes: give them room.
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    // Suites share one PostgreSQL database and one machine of two cores.
+    fileParallelism: false,
+  },
+});
