@@ -110,13 +110,22 @@ function checkParticipants(e: EntryFields, ctx: z.RefinementCtx): void {
   }
 }
 
+/** Optional fields parsed to `undefined` are left out, so that "absent" is absent in storage too. */
+function withoutUndefined<T extends object>(value: T): T {
+  for (const key of Object.keys(value) as (keyof T)[]) {
+    if (value[key] === undefined) delete value[key];
+  }
+  return value;
+}
+
 /** Every context-free rule of an entry, cross-field rules included. */
-export const activityEntrySchema = entryFields.superRefine(checkParticipants);
+export const activityEntrySchema = entryFields.superRefine(checkParticipants).transform(withoutUndefined);
 
 /** An entry as the server sends it back: with the version of its last stored write. */
 export const versionedEntrySchema = entryFields
   .extend({ version: z.number().int().min(1) })
-  .superRefine(checkParticipants);
+  .superRefine(checkParticipants)
+  .transform(withoutUndefined);
 
 export type ActivityEntry = z.output<typeof activityEntrySchema>;
 /** What a form or a wire body may hand in before parsing (nulls, untrimmed text). */

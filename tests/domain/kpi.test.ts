@@ -60,6 +60,24 @@ describe('computeKpi: colours of the default rulebook', () => {
     expect(r.colour).toBe('hijau');
   });
 
+  it('is hijau at an exact 85 that floating point sums to 84.99999999999999', () => {
+    // March: pelibatan 9/9 (45), advokasi 1/3 (6.67), layanan 5/1 (15), 11 of 15 documented
+    // (11/15 ÷ 0.8 × 20 = 18.33): exactly 85, found by searching for this trap.
+    const march = new Date('2025-03-20T03:00:00Z');
+    const entries = [
+      ...many(3, 'pelibatan', '2025-01-05', true),
+      ...many(3, 'pelibatan', '2025-02-05', true),
+      ...many(3, 'pelibatan', '2025-03-05', true),
+      ...many(1, 'advokasi', '2025-03-06', true),
+      ...many(1, 'layanan', '2025-03-07', true),
+      ...many(4, 'layanan', '2025-03-07'),
+    ];
+    const r = computeKpi(entries, library, defaultRulebook, march);
+    expect(r.score).toBeLessThan(85); // the trap this rule exists for
+    expect(r.score).toBeGreaterThan(85 - 1e-9);
+    expect(r.colour).toBe('hijau');
+  });
+
   it('is kuning just under 85 (3 of 20 documented: 83.75)', () => {
     const r = kpi([...fullCounts(3), ...many(2, 'pelibatan', '2025-04-02')]);
     expect(r.score).toBeCloseTo(83.75, 9);

@@ -1,0 +1,115 @@
+/**
+ * The KPI engine's fast entry check must accept exactly what the entry schema accepts.
+ * Generated entries are valid ones, then broken at one or two places with the values
+ * most likely to split the two: wrong types, boundaries, blanks, case, odd Unicode.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { entrySchemaFor } from '../../src/domain/entry';
+import { countableEntryCheck } from '../../src/domain/entry-check';
+import { activityTypesOf, defaultRulebook } from '../../src/domain/rulebook';
+import { validEntryArb } from './arbitraries';
+
+const rules = { today: '2025-06-30', activityTypes: activityTypesOf(defaultRulebook) };
+const schema = entrySchemaFor(rules);
+const check = countableEntryCheck(rules);
+
+const FIELDS = [
+  'id', 'libraryId', 'strategy', 'activityType', 'title', 'date', 'location', 'participantsMale',
+  'participantsFemale', 'participantsDisability', 'partners', 'description', 'skills', 'economicImpact',
+  'successStory', 'testimony', 'fundingSource', 'attachments', 'createdAt', 'updatedAt', 'deleted',
+];
+const NESTED = ['partners.0.name', 'partners.0.kind', 'attachments.0.id', 'attachments.0.sha256', 'attachments.0.mime', 'attachments.0.bytes'];
+
+const edgeValue = fc.oneof(
+  fc.constantFrom<unknown>(
+    undefined, null, '', ' ', '  \t', 'ab', ' abc ', 'x'.repeat(200), 'x'.repeat(201), 'x'.repeat(1001),
+    'x'.repeat(2001), 'x'.repeat(5001), '📚'.repeat(200), '📚'.repeat(201), '📚', '\u212A',
+    0, -1, 1, 1.5, 100_000, 100_001, 200_000, 5_000_000, 5_000_001, 2 ** 53, NaN, Infinity, -0,
+    true, false, 'true', [], {}, [{}], ['x'],
+    '2025-06-30', '2025-07-01', '2018-01-01', '2017-12-31', '2024-02-29', '2025-02-29', '2025-13-01', '2025-1-01',
+    '2025-06-30T00:00:00Z', '2025-06-30T00:00:00.123+07:00', '2025-02-30T00:00:00Z', '2025-06-30 00:00:00Z',
+    'pelibatan', 'advokasi', 'layanan', 'PELIBATAN', 'lainnya', 'lomba', 'musyawarah_desa', 'LOMBA',
+    'penambahan_koleksi', 'pkk', 'apbdes', 'image/png', 'image/gif',
+    '0190a1b2-c3d4-7e5f-8a6b-000000000001', '0190A1B2-C3D4-7E5F-8A6B-00000000000F', '0190a1b2-c3d4-4e5f-8a6b-000000000001',
+    'a'.repeat(64), 'A'.repeat(64), 'g'.repeat(64), 'perpus-sukamaju', '-lib', 'lib_1', 'x'.repeat(65),
+    Array.from({ length: 21 }, () => ({ name: 'Mitra', kind: 'pkk' })),
+    Array.from({ length: 6 }, () => ({ id: 'f', sha256: 'a'.repeat(64), mime: 'image/png', bytes: 1 })),
+    [{ name: 'PKK', kind: 'pkk' }], [{ id: 'F-1', sha256: 'A'.repeat(64), mime: 'image/webp', bytes: 0 }],
+  ),
+  fc.string({ maxLength: 8 }),
+  fc.integer({ min: 0, max: 8 }),
+  fc.integer(),
+  fc.double(),
+);
+
+function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
+  const parts = path.split('.');
+  let node: any = target;
+  for (const p of parts.slice(0, -1)) {
+    if (node[p] === undefined || node[p] === null || typeof node[p] !== 'object') return;
+    node = node[p];
+  }
+  if (value === undefined) delete node[parts[parts.length - 1]];
+  else node[parts[parts.length - 1]] = value;
+}
+
+const brokenEntryArb = fc
+  .tuple(
+    validEntryArb,
+    fc.array(fc.tuple(fc.constantFrom(...FIELDS, ...NESTED), edgeValue), { minLength: 0, maxLength: 2 }),
+  )
+  .map(([entry, changes]) => {
+    const copy = structuredClone(entry) as Record<string, unknown>;
+    for (const [path, value] of changes) setPath(copy, path, value);
+    return copy;
+  });
+
+describe('countableEntryCheck', () => {
+  it('agrees with the entry schema on valid and broken entries', () => {
+    fc.assert(
+      fc.property(brokenEntryArb, (raw) => {
+        const bySchema = schema.safeParse(raw).success;
+        expect(check(raw) !== null, JSON.stringify(raw)).toBe(bySchema);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('reports the facts the engine counts by, as the schema would parse them', () => {
+    fc.assert(
+      fc.property(validEntryArb, (raw) => {
+        const parsed = schema.safeParse(raw);
+        fc.pre(parsed.success);
+        const facts = check(raw)!;
+        const e = parsed.data!;
+        const documented = (e.attachments?.length ?? 0) > 0 || e.successStory !== undefined || e.testimony !== undefined;
+        expect(facts).toEqual({ libraryId: e.libraryId, strategy: e.strategy, date: e.date, deleted: e.deleted, documented });
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('agrees at the cross-field boundaries: disability against participants, pelibatan needing one', () => {
+    fc.assert(
+      fc.property(
+        validEntryArb,
+        fc.integer({ min: 0, max: 3 }),
+        fc.integer({ min: 0, max: 3 }),
+        fc.integer({ min: -1, max: 1 }),
+        (entry, male, female, over) => {
+          const raw = { ...entry, participantsMale: male, participantsFemale: female, participantsDisability: male + female + over };
+          expect(check(raw) !== null).toBe(schema.safeParse(raw).success);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('refuses what is not an object', () => {
+    for (const raw of [null, undefined, 'entry', 42, [], [{}]]) {
+      expect(check(raw)).toBeNull();
+      expect(schema.safeParse(raw).success).toBe(false);
+    }
+  });
+});
