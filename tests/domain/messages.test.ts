@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { formatDate, formatNumber } from '../../src/domain/format';
+import { computeKpi } from '../../src/domain/kpi';
+import { langFromAcceptLanguage, t } from '../../src/domain/messages';
+import { describeNextSteps, describeSteps } from '../../src/domain/next-steps-text';
+import { defaultRulebook } from '../../src/domain/rulebook';
+import { makeEntry, makeLibrary } from './fixtures';
+
+describe('the catalogue', () => {
+  it('names the estimate plainly in both languages', () => {
+    expect(t('id', 'disclaimer')).toBe('Perkiraan KPI — bukan skor resmi SIM TPBIS');
+    expect(t('en', 'disclaimer')).toBe('KPI estimate — not the official SIM TPBIS score');
+  });
+
+  it('names every colour with its official level', () => {
+    expect(['hijau', 'kuning', 'merah', 'abu-abu'].map((c) => t('id', `colourLevel.${c}` as never))).toEqual([
+      'tinggi', 'sedang', 'rendah', 'belum mengisi',
+    ]);
+  });
+
+  it('reads the language from Accept-Language, Indonesian by default', () => {
+    expect(langFromAcceptLanguage('en-US,en;q=0.9')).toBe('en');
+    expect(langFromAcceptLanguage('id-ID,id;q=0.9,en;q=0.5')).toBe('id');
+    expect(langFromAcceptLanguage(undefined)).toBe('id');
+    expect(langFromAcceptLanguage('fr')).toBe('id');
+  });
+});
+
+describe('next-step sentences', () => {
+  it('says one step as one sentence', () => {
+    expect(describeSteps([{ strategy: 'advokasi', count: 2, documented: false }], 'kuning', 'id')).toBe(
+      'Catat 2 kegiatan Advokasi lagi untuk mencapai Kuning',
+    );
+    expect(describeSteps([{ strategy: 'advokasi', count: 2, documented: false }], 'kuning', 'en')).toBe(
+      'Log 2 more Advocacy activities to reach Yellow',
+    );
+  });
+
+  it('lists several steps in one sentence, saying which need documentation', () => {
+    expect(
+      describeSteps(
+        [
+          { strategy: 'pelibatan', count: 3, documented: true },
+          { strategy: 'pelibatan', count: 1, documented: false },
+          { strategy: 'layanan', count: 1, documented: false },
+        ],
+        'hijau',
+        'id',
+      ),
+    ).toBe(
+      'Untuk mencapai Hijau, catat lagi: 3 kegiatan Pelibatan Masyarakat dengan foto, kisah sukses, atau testimoni, 1 kegiatan Pelibatan Masyarakat dan 1 kegiatan Peningkatan Layanan Informasi',
+    );
+  });
+
+  it('explains an unreachable green with the months counted', () => {
+    const k = computeKpi(
+      [makeEntry('pelibatan', '2025-04-01'), makeEntry('advokasi', '2025-04-01')],
+      makeLibrary(),
+      defaultRulebook,
+      new Date('2025-04-15T03:00:00Z'),
+    );
+    expect(describeNextSteps(k, 'id')).toEqual([
+      'Catat 1 kegiatan Peningkatan Layanan Informasi lagi untuk mencapai Kuning',
+      'Hijau tidak dapat dicapai tahun ini: kegiatan Pelibatan Masyarakat baru tercatat di 1 bulan, padahal perlu 3 bulan.',
+    ]);
+  });
+});
+
+describe('Indonesian formats', () => {
+  it('writes dates and numbers the Indonesian way', () => {
+    expect(formatDate('2025-02-05', 'id')).toBe('5 Februari 2025');
+    expect(formatNumber(8781, 'id')).toBe('8.781');
+    expect(formatNumber(10 / 3, 'id', 2)).toBe('3,33');
+  });
+});
