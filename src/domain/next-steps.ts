@@ -74,9 +74,13 @@ function reaches(t: Tally, a: Addition, goal: Colour, rulebook: Rulebook, m: num
   return colourRank(assess(addToTally(t, a, rulebook), rulebook, m).colour) >= colourRank(goal);
 }
 
-/** How many entries of each strategy its count targets (or mere presence) still need. */
+/**
+ * How many entries of each strategy may help: what its count targets (or mere presence)
+ * still need, and one for the sustained rule's strategy when this month lacks it.
+ */
 function deficits(t: Tally, rulebook: Rulebook, m: number): PerStrategy<number> {
   const need = perStrategy<number>((s) => (t.counts[s] === 0 ? 1 : 0));
+  if (!t.sustainedThisMonth) need[rulebook.green.sustained.strategy] = 1;
   for (const c of rulebook.components) {
     if (c.indicator.kind !== 'count') continue;
     const s = c.indicator.strategy;

@@ -87,6 +87,26 @@ describe('a rulebook with other weights and targets', () => {
     expect(computeKpi(someUndocumented, library, higher, april).colour).toBe('kuning');
   });
 
+  it('finds the way to green when the sustained rule follows advokasi', () => {
+    const rb = variant((r) => {
+      r.green.sustained.strategy = 'advokasi';
+    });
+    // Counts full and documented; advokasi in Jan, Feb, Mar (4 of them in Jan) but not yet in April.
+    const entries = [
+      ...['01', '02', '03', '04'].flatMap((m) => many(3, 'pelibatan', `2025-${m}-05`, true)),
+      ...many(2, 'advokasi', '2025-01-02', true),
+      makeEntry('advokasi', '2025-02-02', { documented: true }),
+      makeEntry('advokasi', '2025-03-02', { documented: true }),
+      ...many(2, 'layanan', '2025-04-03', true),
+    ];
+    const k = computeKpi(entries, library, rb, april);
+    expect(k.colour).toBe('hijau'); // 3 of the 3 required months already
+    const twoMonths = entries.filter((e) => e.date !== '2025-03-02');
+    const k2 = computeKpi([...twoMonths, makeEntry('advokasi', '2025-01-03', { documented: true })], library, rb, april);
+    expect(k2.colour).toBe('kuning');
+    expect(k2.nextSteps.toGreen).toEqual([{ strategy: 'advokasi', count: 1, documented: false }]);
+  });
+
   it('drops an activity type from a strategy: entries of it stop counting', () => {
     const rb = variant((r) => {
       r.strategies.pelibatan.activityTypes = r.strategies.pelibatan.activityTypes.filter((t) => t.code !== 'kelas_literasi');
