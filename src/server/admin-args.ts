@@ -1,0 +1,86 @@
+/**
+ * Parses the admin command line: `<noun> <verb> [positional] [--flag value]… [--json]`.
+ * Returns a command or a usage error (the caller prints it and exits 2).
+ */
+export type AdminCommand =
+  | { kind: 'library add'; fields: Record<'name' | 'village' | 'district' | 'regency' | 'province', string> & { npp?: string; tz: string } }
+  | { kind: 'library list' }
+  | { kind: 'code issue'; libraryId: string; days: number }
+  | { kind: 'device list'; libraryId: string }
+  | { kind: 'device revoke'; deviceId: string };
+
+export type ParsedArgs = { ok: true; command: AdminCommand; json: boolean } | { ok: false; error: string };
+
+export const USAGE = `usage: npm run admin -- <command> [--json]
+  library add --name … --village … --district … --regency … --province … [--npp …] [--tz Asia/Jakarta]
+  library list
+  code issue --library <id> [--days 14]
+  device list --library <id>
+  device revoke <deviceId>`;
+
+const FLAGS: Record<string, { allowed: string[]; required: string[]; positional: number }> = {
+  'library add': { allowed: ['name', 'village', 'district', 'regency', 'province', 'npp', 'tz'], required: ['name', 'village', 'district', 'regency', 'province'], positional: 0 },
+  'library list': { allowed: [], required: [], positional: 0 },
+  'code issue': { allowed: ['library', 'days'], required: ['library'], positional: 0 },
+  'device list': { allowed: ['library'], required: ['library'], positional: 0 },
+  'device revoke': { allowed: [], required: [], positional: 1 },
+};
+
+export function parseAdminArgs(argv: readonly string[]): ParsedArgs {
+  const fail = (error: string): ParsedArgs => ({ ok: false, error });
+  let json = false;
+  const words: string[] = [];
+  const flags = new Map<string, string>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--json') {
+      json = true;
+    } else if (arg.startsWith('--')) {
+      const eq = arg.indexOf('=');
+      const name = eq > 0 ? arg.slice(2, eq) : arg.slice(2);
+      const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
+      if (value === undefined || (eq < 0 && value.startsWith('--'))) return fail(`--${name} needs a value`);
+      if (flags.has(name)) return fail(`--${name} given twice`);
+      flags.set(name, value);
+    } else {
+      words.push(arg);
+    }
+  }
+  const kind = words.slice(0, 2).join(' ');
+  const spec = FLAGS[kind];
+  if (!spec) return fail(words.length === 0 ? 'no command given' : `unknown command: ${kind}`);
+  const positional = words.slice(2);
+  if (positional.length !== spec.positional) {
+    return fail(spec.positional === 0 ? `unexpected argument: ${positional[0]}` : `${kind} needs exactly one id`);
+  }
+  for (const name of flags.keys()) if (!spec.allowed.includes(name)) return fail(`unknown option for ${kind}: --${name}`);
+  for (const name of spec.required) if (!flags.get(name)?.trim()) return fail(`${kind} needs --${name}`);
+  const flag = (name: string) => flags.get(name)!.trim();
+
+  switch (kind) {
+    case 'library add': {
+      const fields = {
+        name: flag('name'),
+        village: flag('village'),
+        district: flag('district'),
+        regency: flag('regency'),
+        province: flag('province'),
+        tz: flags.get('tz')?.trim() || 'Asia/Jakarta',
+        ...(flags.has('npp') ? { npp: flag('npp') } : {}),
+      };
+      return { ok: true, json, command: { kind, fields } };
+    }
+    case 'library list':
+      return { ok: true, json, command: { kind } };
+    case 'code issue': {
+      const raw = flags.get('days') ?? '14';
+      const days = /^\d{1,3}$/.test(raw) ? Number(raw) : NaN;
+      if (!(days >= 1 && days <= 365)) return fail('--days must be a whole number from 1 to 365');
+      return { ok: true, json, command: { kind, libraryId: flag('library').toLowerCase(), days } };
+    }
+    case 'device list':
+      return { ok: true, json, command: { kind, libraryId: flag('library').toLowerCase() } };
+    default:
+      return { ok: true, json, command: { kind: 'device revoke', deviceId: positional[0].toLowerCase() } };
+  }
+}

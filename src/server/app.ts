@@ -1,0 +1,54 @@
+/**
+ * The HTTP application: routes of SYNC-PROTOCOL.md, the built app, one JSON log line
+ * per request, and error bodies for everything else. `createApp` takes its
+ * dependencies, so tests run it against any database with a fixed clock.
+ */
+import { Hono } from 'hono';
+import { API_BASE } from '../domain';
+import { requireDevice } from './auth';
+import type { Env, ServerDeps } from './context';
+import { errorReply } from './errors';
+import { enrollRoute } from './routes/enroll';
+import { healthRoute } from './routes/health';
+import { libraryRoute, rulebookRoute } from './routes/library';
+import { pullRoute } from './routes/pull';
+import { pushRoute } from './routes/push';
+import { staticRoute } from './static';
+
+export function createApp(deps: ServerDeps): Hono<Env> {
+  const app = new Hono<Env>();
+
+  app.use('*', async (c, next) => {
+    const started = performance.now();
+    try {
+      await next();
+    } finally {
+      deps.logger({
+        method: c.req.method,
+        path: c.req.path,
+        status: c.res.status,
+        durationMs: Math.round((performance.now() - started) * 10) / 10,
+        deviceId: c.get('device')?.deviceId ?? null,
+      });
+    }
+  });
+
+  const auth = requireDevice(deps);
+  app.get('/healthz', healthRoute(deps));
+  app.post(`${API_BASE}/enroll`, enrollRoute(deps));
+  app.post(`${API_BASE}/sync/push`, auth, pushRoute(deps));
+  app.get(`${API_BASE}/sync/pull`, auth, pullRoute(deps));
+  app.get(`${API_BASE}/library`, auth, libraryRoute(deps));
+  app.get(`${API_BASE}/rulebook`, auth, rulebookRoute(deps));
+  if (deps.distDir !== null) {
+    const serveApp = staticRoute(deps.distDir);
+    app.get('*', (c, next) => (c.req.path === '/api' || c.req.path.startsWith('/api/') ? next() : serveApp(c, next)));
+  }
+
+  app.notFound((c) => errorReply(c, 'not_found'));
+  app.onError((err, c) => {
+    deps.logger({ level: 'error', method: c.req.method, path: c.req.path, error: err instanceof Error ? err.message : String(err) });
+    return errorReply(c, 'internal');
+  });
+  return app;
+}

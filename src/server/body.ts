@@ -1,0 +1,72 @@
+/**
+ * Reads a request's JSON body within the protocol's limits: 1 MiB before and after
+ * gunzip (413), only `gzip` or no encoding (415), a JSON content type when one is
+ * given (400 invalid_request), and strict UTF-8 and JSON (400 invalid_json, also for a
+ * corrupt gzip stream). Never throws for anything a client sent.
+ */
+import { promisify } from 'node:util';
+import { gunzip } from 'node:zlib';
+import { MAX_BODY_BYTES, type ErrorCode } from '../domain';
+
+const gunzipAsync = promisify(gunzip);
+
+export type BodyResult = { ok: true; value: unknown } | { ok: false; code: ErrorCode };
+
+const fail = (code: ErrorCode): BodyResult => ({ ok: false, code });
+
+/** `application/json` or any `…+json`, with parameters such as `charset`. */
+function isJsonType(contentType: string): boolean {
+  const type = contentType.split(';')[0].trim().toLowerCase();
+  return type === 'application/json' || /^application\/[a-z0-9.+-]+\+json$/.test(type);
+}
+
+/** The raw bytes, or null as soon as they pass `limit` (the rest is never buffered). */
+async function readLimited(body: ReadableStream<Uint8Array> | null, limit: number): Promise<Uint8Array | null> {
+  if (body === null) return new Uint8Array(0);
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => {});
+      return null;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks, size);
+}
+
+export async function readJsonBody(req: Request, limit = MAX_BODY_BYTES): Promise<BodyResult> {
+  const encoding = (req.headers.get('content-encoding') ?? '').trim().toLowerCase();
+  if (encoding !== '' && encoding !== 'identity' && encoding !== 'gzip') return fail('unsupported_encoding');
+  const contentType = req.headers.get('content-type');
+  if (contentType !== null && !isJsonType(contentType)) return fail('invalid_request');
+  const declared = Number(req.headers.get('content-length') ?? '0');
+  if (declared > limit) return fail('payload_too_large');
+
+  let bytes: Uint8Array | null;
+  try {
+    bytes = await readLimited(req.body, limit);
+  } catch {
+    return fail('invalid_json'); // the client broke off mid-body
+  }
+  if (bytes === null) return fail('payload_too_large');
+
+  if (encoding === 'gzip') {
+    try {
+      bytes = await gunzipAsync(bytes, { maxOutputLength: limit });
+    } catch (e) {
+      return fail((e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' ? 'payload_too_large' : 'invalid_json');
+    }
+  }
+
+  try {
+    const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return { ok: true, value: JSON.parse(text) };
+  } catch {
+    return fail('invalid_json');
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * `npm start`: builds the app when dist/ is missing or older than its sources, then
+ * runs the server (migrating first). On an empty database it creates one demo library
+ * and prints its enrolment code and the URL, so a phone can enrol at once.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { runServer } from './main';
+import { ensureDemoLibrary } from './demo';
+
+/** What the built app is made of; the server's own sources do not change dist/. */
+const APP_SOURCES = ['index.html', 'vite.config.ts', 'package.json', 'public', 'src/app', 'src/device', 'src/sw', 'src/domain'];
+
+function newestMtime(path: string): number {
+  if (!existsSync(path)) return 0;
+  const st = statSync(path);
+  if (!st.isDirectory()) return st.mtimeMs;
+  return readdirSync(path).reduce((max, name) => Math.max(max, newestMtime(join(path, name))), st.mtimeMs);
+}
+
+function distIsStale(root = '.'): boolean {
+  const built = join(root, 'dist', 'index.html');
+  if (!existsSync(built)) return true;
+  const sources = Math.max(...APP_SOURCES.map((p) => newestMtime(join(root, p))));
+  return statSync(built).mtimeMs < sources;
+}
+
+if (distIsStale()) {
+  process.stdout.write('» building the app (vite build)\n');
+  const build = spawnSync(join('node_modules', '.bin', 'vite'), ['build'], { stdio: 'inherit' });
+  if (build.status !== 0) {
+    process.stderr.write('vite build failed\n');
+    process.exit(1);
+  }
+}
+
+await runServer(async (running, { db }) => {
+  const demo = await ensureDemoLibrary(db, new Date());
+  if (demo) {
+    process.stdout.write(
+      `\nDemo library created: ${demo.library.name} (${demo.library.id})\n` +
+        `Enrolment code: ${demo.code} (valid until ${demo.expiresAt})\n`,
+    );
+  }
+  process.stdout.write(
+    `\nLapor TPBIS is running at ${running.url}/\n` +
+      'More enrolment codes: npm run admin -- library list, then npm run admin -- code issue --library <id>\n\n',
+  );
+});

@@ -1,0 +1,46 @@
+/** Reading stored entries: pull pages in version order, and every entry for the KPI. */
+import type { Db } from '../schema';
+
+export interface PulledEntry {
+  version: number;
+  entry: Record<string, unknown>;
+}
+
+/** The library's entries newer than `afterVersion`, in version order, `limit` at most. */
+export async function entriesAfter(
+  db: Db,
+  libraryId: string,
+  afterVersion: number,
+  limit: number,
+): Promise<{ entries: PulledEntry[]; hasMore: boolean }> {
+  const rows = await db
+    .selectFrom('entries')
+    .select(['version', 'body'])
+    .where('library_id', '=', libraryId)
+    .where('version', '>', afterVersion)
+    .orderBy('version')
+    .limit(limit + 1)
+    .execute();
+  const page = rows.slice(0, limit);
+  return {
+    entries: page.map((r) => ({ version: Number(r.version), entry: JSON.parse(r.body) as Record<string, unknown> })),
+    hasMore: rows.length > limit,
+  };
+}
+
+/** Every stored entry of the library (tombstones included; computeKpi skips them). */
+export async function allEntries(db: Db, libraryId: string): Promise<unknown[]> {
+  const rows = await db.selectFrom('entries').select('body').where('library_id', '=', libraryId).execute();
+  return rows.map((r) => JSON.parse(r.body) as unknown);
+}
+
+/** Stored, not deleted entries per library, for the admin's list. */
+export async function countLiveEntries(db: Db): Promise<Map<string, number>> {
+  const rows = await db
+    .selectFrom('entries')
+    .select(['library_id', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('deleted', '=', 0)
+    .groupBy('library_id')
+    .execute();
+  return new Map(rows.map((r) => [r.library_id, Number(r.n)]));
+}

@@ -1,0 +1,70 @@
+/** Libraries: create, read, list. The library row is also the push transaction's lock. */
+import { randomBytes } from 'node:crypto';
+import { librarySchema, type Library, type LibraryInput } from '../../domain';
+import type { Db, LibrariesTable } from '../schema';
+
+/** A stored row as the wire's Library (rows were validated by `librarySchema` when stored). */
+export function libraryFromRow(row: LibrariesTable): Library {
+  return {
+    id: row.library_id,
+    name: row.name,
+    ...(row.npp === null ? {} : { npp: row.npp }),
+    village: row.village,
+    district: row.district,
+    regency: row.regency,
+    province: row.province,
+    timezone: row.timezone as Library['timezone'],
+  };
+}
+
+/** `lib-` and 12 random lower-case letters and digits: short enough to type, never guessed. */
+export function newLibraryId(): string {
+  const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
+  const bytes = randomBytes(12);
+  return `lib-${Array.from(bytes, (b) => alphabet[b % alphabet.length]).join('')}`;
+}
+
+/** Stores a library already checked by `librarySchema`. */
+export async function insertLibrary(db: Db, library: Library, now: Date): Promise<void> {
+  await db
+    .insertInto('libraries')
+    .values({
+      library_id: library.id,
+      name: library.name,
+      npp: library.npp ?? null,
+      village: library.village,
+      district: library.district,
+      regency: library.regency,
+      province: library.province,
+      timezone: library.timezone,
+      created_at: now.toISOString(),
+      last_push_at: null,
+    })
+    .execute();
+}
+
+/** Validates and stores a new library with a fresh id. */
+export async function createLibrary(
+  db: Db,
+  input: Omit<LibraryInput, 'id'>,
+  now: Date,
+): Promise<{ ok: true; library: Library } | { ok: false; error: unknown }> {
+  const parsed = librarySchema.safeParse({ ...input, id: newLibraryId() });
+  if (!parsed.success) return { ok: false, error: parsed.error };
+  await insertLibrary(db, parsed.data, now);
+  return { ok: true, library: parsed.data };
+}
+
+export async function findLibrary(db: Db, libraryId: string): Promise<{ library: Library; lastPushAt: string | null } | null> {
+  const row = await db.selectFrom('libraries').selectAll().where('library_id', '=', libraryId).executeTakeFirst();
+  return row ? { library: libraryFromRow(row), lastPushAt: row.last_push_at } : null;
+}
+
+export async function listLibraryRows(db: Db): Promise<LibrariesTable[]> {
+  return db.selectFrom('libraries').selectAll().orderBy('created_at').orderBy('library_id').execute();
+}
+
+export async function countLibraries(db: Db): Promise<number> {
+  const row = await db.selectFrom('libraries').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}

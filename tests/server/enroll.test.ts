@@ -1,0 +1,126 @@
+/** POST /api/v1/enroll (SYNC-PROTOCOL.md, "Enrolment"). */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultRulebook, enrollResponseSchema } from '../../src/domain';
+import { hashToken } from '../../src/server/store/devices';
+import { startServer } from '../../src/server/server';
+import { DB_KINDS, addLibrary, call, newCode, openUrl, startTestServer, type TestServer } from './harness';
+
+const enroll = (s: TestServer, json: unknown, address = '10.0.0.1') =>
+  call(s, 'POST', '/api/v1/enroll', { json, headers: { 'x-forwarded-for': address } });
+
+describe.each(DB_KINDS)('enrol on %s', (kind) => {
+  let s: TestServer;
+  beforeAll(async () => {
+    s = await startTestServer(kind);
+  });
+  afterAll(async () => {
+    await s?.stop();
+  });
+
+  it('enrols a device with a right code: 201 with device, token, library and rulebook', async () => {
+    const lib = await addLibrary(s);
+    const code = await newCode(s, lib.id);
+    expect(code).toMatch(/^[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}$/);
+    const res = await enroll(s, { code, deviceName: 'HP Bu Sri' });
+    expect(res.status).toBe(201);
+    const body = enrollResponseSchema.parse(res.body);
+    expect(body.library).toEqual(lib);
+    expect(body.rulebook).toEqual(defaultRulebook);
+    // 256 random bits; only the hash is stored.
+    expect(Buffer.from(body.token, 'base64url')).toHaveLength(32);
+    const row = await s.database.db.selectFrom('devices').selectAll().where('device_id', '=', body.deviceId).executeTakeFirstOrThrow();
+    expect(row.token_hash).toBe(hashToken(body.token));
+    expect(JSON.stringify(row)).not.toContain(body.token);
+    expect(row.name).toBe('HP Bu Sri');
+  });
+
+  it('matches a code ignoring case, spaces and dashes', async () => {
+    const lib = await addLibrary(s);
+    const code = await newCode(s, lib.id);
+    const sloppy = ` ${code.slice(0, 2)} ${code.slice(2).toLowerCase().replace('-', ' - ')} `;
+    const res = await enroll(s, { code: sloppy });
+    expect(res.status).toBe(201);
+  });
+
+  it('refuses a wrong code with 401 invalid_code', async () => {
+    const res = await enroll(s, { code: 'ABCD-EFGH' }, '10.0.1.1');
+    expect(res.status).toBe(401);
+    expect(res.body.error.code).toBe('invalid_code');
+    expect(res.body.error.message).toBe('Kode pendaftaran tidak dikenal, sudah dipakai, atau kedaluwarsa.');
+  });
+
+  it('refuses a used code', async () => {
+    const lib = await addLibrary(s);
+    const code = await newCode(s, lib.id);
+    expect((await enroll(s, { code }, '10.0.2.1')).status).toBe(201);
+    const again = await enroll(s, { code }, '10.0.2.1');
+    expect(again.status).toBe(401);
+    expect(again.body.error.code).toBe('invalid_code');
+  });
+
+  it('refuses an expired code', async () => {
+    const lib = await addLibrary(s);
+    const code = await newCode(s, lib.id, 14);
+    s.clock.advance(14 * 86_400_000 + 1000);
+    const res = await enroll(s, { code }, '10.0.3.1');
+    expect(res.status).toBe(401);
+    expect(res.body.error.code).toBe('invalid_code');
+  });
+
+  it('refuses malformed bodies with 400 without counting them towards the rate limit', async () => {
+    for (let i = 0; i < 12; i++) {
+      const res = await enroll(s, { code: 42 }, '10.0.4.1');
+      expect(res.status).toBe(400);
+      expect(res.body.error.code).toBe('invalid_request');
+    }
+    const long = await enroll(s, { code: 'ABCD-EFGH', deviceName: 'x'.repeat(101) }, '10.0.4.1');
+    expect(long.status).toBe(400);
+    expect(long.body.error.details[0].path).toBe('deviceName');
+    expect((await enroll(s, { code: 'ABCD-EFGH' }, '10.0.4.1')).status).toBe(401);
+  });
+
+  it('rate-limits an address after 10 invalid codes in 15 minutes, with Retry-After, until the window slides', async () => {
+    const lib = await addLibrary(s);
+    const address = '10.0.5.1';
+    for (let i = 0; i < 10; i++) {
+      expect((await enroll(s, { code: 'WXYZ-WXYZ' }, address)).status).toBe(401);
+      s.clock.advance(60_000); // one a minute: the first leaves the window at 15 min
+    }
+    const good = await newCode(s, lib.id);
+    const blocked = await enroll(s, { code: good }, address);
+    expect(blocked.status).toBe(429);
+    expect(blocked.body.error.code).toBe('rate_limited');
+    // The first failure was 10 minutes ago: it leaves the window in 5 minutes.
+    expect(Number(blocked.headers.get('retry-after'))).toBe(300);
+    // Other addresses are not affected.
+    expect((await enroll(s, { code: 'WXYZ-WXYZ' }, '10.0.5.2')).status).toBe(401);
+    // Still blocked just before, free just after the oldest failure leaves the window.
+    s.clock.advance(299_000);
+    expect((await enroll(s, { code: good }, address)).status).toBe(429);
+    s.clock.advance(1_000);
+    expect((await enroll(s, { code: good }, address)).status).toBe(201);
+  });
+
+  it('keeps the count in the database, so a second server process on it refuses too', async () => {
+    const address = '10.0.6.1';
+    for (let i = 0; i < 10; i++) await enroll(s, { code: 'WXYZ-WXYZ' }, address);
+    const second = await startServer({
+      database: openUrl(s.databaseUrl),
+      port: 0,
+      host: '127.0.0.1',
+      logger: () => {},
+      now: s.clock.now,
+      trustProxy: true,
+    });
+    try {
+      const res = await fetch(`${second.url}/api/v1/enroll`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-forwarded-for': address },
+        body: JSON.stringify({ code: 'WXYZ-WXYZ' }),
+      });
+      expect(res.status).toBe(429);
+    } finally {
+      await second.stop();
+    }
+  });
+});

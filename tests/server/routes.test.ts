@@ -1,0 +1,123 @@
+/** /library, /rulebook, /healthz, authentication, and the built app (SYNC-PROTOCOL.md, "Other routes"). */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { computeKpi, defaultRulebook, libraryResponseSchema } from '../../src/domain';
+import { DB_KINDS, addLibrary, call, enrollNew, makeEntry, pushEntries, startTestServer, type TestServer } from './harness';
+
+describe.each(DB_KINDS)('routes on %s', (kind) => {
+  let s: TestServer;
+  let dist: string;
+  beforeAll(async () => {
+    dist = mkdtempSync(join(tmpdir(), 'tpbis-dist-'));
+    mkdirSync(join(dist, 'assets'));
+    writeFileSync(join(dist, 'index.html'), '<!doctype html><title>Lapor</title>');
+    writeFileSync(join(dist, 'sw.js'), 'self.addEventListener("fetch", () => {});');
+    writeFileSync(join(dist, 'assets', 'index-abc123.js'), 'console.log(1);');
+    s = await startTestServer(kind, { distDir: dist });
+  });
+  afterAll(async () => {
+    await s?.stop();
+    rmSync(dist, { recursive: true, force: true });
+  });
+
+  it('GET /healthz answers ok with the database kind', async () => {
+    const res = await call(s, 'GET', '/healthz');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ ok: true, db: kind });
+  });
+
+  it("GET /library: its kpi equals computeKpi over the same entries, with lastPushAt", async () => {
+    const lib = await addLibrary(s);
+    const dev = await enrollNew(s, lib);
+    const before = await call(s, 'GET', '/api/v1/library', { token: dev.token });
+    expect(before.body.lastPushAt).toBeNull();
+    expect(before.body.kpi.colour).toBe('abu-abu');
+
+    const entries = [
+      makeEntry(lib.id),
+      makeEntry(lib.id, { strategy: 'advokasi', activityType: 'musyawarah_desa', successStory: 'Dana desa naik.' }),
+      makeEntry(lib.id, { strategy: 'layanan', activityType: 'layanan_tik', date: '2025-09-03' }),
+      makeEntry(lib.id, { deleted: true }),
+    ];
+    await pushEntries(s, dev, entries);
+    const res = await call(s, 'GET', '/api/v1/library', { token: dev.token });
+    expect(res.status).toBe(200);
+    const body = libraryResponseSchema.parse(res.body);
+    const pulled = await call(s, 'GET', '/api/v1/sync/pull', { token: dev.token });
+    expect(body.kpi).toEqual(computeKpi(pulled.body.entries, lib, defaultRulebook, s.clock.now()));
+    expect(body.kpi.colour).toBe('kuning');
+    expect(body.library).toEqual(lib);
+    expect(body.lastPushAt).toBe(s.clock.now().toISOString());
+  });
+
+  it('GET /rulebook answers the current rulebook', async () => {
+    const lib = await addLibrary(s);
+    const dev = await enrollNew(s, lib);
+    const res = await call(s, 'GET', '/api/v1/rulebook', { token: dev.token });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual(defaultRulebook);
+  });
+
+  it('answers 401 unauthorized to a missing, unknown or revoked token on every device route, whatever the body', async () => {
+    const lib = await addLibrary(s);
+    const dev = await enrollNew(s, lib);
+    await s.database.db.updateTable('devices').set({ revoked_at: s.clock.now().toISOString() }).where('device_id', '=', dev.deviceId).execute();
+    const routes: [string, string][] = [
+      ['POST', '/api/v1/sync/push'],
+      ['GET', '/api/v1/sync/pull'],
+      ['GET', '/api/v1/library'],
+      ['GET', '/api/v1/rulebook'],
+    ];
+    for (const [method, path] of routes) {
+      const variants: Record<string, string>[] = [{}, { authorization: 'Bearer nope' }, { authorization: `Bearer ${dev.token}` }, { authorization: dev.token }];
+      for (const headers of variants) {
+        const res = await call(s, method, path, { headers, raw: method === 'POST' ? '{not json' : undefined });
+        expect(res.status).toBe(401);
+        expect(res.body.error.code).toBe('unauthorized');
+      }
+    }
+  });
+
+  it('answers 404 not_found to unknown routes and methods', async () => {
+    for (const [method, path] of [['GET', '/api/v1/nope'], ['GET', '/api/v1/enroll'], ['DELETE', '/api/v1/sync/push'], ['GET', '/api']]) {
+      const res = await call(s, method, path);
+      expect(res.status).toBe(404);
+      expect(res.body.error.code).toBe('not_found');
+    }
+  });
+
+  it('serves the app: index.html and sw.js revalidated, hashed assets immutable, app routes fall back to index.html', async () => {
+    const index = await fetch(`${s.url}/`);
+    expect(index.headers.get('cache-control')).toBe('no-cache');
+    expect(await index.text()).toContain('<title>Lapor</title>');
+    const sw = await fetch(`${s.url}/sw.js`);
+    expect(sw.headers.get('cache-control')).toBe('no-cache');
+    expect(sw.headers.get('content-type')).toContain('javascript');
+    const asset = await fetch(`${s.url}/assets/index-abc123.js`);
+    expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    const route = await fetch(`${s.url}/kegiatan/baru`);
+    expect(route.status).toBe(200);
+    expect(route.headers.get('cache-control')).toBe('no-cache');
+    expect(await route.text()).toContain('<title>Lapor</title>');
+    expect((await fetch(`${s.url}/assets/missing.js`)).status).toBe(404);
+    // A path that climbs out of dist/ never reads outside it.
+    const climb = await fetch(`${s.url}/..%2f..%2f..%2f..%2fetc%2fpasswd`);
+    expect(await climb.text()).not.toContain('root:');
+  });
+
+  it('writes one JSON log line per request with method, path, status, duration and device, never the token', async () => {
+    const lib = await addLibrary(s);
+    const dev = await enrollNew(s, lib);
+    s.logs.length = 0;
+    const secret = 'Kisah yang sangat rahasia';
+    await pushEntries(s, dev, [makeEntry(lib.id, { successStory: secret })]);
+    expect(s.logs).toHaveLength(1);
+    expect(s.logs[0]).toMatchObject({ method: 'POST', path: '/api/v1/sync/push', status: 200, deviceId: dev.deviceId });
+    expect(typeof s.logs[0].durationMs).toBe('number');
+    const text = JSON.stringify(s.logs);
+    expect(text).not.toContain(dev.token);
+    expect(text).not.toContain(secret);
+  });
+});

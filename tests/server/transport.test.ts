@@ -1,0 +1,107 @@
+/** Bodies on the wire: size limit, gzip, encodings, JSON and UTF-8 (SYNC-PROTOCOL.md, "Transport and errors"). */
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DB_KINDS, addLibrary, call, enrollNew, makeEntry, rowCounts, startTestServer, type Enrolled, type TestServer } from './harness';
+
+const MiB = 1024 * 1024;
+
+describe.each(DB_KINDS)('transport on %s', (kind) => {
+  let s: TestServer;
+  let dev: Enrolled;
+  let libraryId: string;
+  beforeAll(async () => {
+    s = await startTestServer(kind);
+    const lib = await addLibrary(s);
+    libraryId = lib.id;
+    dev = await enrollNew(s, lib);
+  });
+  afterAll(async () => {
+    await s?.stop();
+  });
+
+  const push = (raw: Uint8Array | string, headers: Record<string, string> = {}) =>
+    call(s, 'POST', '/api/v1/sync/push', { token: dev.token, raw, headers: { 'content-type': 'application/json', ...headers } });
+
+  /** A valid push body padded with an unknown field to `bytes`. */
+  const paddedBody = (bytes: number, seq = 1) => {
+    const base = JSON.stringify({ mutations: [{ seq, baseVersion: 0, entry: makeEntry(libraryId) }], pad: '' });
+    return base.replace('"pad":""', `"pad":"${' '.repeat(bytes - base.length)}"`);
+  };
+
+  it('accepts a gzip-compressed push', async () => {
+    const body = JSON.stringify({ mutations: [{ seq: 1, baseVersion: 0, entry: makeEntry(libraryId) }] });
+    const res = await push(gzipSync(body), { 'content-encoding': 'gzip' });
+    expect(res.status).toBe(200);
+    expect(res.body.results[0].status).toBe('applied');
+  });
+
+  it('answers 413 payload_too_large to a body over 1 MiB, declared or streamed, and accepts exactly 1 MiB', async () => {
+    const before = await rowCounts(s.database);
+    const big = await push(paddedBody(MiB + 1, 2));
+    expect(big.status).toBe(413);
+    expect(big.body.error.code).toBe('payload_too_large');
+    // Without Content-Length (chunked), the limit holds while reading.
+    const chunks = new TextEncoder().encode(paddedBody(MiB + 10, 2));
+    const stream = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let i = 0; i < chunks.length; i += 64 * 1024) controller.enqueue(chunks.subarray(i, i + 64 * 1024));
+        controller.close();
+      },
+    });
+    const streamed = await fetch(`${s.url}/api/v1/sync/push`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${dev.token}`, 'content-type': 'application/json' },
+      body: stream,
+      duplex: 'half',
+    } as RequestInit);
+    expect(streamed.status).toBe(413);
+    expect(await rowCounts(s.database)).toEqual(before);
+    const exact = await push(paddedBody(MiB, 2));
+    expect(exact.status).toBe(200);
+  });
+
+  it('answers 413 to a gzip body that inflates past 1 MiB', async () => {
+    const bomb = gzipSync(paddedBody(4 * MiB, 99));
+    expect(bomb.length).toBeLessThan(MiB);
+    const res = await push(bomb, { 'content-encoding': 'gzip' });
+    expect(res.status).toBe(413);
+    expect(res.body.error.code).toBe('payload_too_large');
+  });
+
+  it('answers 415 unsupported_encoding to any encoding but gzip', async () => {
+    for (const encoding of ['br', 'deflate', 'gzip, br', 'x-custom']) {
+      const res = await push('{}', { 'content-encoding': encoding });
+      expect(res.status).toBe(415);
+      expect(res.body.error.code).toBe('unsupported_encoding');
+    }
+  });
+
+  it('answers 400 invalid_json to corrupt or truncated gzip, invalid UTF-8 and unparseable JSON', async () => {
+    const gz = gzipSync(JSON.stringify({ mutations: [] }));
+    const bodies: [Uint8Array | string, Record<string, string>][] = [
+      [gz.subarray(0, gz.length - 6), { 'content-encoding': 'gzip' }],
+      [Buffer.from('not gzip at all'), { 'content-encoding': 'gzip' }],
+      [Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d]), {}],
+      ['{"mutations": [', {}],
+      ['', {}],
+    ];
+    for (const [raw, headers] of bodies) {
+      const res = await push(raw, headers);
+      expect(res.status).toBe(400);
+      expect(res.body.error.code).toBe('invalid_json');
+    }
+  });
+
+  it('answers 400 invalid_request to a content type that is not JSON', async () => {
+    const res = await push(JSON.stringify({ mutations: [] }), { 'content-type': 'text/plain' });
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('invalid_request');
+  });
+
+  it('words error messages in Accept-Language: Indonesian by default, English on request', async () => {
+    const id = await push('{');
+    expect(id.body.error.message).toBe('Isi permintaan bukan JSON yang valid.');
+    const en = await push('{', { 'accept-language': 'en-GB,en;q=0.9' });
+    expect(en.body.error.message).toBe('The request body is not valid JSON.');
+  });
+});
