@@ -16,3 +16,4 @@ export * from './rulebook-schema';
 export * from './strategies';
 export * from './validation-messages';
 export { codePointLength, UUID_V7 } from './text';
+export { fastEntryParser } from './entry-check';

@@ -6,13 +6,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { entrySchemaFor } from '../../src/domain/entry';
-import { countableEntryCheck } from '../../src/domain/entry-check';
+import { countableEntryCheck, fastEntryParser } from '../../src/domain/entry-check';
 import { activityTypesOf, defaultRulebook } from '../../src/domain/rulebook';
 import { validEntryArb } from './arbitraries';
 
 const rules = { today: '2025-06-30', activityTypes: activityTypesOf(defaultRulebook) };
 const schema = entrySchemaFor(rules);
 const check = countableEntryCheck(rules);
+const fastParse = fastEntryParser(rules);
 
 const FIELDS = [
   'id', 'libraryId', 'strategy', 'activityType', 'title', 'date', 'location', 'participantsMale',
@@ -103,6 +104,18 @@ describe('countableEntryCheck', () => {
         },
       ),
       { numRuns: 500 },
+    );
+  });
+
+  it('fastEntryParser outputs exactly what the schema outputs', () => {
+    fc.assert(
+      fc.property(brokenEntryArb, (raw) => {
+        const bySchema = schema.safeParse(raw);
+        const fast = fastParse(structuredClone(raw));
+        if (!bySchema.success) expect(fast).toBeNull();
+        else expect(fast).toStrictEqual(bySchema.data);
+      }),
+      { numRuns: 2000 },
     );
   });
 
