@@ -58,8 +58,8 @@ export const validEntryArb: fc.Arbitrary<ActivityEntryInput> = fc
         attachments: fc.option(
           fc.array(
             fc.record({
-              id: fc.uuid({ version: 4 }),
-              sha256: fc.stringMatching(/^[0-9a-f]{64}$/),
+              id: fc.uuid({ version: 4 }).chain((u) => fc.constantFrom(u, u.toUpperCase())),
+              sha256: fc.stringMatching(/^[0-9a-f]{64}$/).chain((h) => fc.constantFrom(h, h.toUpperCase())),
               mime: fc.constantFrom(...ATTACHMENT_MIMES),
               bytes: fc.integer({ min: 0, max: 5_000_000 }),
             }),
