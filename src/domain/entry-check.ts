@@ -26,7 +26,7 @@ import {
   type EntryRules,
 } from './entry';
 import { STRATEGIES, type Strategy } from './strategies';
-import { codePointLength, ID_PATTERN, INSTANT_PATTERN, UUID_V7 } from './text';
+import { codePointLength, ID_PATTERN, INSTANT_PATTERN, isStorableInstant, UUID_V7 } from './text';
 
 // Hex patterns may match case-blind instead of lower-casing a copy first: no character
 // outside ASCII lower-cases to 0-9 or a-f. (Not so for [a-z]: U+212A KELVIN SIGN → k.)
@@ -67,10 +67,17 @@ function filled(v: unknown): boolean {
   return typeof v === 'string' && v.trim() !== '';
 }
 
+/** Every element present and valid: an index loop, because `every` skips the holes of a sparse array. */
+function allValid(v: unknown[], valid: (item: unknown) => boolean): boolean {
+  for (let i = 0; i < v.length; i++) if (!valid(v[i])) return false;
+  return true;
+}
+
 function partnersOk(v: unknown): boolean {
   if (absent(v)) return true;
   if (!Array.isArray(v) || v.length > MAX_PARTNERS) return false;
-  return v.every(
+  return allValid(
+    v,
     (p) => isObject(p) && textOk(p.name, TEXT_LIMITS.partnerName) && (PARTNER_KINDS as readonly unknown[]).includes(p.kind),
   );
 }
@@ -78,15 +85,19 @@ function partnersOk(v: unknown): boolean {
 function attachmentsOk(v: unknown): boolean {
   if (absent(v)) return true;
   if (!Array.isArray(v) || v.length > MAX_ATTACHMENTS) return false;
-  return v.every(
+  return allValid(
+    v,
     (a) =>
       isObject(a) &&
       lowerMatches(a.id, ATTACHMENT_ID_PATTERN) &&
-      typeof a.sha256 === 'string' && SHA256_ANY_CASE.test(a.sha256) &&
+      typeof a.sha256 === 'string' &&
+      SHA256_ANY_CASE.test(a.sha256) &&
       (ATTACHMENT_MIMES as readonly unknown[]).includes(a.mime) &&
       isWhole(a.bytes, 0, MAX_ATTACHMENT_BYTES),
   );
 }
+
+const instantOk = (v: unknown) => typeof v === 'string' && INSTANT_PATTERN.test(v) && isStorableInstant(v);
 
 /** Returns a checker: the facts of a valid entry, or null for one the schema would refuse. */
 export function countableEntryCheck(rules: EntryRules): (raw: unknown) => CountableFacts | null {
@@ -95,37 +106,42 @@ export function countableEntryCheck(rules: EntryRules): (raw: unknown) => Counta
   );
   return (raw) => {
     if (!isObject(raw)) return null;
-    const e = raw;
-    const types = allowed.get(e.strategy);
+    // Each field is read once, as zod reads it.
+    const { strategy, activityType, date, deleted, id, libraryId, title } = raw;
+    const types = allowed.get(strategy);
     if (!types) return null;
-    if (typeof e.activityType !== 'string' || !ACTIVITY_TYPE_PATTERN.test(e.activityType) || !types.has(e.activityType)) return null;
-    if (typeof e.date !== 'string' || !isRealDate(e.date) || e.date < EARLIEST_ENTRY_DATE || e.date > rules.today) return null;
-    if (typeof e.deleted !== 'boolean') return null;
-    if (typeof e.id !== 'string' || !UUID_V7_ANY_CASE.test(e.id) || !lowerMatches(e.libraryId, ID_PATTERN)) return null;
-    if (!textOk(e.title, TEXT_LIMITS.title)) return null;
-    if (!isWhole(e.participantsMale, 0, MAX_PARTICIPANTS) || !isWhole(e.participantsFemale, 0, MAX_PARTICIPANTS)) return null;
-    const people = (e.participantsMale as number) + (e.participantsFemale as number);
-    if (e.strategy === 'pelibatan' && people < 1) return null;
-    const disability = e.participantsDisability;
+    if (typeof activityType !== 'string' || !ACTIVITY_TYPE_PATTERN.test(activityType) || !types.has(activityType)) return null;
+    if (typeof date !== 'string' || !isRealDate(date) || date < EARLIEST_ENTRY_DATE || date > rules.today) return null;
+    if (typeof deleted !== 'boolean') return null;
+    if (typeof id !== 'string' || !UUID_V7_ANY_CASE.test(id)) return null;
+    if (typeof libraryId !== 'string') return null;
+    const library = libraryId.toLowerCase();
+    if (!ID_PATTERN.test(library)) return null;
+    if (!textOk(title, TEXT_LIMITS.title)) return null;
+    const { participantsMale: male, participantsFemale: female, participantsDisability: disability } = raw;
+    if (!isWhole(male, 0, MAX_PARTICIPANTS) || !isWhole(female, 0, MAX_PARTICIPANTS)) return null;
+    const people = (male as number) + (female as number);
+    if (strategy === 'pelibatan' && people < 1) return null;
     if (!absent(disability) && !(isWhole(disability, 0, 2 * MAX_PARTICIPANTS) && (disability as number) <= people)) return null;
+    const { location, description, skills, economicImpact, successStory, testimony } = raw;
     if (
-      !optionalTextOk(e.location, TEXT_LIMITS.location) ||
-      !optionalTextOk(e.description, TEXT_LIMITS.description) ||
-      !optionalTextOk(e.skills, TEXT_LIMITS.skills) ||
-      !optionalTextOk(e.economicImpact, TEXT_LIMITS.economicImpact) ||
-      !optionalTextOk(e.successStory, TEXT_LIMITS.successStory) ||
-      !optionalTextOk(e.testimony, TEXT_LIMITS.testimony)
+      !optionalTextOk(location, TEXT_LIMITS.location) ||
+      !optionalTextOk(description, TEXT_LIMITS.description) ||
+      !optionalTextOk(skills, TEXT_LIMITS.skills) ||
+      !optionalTextOk(economicImpact, TEXT_LIMITS.economicImpact) ||
+      !optionalTextOk(successStory, TEXT_LIMITS.successStory) ||
+      !optionalTextOk(testimony, TEXT_LIMITS.testimony)
     ) return null;
-    if (!absent(e.fundingSource) && !(FUNDING_SOURCES as readonly unknown[]).includes(e.fundingSource)) return null;
-    if (!partnersOk(e.partners) || !attachmentsOk(e.attachments)) return null;
-    if (typeof e.createdAt !== 'string' || !INSTANT_PATTERN.test(e.createdAt)) return null;
-    if (typeof e.updatedAt !== 'string' || !INSTANT_PATTERN.test(e.updatedAt)) return null;
+    const { fundingSource, partners, attachments, createdAt, updatedAt } = raw;
+    if (!absent(fundingSource) && !(FUNDING_SOURCES as readonly unknown[]).includes(fundingSource)) return null;
+    if (!partnersOk(partners) || !attachmentsOk(attachments)) return null;
+    if (!instantOk(createdAt) || !instantOk(updatedAt)) return null;
     return {
-      libraryId: (e.libraryId as string).toLowerCase(),
-      strategy: e.strategy as Strategy,
-      date: e.date,
-      deleted: e.deleted,
-      documented: (Array.isArray(e.attachments) && e.attachments.length > 0) || filled(e.successStory) || filled(e.testimony),
+      libraryId: library,
+      strategy: strategy as Strategy,
+      date,
+      deleted,
+      documented: (Array.isArray(attachments) && attachments.length > 0) || filled(successStory) || filled(testimony),
     };
   };
 }

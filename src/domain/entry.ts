@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import { isRealDate, type IsoDate } from './calendar';
-import { STRATEGIES, strategySchema, type PerStrategy, type Strategy } from './strategies';
+import { STRATEGIES, strategySchema, type PerStrategy } from './strategies';
 import {
   idSchema,
   instantSchema,
@@ -74,41 +74,64 @@ const entryDateSchema = z
   .refine(isRealDate, { params: { key: 'dateInvalid' }, abort: true })
   .refine((d) => d >= EARLIEST_ENTRY_DATE, { params: { key: 'dateTooEarly', min: EARLIEST_ENTRY_DATE } });
 
-const entryFields = z.object({
-  id: uuidV7Schema,
-  libraryId: idSchema,
-  strategy: strategySchema,
-  activityType: z.string().regex(ACTIVITY_TYPE_PATTERN),
-  title: requiredText(...TEXT_LIMITS.title),
-  date: entryDateSchema,
-  location: optionalText(TEXT_LIMITS.location[1]),
-  participantsMale: wholeNumber(0, MAX_PARTICIPANTS),
-  participantsFemale: wholeNumber(0, MAX_PARTICIPANTS),
-  participantsDisability: nullAsAbsent(wholeNumber(0, 2 * MAX_PARTICIPANTS)),
-  partners: nullAsAbsent(z.array(partnerSchema).max(MAX_PARTNERS)),
-  description: optionalText(TEXT_LIMITS.description[1]),
-  skills: optionalText(TEXT_LIMITS.skills[1]),
-  economicImpact: optionalText(TEXT_LIMITS.economicImpact[1]),
-  successStory: optionalText(TEXT_LIMITS.successStory[1]),
-  testimony: optionalText(TEXT_LIMITS.testimony[1]),
-  fundingSource: nullAsAbsent(z.enum(FUNDING_SOURCES)),
-  attachments: nullAsAbsent(z.array(attachmentSchema).max(MAX_ATTACHMENTS)),
-  createdAt: instantSchema,
-  updatedAt: instantSchema,
-  deleted: z.boolean(),
-});
-
-type EntryFields = z.output<typeof entryFields>;
-
-function checkParticipants(e: EntryFields, ctx: z.RefinementCtx): void {
-  const people = e.participantsMale + e.participantsFemale;
-  if (e.strategy === 'pelibatan' && people < 1) {
-    ctx.addIssue({ code: 'custom', path: ['participantsFemale'], params: { key: 'pelibatanNeedsParticipants' } });
-  }
-  if (e.participantsDisability !== undefined && e.participantsDisability > people) {
-    ctx.addIssue({ code: 'custom', path: ['participantsDisability'], params: { key: 'disabilityOverTotal' } });
-  }
+/** The fields of an entry; with `today`, the date may not be after it. */
+function entryFields(today?: IsoDate) {
+  return z.object({
+    id: uuidV7Schema,
+    libraryId: idSchema,
+    strategy: strategySchema,
+    activityType: z.string().regex(ACTIVITY_TYPE_PATTERN),
+    title: requiredText(...TEXT_LIMITS.title),
+    date:
+      today === undefined
+        ? entryDateSchema
+        : entryDateSchema.refine((d) => d <= today, { params: { key: 'dateInFuture' } }),
+    location: optionalText(TEXT_LIMITS.location[1]),
+    participantsMale: wholeNumber(0, MAX_PARTICIPANTS),
+    participantsFemale: wholeNumber(0, MAX_PARTICIPANTS),
+    participantsDisability: nullAsAbsent(wholeNumber(0, 2 * MAX_PARTICIPANTS)),
+    partners: nullAsAbsent(z.array(partnerSchema).max(MAX_PARTNERS)),
+    description: optionalText(TEXT_LIMITS.description[1]),
+    skills: optionalText(TEXT_LIMITS.skills[1]),
+    economicImpact: optionalText(TEXT_LIMITS.economicImpact[1]),
+    successStory: optionalText(TEXT_LIMITS.successStory[1]),
+    testimony: optionalText(TEXT_LIMITS.testimony[1]),
+    fundingSource: nullAsAbsent(z.enum(FUNDING_SOURCES)),
+    attachments: nullAsAbsent(z.array(attachmentSchema).max(MAX_ATTACHMENTS)),
+    createdAt: instantSchema,
+    updatedAt: instantSchema,
+    deleted: z.boolean(),
+  });
 }
+
+const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v);
+
+/**
+ * The rules across fields. They run even when another field has failed (`when`), so a
+ * form shows every problem at once; each rule looks only at fields that parsed.
+ */
+function crossFieldRules(allowedTypes?: Map<unknown, Set<unknown>>) {
+  return (value: object, ctx: z.RefinementCtx) => {
+    if (typeof value !== 'object' || value === null) return;
+    const e = value as Record<string, unknown>;
+    const { participantsMale: male, participantsFemale: female, participantsDisability: disability } = e;
+    if (isCount(male) && isCount(female)) {
+      if (e.strategy === 'pelibatan' && male + female < 1) {
+        ctx.addIssue({ code: 'custom', path: ['participantsFemale'], params: { key: 'pelibatanNeedsParticipants' } });
+      }
+      if (isCount(disability) && disability > male + female) {
+        ctx.addIssue({ code: 'custom', path: ['participantsDisability'], params: { key: 'disabilityOverTotal' } });
+      }
+    }
+    const types = allowedTypes?.get(e.strategy);
+    const type = e.activityType;
+    if (types && typeof type === 'string' && ACTIVITY_TYPE_PATTERN.test(type) && !types.has(type)) {
+      ctx.addIssue({ code: 'custom', path: ['activityType'], params: { key: 'activityTypeNotInStrategy' } });
+    }
+  };
+}
+
+const always = { when: () => true };
 
 /** Optional fields parsed to `undefined` are left out, so that "absent" is absent in storage too. */
 function withoutUndefined<T extends object>(value: T): T {
@@ -119,12 +142,12 @@ function withoutUndefined<T extends object>(value: T): T {
 }
 
 /** Every context-free rule of an entry, cross-field rules included. */
-export const activityEntrySchema = entryFields.superRefine(checkParticipants).transform(withoutUndefined);
+export const activityEntrySchema = entryFields().superRefine(crossFieldRules(), always).transform(withoutUndefined);
 
 /** An entry as the server sends it back: with the version of its last stored write. */
-export const versionedEntrySchema = entryFields
+export const versionedEntrySchema = entryFields()
   .extend({ version: z.number().int().min(1) })
-  .superRefine(checkParticipants)
+  .superRefine(crossFieldRules(), always)
   .transform(withoutUndefined);
 
 export type ActivityEntry = z.output<typeof activityEntrySchema>;
@@ -141,17 +164,10 @@ export interface EntryRules {
 
 /** The full entry schema for one library on one day under one rulebook. */
 export function entrySchemaFor(rules: EntryRules) {
-  const allowed = new Map<Strategy, Set<string>>(
+  const allowed = new Map<unknown, Set<unknown>>(
     STRATEGIES.map((s) => [s, new Set([...rules.activityTypes[s], OTHER_ACTIVITY_TYPE])]),
   );
-  return activityEntrySchema.superRefine((e, ctx) => {
-    if (e.date > rules.today) {
-      ctx.addIssue({ code: 'custom', path: ['date'], params: { key: 'dateInFuture' } });
-    }
-    if (!allowed.get(e.strategy)?.has(e.activityType)) {
-      ctx.addIssue({ code: 'custom', path: ['activityType'], params: { key: 'activityTypeNotInStrategy' } });
-    }
-  });
+  return entryFields(rules.today).superRefine(crossFieldRules(allowed), always).transform(withoutUndefined);
 }
 
 /** Documented: at least one attachment, or a success story or testimony not blank after trimming. */

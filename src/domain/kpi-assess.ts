@@ -38,7 +38,7 @@ export function componentTarget(c: RulebookComponent, m: number): number {
 }
 
 export function sustainedRequired(rulebook: Rulebook, m: number): number {
-  return ceilOfProduct(rulebook.green.sustained.shareOfMonths * m);
+  return Math.max(0, ceilOfProduct(rulebook.green.sustained.shareOfMonths * m)); // never -0
 }
 
 function componentActual(c: RulebookComponent, t: Tally): number {

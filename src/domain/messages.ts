@@ -42,7 +42,7 @@ const id = {
   'nextStep.and': 'dan',
   'nextStep.green': 'Sudah Hijau. Pertahankan kegiatan setiap bulan dan dokumentasikan hasilnya.',
   'nextStep.greenUnreachable':
-    'Hijau tidak dapat dicapai tahun ini: kegiatan {strategy} baru tercatat di {have} bulan, padahal perlu {required} bulan.',
+    'Hijau tidak dapat dicapai tahun ini: kegiatan {strategy} tercatat di {have} bulan, padahal perlu {required} bulan.',
 
   'field.id': 'ID',
   'field.libraryId': 'Perpustakaan',
@@ -64,6 +64,10 @@ const id = {
   'field.testimony': 'Testimoni',
   'field.fundingSource': 'Sumber dana',
   'field.attachments': 'Foto dokumentasi',
+  'field.attachments.*.id': 'ID foto',
+  'field.attachments.*.sha256': 'Sidik berkas foto (SHA-256)',
+  'field.attachments.*.mime': 'Jenis berkas foto',
+  'field.attachments.*.bytes': 'Ukuran foto (byte)',
   'field.createdAt': 'Waktu dibuat',
   'field.updatedAt': 'Waktu diubah',
   'field.deleted': 'Status hapus',
@@ -77,6 +81,9 @@ const id = {
   'field.code': 'Kode pendaftaran',
   'field.deviceName': 'Nama perangkat',
   'field.mutations': 'Daftar perubahan',
+  'field.mutations.*.seq': 'Nomor urut (seq)',
+  'field.mutations.*.baseVersion': 'Versi dasar (baseVersion)',
+  'field.mutations.*.entry': 'Kegiatan',
   'field.cursor': 'Kursor',
   'field.limit': 'Batas',
   'field.body': 'Isi permintaan',
@@ -103,6 +110,7 @@ const id = {
   'invalid.activityTypeNotInStrategy': 'Jenis kegiatan tidak sesuai dengan strategi yang dipilih',
   'invalid.pelibatanNeedsParticipants': 'Kegiatan Pelibatan Masyarakat harus memiliki paling sedikit 1 peserta',
   'invalid.disabilityOverTotal': 'Peserta penyandang disabilitas tidak boleh melebihi jumlah peserta',
+  'invalid.instantOutOfRange': '{label} di luar rentang tahun 0000–9999',
   'invalid.seqNotConsecutive': 'Nomor urut (seq) dalam satu kiriman harus berurutan',
   'invalid.duplicateComponentKey': 'Kunci komponen tidak boleh ganda',
   'invalid.weightsNot100': 'Jumlah bobot komponen harus 100',
@@ -160,7 +168,7 @@ const en: Record<MessageKey, string> = {
   'nextStep.and': 'and',
   'nextStep.green': 'Green already. Keep up activities every month and document their results.',
   'nextStep.greenUnreachable':
-    'Green cannot be reached this year: {strategy} activities were logged in {have} months, and {required} are needed.',
+    'Green cannot be reached this year: {strategy} activities were logged in {have} {haveMonths}, and {required} are needed.',
 
   'field.id': 'ID',
   'field.libraryId': 'Library',
@@ -182,6 +190,10 @@ const en: Record<MessageKey, string> = {
   'field.testimony': 'Testimony',
   'field.fundingSource': 'Funding source',
   'field.attachments': 'Documentation photos',
+  'field.attachments.*.id': 'Photo ID',
+  'field.attachments.*.sha256': 'Photo file hash (SHA-256)',
+  'field.attachments.*.mime': 'Photo file type',
+  'field.attachments.*.bytes': 'Photo size (bytes)',
   'field.createdAt': 'Created at',
   'field.updatedAt': 'Updated at',
   'field.deleted': 'Deleted',
@@ -195,6 +207,9 @@ const en: Record<MessageKey, string> = {
   'field.code': 'Enrolment code',
   'field.deviceName': 'Device name',
   'field.mutations': 'Mutations',
+  'field.mutations.*.seq': 'Sequence number (seq)',
+  'field.mutations.*.baseVersion': 'Base version',
+  'field.mutations.*.entry': 'Entry',
   'field.cursor': 'Cursor',
   'field.limit': 'Limit',
   'field.body': 'Request body',
@@ -208,10 +223,10 @@ const en: Record<MessageKey, string> = {
   'invalid.type': '{label} is not valid',
   'invalid.numberTooSmall': '{label} must be at least {min}',
   'invalid.numberTooBig': '{label} must be at most {max}',
-  'invalid.listTooShort': '{label} needs at least {min} items',
-  'invalid.listTooLong': '{label} may have at most {max} items',
-  'invalid.textTooShort': '{label} needs at least {min} characters',
-  'invalid.textTooLong': '{label} may have at most {max} characters',
+  'invalid.listTooShort': '{label} needs at least {min} {unit}',
+  'invalid.listTooLong': '{label} may have at most {max} {unit}',
+  'invalid.textTooShort': '{label} needs at least {min} {unit}',
+  'invalid.textTooLong': '{label} may have at most {max} {unit}',
   'invalid.choice': 'Unknown choice for {label}',
   'invalid.format': '{label} has an invalid format',
   'invalid.unknownKeys': '{label} has unknown fields',
@@ -221,6 +236,7 @@ const en: Record<MessageKey, string> = {
   'invalid.activityTypeNotInStrategy': 'The activity type does not belong to the chosen strategy',
   'invalid.pelibatanNeedsParticipants': 'A Community Engagement activity needs at least 1 participant',
   'invalid.disabilityOverTotal': 'Participants with disabilities may not exceed the number of participants',
+  'invalid.instantOutOfRange': '{label} is outside the years 0000–9999',
   'invalid.seqNotConsecutive': 'The sequence numbers (seq) of one batch must be consecutive',
   'invalid.duplicateComponentKey': 'Component keys must be unique',
   'invalid.weightsNot100': 'Component weights must add up to 100',
@@ -256,8 +272,24 @@ export function hasMessage(key: string): key is MessageKey {
   return key in id;
 }
 
-/** `Accept-Language: en-US,en;q=0.9` → 'en'; anything else, or nothing, → 'id'. */
+/**
+ * The language to answer in: the most preferred of `id` and `en` in an Accept-Language
+ * header (`fr, en;q=0.8` → 'en'); Indonesian when neither is named, or on a tie.
+ */
 export function langFromAcceptLanguage(header: string | null | undefined): Lang {
-  const first = header?.split(',')[0]?.trim().toLowerCase() ?? '';
-  return first === 'en' || first.startsWith('en-') ? 'en' : 'id';
+  let best: { lang: Lang; q: number } = { lang: 'id', q: 0 };
+  for (const part of (header ?? '').split(',')) {
+    const [tag, ...params] = part.trim().toLowerCase().split(';');
+    const base = tag.trim().split('-')[0];
+    if (base !== 'id' && base !== 'en') continue;
+    const qParam = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    const q = qParam === undefined ? 1 : Number(qParam.slice(2));
+    if (Number.isFinite(q) && q > best.q) best = { lang: base, q };
+  }
+  return best.lang;
+}
+
+/** English needs a plural: "1 character", "2 characters". Indonesian does not inflect. */
+export function englishPlural(n: number, singular: string, plural: string): string {
+  return n === 1 ? singular : plural;
 }

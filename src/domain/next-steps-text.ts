@@ -4,13 +4,14 @@
  */
 import type { Lang } from './format';
 import { COLOUR_RANK, type KpiResult, type Step } from './kpi-result';
-import { t } from './messages';
+import { englishPlural, t } from './messages';
+import type { Strategy } from './strategies';
 
 function itemParams(step: Step, lang: Lang) {
   return {
     count: step.count,
     strategy: t(lang, `strategy.${step.strategy}`),
-    activities: step.count === 1 ? 'activity' : 'activities',
+    activities: englishPlural(step.count, 'activity', 'activities'),
   };
 }
 
@@ -33,8 +34,9 @@ export function describeSteps(steps: readonly Step[], goal: KpiResult['colour'],
 /**
  * What the librarian should do next, as sentences: the way to the next colour, then
  * the way to green when that differs, or why green is out of reach this year.
+ * `sustainedStrategy` is the rulebook's (`rulebook.green.sustained.strategy`).
  */
-export function describeNextSteps(kpi: KpiResult, lang: Lang): string[] {
+export function describeNextSteps(kpi: KpiResult, lang: Lang, sustainedStrategy: Strategy = 'pelibatan'): string[] {
   if (kpi.colour === 'hijau') return [t(lang, 'nextStep.green')];
   const next = COLOUR_RANK[COLOUR_RANK.indexOf(kpi.colour) + 1];
   const sentences: string[] = [];
@@ -42,8 +44,9 @@ export function describeNextSteps(kpi: KpiResult, lang: Lang): string[] {
   if (!kpi.nextSteps.greenReachable) {
     sentences.push(
       t(lang, 'nextStep.greenUnreachable', {
-        strategy: t(lang, 'strategy.pelibatan'),
+        strategy: t(lang, `strategy.${sustainedStrategy}`),
         have: kpi.sustained.monthsWithPelibatan,
+        haveMonths: englishPlural(kpi.sustained.monthsWithPelibatan, 'month', 'months'),
         required: kpi.sustained.required,
       }),
     );

@@ -147,7 +147,7 @@ export type PullResponse = z.infer<typeof pullResponseSchema>;
 export const libraryResponseSchema = z.object({
   library: librarySchema,
   kpi: kpiResultSchema,
-  lastPushAt: z.string().nullable(),
+  lastPushAt: z.iso.datetime({ offset: true }).nullable(),
 });
 export type LibraryResponse = z.infer<typeof libraryResponseSchema>;
 

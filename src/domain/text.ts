@@ -65,8 +65,20 @@ const isoInstant = z.iso.datetime({ offset: true });
 /** The pattern an instant must match (zod's own; it also rejects 30 February). */
 export const INSTANT_PATTERN: RegExp = isoInstant._zod.pattern;
 
+/**
+ * False for the few instants whose UTC form leaves years 0000–9999: "0000-01-01T00:00+00:01"
+ * would be stored as "-000001-12-31T23:59:00.000Z", which no schema reads back.
+ */
+export function isStorableInstant(s: string): boolean {
+  // Only years 0000 and 9999 are near enough to the edge for an offset to push them over.
+  if (!s.startsWith('0000') && !s.startsWith('9999')) return true;
+  return /^\d{4}-/.test(new Date(s).toISOString());
+}
+
 /** An ISO 8601 instant with `Z` or an offset, stored canonically in UTC (`…Z`, milliseconds). */
-export const instantSchema = isoInstant.transform((s) => new Date(s).toISOString());
+export const instantSchema = isoInstant
+  .refine(isStorableInstant, { params: { key: 'instantOutOfRange' } })
+  .transform((s) => new Date(s).toISOString());
 
 /** A whole number in [min, max]. */
 export function wholeNumber(min: number, max: number) {

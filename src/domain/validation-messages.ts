@@ -6,7 +6,7 @@
  */
 import type { z } from 'zod';
 import { formatDate, formatNumber, type Lang } from './format';
-import { hasMessage, t, type MessageKey } from './messages';
+import { englishPlural, hasMessage, t, type MessageKey } from './messages';
 import type { FieldError } from './protocol';
 
 type Issue = z.core.$ZodRawIssue;
@@ -19,7 +19,8 @@ export function dotPath(path: readonly PropertyKey[]): string {
 /** The field's label: `partners.0.name` → "Nama mitra"; unknown fields fall back to the path. */
 export function fieldLabel(path: readonly PropertyKey[], lang: Lang): string {
   const generic = path.map((p) => (typeof p === 'number' ? '*' : String(p))).join('.');
-  const candidates = [generic, generic.split('.*')[0], String(path[path.length - 1] ?? 'body')];
+  // The most specific label first: the whole path, then the field itself, then its list.
+  const candidates = [generic, String(path[path.length - 1] ?? 'body'), generic.split('.*')[0]];
   for (const c of candidates) {
     const key = `field.${c}`;
     if (hasMessage(key)) return t(lang, key);
@@ -28,12 +29,15 @@ export function fieldLabel(path: readonly PropertyKey[], lang: Lang): string {
 }
 
 function formatBound(v: unknown, lang: Lang): string {
+  if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
   if (typeof v === 'number' || typeof v === 'bigint') return formatNumber(Number(v), lang);
   if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v)) return formatDate(v, lang);
   return String(v);
 }
 
 function messageFor(issue: Issue, lang: Lang): string {
+  const characters = (n: number) => englishPlural(n, 'character', 'characters');
+  const items = (n: number) => englishPlural(n, 'item', 'items');
   const label = fieldLabel(issue.path ?? [], lang);
   const say = (key: MessageKey, extra: Record<string, unknown> = {}) =>
     t(lang, key, {
@@ -44,10 +48,11 @@ function messageFor(issue: Issue, lang: Lang): string {
     case 'custom': {
       const params = (issue.params ?? {}) as Record<string, unknown>;
       const key = `invalid.${String(params.key)}`;
-      return hasMessage(key) ? say(key, params) : say('invalid.type');
+      const n = Number(params.min ?? params.max);
+      return hasMessage(key) ? say(key, { ...params, unit: characters(n) }) : say('invalid.type');
     }
     case 'invalid_type': {
-      if (issue.input === undefined) return say('invalid.required');
+      if (issue.input === undefined || issue.input === null) return say('invalid.required');
       const expected = issue.expected;
       if (expected === 'int') return say('invalid.wholeNumber');
       if (expected === 'number') return say('invalid.number');
@@ -56,14 +61,18 @@ function messageFor(issue: Issue, lang: Lang): string {
       if (expected === 'array') return say('invalid.list');
       return say('invalid.type');
     }
-    case 'too_small':
-      if (issue.origin === 'array') return say('invalid.listTooShort', { min: issue.minimum });
-      if (issue.origin === 'string') return say('invalid.textTooShort', { min: issue.minimum });
-      return say('invalid.numberTooSmall', { min: issue.minimum });
-    case 'too_big':
-      if (issue.origin === 'array') return say('invalid.listTooLong', { max: issue.maximum });
-      if (issue.origin === 'string') return say('invalid.textTooLong', { max: issue.maximum });
-      return say('invalid.numberTooBig', { max: issue.maximum });
+    case 'too_small': {
+      const min = Number(issue.minimum);
+      if (issue.origin === 'array') return say('invalid.listTooShort', { min, unit: items(min) });
+      if (issue.origin === 'string') return say('invalid.textTooShort', { min, unit: characters(min) });
+      return say('invalid.numberTooSmall', { min });
+    }
+    case 'too_big': {
+      const max = Number(issue.maximum);
+      if (issue.origin === 'array') return say('invalid.listTooLong', { max, unit: items(max) });
+      if (issue.origin === 'string') return say('invalid.textTooLong', { max, unit: characters(max) });
+      return say('invalid.numberTooBig', { max });
+    }
     case 'invalid_value':
       return say('invalid.choice');
     case 'invalid_format':

@@ -46,7 +46,10 @@ export const validEntryArb: fc.Arbitrary<ActivityEntryInput> = fc
         participantsFemale: fc.oneof(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 100_000 })),
         participantsDisability: fc.option(fc.integer({ min: 0, max: 1 }), { nil: null }),
         partners: fc.option(
-          fc.array(fc.record({ name: textArb(1, 30), kind: fc.constantFrom(...PARTNER_KINDS) }), { maxLength: 3 }),
+          fc.array(
+            fc.record({ name: textArb(1, 30).filter((n) => n.trim() !== ''), kind: fc.constantFrom(...PARTNER_KINDS) }),
+            { maxLength: 3 },
+          ),
           { nil: undefined },
         ),
         description: someText(5000),

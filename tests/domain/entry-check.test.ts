@@ -119,6 +119,27 @@ describe('countableEntryCheck', () => {
     );
   });
 
+  it('refuses sparse arrays, as the schema does (every() would skip their holes)', () => {
+    const base = { id: '0190a1b2-c3d4-7e5f-8a6b-000000000001', libraryId: 'lib-1', strategy: 'advokasi', activityType: 'lainnya', title: 'Rapat', date: '2025-01-02', participantsMale: 1, participantsFemale: 1, createdAt: '2025-01-02T00:00:00Z', updatedAt: '2025-01-02T00:00:00Z', deleted: false };
+    for (const raw of [{ ...base, attachments: new Array(1) }, { ...base, partners: new Array(3) }]) {
+      expect(schema.safeParse(raw).success).toBe(false);
+      expect(check(raw)).toBeNull();
+    }
+    expect(check(base)).not.toBeNull();
+  });
+
+  it('refuses instants whose UTC form leaves the years 0000–9999, as the schema does', () => {
+    const base = { id: '0190a1b2-c3d4-7e5f-8a6b-000000000001', libraryId: 'lib-1', strategy: 'advokasi', activityType: 'lainnya', title: 'Rapat', date: '2025-01-02', participantsMale: 1, participantsFemale: 1, createdAt: '2025-01-02T00:00:00Z', updatedAt: '2025-01-02T00:00:00Z', deleted: false };
+    for (const createdAt of ['0000-01-01T00:00:00+00:01', '9999-12-31T23:59:59-09:00']) {
+      expect(schema.safeParse({ ...base, createdAt }).success).toBe(false);
+      expect(check({ ...base, createdAt })).toBeNull();
+    }
+    for (const createdAt of ['0000-01-01T00:00:00Z', '9999-12-31T23:59:59+09:00']) {
+      expect(schema.safeParse({ ...base, createdAt }).success).toBe(true);
+      expect(check({ ...base, createdAt })).not.toBeNull();
+    }
+  });
+
   it('refuses what is not an object', () => {
     for (const raw of [null, undefined, 'entry', 42, [], [{}]]) {
       expect(check(raw)).toBeNull();

@@ -69,11 +69,13 @@ describe('parseWithMessages on entries: one plain sentence per field', () => {
     ['more disabled than participants', { participantsDisability: 14 }, 'participantsDisability', 'Peserta penyandang disabilitas tidak boleh melebihi jumlah peserta', 'Participants with disabilities may not exceed the number of participants'],
     ['activity type of another strategy', { activityType: 'lomba', strategy: 'advokasi' }, 'activityType', 'Jenis kegiatan tidak sesuai dengan strategi yang dipilih', 'The activity type does not belong to the chosen strategy'],
     ['unknown strategy', { strategy: 'hiburan' }, 'strategy', 'Pilihan Strategi tidak dikenal', 'Unknown choice for Strategy'],
-    ['partner without a name', { partners: [{ name: ' ', kind: 'pkk' }] }, 'partners.0.name', 'Nama mitra minimal 1 karakter', 'Partner name needs at least 1 characters'],
+    ['partner without a name', { partners: [{ name: ' ', kind: 'pkk' }] }, 'partners.0.name', 'Nama mitra minimal 1 karakter', 'Partner name needs at least 1 character'],
     ['six photos', { attachments: Array.from({ length: 6 }, (_, i) => ({ id: `f${i}`, sha256: 'b'.repeat(64), mime: 'image/png', bytes: 10 })) }, 'attachments', 'Foto dokumentasi paling banyak 5 isian', 'Documentation photos may have at most 5 items'],
-    ['a photo over 5 MB', { attachments: [{ id: 'f', sha256: 'b'.repeat(64), mime: 'image/png', bytes: 5_000_001 }] }, 'attachments.0.bytes', 'Foto dokumentasi maksimal 5.000.000', 'Documentation photos must be at most 5,000,000'],
-    ['a GIF photo', { attachments: [{ id: 'f', sha256: 'b'.repeat(64), mime: 'image/gif', bytes: 1 }] }, 'attachments.0.mime', 'Pilihan Foto dokumentasi tidak dikenal', 'Unknown choice for Documentation photos'],
+    ['a photo over 5 MB', { attachments: [{ id: 'f', sha256: 'b'.repeat(64), mime: 'image/png', bytes: 5_000_001 }] }, 'attachments.0.bytes', 'Ukuran foto (byte) maksimal 5.000.000', 'Photo size (bytes) must be at most 5,000,000'],
+    ['a GIF photo', { attachments: [{ id: 'f', sha256: 'b'.repeat(64), mime: 'image/gif', bytes: 1 }] }, 'attachments.0.mime', 'Pilihan Jenis berkas foto tidak dikenal', 'Unknown choice for Photo file type'],
     ['an id that is not UUIDv7', { id: '0190a1b2-c3d4-4e5f-8a6b-000000000001' }, 'id', 'Format ID tidak valid', 'ID has an invalid format'],
+    ['a created-at that leaves the years 0000–9999 in UTC', { createdAt: '0000-01-01T00:00:00+00:01' }, 'createdAt', 'Waktu dibuat di luar rentang tahun 0000–9999', 'Created at is outside the years 0000–9999'],
+    ['a title sent as null', { title: null }, 'title', 'Judul kegiatan wajib diisi', 'Activity title is required'],
     ['deleted as a string', { deleted: 'false' }, 'deleted', 'Status hapus harus bernilai ya atau tidak', 'Deleted must be yes or no'],
   ];
   it.each(cases)('%s', (_name, change, path, id, en) => {
@@ -82,6 +84,18 @@ describe('parseWithMessages on entries: one plain sentence per field', () => {
     const inEn = parseWithMessages(schema, input, 'en');
     expect(inId).toEqual({ ok: false, errors: [{ path, message: id }] });
     expect(inEn).toEqual({ ok: false, errors: [{ path, message: en }] });
+  });
+});
+
+describe('an entry with several problems', () => {
+  it('reports every one of them at once, cross-field and context rules included', () => {
+    const r = parseWithMessages(
+      schema,
+      { ...good(), participantsMale: 0, participantsFemale: 0, date: '2025-04-16', activityType: 'kerja_sama', location: 'x'.repeat(201) },
+      'id',
+    );
+    expect(r.ok).toBe(false);
+    expect(!r.ok && r.errors.map((e) => e.path).sort()).toEqual(['activityType', 'date', 'location', 'participantsFemale']);
   });
 });
 

@@ -23,6 +23,10 @@ describe('the catalogue', () => {
     expect(langFromAcceptLanguage('id-ID,id;q=0.9,en;q=0.5')).toBe('id');
     expect(langFromAcceptLanguage(undefined)).toBe('id');
     expect(langFromAcceptLanguage('fr')).toBe('id');
+    expect(langFromAcceptLanguage('en;q=0.8')).toBe('en');
+    expect(langFromAcceptLanguage('fr, en')).toBe('en');
+    expect(langFromAcceptLanguage('en;q=0.5, id;q=0.9')).toBe('id');
+    expect(langFromAcceptLanguage('EN-gb')).toBe('en');
   });
 });
 
@@ -61,8 +65,18 @@ describe('next-step sentences', () => {
     );
     expect(describeNextSteps(k, 'id')).toEqual([
       'Catat 1 kegiatan Peningkatan Layanan Informasi lagi untuk mencapai Kuning',
-      'Hijau tidak dapat dicapai tahun ini: kegiatan Pelibatan Masyarakat baru tercatat di 1 bulan, padahal perlu 3 bulan.',
+      'Hijau tidak dapat dicapai tahun ini: kegiatan Pelibatan Masyarakat tercatat di 1 bulan, padahal perlu 3 bulan.',
     ]);
+  });
+});
+
+describe('sentences name the rulebook\'s sustained strategy', () => {
+  it('says advokasi when the sustained rule follows advokasi', () => {
+    const k = computeKpi([makeEntry('pelibatan', '2025-04-01')], makeLibrary(), defaultRulebook, new Date('2025-04-15T03:00:00Z'));
+    const unreachable = { ...k, sustained: { monthsWithPelibatan: 1, required: 3 }, nextSteps: { ...k.nextSteps, greenReachable: false } };
+    expect(describeNextSteps(unreachable, 'en', 'advokasi')[1]).toBe(
+      'Green cannot be reached this year: Advocacy activities were logged in 1 month, and 3 are needed.',
+    );
   });
 });
 
