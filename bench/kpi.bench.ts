@@ -28,19 +28,23 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)];
 }
 
-function timeIt(f: () => unknown): number {
-  const samples: number[] = [];
+/** Medians of `a` and `b`, run in alternating rounds so that noise on this shared machine hits both alike. */
+function timeSideBySide(a: () => unknown, b: () => unknown): [number, number] {
+  const samples: [number[], number[]] = [[], []];
   for (let i = 0; i < ROUNDS + 10; i++) {
-    const t = performance.now();
-    f();
-    if (i >= 10) samples.push(performance.now() - t); // the first rounds warm the JIT
+    [a, b].forEach((f, k) => {
+      const t = performance.now();
+      f();
+      if (i >= 10) samples[k].push(performance.now() - t); // the first rounds warm the JIT
+    });
   }
-  return median(samples);
+  return [median(samples[0]), median(samples[1])];
 }
 
-// Interleave so that noise on this shared machine hits both alike.
-const kpi = timeIt(() => computeKpi(entries, library, defaultRulebook, now));
-const floor = timeIt(() => countFloor(entries));
+const [kpi, floor] = timeSideBySide(
+  () => computeKpi(entries, library, defaultRulebook, now),
+  () => countFloor(entries),
+);
 const result = computeKpi(entries, library, defaultRulebook, now);
 console.log(`computeKpi, ${N.toLocaleString('en')} entries: median ${kpi.toFixed(2)} ms (budget ≤ 5 ms) → ${result.colour}, score ${result.score.toFixed(1)}`);
 console.log(`floor (count by strategy only): median ${floor.toFixed(3)} ms`);

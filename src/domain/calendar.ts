@@ -22,7 +22,6 @@ export type IsoDate = string;
 /** A calendar month as `YYYY-MM`. */
 export type MonthKey = string;
 
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 function pad2(n: number): string {
   return n < 10 ? `0${n}` : String(n);
@@ -36,19 +35,23 @@ export function todayIn(tz: Timezone, now: Date): IsoDate {
 
 /** True when `s` is `YYYY-MM-DD` and names a day that exists (no 2025-02-29). */
 export function isRealDate(s: string): boolean {
-  // Arithmetic on char codes, not `new Date`: this runs per entry in computeKpi's hot loop.
-  if (!ISO_DATE.test(s)) return false;
+  // Char codes, not a regex or `new Date`: this runs per entry in computeKpi's hot loop.
+  if (s.length !== 10 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45) return false;
   const year = digitsAt(s, 0, 4);
   const month = digitsAt(s, 5, 2);
   const day = digitsAt(s, 8, 2);
-  if (month < 1 || month > 12 || day < 1) return false;
+  if (year < 0 || month < 1 || month > 12 || day < 1) return false;
   return day <= daysInMonth(year, month);
 }
 
-/** The number written by `count` ASCII digits of `s` from `start` (already checked to be digits). */
+/** The number written by `count` ASCII digits of `s` from `start`, or -1 if one is not a digit. */
 function digitsAt(s: string, start: number, count: number): number {
   let n = 0;
-  for (let i = start; i < start + count; i++) n = n * 10 + (s.charCodeAt(i) - 48);
+  for (let i = start; i < start + count; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
   return n;
 }
 

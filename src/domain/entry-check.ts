@@ -135,7 +135,8 @@ export function countableEntryCheck(rules: EntryRules): (raw: unknown) => Counta
     const { fundingSource, partners, attachments, createdAt, updatedAt } = raw;
     if (!absent(fundingSource) && !(FUNDING_SOURCES as readonly unknown[]).includes(fundingSource)) return null;
     if (!partnersOk(partners) || !attachmentsOk(attachments)) return null;
-    if (!instantOk(createdAt) || !instantOk(updatedAt)) return null;
+    // An entry never edited has both instants equal: one test then serves both.
+    if (!instantOk(createdAt) || (updatedAt !== createdAt && !instantOk(updatedAt))) return null;
     return {
       libraryId: library,
       strategy: strategy as Strategy,
