@@ -1,7 +1,49 @@
+import { readFileSync } from 'node:fs';
 import { defineConfig } from 'vite';
 import preact from '@preact/preset-vite';
+import { VitePWA } from 'vite-plugin-pwa';
+
+const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string };
+// A build id makes every build a new version for the update flow (tests set it to tell two builds apart).
+const buildId = process.env.APP_BUILD_ID ?? new Date().toISOString().slice(0, 16).replace(/[-:T]/g, '');
 
 export default defineConfig({
-  plugins: [preact()],
+  define: { __APP_VERSION__: JSON.stringify(`${pkg.version}+${buildId}`) },
+  plugins: [
+    preact(),
+    VitePWA({
+      strategies: 'injectManifest',
+      srcDir: 'src/sw',
+      filename: 'sw.ts',
+      // Our own bridge registers the worker and runs the update prompt (src/app/sw-bridge.ts).
+      injectRegister: false,
+      registerType: 'prompt',
+      injectManifest: {
+        rollupFormat: 'iife',
+        globPatterns: ['**/*.{js,css,html,png,svg,webmanifest}'],
+        // The 512 px icons are read once, online, when the app is installed: not worth precaching.
+        globIgnores: ['icons/*-512.png'],
+      },
+      includeAssets: ['favicon.svg'],
+      includeManifestIcons: false,
+      manifest: {
+        name: 'Lapor TPBIS — kegiatan perpustakaan desa',
+        short_name: 'Lapor TPBIS',
+        description: 'Catat kegiatan perpustakaan desa TPBIS dan lihat perkiraan warna KPI, juga tanpa sinyal.',
+        lang: 'id',
+        start_url: '/',
+        scope: '/',
+        display: 'standalone',
+        orientation: 'portrait',
+        theme_color: '#0b6e4f',
+        background_color: '#f6f7f9',
+        icons: [
+          { src: '/icons/icon-192.png', sizes: '192x192', type: 'image/png' },
+          { src: '/icons/icon-512.png', sizes: '512x512', type: 'image/png' },
+          { src: '/icons/maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+        ],
+      },
+    }),
+  ],
   build: { target: 'es2020', outDir: 'dist', emptyOutDir: true },
 });

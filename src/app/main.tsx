@@ -1,38 +1,31 @@
 /**
- * Placeholder app shell (issue "Foundation"): shows the live KPI card of an empty
- * library, computed by the domain engine. The offline app replaces this.
+ * Entry point. Beranda is painted from a Dexie-free read of the stored data while the
+ * rest of the app (Dexie, the screens) loads as a second chunk, which then takes over.
+ * This keeps the JavaScript needed before the KPI card shows within its budget.
  */
 import { render } from 'preact';
-import { computeKpi, defaultRulebook, describeNextSteps, t, type Library } from '../domain';
+import { profileOf, readSnapshot } from '../device/snapshot';
+import { HomeView } from './components/HomeView';
+import { Frame } from './components/Frame';
+import { parseRoute } from './router';
+import './style.css';
 
-const library: Library = {
-  id: 'lokal',
-  name: 'Perpustakaan Desa',
-  village: '-',
-  district: '-',
-  regency: '-',
-  province: '-',
-  timezone: 'Asia/Jakarta',
-};
-
-function App() {
-  const kpi = computeKpi([], library, defaultRulebook, new Date());
-  return (
-    <main>
-      <h1>Lapor TPBIS</h1>
-      <section aria-label="Warna KPI" data-kpi-colour={kpi.colour}>
-        <p>
-          <strong>{t('id', `colour.${kpi.colour}`)}</strong> — {t('id', `colourMeaning.${kpi.colour}`)}
-        </p>
-        <p>{t('id', 'disclaimer')} ({kpi.rulebookId})</p>
-        <ul>
-          {describeNextSteps(kpi, 'id').map((s) => (
-            <li key={s}>{s}</li>
-          ))}
-        </ul>
-      </section>
-    </main>
-  );
+async function start() {
+  const root = document.getElementById('app')!;
+  const full = import('./boot');
+  const snapshot = await readSnapshot();
+  const { library, lang, rulebook } = profileOf(snapshot);
+  if (snapshot && library && parseRoute(location.hash).name === 'home') {
+    document.documentElement.lang = lang;
+    render(
+      <Frame lang={lang} route="home">
+        <div role="status" />
+        <HomeView entries={snapshot.entries} library={library} rulebook={rulebook} lang={lang} now={new Date()} />
+      </Frame>,
+      root,
+    );
+  }
+  (await full).boot(root, snapshot);
 }
 
-render(<App />, document.getElementById('app')!);
+void start();

@@ -44,6 +44,8 @@ function messageFor(issue: Issue, lang: Lang): string {
       label,
       ...Object.fromEntries(Object.entries(extra).map(([k, v]) => [k, formatBound(v, lang)])),
     });
+  // A blank required field — an untouched dropdown, an empty box — is missing, whatever rule caught it.
+  if (issue.input === '' || (typeof issue.input === 'string' && issue.input.trim() === '')) return say('invalid.required');
   switch (issue.code) {
     case 'custom': {
       const params = (issue.params ?? {}) as Record<string, unknown>;
@@ -74,6 +76,7 @@ function messageFor(issue: Issue, lang: Lang): string {
       return say('invalid.numberTooBig', { max });
     }
     case 'invalid_value':
+      if (issue.input === undefined || issue.input === null) return say('invalid.required');
       return say('invalid.choice');
     case 'invalid_format':
       return say('invalid.format');

@@ -1,0 +1,137 @@
+/**
+ * The app frame: first run until a library profile exists, then the header, the
+ * screen of the current route, the bottom navigation, notices and the update prompt.
+ */
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { ActivityEntry, Lang, Library, Rulebook } from '../domain';
+import { allEntryRows, lastOutboxSeq, setLibrary as storeLibrary, setSettings, watch, type LaporDb } from '../device';
+import { Ctx, type AppContext } from './context';
+import { Frame } from './components/Frame';
+import { ui, type UiKey } from './i18n';
+import { useRoute } from './router';
+import { Lazy } from './components/Lazy';
+import { FirstRun } from './screens/FirstRun';
+import { Home } from './screens/Home';
+import { startWorker } from './sw-bridge';
+
+export interface AppProps {
+  db: LaporDb;
+  library: Library | null;
+  lang: Lang;
+  rulebook: Rulebook;
+  version: string;
+  /** The worker's URL, or null where there is none (development, unit tests). */
+  workerUrl: string | null;
+  /** Entries read before Dexie loaded, shown until the live query answers. */
+  initialEntries?: readonly unknown[];
+}
+
+// Screens other than Beranda load on first use: less JavaScript before the KPI card shows.
+const loadForm = () => import('./screens/EntryForm');
+const loadList = () => import('./screens/EntryList');
+const loadSettings = () => import('./screens/Settings');
+
+export function App(props: AppProps) {
+  const { db, rulebook, version } = props;
+  const [lang, setLangState] = useState(props.lang);
+  const [library, setLibrary] = useState(props.library);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [update, setUpdate] = useState<(() => void) | null>(null);
+  const [updateBlocked, setUpdateBlocked] = useState(false);
+  const formDirty = useRef(false);
+  const route = useRoute();
+  const first = useRef(true);
+  // Every entry, held in memory for the KPI card. Re-reading thousands of rows after each
+  // save blocks a slow phone for ~100 ms, so a save made here updates the array directly
+  // (`noteSaved`), and the rows are re-read only when the outbox counter moves for any
+  // other reason: another tab, an import, a delete from the list.
+  const [entries, setEntries] = useState<readonly unknown[] | undefined>(props.initialEntries);
+  const notedSeq = useRef<number | null>(null);
+  useEffect(() => {
+    // A read that a save overtook may lack that save: read again rather than show it.
+    const refresh = (seq: number) =>
+      void allEntryRows(db).then((rows) => (notedSeq.current === seq ? setEntries(rows) : refresh(notedSeq.current ?? 0)));
+    return watch(lastOutboxSeq.bind(null, db), (seq) => {
+      if (seq === notedSeq.current) return;
+      notedSeq.current = seq;
+      refresh(seq);
+    });
+  }, [db]);
+  useEffect(() => {
+    if (props.workerUrl) void startWorker(props.workerUrl, (apply) => setUpdate(() => apply));
+  }, []);
+  useEffect(() => {
+    document.documentElement.lang = lang;
+  }, [lang]);
+  useEffect(() => {
+    // Move focus to the new screen's heading, as a page load would; not on the first screen.
+    if (first.current) first.current = false;
+    else document.querySelector<HTMLElement>('main h1')?.focus();
+    if (route.name !== 'home') setNotice(null);
+  }, [route]);
+
+  const u = (key: UiKey) => ui(lang, key);
+
+  if (!library) {
+    return (
+      <FirstRun
+        lang={lang}
+        onSave={async (l) => {
+          await storeLibrary(db, l);
+          setLibrary(l);
+        }}
+      />
+    );
+  }
+
+  const ctx: AppContext = {
+    db,
+    lang,
+    library,
+    rulebook,
+    now: () => new Date(),
+    setLang: (l) => {
+      setLangState(l);
+      void setSettings(db, { lang: l });
+    },
+    setLibrary,
+    entries,
+    noteSaved: (entry, seq) => {
+      notedSeq.current = seq;
+      setEntries((rows) => (rows ? [...rows.filter((r) => (r as ActivityEntry).id !== entry.id), entry] : rows));
+    },
+    setFormDirty: (dirty) => {
+      formDirty.current = dirty;
+      if (!dirty) setUpdateBlocked(false);
+    },
+  };
+
+  function applyUpdate() {
+    if (formDirty.current) setUpdateBlocked(true);
+    else update?.();
+  }
+
+  const banner = update && (
+    <div class="update">
+      <button type="button" class="primary" onClick={applyUpdate}>
+        {u('update.available')} — {u('update.tap')}
+      </button>
+      {updateBlocked && <p role="alert">{u('update.blocked')}</p>}
+    </div>
+  );
+
+  return (
+    <Ctx.Provider value={ctx}>
+      <Frame lang={lang} route={route.name} banner={banner}>
+        <div role="status">{notice && <p class="notice">{notice}</p>}</div>
+        {route.name === 'home' && <Home />}
+        {route.name === 'log' && <Lazy load={loadForm}>{(m) => <m.EntryForm key="new" onSaved={setNotice} />}</Lazy>}
+        {route.name === 'edit' && (
+          <Lazy load={loadForm}>{(m) => <m.EntryForm key={route.id} editId={route.id} onSaved={setNotice} />}</Lazy>
+        )}
+        {route.name === 'list' && <Lazy load={loadList}>{(m) => <m.EntryList />}</Lazy>}
+        {route.name === 'settings' && <Lazy load={loadSettings}>{(m) => <m.Settings version={version} />}</Lazy>}
+      </Frame>
+    </Ctx.Provider>
+  );
+}

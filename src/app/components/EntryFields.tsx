@@ -1,0 +1,183 @@
+/**
+ * The controls of the entry form, one per DOMAIN.md field, each named by its label:
+ * Strategi → its Jenis kegiatan, Judul kegiatan, Tanggal kegiatan, Lokasi, the
+ * participant counts, then the optional details and partners.
+ */
+import {
+  ATTACHMENT_MIMES,
+  formatNumber,
+  FUNDING_SOURCES,
+  PARTNER_KINDS,
+  STRATEGIES,
+  t,
+  type Lang,
+  type Rulebook,
+  type Strategy,
+} from '../../domain';
+import type { FormValues, TextKey } from '../entry-values';
+import { ui } from '../i18n';
+import { Field, inputProps } from './Field';
+
+export interface EntryFieldsProps {
+  lang: Lang;
+  rulebook: Rulebook;
+  values: FormValues;
+  errors: Record<string, string>;
+  today: string;
+  onChange: (values: FormValues) => void;
+  /** Stores picked photos and adds them to the values (needs the database: the form does it). */
+  onPickPhotos: (files: File[]) => void;
+}
+
+/** The element id of a field's control: `partners.0.name` → `f-partners-0-name`. */
+export const controlId = (path: string) => `f-${path.replace(/\./g, '-')}`;
+
+export function EntryFields({ lang, rulebook, values, errors, today, onChange, onPickPhotos }: EntryFieldsProps) {
+  const set = (k: TextKey) => (e: Event) => {
+    const value = (e.target as HTMLInputElement).value;
+    const next = { ...values, [k]: value };
+    if (k === 'strategy') {
+      const types = typesOf(rulebook, value);
+      if (!types.some((x) => x.code === next.activityType)) next.activityType = '';
+    }
+    onChange(next);
+  };
+  const text = (k: TextKey, extra: Record<string, unknown> = {}) => (
+    <Field id={controlId(k)} label={t(lang, `field.${k}`)} error={errors[k]}>
+      {(d, inv) => <input type="text" {...inputProps(controlId(k), d, inv)} value={values[k]} onInput={set(k)} {...extra} />}
+    </Field>
+  );
+  const count = (k: TextKey) => text(k, { inputMode: 'numeric', autoComplete: 'off', class: 'count' });
+  const area = (k: TextKey) => (
+    <Field id={controlId(k)} label={t(lang, `field.${k}`)} error={errors[k]}>
+      {(d, inv) => <textarea {...inputProps(controlId(k), d, inv)} rows={3} value={values[k]} onInput={set(k)} />}
+    </Field>
+  );
+  const select = (k: TextKey, options: { value: string; label: string }[], empty: string) => (
+    <Field id={controlId(k)} label={t(lang, `field.${k}`)} error={errors[k]}>
+      {(d, inv) => (
+        <select {...inputProps(controlId(k), d, inv)} value={values[k]} onChange={set(k)}>
+          <option value="">{empty}</option>
+          {options.map((o) => (
+            <option key={o.value} value={o.value}>
+              {o.label}
+            </option>
+          ))}
+        </select>
+      )}
+    </Field>
+  );
+
+  return (
+    <>
+      {select('strategy', STRATEGIES.map((s) => ({ value: s, label: t(lang, `strategy.${s}`) })), ui(lang, 'form.choose'))}
+      {select(
+        'activityType',
+        typesOf(rulebook, values.strategy).map((x) => ({ value: x.code, label: x.label[lang] })),
+        ui(lang, 'form.choose'),
+      )}
+      {text('title', { maxLength: 200 })}
+      <Field id={controlId('date')} label={t(lang, 'field.date')} error={errors.date}>
+        {(d, inv) => <input type="date" {...inputProps(controlId('date'), d, inv)} max={today} value={values.date} onInput={set('date')} />}
+      </Field>
+      {text('location')}
+      <div class="pair">
+        {count('participantsMale')}
+        {count('participantsFemale')}
+      </div>
+      <fieldset>
+        <legend>{ui(lang, 'form.optional')}</legend>
+        {count('participantsDisability')}
+        {area('description')}
+        {area('skills')}
+        {area('economicImpact')}
+        {area('successStory')}
+        {area('testimony')}
+        {select('fundingSource', FUNDING_SOURCES.map((f) => ({ value: f, label: ui(lang, `funding.${f}`) })), ui(lang, 'form.none'))}
+        <Partners lang={lang} values={values} errors={errors} onChange={onChange} />
+        <Photos lang={lang} values={values} errors={errors} onChange={onChange} onPickPhotos={onPickPhotos} />
+      </fieldset>
+    </>
+  );
+}
+
+function typesOf(rulebook: Rulebook, strategy: string) {
+  return (STRATEGIES as readonly string[]).includes(strategy) ? rulebook.strategies[strategy as Strategy].activityTypes : [];
+}
+
+function Photos({ lang, values, errors, onChange, onPickPhotos }: Omit<EntryFieldsProps, 'rulebook' | 'today'>) {
+  const id = controlId('attachments');
+  const error = errors.attachments ?? Object.entries(errors).find(([k]) => k.startsWith('attachments.'))?.[1];
+  return (
+    <>
+      <Field id={id} label={t(lang, 'field.attachments')} hint={ui(lang, 'form.photoHint')} error={error}>
+        {(d, inv) => (
+          <input
+            type="file"
+            {...inputProps(id, d, inv)}
+            accept={ATTACHMENT_MIMES.join(',')}
+            multiple
+            onChange={(e) => {
+              const input = e.target as HTMLInputElement;
+              onPickPhotos([...(input.files ?? [])]);
+              input.value = '';
+            }}
+          />
+        )}
+      </Field>
+      {values.attachments.length > 0 && (
+        <ul class="photos">
+          {values.attachments.map((a, i) => (
+            <li key={a.id}>
+              {ui(lang, 'form.photo', { n: i + 1, size: `${formatNumber(a.bytes / 1_000_000, lang, 1)} MB` })}{' '}
+              <button type="button" onClick={() => onChange({ ...values, attachments: values.attachments.filter((x) => x.id !== a.id) })}>
+                {ui(lang, 'form.removePhoto', { n: i + 1 })}
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </>
+  );
+}
+
+function Partners({ lang, values, errors, onChange }: Omit<EntryFieldsProps, 'rulebook' | 'today' | 'onPickPhotos'>) {
+  const update = (i: number, patch: Partial<FormValues['partners'][number]>) =>
+    onChange({ ...values, partners: values.partners.map((p, j) => (j === i ? { ...p, ...patch } : p)) });
+  return (
+    <div class="partners" role="group" aria-label={t(lang, 'field.partners')}>
+      <p class="group-label">{t(lang, 'field.partners')}</p>
+      {errors.partners && <p class="error">{errors.partners}</p>}
+      {values.partners.map((p, i) => (
+        <div class="partner" key={i}>
+          <Field id={controlId(`partners.${i}.name`)} label={`${t(lang, 'field.partners.*.name')} ${i + 1}`} error={errors[`partners.${i}.name`]}>
+            {(d, inv) => (
+              <input type="text" {...inputProps(controlId(`partners.${i}.name`), d, inv)} value={p.name}
+                onInput={(e) => update(i, { name: (e.target as HTMLInputElement).value })} />
+            )}
+          </Field>
+          <Field id={controlId(`partners.${i}.kind`)} label={`${t(lang, 'field.partners.*.kind')} ${i + 1}`} error={errors[`partners.${i}.kind`]}>
+            {(d, inv) => (
+              <select {...inputProps(controlId(`partners.${i}.kind`), d, inv)} value={p.kind}
+                onChange={(e) => update(i, { kind: (e.target as HTMLSelectElement).value })}>
+                {PARTNER_KINDS.map((k) => (
+                  <option key={k} value={k}>
+                    {ui(lang, `partner.${k}`)}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <button type="button" onClick={() => onChange({ ...values, partners: values.partners.filter((_, j) => j !== i) })}>
+            {ui(lang, 'form.removePartner', { n: i + 1 })}
+          </button>
+        </div>
+      ))}
+      {values.partners.length < 20 && (
+        <button type="button" onClick={() => onChange({ ...values, partners: [...values.partners, { name: '', kind: 'pemerintah_desa' }] })}>
+          {ui(lang, 'form.addPartner')}
+        </button>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,105 @@
+/**
+ * The KPI card: the colour as a large swatch *and* its word (never colour alone), the
+ * score, the disclaimer with the rulebook id, progress per component, the months of
+ * the year so far, and the next steps as sentences. Recomputed on every render from
+ * the live entries, so a save recolours it at once.
+ */
+import { describeNextSteps, formatMonthShort, formatNumber, t, type KpiResult, type Lang, type Rulebook } from '../../domain';
+import { ui, type UiKey } from '../i18n';
+
+interface CardProps {
+  kpi: KpiResult;
+  lang: Lang;
+  rulebook: Rulebook;
+}
+
+/** The card takes what it needs as props (no context): the first paint renders it before the app. */
+export function KpiCard({ kpi, lang, rulebook }: CardProps) {
+  const u = (key: UiKey, params?: Record<string, string | number>) => ui(lang, key, params);
+  const word = t(lang, `colour.${kpi.colour}`);
+  return (
+    <section class="card kpi" aria-label={u('kpi.region')} data-kpi-colour={kpi.colour}>
+      <div class="kpi-head">
+        <div class={`swatch swatch-${kpi.colour}`} aria-hidden="true" />
+        <div>
+          <p class="kpi-word">
+            {word} <span class="kpi-level">({t(lang, `colourLevel.${kpi.colour}`)})</span>
+          </p>
+          <p class="kpi-score">{u('kpi.score', { score: formatNumber(Math.round(kpi.score), lang) })}</p>
+        </div>
+      </div>
+      <p>{t(lang, `colourMeaning.${kpi.colour}`)}</p>
+      <p class="disclaimer">
+        {t(lang, 'disclaimer')} · {u('kpi.rulebook', { id: kpi.rulebookId })}
+      </p>
+      <Components kpi={kpi} lang={lang} rulebook={rulebook} />
+      <MonthStrip kpi={kpi} lang={lang} rulebook={rulebook} />
+      <h2>{u('kpi.next')}</h2>
+      <ul class="next-steps">
+        {describeNextSteps(kpi, lang).map((s) => (
+          <li key={s}>{s}</li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function Components({ kpi, lang, rulebook }: CardProps) {
+  const u = (key: UiKey, params?: Record<string, string | number>) => ui(lang, key, params);
+  return (
+    <>
+      <h2>{u('kpi.components')}</h2>
+      <ul class="components">
+        {kpi.components.map((c) => {
+          const custom = rulebook.components.find((r) => r.key === c.key)?.label?.[lang];
+          const key = `component.${c.key}`;
+          const name = custom ?? (key in COMPONENT_KEYS ? t(lang, key as ComponentKey) : c.key);
+          const share = c.key === 'dokumentasi';
+          const amount = share
+            ? u('kpi.share', { actual: formatNumber(c.actual * 100, lang), target: formatNumber(c.target * 100, lang) })
+            : u('kpi.of', { actual: formatNumber(c.actual, lang), target: formatNumber(c.target, lang) });
+          return (
+            <li key={c.key}>
+              <span class="component-name">{name}</span> <span class="component-amount">{amount}</span>
+              <div class="bar" aria-hidden="true">
+                <div class="bar-fill" style={{ width: `${Math.round(c.ratio * 100)}%` }} />
+              </div>
+            </li>
+          );
+        })}
+      </ul>
+    </>
+  );
+}
+
+const COMPONENT_KEYS = {
+  'component.pelibatan': 1,
+  'component.advokasi': 1,
+  'component.layanan': 1,
+  'component.dokumentasi': 1,
+} as const;
+type ComponentKey = keyof typeof COMPONENT_KEYS;
+
+function MonthStrip({ kpi, lang }: CardProps) {
+  const u = (key: UiKey, params?: Record<string, string | number>) => ui(lang, key, params);
+  return (
+    <>
+      <h2>{u('kpi.months')}</h2>
+      <ol class="months">
+        {kpi.monthly.map((m) => {
+          const total = m.pelibatan + m.advokasi + m.layanan;
+          return (
+            <li key={m.month} class={total > 0 ? 'month month-active' : 'month'}>
+              <span class="month-name">{formatMonthShort(m.month, lang)}</span>
+              <span class="month-counts">{u('kpi.monthCounts', m)}</span>
+            </li>
+          );
+        })}
+      </ol>
+      <p class="legend">{u('kpi.monthLegend')}</p>
+      <p class="legend">
+        {u('kpi.sustained', { have: kpi.sustained.monthsWithPelibatan, required: kpi.sustained.required })}
+      </p>
+    </>
+  );
+}

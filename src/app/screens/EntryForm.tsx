@@ -1,0 +1,196 @@
+/**
+ * Catat kegiatan / Ubah kegiatan. Input is kept as a draft in the database while the
+ * librarian types (a closed app keeps it); saving parses with the domain schema for
+ * today and the current rulebook, points out a likely duplicate, then writes the
+ * entry with its outbox mutation and returns to Beranda, whose card recolours live.
+ */
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import {
+  activityTypesOf,
+  entrySchemaFor,
+  MAX_ATTACHMENTS,
+  parseWithMessages,
+  todayIn,
+  type ActivityEntry,
+} from '../../domain';
+import { addPhoto, findLikelyDuplicates, getDraft, getEntry, requestPersistenceOnce, saveEntry, uuidv7 } from '../../device';
+import { controlId, EntryFields } from '../components/EntryFields';
+import { useApp, useUi } from '../context';
+import { useDraftAutosave } from '../draft';
+import { blankValues, entryInput, messagesByField, valuesFromDraft, valuesOf, type FormValues } from '../entry-values';
+import { focusFirstError } from '../focus';
+import { navigate } from '../router';
+
+interface Loaded {
+  initial: FormValues;
+  values: FormValues;
+  existing: ActivityEntry | null;
+  restored: boolean;
+}
+
+export function EntryForm({ editId, onSaved }: { editId?: string; onSaved: (message: string) => void }) {
+  const app = useApp();
+  const { db, lang, library, rulebook, now, setFormDirty } = app;
+  const u = useUi();
+  const draftName = editId ? `edit:${editId}` : 'new';
+  const today = todayIn(library.timezone, now());
+  const [state, setState] = useState<Loaded | null | 'missing'>(null);
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [problem, setProblem] = useState<string | null>(null);
+  // Likely duplicates of the current strategy + type + date, looked up as they change so
+  // the warning shows before saving and the save itself does not wait for the lookup.
+  const [likely, setLikely] = useState<{ key: string; titles: string[] }>({ key: '', titles: [] });
+
+  useEffect(() => {
+    let live = true;
+    (async () => {
+      const existing = editId ? ((await getEntry(db, editId)) ?? null) : null;
+      if (editId && (!existing || existing.deleted)) return live && setState('missing');
+      const initial = existing ? valuesOf(existing) : blankValues(today, library.name);
+      const draft = await getDraft(db, draftName);
+      const values = draft ? valuesFromDraft(draft, initial) : initial;
+      if (live) setState({ initial, values, existing, restored: !!draft && !sameValues(values, initial) });
+    })();
+    return () => {
+      live = false;
+    };
+  }, [db, draftName]);
+
+  const loaded = state && state !== 'missing' ? state : null;
+  const dupKey = loaded ? duplicateKey(loaded.values) : '';
+  useEffect(() => {
+    if (!loaded) return;
+    let live = true;
+    void lookUpDuplicates(loaded.values).then((titles) => live && setLikely({ key: dupKey, titles }));
+    return () => {
+      live = false;
+    };
+  }, [dupKey]);
+
+  async function lookUpDuplicates(v: FormValues): Promise<string[]> {
+    if (!v.strategy || !v.activityType || !v.date) return [];
+    const found = await findLikelyDuplicates(db, {
+      id: loaded?.existing?.id ?? '',
+      strategy: v.strategy as ActivityEntry['strategy'],
+      activityType: v.activityType,
+      date: v.date,
+    });
+    return found.map((d) => d.title);
+  }
+
+  const dirty = useMemo(() => !!loaded && !sameValues(loaded.values, loaded.initial), [loaded]);
+  useEffect(() => setFormDirty(dirty), [dirty]);
+  useEffect(() => () => setFormDirty(false), []);
+
+  const draft = useDraftAutosave(db, draftName, loaded?.values ?? null, dirty);
+
+  if (state === 'missing') return <p role="alert">{u('form.notFound')}</p>;
+  if (!loaded) return null;
+
+  const change = (values: FormValues) => setState({ ...loaded, values });
+
+  async function pickPhotos(files: File[]) {
+    const { attachments: _previous, ...others } = errors;
+    setErrors(others);
+    let values = loaded!.values;
+    for (const file of files) {
+      if (values.attachments.length >= MAX_ATTACHMENTS) {
+        setErrors({ ...others, attachments: u('form.photoMax') });
+        break;
+      }
+      const added = await addPhoto(db, file, now());
+      if (!added.ok) {
+        const key = added.reason === 'type' ? 'form.photoType' : added.reason === 'size' ? 'form.photoSize' : 'form.photoQuota';
+        setErrors({ ...others, attachments: u(key) });
+        continue;
+      }
+      values = { ...values, attachments: [...values.attachments, added.photo] };
+    }
+    setState((s) => (s && s !== 'missing' ? { ...s, values: { ...s.values, attachments: values.attachments } } : s));
+  }
+
+  async function submit(e: Event) {
+    e.preventDefault();
+    if (!loaded) return;
+    const at = now();
+    const input = entryInput(loaded.values, {
+      id: loaded.existing?.id ?? uuidv7(() => at.getTime()),
+      libraryId: library.id,
+      createdAt: loaded.existing?.createdAt ?? at.toISOString(),
+      updatedAt: at.toISOString(),
+    });
+    const schema = entrySchemaFor({ today: todayIn(library.timezone, at), activityTypes: activityTypesOf(rulebook) });
+    const parsed = parseWithMessages(schema, input, lang);
+    if (!parsed.ok) {
+      const byPath = messagesByField(parsed.errors);
+      setErrors(byPath);
+      setProblem(u('form.errors', { count: Object.keys(byPath).length }));
+      focusFirstError(Object.keys(byPath).map(controlId));
+      return;
+    }
+    setErrors({});
+    setProblem(null);
+    if (likely.key !== dupKey) {
+      // Submitted before the lookup answered: look now, and stop if it finds one.
+      const titles = await lookUpDuplicates(loaded.values);
+      setLikely({ key: dupKey, titles });
+      if (titles.length > 0) return;
+    }
+    const result = await saveEntry(db, parsed.value);
+    if (!result.ok) {
+      setProblem(result.reason === 'quota' ? u('form.quota') : u('form.errors', { count: 1 }));
+      return;
+    }
+    app.noteSaved(result.entry, result.seq);
+    draft.finish();
+    setFormDirty(false);
+    void requestPersistenceOnce(db);
+    onSaved(u('form.saved'));
+    navigate('/');
+  }
+
+  async function discard() {
+    await draft.discard();
+    setErrors({});
+    setProblem(null);
+    setState({ ...loaded!, values: loaded!.initial, restored: false });
+  }
+
+  const showLikely = likely.key === dupKey && likely.titles.length > 0;
+
+  return (
+    <>
+      <h1 tabIndex={-1}>{editId ? u('form.titleEdit') : u('form.titleNew')}</h1>
+      {loaded.restored && <p class="notice">{u('form.draftRestored')}</p>}
+      <form onSubmit={submit} noValidate class="entry-form">
+        {problem && (
+          <p class="error summary" role="alert">
+            {problem}
+          </p>
+        )}
+        <EntryFields lang={lang} rulebook={rulebook} values={loaded.values} errors={errors} today={today} onChange={change} onPickPhotos={pickPhotos} />
+        <div role="status">
+          {showLikely && <p class="warning">{u('form.duplicate', { titles: likely.titles.join(', ') })}</p>}
+        </div>
+        <div class="actions">
+          <button type="submit" class="primary">
+            {showLikely ? u('form.saveAnyway') : u('form.save')}
+          </button>
+          {dirty && (
+            <button type="button" onClick={discard}>
+              {u('form.discard')}
+            </button>
+          )}
+        </div>
+      </form>
+    </>
+  );
+}
+
+function duplicateKey(v: FormValues): string {
+  return `${v.strategy}|${v.activityType}|${v.date}`;
+}
+
+function sameValues(a: FormValues, b: FormValues): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}

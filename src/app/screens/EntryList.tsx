@@ -1,0 +1,101 @@
+/**
+ * Daftar kegiatan: newest first, filtered by month and strategy, each with edit and
+ * delete. A delete writes a tombstone at once and offers to undo it.
+ */
+import { useState } from 'preact/hooks';
+import { formatDate, formatNumber, monthOf, STRATEGIES, t, type ActivityEntry } from '../../domain';
+import { deleteEntry, listEntries, restoreEntry } from '../../device';
+import { useApp, useUi } from '../context';
+import { useLive } from '../live';
+
+export function EntryList() {
+  const { db, lang, rulebook, now } = useApp();
+  const u = useUi();
+  const all = useLive(() => listEntries(db), [db]);
+  const [month, setMonth] = useState('');
+  const [strategy, setStrategy] = useState('');
+  const [deleted, setDeleted] = useState<ActivityEntry | null>(null);
+  if (!all) return null;
+
+  const live = all.filter((e) => !e.deleted);
+  const months = [...new Set(live.map((e) => monthOf(e.date)))];
+  const shown = live.filter((e) => (!month || monthOf(e.date) === month) && (!strategy || e.strategy === strategy));
+  const typeLabel = (e: ActivityEntry) =>
+    rulebook.strategies[e.strategy].activityTypes.find((x) => x.code === e.activityType)?.label[lang] ?? e.activityType;
+  const monthLabel = (m: string) => formatDate(`${m}-01`, lang).replace(/^1\s/, '');
+
+  async function remove(e: ActivityEntry) {
+    const result = await deleteEntry(db, e.id, now());
+    if (result.ok) setDeleted(e);
+  }
+
+  async function undo() {
+    if (!deleted) return;
+    await restoreEntry(db, deleted.id, now());
+    setDeleted(null);
+  }
+
+  return (
+    <>
+      <h1 tabIndex={-1}>{u('nav.list')}</h1>
+      <div class="filters">
+        <div class="field">
+          <label for="filter-month">{u('list.filterMonth')}</label>
+          <select id="filter-month" value={month} onChange={(e) => setMonth((e.target as HTMLSelectElement).value)}>
+            <option value="">{u('list.allMonths')}</option>
+            {months.map((m) => (
+              <option key={m} value={m}>
+                {monthLabel(m)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div class="field">
+          <label for="filter-strategy">{u('list.filterStrategy')}</label>
+          <select id="filter-strategy" value={strategy} onChange={(e) => setStrategy((e.target as HTMLSelectElement).value)}>
+            <option value="">{u('list.allStrategies')}</option>
+            {STRATEGIES.map((s) => (
+              <option key={s} value={s}>
+                {t(lang, `strategy.${s}`)}
+              </option>
+            ))}
+          </select>
+        </div>
+      </div>
+      <div role="status" class="undo-slot">
+        {deleted && (
+          <p class="notice">
+            {u('list.deleted', { title: deleted.title })}{' '}
+            <button type="button" onClick={undo}>
+              {u('list.undo')}
+            </button>
+          </p>
+        )}
+      </div>
+      <p>{u('list.count', { count: formatNumber(shown.length, lang) })}</p>
+      {shown.length === 0 ? (
+        <p>{u('list.empty')}</p>
+      ) : (
+        <ul class="entries">
+          {shown.map((e) => (
+            <li key={e.id} class="entry">
+              <h2>{e.title}</h2>
+              <p>
+                {formatDate(e.date, lang)} · {t(lang, `strategy.${e.strategy}`)} · {typeLabel(e)}
+              </p>
+              <p>{u('list.participants', { count: formatNumber(e.participantsMale + e.participantsFemale, lang) })}</p>
+              <div class="actions">
+                <a class="button" href={`#/ubah/${e.id}`} aria-label={u('list.editLabel', { title: e.title })}>
+                  {u('list.edit')}
+                </a>
+                <button type="button" onClick={() => remove(e)} aria-label={u('list.deleteLabel', { title: e.title })}>
+                  {u('list.delete')}
+                </button>
+              </div>
+            </li>
+          ))}
+        </ul>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,122 @@
+/**
+ * Pengaturan: the library profile, the language, storage health, backup export and
+ * import, and the app's version.
+ */
+import { useEffect, useState } from 'preact/hooks';
+import { formatNumber, LANGS, type Lang } from '../../domain';
+import { exportCsv, exportJson, importJson, setLibrary, storageHealth, type StorageHealth } from '../../device';
+import { ProfileForm } from '../components/ProfileForm';
+import { useApp, useUi } from '../context';
+import { useLive } from '../live';
+
+const LANG_NAMES: Record<Lang, string> = { id: 'Bahasa Indonesia', en: 'English' };
+
+export function Settings({ version }: { version: string }) {
+  const app = useApp();
+  const { db, lang, library, now } = app;
+  const u = useUi();
+  const [notice, setNotice] = useState<string | null>(null);
+  const [health, setHealth] = useState<StorageHealth | null>(null);
+  const counts = useLive(async () => ({ entries: await db.entries.count(), pending: await db.outbox.count() }), [db]);
+  useEffect(() => {
+    void storageHealth().then(setHealth);
+  }, [counts]);
+
+  async function download(kind: 'json' | 'csv') {
+    const text = kind === 'json' ? await exportJson(db, library, now()) : await exportCsv(db);
+    const type = kind === 'json' ? 'application/json' : 'text/csv';
+    const a = document.createElement('a');
+    a.href = URL.createObjectURL(new Blob([text], { type: `${type};charset=utf-8` }));
+    a.download = `lapor-tpbis-${now().toISOString().slice(0, 10)}.${kind}`;
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+  }
+
+  async function restore(e: Event) {
+    const input = e.target as HTMLInputElement;
+    const file = input.files?.[0];
+    if (!file) return;
+    const result = await importJson(db, await file.text());
+    input.value = '';
+    if (result.ok) setNotice(u('settings.imported', { added: result.added, updated: result.updated, unchanged: result.unchanged }));
+    else if (result.error === 'notJson') setNotice(u('settings.importNotJson'));
+    else if (result.error === 'notBackup') setNotice(u('settings.importNotBackup'));
+    else setNotice(`${u('settings.importInvalid')} ${result.details.join('; ')}`);
+  }
+
+  return (
+    <>
+      <h1 tabIndex={-1}>{u('nav.settings')}</h1>
+      <div role="status">{notice && <p class="notice">{notice}</p>}</div>
+
+      <section>
+        <h2 id="s-lang">{u('settings.language')}</h2>
+        <div class="field">
+          <label for="lang">{u('settings.language')}</label>
+          <select id="lang" value={lang} onChange={(e) => app.setLang((e.target as HTMLSelectElement).value as Lang)}>
+            {LANGS.map((l) => (
+              <option key={l} value={l} lang={l}>
+                {LANG_NAMES[l]}
+              </option>
+            ))}
+          </select>
+        </div>
+      </section>
+
+      <section>
+        <h2 id="s-profile">{u('settings.profile')}</h2>
+        <ProfileForm
+          key={lang}
+          lang={lang}
+          library={library}
+          submitLabel={u('profile.save')}
+          onSave={async (l) => {
+            await setLibrary(db, l);
+            app.setLibrary(l);
+            setNotice(u('profile.saved'));
+          }}
+        />
+      </section>
+
+      <section>
+        <h2 id="s-storage">{u('settings.storage')}</h2>
+        <p>
+          {health?.persisted === true
+            ? u('settings.persisted')
+            : health?.persisted === false
+              ? u('settings.notPersisted')
+              : u('settings.persistUnknown')}
+        </p>
+        {health?.usage != null && health.quota != null && (
+          <p>{u('settings.usage', { usage: megabytes(health.usage, lang), quota: megabytes(health.quota, lang) })}</p>
+        )}
+        {counts && <p>{u('settings.entries', { count: formatNumber(counts.entries, lang), pending: formatNumber(counts.pending, lang) })}</p>}
+      </section>
+
+      <section>
+        <h2 id="s-backup">{u('settings.backup')}</h2>
+        <div class="actions stack">
+          <button type="button" onClick={() => download('json')}>
+            {u('settings.exportJson')}
+          </button>
+          <button type="button" onClick={() => download('csv')}>
+            {u('settings.exportCsv')}
+          </button>
+        </div>
+        <div class="field">
+          <label for="import">{u('settings.import')}</label>
+          <input id="import" type="file" accept="application/json,.json" onChange={restore} />
+        </div>
+      </section>
+
+      <section>
+        <h2 id="s-version">{u('settings.version')}</h2>
+        <p data-app-version={version}>{version}</p>
+      </section>
+    </>
+  );
+}
+
+function megabytes(bytes: number, lang: Lang): string {
+  return `${formatNumber(bytes / 1_000_000, lang, 1)} MB`;
+}

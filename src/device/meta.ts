@@ -1,0 +1,68 @@
+/**
+ * Small documents in the `meta` table: the library profile, the device's enrolment,
+ * the cached rulebook, settings (language) and form drafts. Each is read through a
+ * schema or a default, so a damaged row degrades to "not set", never to a crash.
+ */
+import { defaultRulebook, librarySchema, rulebookSchema, type Lang, type Library, type Rulebook } from '../domain';
+import type { LaporDb } from './db';
+
+export interface Settings {
+  lang: Lang;
+}
+
+const DEFAULT_SETTINGS: Settings = { lang: 'id' };
+
+async function read(db: LaporDb, key: string): Promise<unknown> {
+  return (await db.meta.get(key))?.value;
+}
+
+function write(db: LaporDb, key: string, value: unknown): Promise<string> {
+  return db.meta.put({ key, value });
+}
+
+/** The library profile, or null before the first run is completed. */
+export async function getLibrary(db: LaporDb): Promise<Library | null> {
+  const parsed = librarySchema.safeParse(await read(db, 'library'));
+  return parsed.success ? parsed.data : null;
+}
+
+export async function setLibrary(db: LaporDb, library: Library): Promise<void> {
+  await write(db, 'library', librarySchema.parse(library));
+}
+
+/** The rulebook last received from the server, else the one the app ships. */
+export async function getRulebook(db: LaporDb): Promise<Rulebook> {
+  const parsed = rulebookSchema.safeParse(await read(db, 'rulebook'));
+  return parsed.success ? parsed.data : defaultRulebook;
+}
+
+export async function setRulebook(db: LaporDb, rulebook: Rulebook): Promise<void> {
+  await write(db, 'rulebook', rulebookSchema.parse(rulebook));
+}
+
+export async function getSettings(db: LaporDb): Promise<Settings> {
+  const v = (await read(db, 'settings')) as Partial<Settings> | undefined;
+  return { lang: v?.lang === 'en' ? 'en' : DEFAULT_SETTINGS.lang };
+}
+
+export async function setSettings(db: LaporDb, settings: Settings): Promise<void> {
+  await write(db, 'settings', settings);
+}
+
+/** A form's unsaved input, keyed by what it edits (`new` or an entry id). */
+export type Draft = Record<string, unknown>;
+
+const draftKey = (name: string) => `draft:${name}`;
+
+export async function getDraft(db: LaporDb, name: string): Promise<Draft | null> {
+  const v = await read(db, draftKey(name));
+  return v && typeof v === 'object' ? (v as Draft) : null;
+}
+
+export async function setDraft(db: LaporDb, name: string, draft: Draft): Promise<void> {
+  await write(db, draftKey(name), draft);
+}
+
+export async function clearDraft(db: LaporDb, name: string): Promise<void> {
+  await db.meta.delete(draftKey(name));
+}

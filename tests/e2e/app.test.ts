@@ -1,0 +1,350 @@
+/**
+ * The offline app in Debian's Chromium at 360×640, against the production build:
+ * first run, offline load through the service worker, entries logged through the form
+ * by their labels recolouring the KPI card, entries surviving an offline reload, field
+ * messages for invalid input, drafts, delete with undo, the update prompt that never
+ * reloads over unsaved input, and axe-core on every screen.
+ *
+ * The steps run in order in one browser profile, like one librarian's phone.
+ */
+import { readFileSync, rmSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import {
+  buildApp,
+  launchPhone,
+  scrollsSideways,
+  seriousViolations,
+  smallTapTargets,
+  startStaticServer,
+  type StaticServer,
+} from './harness';
+
+/** A 1×1 PNG. */
+const TINY_PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
+  'base64',
+);
+
+let server: StaticServer;
+let phone: { context: BrowserContext; close: () => Promise<void> } | null = null;
+let page: Page;
+const builds: string[] = [];
+let launchError: unknown = null;
+
+beforeAll(async () => {
+  builds.push(await buildApp('e2e-a'));
+  server = await startStaticServer(builds[0]);
+  try {
+    phone = await launchPhone();
+  } catch (e) {
+    launchError = e;
+    return;
+  }
+  page = await phone.context.newPage();
+});
+
+afterAll(async () => {
+  await phone?.close();
+  await server?.close();
+  for (const dir of builds) rmSync(dir, { recursive: true, force: true });
+});
+
+/** Chromium must start in CI; elsewhere a machine without it skips the suite loudly. */
+function needsBrowser(ctx: { skip: (note?: string) => void }) {
+  if (launchError === null) return;
+  if (process.env.CI) throw launchError;
+  ctx.skip(`Chromium did not start: ${String(launchError)}`);
+}
+
+/** Waits for the page to reach a state (bounded only so that a broken build fails, not timed). */
+const poll = <T,>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 15_000, interval: 50 });
+
+const kpiCard = () => page.getByRole('region', { name: 'Warna KPI' });
+const colour = () => kpiCard().getAttribute('data-kpi-colour');
+const field = (label: string) => page.getByLabel(label, { exact: true });
+
+/** The title of the new-entry draft as stored in IndexedDB, read without the app. */
+function storedDraftTitle(): Promise<string | null> {
+  return page.evaluate(
+    () =>
+      new Promise<string | null>((resolve) => {
+        const open = indexedDB.open('tpbis-lapor');
+        open.onsuccess = () => {
+          const get = open.result.transaction('meta').objectStore('meta').get('draft:new');
+          get.onsuccess = () => {
+            resolve((get.result?.value?.title as string | undefined) ?? null);
+            open.result.close();
+          };
+        };
+      }),
+  );
+}
+
+/** axe-core finds nothing serious, every control is a 44 px tap target, nothing scrolls sideways. */
+async function expectNoSeriousViolations(screen: string) {
+  expect(await seriousViolations(page), screen).toEqual([]);
+  expect(await smallTapTargets(page), screen).toEqual([]);
+  expect(await scrollsSideways(page), screen).toBe(false);
+}
+
+async function openForm() {
+  await page.getByRole('link', { name: 'Catat kegiatan' }).click();
+  await poll(() => page.getByRole('heading', { level: 1, name: 'Catat kegiatan' }).count()).toBe(1);
+}
+
+async function logEntry(e: { strategy: string; type: string; title: string; male?: string; female?: string }) {
+  await openForm();
+  await field('Strategi').selectOption(e.strategy);
+  await field('Jenis kegiatan').selectOption(e.type);
+  await field('Judul kegiatan').fill(e.title);
+  await field('Peserta laki-laki').fill(e.male ?? '8');
+  await field('Peserta perempuan').fill(e.female ?? '12');
+  await page.getByRole('button', { name: 'Simpan', exact: true }).click();
+  await kpiCard().waitFor();
+}
+
+describe('the offline app in Chromium', () => {
+  it('asks for the library profile on first run, then shows Beranda in grey', async (ctx) => {
+    needsBrowser(ctx);
+    await page.goto(server.url);
+    await field('Nama perpustakaan').waitFor();
+    await expectNoSeriousViolations('first run');
+    await field('Nama perpustakaan').fill('Perpustakaan Desa Sukamaju');
+    await field('Desa/Kelurahan').fill('Sukamaju');
+    await field('Kecamatan').fill('Cibeber');
+    await field('Kabupaten/Kota').fill('Cianjur');
+    await field('Provinsi').fill('Jawa Barat');
+    await field('Zona waktu').selectOption('Asia/Jakarta');
+    await page.getByRole('button', { name: 'Mulai' }).click();
+    await kpiCard().waitFor();
+    expect(await colour()).toBe('abu-abu');
+    await poll(() => kpiCard().textContent()).toContain('Perkiraan KPI — bukan skor resmi SIM TPBIS');
+    expect(await kpiCard().textContent()).toContain('perkiraan-2025.1');
+    expect(await kpiCard().textContent()).toContain('Abu-abu');
+    await expectNoSeriousViolations('Beranda');
+  });
+
+  it('is controlled by the worker and loads with no network', async (ctx) => {
+    needsBrowser(ctx);
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+    await phone!.context.setOffline(true);
+    await page.reload();
+    await kpiCard().waitFor();
+    expect(await colour()).toBe('abu-abu');
+  });
+
+  it('shows the field messages for invalid input and saves nothing', async (ctx) => {
+    needsBrowser(ctx);
+    await openForm();
+    await expectNoSeriousViolations('Catat kegiatan');
+    await field('Judul kegiatan').fill('ab');
+    await field('Peserta laki-laki').fill('dua');
+    await page.getByRole('button', { name: 'Simpan', exact: true }).click();
+    const alert = page.getByRole('alert').first();
+    await alert.waitFor();
+    const text = await page.locator('form').textContent();
+    expect(text).toContain('Strategi wajib diisi');
+    expect(text).toContain('Judul kegiatan minimal 3 karakter');
+    expect(text).toContain('Peserta laki-laki harus berupa angka');
+    expect(text).toContain('Peserta perempuan wajib diisi');
+    expect(await field('Judul kegiatan').getAttribute('aria-invalid')).toBe('true');
+    await expectNoSeriousViolations('Catat kegiatan with messages');
+    await page.getByRole('button', { name: 'Kosongkan isian' }).click();
+    await page.getByRole('link', { name: 'Daftar kegiatan' }).click();
+    await page.getByText('Belum ada kegiatan.').waitFor();
+  });
+
+  it('moves the colour abu-abu → merah → kuning as entries are logged offline', async (ctx) => {
+    needsBrowser(ctx);
+    await logEntry({ strategy: 'pelibatan', type: 'kelas_literasi', title: 'Kelas membaca anak' });
+    await poll(colour).toBe('merah');
+    await logEntry({ strategy: 'advokasi', type: 'musyawarah_desa', title: 'Musyawarah desa anggaran', male: '5', female: '3' });
+    await poll(colour).toBe('merah');
+    await logEntry({ strategy: 'layanan', type: 'layanan_tik', title: 'Layanan internet desa', male: '0', female: '0' });
+    await poll(colour).toBe('kuning');
+    await poll(() => kpiCard().textContent()).toContain('Kuning');
+  });
+
+  it('keeps every entry through an offline reload', async (ctx) => {
+    needsBrowser(ctx);
+    await page.reload();
+    await kpiCard().waitFor();
+    await poll(colour).toBe('kuning');
+    await page.getByRole('link', { name: 'Daftar kegiatan' }).click();
+    await page.getByRole('heading', { level: 2, name: 'Kelas membaca anak' }).waitFor();
+    const titles = await page.locator('.entry h2').allTextContents();
+    expect(titles.sort()).toEqual(['Kelas membaca anak', 'Layanan internet desa', 'Musyawarah desa anggaran']);
+    await expectNoSeriousViolations('Daftar kegiatan');
+  });
+
+  it('filters the list by strategy and by month', async (ctx) => {
+    needsBrowser(ctx);
+    const titles = () => page.locator('.entry h2').allTextContents();
+    await field('Strategi').selectOption('advokasi');
+    await poll(titles).toEqual(['Musyawarah desa anggaran']);
+    await field('Strategi').selectOption('');
+    const months = await field('Bulan').locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+    expect(months).toHaveLength(2); // all months, and this month
+    await field('Bulan').selectOption(months[1]);
+    await poll(titles).toHaveLength(3);
+    await field('Bulan').selectOption('');
+  });
+
+  it('edits an entry from the list', async (ctx) => {
+    needsBrowser(ctx);
+    await page.getByRole('link', { name: 'Ubah Musyawarah desa anggaran' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Ubah kegiatan' }).waitFor();
+    await poll(() => field('Judul kegiatan').inputValue()).toBe('Musyawarah desa anggaran');
+    await field('Judul kegiatan').fill('Musyawarah desa anggaran 2026');
+    await page.getByRole('button', { name: 'Simpan', exact: true }).click();
+    await kpiCard().waitFor();
+    await page.getByRole('link', { name: 'Daftar kegiatan' }).click();
+    await poll(() => page.locator('.entry h2').allTextContents()).toContain('Musyawarah desa anggaran 2026');
+    expect(await page.locator('.entry h2').count()).toBe(3);
+  });
+
+  it('deletes with undo, and the colour follows', async (ctx) => {
+    needsBrowser(ctx);
+    const titles = () => page.locator('.entry h2').allTextContents();
+    await page.getByRole('button', { name: 'Hapus Layanan internet desa' }).click();
+    await poll(titles).not.toContain('Layanan internet desa');
+    await page.getByRole('button', { name: 'Urungkan' }).click();
+    await poll(titles).toContain('Layanan internet desa');
+    await page.getByRole('link', { name: 'Beranda' }).click();
+    await poll(colour).toBe('kuning');
+
+    await page.getByRole('link', { name: 'Daftar kegiatan' }).click();
+    await page.getByRole('button', { name: 'Hapus Layanan internet desa' }).click();
+    await page.getByRole('button', { name: 'Urungkan' }).waitFor();
+    await page.getByRole('link', { name: 'Beranda' }).click();
+    await poll(colour).toBe('merah');
+  });
+
+  it('points out a likely duplicate before saving', async (ctx) => {
+    needsBrowser(ctx);
+    await openForm();
+    await field('Strategi').selectOption('pelibatan');
+    await field('Jenis kegiatan').selectOption('kelas_literasi');
+    await field('Judul kegiatan').fill('Kelas membaca lagi');
+    await field('Peserta laki-laki').fill('1');
+    await field('Peserta perempuan').fill('1');
+    await page.getByText(/Mungkin ganda/).waitFor();
+    expect(await page.getByText(/Kelas membaca anak/).count()).toBeGreaterThan(0);
+    expect(await page.getByRole('button', { name: 'Tetap simpan', exact: true }).count()).toBe(1);
+    await page.getByRole('button', { name: 'Kosongkan isian' }).click();
+  });
+
+  it('attaches a documentation photo, which counts as documented', async (ctx) => {
+    needsBrowser(ctx);
+    const documented = () => page.locator('.components li').last().textContent();
+    const before = await (async () => {
+      await page.getByRole('link', { name: 'Beranda' }).click();
+      return documented();
+    })();
+    await openForm();
+    await field('Strategi').selectOption('pelibatan');
+    await field('Jenis kegiatan').selectOption('lomba');
+    await field('Judul kegiatan').fill('Lomba mewarnai');
+    await field('Peserta laki-laki').fill('6');
+    await field('Peserta perempuan').fill('9');
+    await field('Foto dokumentasi').setInputFiles({ name: 'lomba.png', mimeType: 'image/png', buffer: TINY_PNG });
+    await page.getByText(/^Foto 1/).waitFor();
+    await page.getByRole('button', { name: 'Simpan', exact: true }).click();
+    await kpiCard().waitFor();
+    await poll(documented).not.toBe(before);
+  });
+
+  it('keeps a draft when the app is closed mid-entry', async (ctx) => {
+    needsBrowser(ctx);
+    await openForm();
+    await field('Judul kegiatan').fill('Pelatihan menjahit');
+    // The draft is written shortly after typing stops; wait until it is stored.
+    await poll(() => storedDraftTitle()).toBe('Pelatihan menjahit');
+    await page.reload();
+    await poll(() => field('Judul kegiatan').inputValue()).toBe('Pelatihan menjahit');
+  });
+
+  it('shows Pengaturan with storage health and backup', async (ctx) => {
+    needsBrowser(ctx);
+    await page.getByRole('link', { name: 'Pengaturan' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Pengaturan' }).waitFor();
+    expect(await page.locator('main').textContent()).toContain('Penyimpanan permanen');
+    expect(await page.locator('[data-app-version]').textContent()).toContain('e2e-a');
+    await expectNoSeriousViolations('Pengaturan');
+  });
+
+  it('exports a JSON backup that imports back without doubling', async (ctx) => {
+    needsBrowser(ctx);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Unduh cadangan JSON' }).click(),
+    ]);
+    const path = await download.path();
+    const text = readFileSync(path, 'utf8');
+    const backup = JSON.parse(text) as { entries: { title: string }[] };
+    expect(backup.entries.map((e) => e.title)).toContain('Lomba mewarnai');
+    await field('Pulihkan dari cadangan JSON').setInputFiles({ name: 'cadangan.json', mimeType: 'application/json', buffer: Buffer.from(text) });
+    await page.getByText(`Cadangan dipulihkan: 0 baru, 0 diperbarui, ${backup.entries.length} sudah ada.`).waitFor();
+  });
+
+  it('refuses a malformed backup file and says so', async (ctx) => {
+    needsBrowser(ctx);
+    await field('Pulihkan dari cadangan JSON').setInputFiles({ name: 'rusak.json', mimeType: 'application/json', buffer: Buffer.from('{"format": ') });
+    await page.getByText('Berkas ini bukan JSON. Tidak ada yang diubah.').waitFor();
+  });
+
+  it('switches to English and back', async (ctx) => {
+    needsBrowser(ctx);
+    await field('Bahasa').selectOption('en');
+    await page.getByRole('link', { name: 'Home' }).click();
+    await page.getByRole('region', { name: 'KPI colour' }).waitFor();
+    expect(await page.getByRole('region', { name: 'KPI colour' }).textContent()).toContain('KPI estimate — not the official SIM TPBIS score');
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
+    await page.getByRole('link', { name: 'Settings' }).click();
+    await field('Language').selectOption('id');
+    await page.getByRole('link', { name: 'Beranda' }).click();
+    await kpiCard().waitFor();
+  });
+
+  it('stays usable 320 px wide', async (ctx) => {
+    needsBrowser(ctx);
+    await page.setViewportSize({ width: 320, height: 640 });
+    for (const screen of ['Beranda', 'Catat kegiatan', 'Daftar kegiatan', 'Pengaturan']) {
+      await page.getByRole('link', { name: screen }).click();
+      await page.getByRole('heading', { level: 1, name: screen }).waitFor();
+      expect(await scrollsSideways(page), screen).toBe(false);
+      expect(await smallTapTargets(page), screen).toEqual([]);
+    }
+    await page.setViewportSize({ width: 360, height: 640 });
+  });
+
+  it('offers a new version but never reloads over unsaved input, then reloads once', async (ctx) => {
+    needsBrowser(ctx);
+    await phone!.context.setOffline(false);
+    // The draft from before is still in the form: unsaved input.
+    await openForm();
+    await poll(() => field('Judul kegiatan').inputValue()).toBe('Pelatihan menjahit');
+    await page.evaluate(() => ((window as unknown as { marker: number }).marker = 1));
+    builds.push(await buildApp('e2e-b'));
+    server.serve(builds[1]);
+    await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.update());
+    const prompt = page.getByRole('button', { name: /Versi baru tersedia/ });
+    await prompt.waitFor();
+    await prompt.click();
+    await page.getByText('Simpan atau kosongkan isian kegiatan dulu, lalu ketuk lagi.').waitFor();
+    expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(1);
+    expect(await field('Judul kegiatan').inputValue()).toBe('Pelatihan menjahit');
+
+    await page.getByRole('button', { name: 'Kosongkan isian' }).click();
+    let loads = 0;
+    page.on('load', () => loads++);
+    await Promise.all([page.waitForEvent('load'), prompt.click()]);
+    await page.getByRole('link', { name: 'Pengaturan' }).click();
+    await poll(() => page.locator('[data-app-version]').textContent()).toContain('e2e-b');
+    expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBeUndefined();
+    // The new worker controls the page and no further reload follows.
+    await page.waitForFunction(() => navigator.serviceWorker.controller?.state === 'activated');
+    expect(loads).toBe(1);
+  });
+});
