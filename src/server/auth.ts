@@ -12,7 +12,7 @@ const BEARER = /^Bearer ([A-Za-z0-9_-]{16,128})$/;
 export function requireDevice(deps: ServerDeps): MiddlewareHandler<Env> {
   return async (c, next) => {
     const m = BEARER.exec(c.req.header('authorization') ?? '');
-    const device = m ? await findDeviceByToken(deps.database.db, m[1]) : null;
+    const device = m ? await findDeviceByToken(deps.database, m[1]) : null;
     if (!device) return errorReply(c, 'unauthorized');
     c.set('device', device);
     await next();

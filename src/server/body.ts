@@ -39,6 +39,12 @@ async function readLimited(body: ReadableStream<Uint8Array> | null, limit: numbe
   return Buffer.concat(chunks, size);
 }
 
+/** A Content-Length the HTTP parser enforces (digits only; the caller has checked it is within the limit). */
+function hasLength(req: Request): boolean {
+  const length = req.headers.get('content-length');
+  return length !== null && /^\d{1,10}$/.test(length);
+}
+
 export async function readJsonBody(req: Request, limit = MAX_BODY_BYTES): Promise<BodyResult> {
   const encoding = (req.headers.get('content-encoding') ?? '').trim().toLowerCase();
   if (encoding !== '' && encoding !== 'identity' && encoding !== 'gzip') return fail('unsupported_encoding');
@@ -49,11 +55,15 @@ export async function readJsonBody(req: Request, limit = MAX_BODY_BYTES): Promis
 
   let bytes: Uint8Array | null;
   try {
-    bytes = await readLimited(req.body, limit);
+    // With a Content-Length within the limit, the HTTP parser delivers exactly that many
+    // bytes, so the body can be read whole: on @hono/node-server that is a direct read of
+    // the socket's chunks, without building a web stream and a Request for it (a third of
+    // a small push's time). Without one (chunked), the limit is enforced while reading.
+    bytes = hasLength(req) ? new Uint8Array(await req.arrayBuffer()) : await readLimited(req.body, limit);
   } catch {
     return fail('invalid_json'); // the client broke off mid-body
   }
-  if (bytes === null) return fail('payload_too_large');
+  if (bytes === null || bytes.byteLength > limit) return fail('payload_too_large');
 
   if (encoding === 'gzip') {
     try {

@@ -4,7 +4,9 @@
  * Kysely is the one query layer over both.
  */
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import Sqlite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
@@ -12,10 +14,28 @@ import type { Db, Schema } from './schema';
 
 export type DbKind = 'sqlite' | 'postgres';
 
-export interface Database {
+/**
+ * An open database: Kysely for every query, and the driver's own handle for the push
+ * path, which runs the same few statements thousands of times a second (store/push*.ts).
+ */
+export type Database = SqliteDatabase | PostgresDatabase;
+
+interface DatabaseBase {
   db: Db;
-  kind: DbKind;
   close(): Promise<void>;
+}
+
+export interface SqliteDatabase extends DatabaseBase {
+  kind: 'sqlite';
+  /** The one connection Kysely also uses; take Kysely's connection lock before using it (store/push-sqlite.ts). */
+  sqlite: Sqlite.Database;
+}
+
+export interface PostgresDatabase extends DatabaseBase {
+  kind: 'postgres';
+  /** The pool Kysely also draws from. */
+  pool: pg.Pool;
+  poolSize: number;
 }
 
 export const DEFAULT_SQLITE_PATH = './data/tpbis.sqlite';
@@ -62,6 +82,55 @@ function withStatementCache(sqlite: Sqlite.Database) {
   };
 }
 
+/**
+ * Checkpoints the WAL from a worker thread, on its own connection, so that copying
+ * pages into the database file (and its fsync) never blocks the event loop: with
+ * SQLite's automatic checkpoints, whichever commit crossed 1,000 WAL pages paid for
+ * them, stalling every request behind it. A PASSIVE checkpoint waits for nobody and
+ * blocks nobody. Durability is unchanged: each commit has already synced the WAL.
+ */
+const CHECKPOINTER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Sqlite = require(workerData.driver);
+const db = new Sqlite(workerData.file);
+db.pragma('synchronous = FULL');
+const timer = setInterval(() => {
+  try { db.pragma('wal_checkpoint(PASSIVE)'); } catch { /* busy or closing: next time */ }
+}, workerData.intervalMs);
+parentPort.on('message', () => {
+  clearInterval(timer);
+  try { db.pragma('wal_checkpoint(PASSIVE)'); } catch {}
+  db.close();
+  parentPort.close();
+});
+`;
+
+function startCheckpointer(file: string, sqlite: Sqlite.Database): { stop(): Promise<void> } {
+  const worker = new Worker(CHECKPOINTER, {
+    eval: true,
+    workerData: { driver: createRequire(import.meta.url).resolve('better-sqlite3'), file, intervalMs: 100 },
+  });
+  worker.unref();
+  let stopping = false;
+  worker.on('error', () => {});
+  const exited = new Promise<void>((r) =>
+    worker.once('exit', () => {
+      // A checkpointer that died would let the WAL grow without end: SQLite checkpoints again.
+      if (!stopping && sqlite.open) sqlite.pragma('wal_autocheckpoint = 1000');
+      r();
+    }),
+  );
+  sqlite.pragma('wal_autocheckpoint = 0');
+  return {
+    async stop() {
+      stopping = true;
+      worker.ref(); // keep the process alive until the worker has closed its connection
+      worker.postMessage('stop');
+      await exited;
+    },
+  };
+}
+
 export function openDatabase(target: DatabaseTarget, options: { poolSize?: number } = {}): Database {
   if (target.kind === 'sqlite') {
     const inMemory = target.path === ':memory:';
@@ -75,12 +144,22 @@ export function openDatabase(target: DatabaseTarget, options: { poolSize?: numbe
     sqlite.pragma('synchronous = FULL');
     // Other processes (the admin command, a second server) may hold the write lock briefly.
     sqlite.pragma('busy_timeout = 5000');
+    const checkpointer = inMemory ? null : startCheckpointer(file, sqlite);
     const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
-    return { db, kind: 'sqlite', close: () => db.destroy() };
+    return {
+      db,
+      kind: 'sqlite',
+      sqlite,
+      async close() {
+        await db.destroy();
+        await checkpointer?.stop();
+      },
+    };
   }
-  const pool = new pg.Pool({ connectionString: target.url, max: options.poolSize ?? 10, types: pgTypes });
+  const poolSize = options.poolSize ?? 10;
+  const pool = new pg.Pool({ connectionString: target.url, max: poolSize, types: pgTypes });
   // An idle client losing its connection must not crash the process.
   pool.on('error', () => {});
   const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
-  return { db, kind: 'postgres', close: () => db.destroy() };
+  return { db, kind: 'postgres', pool, poolSize, close: () => db.destroy() };
 }

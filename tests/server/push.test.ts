@@ -131,6 +131,17 @@ describe.each(DB_KINDS)('push on %s', (kind) => {
     expect(next.body.ackSeq).toBe(2);
   });
 
+  it("takes an upper-case copy of the device's library id as that library (ids are lower-cased)", async () => {
+    const lib = await addLibrary(s);
+    const dev = await enrollNew(s, lib);
+    const id = String(makeEntry(lib.id).id);
+    const res = await pushEntries(s, dev, [makeEntry(lib.id.toUpperCase(), { id: id.toUpperCase() })]);
+    expect(res.status).toBe(200);
+    expect(res.body.results[0]).toMatchObject({ status: 'applied', entryId: id });
+    const pulled = await call(s, 'GET', '/api/v1/sync/pull', { token: dev.token });
+    expect(pulled.body.entries[0]).toMatchObject({ id, libraryId: lib.id });
+  });
+
   it('refuses a broken envelope with 400 invalid_request and details', async () => {
     const lib = await addLibrary(s);
     const dev = await enrollNew(s, lib);

@@ -3,20 +3,28 @@
  * store's transaction) → each entry (rejected with field errors). The entries are
  * validated here, outside the transaction, so the library stays locked only for the
  * writes.
+ *
+ * The hot path never runs zod on a well-formed request: the envelope is checked by
+ * `fastEnvelope` and each entry by the domain's `fastEntryParser` (the schema's fast
+ * twin, same verdict and output). The schemas run only for what these refuse — to
+ * decide, and to word the errors.
  */
 import type { Handler } from 'hono';
 import {
   activityTypesOf,
   entrySchemaFor,
+  fastEntryParser,
   parseWithMessages,
   pushRequestSchema,
   todayIn,
   type ActivityEntry,
+  type Lang,
   type PushResponse,
 } from '../../domain';
 import { readJsonBody } from '../body';
 import type { Env, ServerDeps } from '../context';
 import { errorReply, langOf } from '../errors';
+import { fastEnvelope, type EnvelopeMutation } from '../push-envelope';
 import { applyPush, type CheckedMutation } from '../store/push';
 
 /** An `updatedAt` further ahead of the server's clock than this is clamped to it. */
@@ -26,39 +34,64 @@ export function clampUpdatedAt(entry: ActivityEntry, now: Date): ActivityEntry {
   return Date.parse(entry.updatedAt) > now.getTime() + MAX_CLOCK_AHEAD_MS ? { ...entry, updatedAt: now.toISOString() } : entry;
 }
 
+interface EntryParsers {
+  today: string;
+  fast: (raw: unknown) => ActivityEntry | null;
+  schema: ReturnType<typeof entrySchemaFor>;
+}
+
 export function pushRoute(deps: ServerDeps): Handler<Env> {
-  const { db, kind } = deps.database;
   const activityTypes = activityTypesOf(deps.rulebook);
-  let cached: { today: string; schema: ReturnType<typeof entrySchemaFor> } | null = null;
-  const schemaFor = (today: string) => {
-    if (cached?.today !== today) cached = { today, schema: entrySchemaFor({ today, activityTypes }) };
-    return cached.schema;
+  // Per day (the date rule depends on it) and per time zone of the libraries seen.
+  const parsers = new Map<string, EntryParsers>();
+  const parsersFor = (timezone: Parameters<typeof todayIn>[0], now: Date): EntryParsers => {
+    const today = todayIn(timezone, now);
+    let p = parsers.get(timezone);
+    if (p?.today !== today) {
+      const rules = { today, activityTypes };
+      p = { today, fast: fastEntryParser(rules), schema: entrySchemaFor(rules) };
+      parsers.set(timezone, p);
+    }
+    return p;
   };
 
   return async (c) => {
     const body = await readJsonBody(c.req.raw);
     if (!body.ok) return errorReply(c, body.code);
-    const lang = langOf(c);
-    const envelope = parseWithMessages(pushRequestSchema, body.value, lang);
-    if (!envelope.ok) return errorReply(c, 'invalid_request', envelope.errors);
+    let mutations: EnvelopeMutation[] | null = fastEnvelope(body.value);
+    if (mutations === null) {
+      const envelope = parseWithMessages(pushRequestSchema, body.value, langOf(c));
+      if (!envelope.ok) return errorReply(c, 'invalid_request', envelope.errors);
+      mutations = envelope.value.mutations;
+    }
 
     const device = c.get('device');
-    const mutations = envelope.value.mutations;
+    // Ids are lower-cased by the schema: an upper-case copy of the library's id is the library.
     if (mutations.some((m) => m.entry.libraryId.toLowerCase() !== device.libraryId)) return errorReply(c, 'wrong_library');
 
     const now = deps.now();
-    const schema = schemaFor(todayIn(device.library.timezone, now));
-    const checked: CheckedMutation[] = mutations.map((m) => {
-      const parsed = parseWithMessages(schema, m.entry, lang);
-      return {
+    const parsers = parsersFor(device.library.timezone, now);
+    let lang: Lang | null = null;
+    const checked: CheckedMutation[] = new Array(mutations.length);
+    for (let i = 0; i < mutations.length; i++) {
+      const m = mutations[i];
+      let entry = parsers.fast(m.entry);
+      let errors = null;
+      if (entry === null) {
+        // Refused (or, should the twins ever disagree, the schema's word is final).
+        const parsed = parseWithMessages(parsers.schema, m.entry, (lang ??= langOf(c)));
+        if (parsed.ok) entry = parsed.value;
+        else errors = parsed.errors;
+      }
+      checked[i] = {
         seq: m.seq,
         baseVersion: m.baseVersion,
-        entryId: parsed.ok ? parsed.value.id : m.entry.id.toLowerCase(),
-        check: parsed.ok ? { ok: true, entry: clampUpdatedAt(parsed.value, now) } : { ok: false, errors: parsed.errors },
+        entryId: entry !== null ? entry.id : m.entry.id.toLowerCase(),
+        check: entry !== null ? { ok: true, entry: clampUpdatedAt(entry, now) } : { ok: false, errors: errors! },
       };
-    });
+    }
 
-    const outcome = await applyPush(db, kind, { libraryId: device.libraryId, deviceId: device.deviceId }, checked, now);
+    const outcome = await applyPush(deps.database, { libraryId: device.libraryId, deviceId: device.deviceId, mutations: checked, now });
     if (!outcome.ok) {
       const expected = String(outcome.expectedSeq);
       return errorReply(c, 'seq_gap', [{ path: 'expected', message: expected }], { expected });
