@@ -92,7 +92,8 @@ const serverDurations: number[] = [];
 let recording = false;
 
 async function spawnServer(databaseUrl: string): Promise<{ proc: ChildProcess; url: string }> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
+  // The same V8 flag as `npm start`: a larger young generation halves GC time per batch.
+  const proc = spawn(process.execPath, ['--max-semi-space-size=64', '--import', 'tsx', 'src/server/main.ts'], {
     env: { ...process.env, DATABASE_URL: databaseUrl, PORT: '0', HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -154,9 +154,18 @@ function optionalTextOut(v: unknown): string | undefined {
   return t === '' ? undefined : t;
 }
 
+const CANONICAL_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/** The instant in UTC with milliseconds; one already in that form is returned as it is. */
+function canonicalInstant(s: string): string {
+  return CANONICAL_INSTANT.test(s) ? s : new Date(s).toISOString();
+}
+
 /**
  * The entry as `entrySchemaFor(…).parse(raw)` outputs it, for a `raw` that
- * `countableEntryCheck` accepted. Do not call it on anything else.
+ * `countableEntryCheck` accepted. Do not call it on anything else. Keys are assigned
+ * only when present (never added then deleted), in the schema's order, which keeps the
+ * object fast to serialise on the server's push path.
  */
 export function normaliseCheckedEntry(raw: unknown): ActivityEntry {
   const e = raw as Raw;
@@ -167,32 +176,32 @@ export function normaliseCheckedEntry(raw: unknown): ActivityEntry {
     activityType: e.activityType,
     title: (e.title as string).trim(),
     date: e.date,
-    location: optionalTextOut(e.location),
-    participantsMale: e.participantsMale,
-    participantsFemale: e.participantsFemale,
-    participantsDisability: absent(e.participantsDisability) ? undefined : e.participantsDisability,
-    partners: Array.isArray(e.partners)
-      ? e.partners.map((p: Raw) => ({ name: (p.name as string).trim(), kind: p.kind }))
-      : undefined,
-    description: optionalTextOut(e.description),
-    skills: optionalTextOut(e.skills),
-    economicImpact: optionalTextOut(e.economicImpact),
-    successStory: optionalTextOut(e.successStory),
-    testimony: optionalTextOut(e.testimony),
-    fundingSource: absent(e.fundingSource) ? undefined : e.fundingSource,
-    attachments: Array.isArray(e.attachments)
-      ? e.attachments.map((a: Raw) => ({
-          id: (a.id as string).toLowerCase(),
-          sha256: (a.sha256 as string).toLowerCase(),
-          mime: a.mime,
-          bytes: a.bytes,
-        }))
-      : undefined,
-    createdAt: new Date(e.createdAt as string).toISOString(),
-    updatedAt: new Date(e.updatedAt as string).toISOString(),
-    deleted: e.deleted,
   };
-  for (const key of Object.keys(out)) if (out[key] === undefined) delete out[key];
+  const put = (key: string, value: unknown) => {
+    if (value !== undefined) out[key] = value;
+  };
+  put('location', optionalTextOut(e.location));
+  out.participantsMale = e.participantsMale;
+  out.participantsFemale = e.participantsFemale;
+  put('participantsDisability', absent(e.participantsDisability) ? undefined : e.participantsDisability);
+  if (Array.isArray(e.partners)) out.partners = e.partners.map((p: Raw) => ({ name: (p.name as string).trim(), kind: p.kind }));
+  put('description', optionalTextOut(e.description));
+  put('skills', optionalTextOut(e.skills));
+  put('economicImpact', optionalTextOut(e.economicImpact));
+  put('successStory', optionalTextOut(e.successStory));
+  put('testimony', optionalTextOut(e.testimony));
+  put('fundingSource', absent(e.fundingSource) ? undefined : e.fundingSource);
+  if (Array.isArray(e.attachments)) {
+    out.attachments = e.attachments.map((a: Raw) => ({
+      id: (a.id as string).toLowerCase(),
+      sha256: (a.sha256 as string).toLowerCase(),
+      mime: a.mime,
+      bytes: a.bytes,
+    }));
+  }
+  out.createdAt = canonicalInstant(e.createdAt as string);
+  out.updatedAt = canonicalInstant(e.updatedAt as string);
+  out.deleted = e.deleted;
   return out as ActivityEntry;
 }
 
