@@ -4,7 +4,7 @@
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ActivityEntry, Lang, Library, Rulebook } from '../domain';
-import { allEntryRows, lastOutboxSeq, setLibrary as storeLibrary, setSettings, watch, type LaporDb } from '../device';
+import { allEntryRows, getCursor, getRulebook, lastOutboxSeq, rowsWithSeq, setLibrary as storeLibrary, setSettings, watch, type LaporDb } from '../device';
 import { Ctx, type AppContext } from './context';
 import { Frame } from './components/Frame';
 import { ui, type UiKey } from './i18n';
@@ -13,6 +13,8 @@ import { Lazy } from './components/Lazy';
 import { FirstRun } from './screens/FirstRun';
 import { Home } from './screens/Home';
 import { startWorker } from './sw-bridge';
+import { startSyncTriggers } from './sync-client';
+import { prepareSave, withSaved } from './kpi-memo';
 
 export interface AppProps {
   db: LaporDb;
@@ -30,9 +32,15 @@ export interface AppProps {
 const loadForm = () => import('./screens/EntryForm');
 const loadList = () => import('./screens/EntryList');
 const loadSettings = () => import('./screens/Settings');
+const loadSync = () => import('./screens/Sync');
 
 export function App(props: AppProps) {
-  const { db, rulebook, version } = props;
+  const { db, version } = props;
+  // The rulebook the server last sent (enrolment, each sync) recolours the card.
+  const [rulebook, setRulebook] = useState(props.rulebook);
+  useEffect(() => watch(() => getRulebook(db), setRulebook), [db]);
+  // Sync triggers: app start, `online`, the page becoming visible (the timer is the engine's).
+  useEffect(() => startSyncTriggers(db), [db]);
   const [lang, setLangState] = useState(props.lang);
   const [library, setLibrary] = useState(props.library);
   const [notice, setNotice] = useState<string | null>(null);
@@ -55,6 +63,15 @@ export function App(props: AppProps) {
       if (seq === notedSeq.current) return;
       notedSeq.current = seq;
       refresh(seq);
+    });
+  }, [db]);
+  useEffect(() => {
+    // A pull changes rows without moving the outbox counter: re-read them when the cursor
+    // moves (not on the first read), unless a save not yet seen by this snapshot came between.
+    let first = true;
+    return watch(getCursor.bind(null, db), () => {
+      if (first) return void (first = false);
+      void rowsWithSeq(db).then(([rows, seq]) => seq === notedSeq.current && setEntries(rows));
     });
   }, [db]);
   useEffect(() => {
@@ -98,8 +115,9 @@ export function App(props: AppProps) {
     entries,
     noteSaved: (entry, seq) => {
       notedSeq.current = seq;
-      setEntries((rows) => (rows ? [...rows.filter((r) => (r as ActivityEntry).id !== entry.id), entry] : rows));
+      setEntries((rows) => (rows ? withSaved(rows, entry) : rows));
     },
+    prepareSave: (entry) => entries && prepareSave(entries, entry, library, rulebook, new Date()),
     setFormDirty: (dirty) => {
       formDirty.current = dirty;
       if (!dirty) setUpdateBlocked(false);
@@ -131,6 +149,7 @@ export function App(props: AppProps) {
         )}
         {route.name === 'list' && <Lazy load={loadList}>{(m) => <m.EntryList />}</Lazy>}
         {route.name === 'settings' && <Lazy load={loadSettings}>{(m) => <m.Settings version={version} />}</Lazy>}
+        {route.name === 'sync' && <Lazy load={loadSync}>{(m) => <m.Sync />}</Lazy>}
       </Frame>
     </Ctx.Provider>
   );

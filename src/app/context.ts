@@ -17,6 +17,8 @@ export interface AppContext {
   entries: readonly unknown[] | undefined;
   /** Shows a just-saved entry (written with outbox `seq`) at once, without re-reading the table. */
   noteSaved: (entry: ActivityEntry, seq: number) => void;
+  /** Work for the card's next state, done while the save's transaction runs (nothing is shown). */
+  prepareSave: (entry: ActivityEntry) => void;
   /** Tells the update prompt whether the entry form holds unsaved input. */
   setFormDirty: (dirty: boolean) => void;
 }

@@ -12,6 +12,7 @@ const id = {
   'nav.log': 'Catat kegiatan',
   'nav.list': 'Daftar kegiatan',
   'nav.settings': 'Pengaturan',
+  'nav.sync': 'Kirim data',
 
   'firstRun.title': 'Selamat datang',
   'firstRun.intro': 'Isi profil perpustakaan Anda. Aplikasi ini tetap bekerja tanpa sinyal.',
@@ -116,6 +117,7 @@ const en: Record<UiKey, string> = {
   'nav.log': 'Log activity',
   'nav.list': 'Activities',
   'nav.settings': 'Settings',
+  'nav.sync': 'Send data',
 
   'firstRun.title': 'Welcome',
   'firstRun.intro': 'Fill in your library profile. This app keeps working without a signal.',

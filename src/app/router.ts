@@ -1,6 +1,6 @@
 /**
  * Hash routes, so that one precached index.html serves every screen offline:
- * `#/` Beranda, `#/catat`, `#/ubah/<id>`, `#/daftar`, `#/pengaturan`.
+ * `#/` Beranda, `#/catat`, `#/ubah/<id>`, `#/daftar`, `#/pengaturan`, `#/kirim` (enrolment and sync).
  */
 import { useEffect, useState } from 'preact/hooks';
 
@@ -9,13 +9,15 @@ export type Route =
   | { name: 'log' }
   | { name: 'edit'; id: string }
   | { name: 'list' }
-  | { name: 'settings' };
+  | { name: 'settings' }
+  | { name: 'sync' };
 
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, '') || '/';
   if (path === '/catat') return { name: 'log' };
   if (path === '/daftar') return { name: 'list' };
   if (path === '/pengaturan') return { name: 'settings' };
+  if (path === '/kirim') return { name: 'sync' };
   const edit = /^\/ubah\/([0-9a-f-]{36})$/.exec(path);
   if (edit) return { name: 'edit', id: edit[1] };
   return { name: 'home' };

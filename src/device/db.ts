@@ -86,7 +86,10 @@ export function openDb(options: OpenOptions = {}): LaporDb {
 
 /** The options Dexie needs to run on a given IndexedDB implementation. */
 export function dexieOptions(options: OpenOptions) {
-  return options.indexedDB ? { indexedDB: options.indexedDB, IDBKeyRange: options.IDBKeyRange } : undefined;
+  // The query cache is off: entries.ts writes the hot path with plain IndexedDB, which
+  // Dexie's cache would not see; live queries re-read instead (few, and small but one).
+  const base = { cache: 'disabled' as const };
+  return options.indexedDB ? { ...base, indexedDB: options.indexedDB, IDBKeyRange: options.IDBKeyRange } : base;
 }
 
 /**

@@ -52,7 +52,8 @@ export async function setSettings(db: LaporDb, settings: Settings): Promise<void
 /** A form's unsaved input, keyed by what it edits (`new` or an entry id). */
 export type Draft = Record<string, unknown>;
 
-const draftKey = (name: string) => `draft:${name}`;
+/** The `meta` key of a form's draft (`saveEntry` deletes it together with the saved entry). */
+export const draftKey = (name: string) => `draft:${name}`;
 
 export async function getDraft(db: LaporDb, name: string): Promise<Draft | null> {
   const v = await read(db, draftKey(name));

@@ -2,11 +2,15 @@ import { describe, expect, it } from 'vitest';
 import {
   deleteEntry,
   findLikelyDuplicates,
+  getDraft,
   getEntry,
+  lastOutboxSeq,
   listEntries,
   pendingMutations,
   restoreEntry,
   saveEntry,
+  setDraft,
+  type LaporDb,
 } from '../../src/device';
 import { entry, freshDb, NOW } from './helpers';
 
@@ -52,17 +56,70 @@ describe('saveEntry', () => {
     expect(await db.outbox.count()).toBe(0);
   });
 
-  it('reports a full disk as quota and keeps everything stored before', async () => {
+  it('reports a full disk as quota and keeps everything stored before, the draft too', async () => {
     const { db } = freshDb();
     const kept = entry();
     await saveEntry(db, kept);
-    const put = db.outbox.bulkAdd.bind(db.outbox);
-    db.outbox.bulkAdd = (() => Promise.reject(new DOMException('full', 'QuotaExceededError'))) as unknown as typeof put;
-    expect(await saveEntry(db, entry())).toEqual({ ok: false, reason: 'quota' });
-    db.outbox.bulkAdd = put;
+    await setDraft(db, 'new', { title: 'Belum tersimpan' });
+    const restore = failOutboxAdds(db, () => new DOMException('full', 'QuotaExceededError'));
+    expect(await saveEntry(db, entry(), { draft: 'new' })).toEqual({ ok: false, reason: 'quota' });
+    restore();
     expect((await listEntries(db)).map((e) => e.id)).toEqual([kept.id]);
     expect((await pendingMutations(db)).map((m) => m.seq)).toEqual([1]);
+    expect(await getDraft(db, 'new')).toEqual({ title: 'Belum tersimpan' });
     expect(await saveEntry(db, entry())).toMatchObject({ ok: true, seq: 2 });
+  });
+
+  it('deletes the form draft in the same transaction as the entry', async () => {
+    const { db } = freshDb();
+    await setDraft(db, 'new', { title: 'Kelas membaca anak' });
+    await setDraft(db, 'edit:x', { title: 'lain' });
+    expect(await saveEntry(db, entry(), { draft: 'new' })).toMatchObject({ ok: true, seq: 1 });
+    expect(await getDraft(db, 'new')).toBeNull();
+    expect(await getDraft(db, 'edit:x')).toEqual({ title: 'lain' });
+  });
+
+  it('resolves only after the transaction has completed', async () => {
+    const { db } = freshDb();
+    const e = entry();
+    const result = await saveEntry(db, e);
+    expect(result.ok).toBe(true);
+    // A read issued right after the save resolves must see the entry and its mutation.
+    const tx = db.backendDB().transaction(['entries', 'outbox'], 'readonly');
+    const [row, mutation] = await Promise.all(
+      [tx.objectStore('entries').get(e.id), tx.objectStore('outbox').get(1)].map(
+        (r) => new Promise((ok) => (r.onsuccess = () => ok(r.result))),
+      ),
+    );
+    expect(row).toEqual(e);
+    expect(mutation).toEqual({ seq: 1, baseVersion: 0, entry: e });
+  });
+
+  it('leaves nothing behind when a write throws', async () => {
+    const { db } = freshDb();
+    await db.open();
+    const restore = failOutboxAdds(db, () => new DOMException('cannot clone', 'DataCloneError'));
+    await expect(saveEntry(db, entry())).rejects.toMatchObject({ name: 'DataCloneError' });
+    restore();
+    expect(await db.entries.count()).toBe(0);
+    expect(await db.outbox.count()).toBe(0);
+    expect(await lastOutboxSeq(db)).toBe(0);
+  });
+
+  it('keeps seqs gap-free when saves interleave with Dexie transactions on the counter', async () => {
+    const { db } = freshDb();
+    // A Dexie read-write transaction on the same stores (as the sync engine's are) must
+    // serialise with the plain IndexedDB saves, never interleave.
+    const bump = () =>
+      db.transaction('rw', db.outbox, db.meta, async () => {
+        const last = await lastOutboxSeq(db);
+        await db.meta.put({ key: 'outboxSeq', value: last });
+      });
+    const work = Array.from({ length: 30 }, (_, i) => (i % 3 === 0 ? bump().then(() => null) : saveEntry(db, entry())));
+    const results = await Promise.all(work);
+    const seqs = results.flatMap((r) => (r && r.ok ? [r.seq] : [])).sort((a, b) => a - b);
+    expect(seqs).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    expect((await pendingMutations(db)).map((m) => m.seq)).toEqual(seqs);
   });
 
   it('gives concurrent saves consecutive seqs without gaps', async () => {
@@ -138,3 +195,22 @@ describe('findLikelyDuplicates', () => {
     expect(await findLikelyDuplicates(db, a)).toEqual([]);
   });
 });
+
+/** Makes the outbox's `add` throw `error()` in every transaction until the returned function is called. */
+function failOutboxAdds(db: LaporDb, error: () => Error): () => void {
+  const idb = db.backendDB();
+  const transaction = idb.transaction;
+  idb.transaction = function (this: IDBDatabase, ...args: Parameters<IDBDatabase['transaction']>) {
+    const tx = transaction.apply(this, args);
+    const objectStore = tx.objectStore.bind(tx);
+    tx.objectStore = (name: string) => {
+      const store = objectStore(name);
+      if (name === 'outbox') store.add = () => { throw error(); };
+      return store;
+    };
+    return tx;
+  } as IDBDatabase['transaction'];
+  return () => {
+    idb.transaction = transaction;
+  };
+}

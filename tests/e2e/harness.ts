@@ -13,8 +13,11 @@ import { build } from 'vite';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 
-/** Builds the app into a fresh temporary directory; `buildId` names the version. */
-export async function buildApp(buildId: string): Promise<string> {
+/**
+ * Builds the app into a fresh temporary directory; `buildId` names the version.
+ * `minify: false` keeps function names readable in profiles (bench/app-save.bench.ts).
+ */
+export async function buildApp(buildId: string, { minify = true }: { minify?: boolean } = {}): Promise<string> {
   const outDir = mkdtempSync(join(tmpdir(), `lapor-build-${buildId}-`));
   // Vitest sets NODE_ENV=test, which would make Vite build a development bundle
   // (no worker registration, debug helpers): build as `npm run build` does.
@@ -22,7 +25,7 @@ export async function buildApp(buildId: string): Promise<string> {
   process.env.APP_BUILD_ID = buildId;
   process.env.NODE_ENV = 'production';
   try {
-    await build({ root: ROOT, mode: 'production', logLevel: 'error', build: { outDir, emptyOutDir: true } });
+    await build({ root: ROOT, mode: 'production', logLevel: 'error', build: { outDir, emptyOutDir: true, ...(minify ? {} : { minify: false }) } });
   } finally {
     for (const [k, v] of Object.entries(before)) {
       if (v === undefined) delete process.env[k];

@@ -23,6 +23,9 @@ export function Frame({ lang, route, banner, children }: FrameProps) {
     <>
       <header class="top">
         <p class="app-name">{ui(lang, 'appName')}</p>
+        <a class="top-sync" href="#/kirim" aria-current={route === 'sync' ? 'page' : undefined}>
+          {ui(lang, 'nav.sync')}
+        </a>
         {banner}
       </header>
       <main id="main" class="screen">

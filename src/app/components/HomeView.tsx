@@ -1,7 +1,7 @@
 /** Beranda's content for a given set of entries: the library's name and its KPI card. */
-import { useMemo } from 'preact/hooks';
-import { computeKpi, todayIn, type Lang, type Library, type Rulebook } from '../../domain';
+import type { Lang, Library, Rulebook } from '../../domain';
 import { ui } from '../i18n';
+import { kpiOf } from '../kpi-memo';
 import { KpiCard } from './KpiCard';
 
 export interface HomeViewProps {
@@ -13,9 +13,9 @@ export interface HomeViewProps {
 }
 
 export function HomeView({ entries, library, rulebook, lang, now }: HomeViewProps) {
-  // Recompute only when the entries, the rules or the library's day change, not on every render.
-  const day = todayIn(library.timezone, now);
-  const kpi = useMemo(() => computeKpi(entries, library, rulebook, now), [entries, library, rulebook, day]);
+  // Recomputed only when the entries, the rules or the library's day change (or found
+  // ready: a save computes the next KPI while its transaction runs).
+  const kpi = kpiOf(entries, library, rulebook, now);
   return (
     <>
       <h1 tabIndex={-1}>{ui(lang, 'nav.home')}</h1>

@@ -4,7 +4,16 @@
  * the year so far, and the next steps as sentences. Recomputed on every render from
  * the live entries, so a save recolours it at once.
  */
-import { describeNextSteps, formatMonthShort, formatNumber, t, type KpiResult, type Lang, type Rulebook } from '../../domain';
+import {
+  describeNextSteps,
+  formatMonthShort,
+  formatNumber,
+  t,
+  type KpiComponent,
+  type KpiResult,
+  type Lang,
+  type Rulebook,
+} from '../../domain';
 import { ui, type UiKey } from '../i18n';
 
 interface CardProps {
@@ -25,7 +34,7 @@ export function KpiCard({ kpi, lang, rulebook }: CardProps) {
           <p class="kpi-word">
             {word} <span class="kpi-level">({t(lang, `colourLevel.${kpi.colour}`)})</span>
           </p>
-          <p class="kpi-score">{u('kpi.score', { score: formatNumber(Math.round(kpi.score), lang) })}</p>
+          <p class="kpi-score">{scoreText(kpi, lang)}</p>
         </div>
       </div>
       <p>{t(lang, `colourMeaning.${kpi.colour}`)}</p>
@@ -54,10 +63,7 @@ function Components({ kpi, lang, rulebook }: CardProps) {
           const custom = rulebook.components.find((r) => r.key === c.key)?.label?.[lang];
           const key = `component.${c.key}`;
           const name = custom ?? (key in COMPONENT_KEYS ? t(lang, key as ComponentKey) : c.key);
-          const share = c.key === 'dokumentasi';
-          const amount = share
-            ? u('kpi.share', { actual: formatNumber(c.actual * 100, lang), target: formatNumber(c.target * 100, lang) })
-            : u('kpi.of', { actual: formatNumber(c.actual, lang), target: formatNumber(c.target, lang) });
+          const amount = amountText(c, lang);
           return (
             <li key={c.key}>
               <span class="component-name">{name}</span> <span class="component-amount">{amount}</span>
@@ -70,6 +76,18 @@ function Components({ kpi, lang, rulebook }: CardProps) {
       </ul>
     </>
   );
+}
+
+/** The score as the card words it (also what bench/app-save.bench.ts expects to see). */
+export function scoreText(kpi: KpiResult, lang: Lang): string {
+  return ui(lang, 'kpi.score', { score: formatNumber(Math.round(kpi.score), lang) });
+}
+
+/** A component's progress as the card words it: a count against its target, or a share. */
+export function amountText(c: KpiComponent, lang: Lang): string {
+  return c.key === 'dokumentasi'
+    ? ui(lang, 'kpi.share', { actual: formatNumber(c.actual * 100, lang), target: formatNumber(c.target * 100, lang) })
+    : ui(lang, 'kpi.of', { actual: formatNumber(c.actual, lang), target: formatNumber(c.target, lang) });
 }
 
 const COMPONENT_KEYS = {

@@ -12,6 +12,7 @@ import {
   parseWithMessages,
   todayIn,
   type ActivityEntry,
+  type Rulebook,
 } from '../../domain';
 import { addPhoto, findLikelyDuplicates, getDraft, getEntry, requestPersistenceOnce, saveEntry, uuidv7 } from '../../device';
 import { controlId, EntryFields } from '../components/EntryFields';
@@ -112,6 +113,8 @@ export function EntryForm({ editId, onSaved }: { editId?: string; onSaved: (mess
   async function submit(e: Event) {
     e.preventDefault();
     if (!loaded) return;
+    // User Timing marks (negligible cost): bench/app-save.bench.ts splits a save with them.
+    performance.mark('lapor:submit');
     const at = now();
     const input = entryInput(loaded.values, {
       id: loaded.existing?.id ?? uuidv7(() => at.getTime()),
@@ -119,8 +122,7 @@ export function EntryForm({ editId, onSaved }: { editId?: string; onSaved: (mess
       createdAt: loaded.existing?.createdAt ?? at.toISOString(),
       updatedAt: at.toISOString(),
     });
-    const schema = entrySchemaFor({ today: todayIn(library.timezone, at), activityTypes: activityTypesOf(rulebook) });
-    const parsed = parseWithMessages(schema, input, lang);
+    const parsed = parseWithMessages(schemaFor(todayIn(library.timezone, at), rulebook), input, lang);
     if (!parsed.ok) {
       const byPath = messagesByField(parsed.errors);
       setErrors(byPath);
@@ -128,25 +130,37 @@ export function EntryForm({ editId, onSaved }: { editId?: string; onSaved: (mess
       focusFirstError(Object.keys(byPath).map(controlId));
       return;
     }
-    setErrors({});
-    setProblem(null);
+    // Only when there is something to clear: a re-render of the form here costs a slow
+    // phone a frame in the middle of the save.
+    if (Object.keys(errors).length > 0) setErrors({});
+    if (problem !== null) setProblem(null);
     if (likely.key !== dupKey) {
       // Submitted before the lookup answered: look now, and stop if it finds one.
       const titles = await lookUpDuplicates(loaded.values);
       setLikely({ key: dupKey, titles });
       if (titles.length > 0) return;
     }
-    const result = await saveEntry(db, parsed.value);
+    // The draft is deleted in the save's own transaction; no autosave may write it again.
+    draft.hold();
+    const saving = saveEntry(db, parsed.value, { draft: draftName });
+    // Its requests are issued by now; the KPI the card will show is computed while the
+    // storage process works (in a task of its own, so the requests go out first).
+    const entry = parsed.value;
+    setTimeout(() => app.prepareSave(entry), 0);
+    const result = await saving;
+    performance.mark('lapor:stored');
     if (!result.ok) {
+      draft.resume();
       setProblem(result.reason === 'quota' ? u('form.quota') : u('form.errors', { count: 1 }));
       return;
     }
-    app.noteSaved(result.entry, result.seq);
+    // One render shows Beranda with the new entry counted; nothing else before it.
     draft.finish();
     setFormDirty(false);
-    void requestPersistenceOnce(db);
+    app.noteSaved(result.entry, result.seq);
     onSaved(u('form.saved'));
     navigate('/');
+    afterNextPaint(() => void requestPersistenceOnce(db));
   }
 
   async function discard() {
@@ -185,6 +199,21 @@ export function EntryForm({ editId, onSaved }: { editId?: string; onSaved: (mess
       </form>
     </>
   );
+}
+
+// Building the schema is costly (zod compiles it on first use), so it is kept for the day and rulebook.
+let schemaCache: { today: string; rulebook: Rulebook; schema: ReturnType<typeof entrySchemaFor> } | null = null;
+
+function schemaFor(today: string, rulebook: Rulebook) {
+  if (schemaCache?.today !== today || schemaCache.rulebook !== rulebook) {
+    schemaCache = { today, rulebook, schema: entrySchemaFor({ today, activityTypes: activityTypesOf(rulebook) }) };
+  }
+  return schemaCache.schema;
+}
+
+/** Runs `fn` once the frame being prepared now has been painted. */
+function afterNextPaint(fn: () => void): void {
+  requestAnimationFrame(() => setTimeout(fn, 0));
 }
 
 function duplicateKey(v: FormValues): string {

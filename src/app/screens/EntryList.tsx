@@ -4,7 +4,8 @@
  */
 import { useState } from 'preact/hooks';
 import { formatDate, formatNumber, monthOf, STRATEGIES, t, type ActivityEntry } from '../../domain';
-import { deleteEntry, listEntries, restoreEntry } from '../../device';
+import { deleteEntry, entryStatuses, listEntries, restoreEntry } from '../../device';
+import { SyncBadge } from '../components/SyncBadge';
 import { useApp, useUi } from '../context';
 import { useLive } from '../live';
 
@@ -12,6 +13,7 @@ export function EntryList() {
   const { db, lang, rulebook, now } = useApp();
   const u = useUi();
   const all = useLive(() => listEntries(db), [db]);
+  const statuses = useLive(() => entryStatuses(db), [db]);
   const [month, setMonth] = useState('');
   const [strategy, setStrategy] = useState('');
   const [deleted, setDeleted] = useState<ActivityEntry | null>(null);
@@ -84,6 +86,7 @@ export function EntryList() {
                 {formatDate(e.date, lang)} · {t(lang, `strategy.${e.strategy}`)} · {typeLabel(e)}
               </p>
               <p>{u('list.participants', { count: formatNumber(e.participantsMale + e.participantsFemale, lang) })}</p>
+              <SyncBadge status={statuses?.get(e.id)} lang={lang} />
               <div class="actions">
                 <a class="button" href={`#/ubah/${e.id}`} aria-label={u('list.editLabel', { title: e.title })}>
                   {u('list.edit')}

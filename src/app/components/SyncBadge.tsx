@@ -1,0 +1,28 @@
+/** An entry's sync status in plain words: "Tersimpan di HP", "Terkirim …", "Ditolak: …", "Diperbarui dari perangkat lain". */
+import type { Lang } from '../../domain';
+import type { EntrySyncStatus } from '../../device';
+import { syncTime, syncWord } from '../sync-words';
+
+export function SyncBadge({ status, lang }: { status: EntrySyncStatus | undefined; lang: Lang }) {
+  if (!status) return null;
+  let text: string;
+  switch (status.kind) {
+    case 'local':
+      text = syncWord(lang, 'status.local');
+      break;
+    case 'sent':
+      text = syncWord(lang, 'status.sent', { time: syncTime(status.at, lang) }).trim();
+      break;
+    case 'rejected':
+      text = syncWord(lang, 'status.rejected', { reason: status.errors.map((e) => e.message).join('; ') });
+      break;
+    case 'remote':
+      text = syncWord(lang, 'status.remote');
+      break;
+  }
+  return (
+    <p class={`sync-badge sync-${status.kind}`} data-sync-status={status.kind}>
+      {text}
+    </p>
+  );
+}

@@ -1,0 +1,97 @@
+/**
+ * Enrolment: "Kode pendaftaran" and "Daftarkan", plus "Alamat server" when the app is
+ * not served by the server it syncs with (its own origin does not answer /healthz).
+ * Entries logged before are moved to the enrolled library and queued (src/device/enrol.ts).
+ */
+import { useEffect, useState } from 'preact/hooks';
+import { healthResponseSchema, type Library } from '../../domain';
+import { enrol } from '../../device';
+import { Field, inputProps } from '../components/Field';
+import { useApp } from '../context';
+import { syncWord } from '../sync-words';
+
+/** True when this page's own origin is the sync server. */
+async function servedByServer(): Promise<boolean> {
+  try {
+    const res = await fetch('/healthz', { headers: { accept: 'application/json' } });
+    return res.ok && healthResponseSchema.safeParse(await res.json()).success;
+  } catch {
+    return false;
+  }
+}
+
+export function Enrol({ onEnrolled }: { onEnrolled: (library: Library, queued: number) => void }) {
+  const { db, lang, now } = useApp();
+  const w = (k: Parameters<typeof syncWord>[1], p?: Record<string, string | number>) => syncWord(lang, k, p);
+  const [served, setServed] = useState<boolean | null>(null);
+  const [code, setCode] = useState('');
+  const [server, setServer] = useState('');
+  const [name, setName] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    void servedByServer().then(setServed);
+  }, []);
+
+  async function submit(e: Event) {
+    e.preventDefault();
+    if (code.trim() === '') return setError(w('enrol.required'));
+    setBusy(true);
+    setError(null);
+    const result = await enrol({
+      db,
+      fetch: (input, init) => fetch(input, init),
+      now,
+      serverUrl: served ? '' : server.trim(),
+      code: code.trim(),
+      deviceName: name.trim() || undefined,
+      lang,
+    });
+    setBusy(false);
+    if (result.ok) onEnrolled(result.library, result.queued);
+    else setError(result.error.status === 0 ? w('enrol.offline') : result.error.message);
+  }
+
+  return (
+    <section aria-labelledby="enrol-title">
+      <h2 id="enrol-title">{w('enrol.title')}</h2>
+      <p>{w('enrol.intro')}</p>
+      <form onSubmit={submit} noValidate>
+        <Field id="enrol-code" label={w('enrol.code')} hint={w('enrol.codeHint')} error={error ?? undefined}>
+          {(d, invalid) => (
+            <input
+              {...inputProps('enrol-code', d, invalid)}
+              autocomplete="off"
+              autocapitalize="characters"
+              value={code}
+              onInput={(e) => setCode((e.target as HTMLInputElement).value)}
+            />
+          )}
+        </Field>
+        {served === false && (
+          <Field id="enrol-server" label={w('enrol.server')} hint={w('enrol.serverHint')}>
+            {(d, invalid) => (
+              <input
+                {...inputProps('enrol-server', d, invalid)}
+                type="url"
+                inputMode="url"
+                value={server}
+                onInput={(e) => setServer((e.target as HTMLInputElement).value)}
+              />
+            )}
+          </Field>
+        )}
+        <Field id="enrol-name" label={w('enrol.name')}>
+          {(d, invalid) => (
+            <input {...inputProps('enrol-name', d, invalid)} value={name} onInput={(e) => setName((e.target as HTMLInputElement).value)} />
+          )}
+        </Field>
+        <div class="actions">
+          <button type="submit" class="primary" disabled={busy}>
+            {busy ? w('enrol.busy') : w('enrol.submit')}
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}

@@ -1,0 +1,88 @@
+/**
+ * Kirim data: enrolment until the phone is enrolled; then the overall sync status — how
+ * many changes wait, the last successful sync, the next try, online or offline — and
+ * the "Kirim sekarang" button.
+ */
+import { useEffect, useState } from 'preact/hooks';
+import { formatNumber } from '../../domain';
+import { getLibrary, syncOverview } from '../../device';
+import { useApp } from '../context';
+import { useLive } from '../live';
+import { syncNowFromPage } from '../sync-client';
+import { syncTime, syncWord } from '../sync-words';
+import { Enrol } from './Enrol';
+
+function useOnline(): boolean {
+  const [online, setOnline] = useState(typeof navigator === 'undefined' ? true : navigator.onLine);
+  useEffect(() => {
+    const on = () => setOnline(true);
+    const off = () => setOnline(false);
+    window.addEventListener('online', on);
+    window.addEventListener('offline', off);
+    return () => {
+      window.removeEventListener('online', on);
+      window.removeEventListener('offline', off);
+    };
+  }, []);
+  return online;
+}
+
+export function Sync() {
+  const app = useApp();
+  const { db, lang, library } = app;
+  const w = (k: Parameters<typeof syncWord>[1], p?: Record<string, string | number>) => syncWord(lang, k, p);
+  const overview = useLive(() => syncOverview(db), [db]);
+  const online = useOnline();
+  const [busy, setBusy] = useState(false);
+  const [notice, setNotice] = useState<string | null>(null);
+  if (!overview) return null;
+  const { waiting, state, enrolment } = overview;
+
+  const enrolForm = (
+    <Enrol
+      onEnrolled={async (enrolled, queued) => {
+        app.setLibrary((await getLibrary(db)) ?? enrolled);
+        setNotice(w('enrol.done', { library: enrolled.name, count: formatNumber(queued, lang) }));
+        void syncNowFromPage(db);
+      }}
+    />
+  );
+
+  async function sendNow() {
+    setBusy(true);
+    setNotice(null);
+    const result = await syncNowFromPage(db);
+    setBusy(false);
+    if (result.status === 'ok') setNotice(w('sync.ok'));
+  }
+
+  return (
+    <>
+      <h1 tabIndex={-1}>{w('sync.title')}</h1>
+      <div role="status">{notice && <p class="notice">{notice}</p>}</div>
+      {!enrolment ? (
+        enrolForm
+      ) : (
+        <section class="sync-status" aria-live="polite">
+          <p>{w('sync.library', { library: library.name })}</p>
+          <p data-sync-online={online ? 'yes' : 'no'}>{online ? w('sync.online') : w('sync.offline')}</p>
+          <p data-sync-waiting={waiting}>{w('sync.waiting', { count: formatNumber(waiting, lang) })}</p>
+          <p>{state.lastSuccessAt ? w('sync.lastSuccess', { time: syncTime(state.lastSuccessAt, lang) }) : w('sync.never')}</p>
+          {state.nextTryAt && <p>{w('sync.nextTry', { time: syncTime(state.nextTryAt, lang) })}</p>}
+          {state.lastError && (
+            <p class="error">
+              {state.lastError.stopped ? w('sync.stopped', { message: state.lastError.message }) : w('sync.error', { message: state.lastError.message })}
+            </p>
+          )}
+          <div class="actions">
+            <button type="button" class="primary" onClick={sendNow} disabled={busy}>
+              {busy ? w('sync.sending') : w('sync.sendNow')}
+            </button>
+          </div>
+        </section>
+      )}
+      {/* A revoked token: enrol again with a new code; the queue is kept and resent. */}
+      {enrolment && state.lastError?.code === 'unauthorized' && enrolForm}
+    </>
+  );
+}

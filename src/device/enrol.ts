@@ -1,0 +1,110 @@
+/**
+ * Enrolment (`POST /api/v1/enroll`): a code from the administrator → the device's token,
+ * the library profile and the rulebook, stored in `meta`. Entries logged before enrolment
+ * (under the phone's local library id) move to the enrolled library and are queued from
+ * seq 1, the new device's first; nothing is lost.
+ */
+import { enrollResponseSchema, type EnrollResponse, type Lang, type Library } from '../domain';
+import type { LaporDb, OutboxRow } from './db';
+import { OUTBOX_SEQ_KEY, plainEntry } from './sync-apply';
+import { request, type FetchFn } from './sync-http';
+import {
+  CURSOR_KEY,
+  EMPTY_SYNC_STATE,
+  ENROLMENT_KEY,
+  SYNC_STATE_KEY,
+  type Enrolment,
+  type SyncError,
+  type SyncedRow,
+} from './sync-state';
+
+export interface EnrolOptions {
+  db: LaporDb;
+  fetch: FetchFn;
+  now: () => Date;
+  /** The server's origin, '' when the app is served by it. */
+  serverUrl: string;
+  code: string;
+  deviceName?: string;
+  lang?: Lang;
+}
+
+export type EnrolResult =
+  | { ok: true; library: Library; deviceId: string; queued: number }
+  | { ok: false; error: SyncError; retryAfterMs: number | null };
+
+export async function enrol(opts: EnrolOptions): Promise<EnrolResult> {
+  const serverUrl = opts.serverUrl.replace(/\/+$/, '');
+  const body = opts.deviceName ? { code: opts.code, deviceName: opts.deviceName } : { code: opts.code };
+  const res = await request({ fetch: opts.fetch, now: opts.now, serverUrl, lang: opts.lang }, 'POST', '/enroll', body);
+  if (!res.ok) return { ok: false, error: res.error, retryAfterMs: res.retry ? res.retryAfterMs : null };
+  const parsed = enrollResponseSchema.safeParse(res.body);
+  if (!parsed.success) return { ok: false, error: { status: res.status, code: null, message: 'unreadable answer' }, retryAfterMs: null };
+  const queued = await storeEnrolment(opts.db, parsed.data, serverUrl, opts.now());
+  return { ok: true, library: parsed.data.library, deviceId: parsed.data.deviceId, queued };
+}
+
+/**
+ * Stores the enrolment and re-keys and re-queues the phone's entries, in one transaction.
+ * Entries of another library (the local one, or a previous enrolment's) move to the new
+ * library as new entries; entries with unsent changes are queued once each, in the order
+ * they were first queued. Returns the number of queued mutations.
+ */
+export async function storeEnrolment(db: LaporDb, res: EnrollResponse, serverUrl: string, now: Date): Promise<number> {
+  const libraryId = res.library.id;
+  return db.transaction('rw', db.entries, db.outbox, db.meta, async () => {
+    const [rows, pending] = await Promise.all([
+      db.entries.toArray() as Promise<SyncedRow[]>,
+      db.outbox.orderBy('seq').toArray(),
+    ]);
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    const order: string[] = [];
+    const seen = new Set<string>();
+    for (const m of pending) if (!seen.has(m.entry.id)) seen.add(m.entry.id), order.push(m.entry.id);
+    const moved = new Set<string>();
+    for (const r of rows) {
+      if (r.libraryId === libraryId) continue;
+      moved.add(r.id);
+      if (!seen.has(r.id)) seen.add(r.id), order.push(r.id);
+    }
+    const updated: SyncedRow[] = [];
+    for (const id of moved) {
+      const { serverVersion: _v, receipt: _r, ...entry } = byId.get(id)!;
+      const row: SyncedRow = { ...entry, libraryId };
+      byId.set(id, row);
+      updated.push(row);
+    }
+    const mutations: OutboxRow[] = [];
+    for (const id of order) {
+      const row = byId.get(id);
+      if (row) {
+        mutations.push({ seq: mutations.length + 1, baseVersion: row.serverVersion ?? 0, entry: plainEntry(row) });
+      } else {
+        // A queued change whose row is gone (should not happen): keep it, re-keyed.
+        const m = pending.filter((p) => p.entry.id === id).pop()!;
+        mutations.push({ seq: mutations.length + 1, baseVersion: 0, entry: { ...m.entry, libraryId } });
+      }
+    }
+    const enrolment: Enrolment = {
+      deviceId: res.deviceId,
+      token: res.token,
+      serverUrl,
+      libraryId,
+      enrolledAt: now.toISOString(),
+    };
+    await db.outbox.clear();
+    await Promise.all([
+      db.entries.bulkPut(updated),
+      db.outbox.bulkAdd(mutations),
+      db.meta.bulkPut([
+        { key: OUTBOX_SEQ_KEY, value: mutations.length },
+        { key: ENROLMENT_KEY, value: enrolment },
+        { key: 'library', value: res.library },
+        { key: 'rulebook', value: res.rulebook },
+        { key: CURSOR_KEY, value: '' },
+        { key: SYNC_STATE_KEY, value: EMPTY_SYNC_STATE },
+      ]),
+    ]);
+    return mutations.length;
+  });
+}

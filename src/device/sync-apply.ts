@@ -1,0 +1,279 @@
+/**
+ * Writing what the server answered (DESIGN.md, "The way an entry travels"): each answer
+ * is applied in one Dexie transaction, after its fetch has finished — never a network
+ * call inside a transaction.
+ *
+ * The conflict rule on the phone: an entry with a mutation still in the outbox is not
+ * overwritten by a remote copy unless that copy was updated later (the server will then
+ * prefer it too, and say so with `superseded`); an entry is never taken back to an
+ * older version than the one the phone already holds.
+ */
+import type { ActivityEntry, PushResponse, PushResult } from '../domain';
+import type { LaporDb, OutboxRow } from './db';
+import type { Receipt, SyncedRow } from './sync-state';
+
+/** The outbox counter's key in `meta` (entries.ts hands seqs out from it). */
+export const OUTBOX_SEQ_KEY = 'outboxSeq';
+
+/**
+ * Which entries have mutations waiting, kept in memory for one sync run. Only the sync
+ * engine removes or renumbers outbox rows (under the sync lock); everyone else only
+ * appends, so rows above the highest seq seen are all that can be new.
+ */
+export class OutboxIndex {
+  private byEntry = new Map<string, Set<number>>();
+  private maxSeq = 0;
+
+  /** Reads the rows appended since the last look; call inside the transaction that relies on it. */
+  async refresh(db: LaporDb): Promise<void> {
+    const rows = await db.outbox.where('seq').above(this.maxSeq).toArray();
+    for (const r of rows) this.add(r);
+  }
+
+  add(r: OutboxRow): void {
+    let set = this.byEntry.get(r.entry.id);
+    if (!set) this.byEntry.set(r.entry.id, (set = new Set()));
+    set.add(r.seq);
+    if (r.seq > this.maxSeq) this.maxSeq = r.seq;
+  }
+
+  remove(r: OutboxRow): void {
+    const set = this.byEntry.get(r.entry.id);
+    set?.delete(r.seq);
+    if (set?.size === 0) this.byEntry.delete(r.entry.id);
+  }
+
+  has(entryId: string): boolean {
+    return this.byEntry.has(entryId);
+  }
+
+  seqsOf(entryId: string): number[] {
+    return [...(this.byEntry.get(entryId) ?? [])];
+  }
+
+  clear(): void {
+    this.byEntry.clear();
+    this.maxSeq = 0;
+  }
+}
+
+/** The entry without the phone's bookkeeping (server version, receipt). */
+export function plainEntry(row: SyncedRow): ActivityEntry {
+  const { serverVersion: _v, receipt: _r, ...entry } = row;
+  return entry;
+}
+
+/** JSON with keys sorted, so two copies of an entry compare equal whatever their key order. */
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (v !== null && typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    return `{${Object.keys(o)
+      .filter((k) => o[k] !== undefined)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(v);
+}
+
+export function sameEntry(a: ActivityEntry, b: ActivityEntry): boolean {
+  return a.updatedAt === b.updatedAt && canonical(a) === canonical(b);
+}
+
+/**
+ * The row after the server's copy of an entry (at `version`) meets the phone's, or null
+ * when the phone's row stays as it is.
+ */
+export function mergeRemote(
+  row: SyncedRow | undefined,
+  remote: ActivityEntry,
+  version: number,
+  status: Receipt['status'],
+  pending: boolean,
+  at: string,
+): SyncedRow | null {
+  if (row?.serverVersion !== undefined && row.serverVersion > version) return null;
+  // A local change not yet sent wins over a copy that is not newer; the push decides.
+  if (row && pending && !(remote.updatedAt > row.updatedAt)) return null;
+  const same = row !== undefined && sameEntry(plainEntry(row), remote);
+  if (same && row.serverVersion === version) return null;
+  // The phone's own write coming back is not "updated from another device".
+  const receipt: Receipt = same
+    ? { status: 'applied', version, at: row.receipt?.at ?? at }
+    : { status, version, at };
+  return { ...remote, serverVersion: version, receipt };
+}
+
+export interface AckSummary {
+  /** Outbox rows acknowledged (and deleted) by this answer. */
+  acked: number;
+  applied: number;
+  duplicate: number;
+  rejected: number;
+  superseded: number;
+  /** True when the server had processed seqs past this batch, so the rest of the outbox was renumbered. */
+  renumbered: boolean;
+}
+
+/**
+ * Applies one push answer: deletes the batch's acknowledged rows, stores a receipt per
+ * entry, the winner of each lost conflict, and rebases later mutations of an applied
+ * entry onto its new version — in one transaction.
+ */
+export async function applyPushAnswer(
+  db: LaporDb,
+  index: OutboxIndex,
+  batch: readonly OutboxRow[],
+  answer: PushResponse,
+  serverTime: Date,
+): Promise<AckSummary> {
+  const at = serverTime.toISOString();
+  const summary: AckSummary = { acked: 0, applied: 0, duplicate: 0, rejected: 0, superseded: 0, renumbered: false };
+  await db.transaction('rw', db.entries, db.outbox, db.meta, async () => {
+    await index.refresh(db);
+    const last = batch[batch.length - 1].seq;
+    const ackTo = Math.min(answer.ackSeq, last);
+    const acked = batch.filter((m) => m.seq <= ackTo);
+    summary.acked = acked.length;
+    for (const m of acked) index.remove(m);
+    const bySeq = new Map(batch.map((m) => [m.seq, m]));
+    const results = [...answer.results].sort((a, b) => a.seq - b.seq);
+    const ids = [...new Set(acked.map((m) => m.entry.id))];
+    const [rows] = await Promise.all([
+      db.entries.bulkGet(ids) as Promise<(SyncedRow | undefined)[]>,
+      db.outbox.bulkDelete(acked.map((m) => m.seq)),
+    ]);
+    const current = new Map<string, SyncedRow | undefined>(ids.map((id, i) => [id, rows[i]]));
+    const changed = new Set<string>();
+    const rebase = new Map<number, number>();
+    for (const r of results) {
+      const m = bySeq.get(r.seq);
+      if (!m || r.seq > ackTo) continue;
+      const id = m.entry.id;
+      const next = applyResult(current.get(id), r, index, rebase, at, id);
+      summary[r.status]++;
+      if (next) {
+        current.set(id, next);
+        changed.add(id);
+      }
+    }
+    const writes: Promise<unknown>[] = [db.entries.bulkPut([...changed].map((id) => current.get(id)!))];
+    if (rebase.size > 0) {
+      const seqs = [...rebase.keys()];
+      const pending = await db.outbox.bulkGet(seqs);
+      writes.push(
+        db.outbox.bulkPut(pending.filter((p): p is OutboxRow => !!p).map((p) => ({ ...p, baseVersion: rebase.get(p.seq)! }))),
+      );
+    }
+    await Promise.all(writes);
+    if (answer.ackSeq > last) {
+      // The server has processed seqs this phone has not sent yet (its outbox was restored
+      // from an older state): send the rest under new numbers, or they would be skipped.
+      await renumberInTransaction(db, answer.ackSeq + 1);
+      index.clear();
+      await index.refresh(db);
+      summary.renumbered = true;
+    }
+  });
+  return summary;
+}
+
+function applyResult(
+  row: SyncedRow | undefined,
+  r: PushResult,
+  index: OutboxIndex,
+  rebase: Map<number, number>,
+  at: string,
+  id: string,
+): SyncedRow | null {
+  switch (r.status) {
+    case 'applied':
+      // Later edits of this entry were made on top of this write.
+      for (const seq of index.seqsOf(id)) rebase.set(seq, r.version);
+      if (!row) return null;
+      return {
+        ...row,
+        serverVersion: Math.max(row.serverVersion ?? 0, r.version),
+        receipt: { status: 'applied', version: r.version, at },
+      };
+    case 'duplicate':
+      // Its version may be a later write by another device: the pull brings that one.
+      return row ? { ...row, receipt: { status: 'duplicate', version: r.version, at } } : null;
+    case 'rejected':
+      return row ? { ...row, receipt: { status: 'rejected', errors: r.errors, at } } : null;
+    case 'superseded':
+      return mergeRemote(row, r.entry, r.version, 'superseded', index.has(id), at);
+  }
+}
+
+/** Renumbers the outbox from `from` (after `seq_gap`), keeping the order; sets the counter. */
+export async function renumberOutbox(db: LaporDb, from: number): Promise<void> {
+  await db.transaction('rw', db.outbox, db.meta, () => renumberInTransaction(db, from));
+}
+
+async function renumberInTransaction(db: LaporDb, from: number): Promise<void> {
+  const rows = await db.outbox.orderBy('seq').toArray();
+  await db.outbox.clear();
+  await Promise.all([
+    db.outbox.bulkAdd(rows.map((r, i) => ({ ...r, seq: from + i }))),
+    db.meta.put({ key: OUTBOX_SEQ_KEY, value: from + rows.length - 1 }),
+  ]);
+}
+
+/** Applies one pull page and its cursor in one transaction; returns how many rows changed. */
+export async function applyPullPage(
+  db: LaporDb,
+  index: OutboxIndex,
+  entries: readonly (ActivityEntry & { version: number })[],
+  cursor: string,
+  cursorKey: string,
+  serverTime: Date,
+): Promise<number> {
+  const at = serverTime.toISOString();
+  return db.transaction('rw', db.entries, db.outbox, db.meta, async () => {
+    await index.refresh(db);
+    const ids = [...new Set(entries.map((e) => e.id))];
+    const rows = (await db.entries.bulkGet(ids)) as (SyncedRow | undefined)[];
+    const current = new Map<string, SyncedRow | undefined>(ids.map((id, i) => [id, rows[i]]));
+    const changed = new Set<string>();
+    for (const pulled of entries) {
+      const { version, ...entry } = pulled;
+      const next = mergeRemote(current.get(entry.id), entry, version, 'pulled', index.has(entry.id), at);
+      if (next) {
+        current.set(entry.id, next);
+        changed.add(entry.id);
+      }
+    }
+    // The cursor is written only when it moves: the app re-reads its rows when it does.
+    const before = (await db.meta.get(cursorKey))?.value;
+    await Promise.all([
+      db.entries.bulkPut([...changed].map((id) => current.get(id)!)),
+      before === cursor ? null : db.meta.put({ key: cursorKey, value: cursor }),
+    ]);
+    return changed.size;
+  });
+}
+
+/**
+ * Mutations queued under another library id (saved by a tab that had not seen the
+ * enrolment yet) move to the enrolled library, entry rows too, so that one such entry
+ * cannot stop the queue with `403 wrong_library`. Returns how many moved.
+ */
+export async function adoptStrays(db: LaporDb, libraryId: string): Promise<number> {
+  return db.transaction('rw', db.entries, db.outbox, async () => {
+    const stray = await db.outbox.filter((m) => m.entry.libraryId !== libraryId).toArray();
+    if (stray.length === 0) return 0;
+    const ids = [...new Set(stray.map((m) => m.entry.id))];
+    const rows = (await db.entries.bulkGet(ids)) as (SyncedRow | undefined)[];
+    await Promise.all([
+      db.outbox.bulkPut(stray.map((m) => ({ ...m, baseVersion: 0, entry: { ...m.entry, libraryId } }))),
+      db.entries.bulkPut(
+        rows
+          .filter((r): r is SyncedRow => !!r && r.libraryId !== libraryId)
+          .map(({ serverVersion: _v, receipt: _r, ...r }) => ({ ...r, libraryId })),
+      ),
+    ]);
+    return stray.length;
+  });
+}

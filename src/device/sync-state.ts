@@ -1,0 +1,141 @@
+/**
+ * What the sync engine keeps on the phone (SYNC-PROTOCOL.md, "On the phone"):
+ * - `meta.enrolment`: the device token, its id, the server's address ('' when the app is
+ *   served by that server) and the library it belongs to;
+ * - `meta.syncCursor`: the pull cursor, made by the server, opaque here;
+ * - `meta.syncState`: the last successful sync, the next try, the failures in a row and
+ *   the last error, for the overall status line and the backoff;
+ * - `receipt` on each entry row: the server's last word on that entry (status, version,
+ *   server time), for the per-entry status.
+ */
+import type { FieldError, PushStatus } from '../domain';
+import type { EntryRow, LaporDb } from './db';
+
+export interface Enrolment {
+  deviceId: string;
+  token: string;
+  /** The server's origin, or '' when the app is served by the server it syncs with. */
+  serverUrl: string;
+  libraryId: string;
+  enrolledAt: string;
+}
+
+/** The server's last word on one entry. `pulled`: the row was replaced by another device's write. */
+export interface Receipt {
+  status: PushStatus | 'pulled';
+  version?: number;
+  /** Server time of the answer (its Date header), else the phone's clock. */
+  at: string;
+  errors?: FieldError[];
+}
+
+export type SyncedRow = EntryRow & { receipt?: Receipt };
+
+export interface SyncError {
+  /** HTTP status, or 0 for a network failure. */
+  status: number;
+  /** The protocol's error code, when the server sent one. */
+  code: string | null;
+  message: string;
+}
+
+export interface SyncState {
+  lastSuccessAt: string | null;
+  lastAttemptAt: string | null;
+  /** When the backoff timer will try again; null when nothing is scheduled. */
+  nextTryAt: string | null;
+  /** Failed attempts in a row (the backoff's exponent). */
+  failures: number;
+  /** The last failure; `stopped` when retrying cannot help (a 4xx on the whole request). */
+  lastError: (SyncError & { stopped: boolean }) | null;
+}
+
+export const EMPTY_SYNC_STATE: SyncState = {
+  lastSuccessAt: null,
+  lastAttemptAt: null,
+  nextTryAt: null,
+  failures: 0,
+  lastError: null,
+};
+
+export const ENROLMENT_KEY = 'enrolment';
+export const CURSOR_KEY = 'syncCursor';
+export const SYNC_STATE_KEY = 'syncState';
+
+export async function getEnrolment(db: LaporDb): Promise<Enrolment | null> {
+  const v = (await db.meta.get(ENROLMENT_KEY))?.value as Partial<Enrolment> | undefined;
+  return v && typeof v.token === 'string' && typeof v.deviceId === 'string' && typeof v.libraryId === 'string'
+    ? { serverUrl: '', enrolledAt: '', ...v } as Enrolment
+    : null;
+}
+
+export async function getCursor(db: LaporDb): Promise<string> {
+  const v = (await db.meta.get(CURSOR_KEY))?.value;
+  return typeof v === 'string' ? v : '';
+}
+
+export async function getSyncState(db: LaporDb): Promise<SyncState> {
+  const v = (await db.meta.get(SYNC_STATE_KEY))?.value as Partial<SyncState> | undefined;
+  return { ...EMPTY_SYNC_STATE, ...(v && typeof v === 'object' ? v : {}) };
+}
+
+export async function updateSyncState(db: LaporDb, change: Partial<SyncState>): Promise<SyncState> {
+  return db.transaction('rw', db.meta, async () => {
+    const next = { ...(await getSyncState(db)), ...change };
+    await db.meta.put({ key: SYNC_STATE_KEY, value: next });
+    return next;
+  });
+}
+
+/** What the librarian sees next to an entry. */
+export type EntrySyncStatus =
+  | { kind: 'local' }
+  | { kind: 'sent'; at: string }
+  | { kind: 'rejected'; errors: FieldError[] }
+  | { kind: 'remote'; at: string };
+
+/**
+ * An entry's status: waiting while any mutation of it is in the outbox ("Tersimpan di
+ * HP"); otherwise what its receipt says.
+ */
+export function entrySyncStatus(row: SyncedRow, pendingIds: ReadonlySet<string>): EntrySyncStatus {
+  const r = row.receipt;
+  if (pendingIds.has(row.id)) return { kind: 'local' };
+  // No receipt but a server version: a row from before receipts were kept, as pulled.
+  if (!r) return row.serverVersion !== undefined ? { kind: 'remote', at: '' } : { kind: 'local' };
+  switch (r.status) {
+    case 'applied':
+    case 'duplicate':
+      return { kind: 'sent', at: r.at };
+    case 'rejected':
+      return { kind: 'rejected', errors: r.errors ?? [] };
+    default:
+      return { kind: 'remote', at: r.at };
+  }
+}
+
+/** The ids of entries with a mutation waiting in the outbox. */
+export async function pendingEntryIds(db: LaporDb): Promise<Set<string>> {
+  const rows = await db.outbox.toArray();
+  return new Set(rows.map((r) => r.entry.id));
+}
+
+/** Overall numbers for the status line: how many mutations wait, and the sync state. */
+export async function syncOverview(db: LaporDb): Promise<{ waiting: number; state: SyncState; enrolment: Enrolment | null }> {
+  const [waiting, state, enrolment] = await Promise.all([db.outbox.count(), getSyncState(db), getEnrolment(db)]);
+  return { waiting, state, enrolment };
+}
+
+/** Every entry's status by id, for the list (one read of each table). */
+export async function entryStatuses(db: LaporDb): Promise<Map<string, EntrySyncStatus>> {
+  const [rows, pending] = await Promise.all([db.entries.toArray() as Promise<SyncedRow[]>, pendingEntryIds(db)]);
+  return new Map(rows.map((r) => [r.id, entrySyncStatus(r, pending)]));
+}
+
+/** Every entry row and the outbox counter, read together (one snapshot), for a refresh after a pull. */
+export function rowsWithSeq(db: LaporDb): Promise<[EntryRow[], number]> {
+  return db.transaction('r', db.entries, db.meta, async () => {
+    const [rows, seq] = await Promise.all([db.entries.toArray(), db.meta.get('outboxSeq')]);
+    return [rows, (seq?.value as number | undefined) ?? 0] as [EntryRow[], number];
+  });
+}

@@ -1,0 +1,290 @@
+/**
+ * The sync engine (SYNC-PROTOCOL.md, "On the phone"), shared by the page and the service
+ * worker: push the outbox in seq order in batches of at most 200, then pull with the
+ * cursor, then refresh the cached rulebook. One sync at a time across tabs and the worker
+ * (Web Locks; tests pass their own lock). Every dependency is passed in.
+ *
+ * Failures: network, 5xx and 429 → try again later with full-jitter backoff (honouring
+ * `Retry-After`); `409 seq_gap` → renumber the outbox from the expected seq and resend;
+ * any other 4xx on the whole request → stop and record it, keeping everything.
+ */
+import {
+  pullResponseSchema,
+  pushResponseSchema,
+  rulebookSchema,
+  MAX_BODY_BYTES,
+  PULL_LIMIT_DEFAULT,
+  type Lang,
+} from '../domain';
+import { backoffDelay } from './backoff';
+import type { LaporDb, OutboxRow } from './db';
+import { adoptStrays, applyPullPage, applyPushAnswer, OutboxIndex, renumberOutbox } from './sync-apply';
+import { request, type FetchFn, type HttpResult, type RequestOptions } from './sync-http';
+import { CURSOR_KEY, getCursor, getEnrolment, getSyncState, updateSyncState, type SyncError, type SyncState } from './sync-state';
+
+export const PUSH_BATCH = 200;
+/** Raw JSON per push, well under the server's 1 MiB limit (which also holds after gunzip). */
+export const PUSH_MAX_BYTES = Math.floor(MAX_BODY_BYTES * 0.9);
+export const SYNC_LOCK_NAME = 'lapor-sync';
+
+/** Runs `fn` while holding the one sync lock. */
+export type LockFn = <T>(fn: () => Promise<T>) => Promise<T>;
+
+export interface SyncDeps {
+  db: LaporDb;
+  fetch: FetchFn;
+  now: () => Date;
+  random: () => number;
+  /** Web Locks in the browser by default; an in-process mutex elsewhere. */
+  lock?: LockFn;
+  lang?: Lang;
+  batchSize?: number;
+  pullLimit?: number;
+  /** Gzip push bodies over this many bytes; null never. Default 1024. */
+  gzipAbove?: number | null;
+}
+
+export type SyncResult =
+  | { status: 'ok'; pushed: number; pulled: number; rejected: number }
+  | { status: 'retry'; error: SyncError; delayMs: number; pushed: number }
+  | { status: 'stopped'; error: SyncError; pushed: number }
+  | { status: 'not-enrolled' };
+
+type Step = { ok: true; count: number; rejected?: number } | { ok: false; res: HttpResult & { ok: false } } | { ok: false; stop: SyncError };
+
+const mutexes = new WeakMap<object, Promise<unknown>>();
+
+/** The default lock: Web Locks where the platform has them, else one queue per database. */
+export function defaultLock(db: LaporDb): LockFn {
+  const locks = (globalThis.navigator as { locks?: LockManager } | undefined)?.locks;
+  if (locks?.request) return (fn) => locks.request(SYNC_LOCK_NAME, fn) as ReturnType<typeof fn>;
+  return <T>(fn: () => Promise<T>) => {
+    const before = mutexes.get(db) ?? Promise.resolve();
+    const run = before.then(fn, fn);
+    mutexes.set(db, run.catch(() => {}));
+    return run;
+  };
+}
+
+/** One whole sync under the lock: push everything, pull everything, refresh the rulebook. */
+export function syncNow(deps: SyncDeps): Promise<SyncResult> {
+  return (deps.lock ?? defaultLock(deps.db))(() => runSync(deps));
+}
+
+async function runSync(deps: SyncDeps): Promise<SyncResult> {
+  const { db } = deps;
+  const enrolment = await getEnrolment(db);
+  if (!enrolment) return { status: 'not-enrolled' };
+  await updateSyncState(db, { lastAttemptAt: deps.now().toISOString() });
+  const http: RequestOptions = {
+    fetch: deps.fetch,
+    now: deps.now,
+    serverUrl: enrolment.serverUrl,
+    token: enrolment.token,
+    lang: deps.lang,
+    gzipAbove: deps.gzipAbove === undefined ? 1024 : deps.gzipAbove,
+  };
+  await adoptStrays(db, enrolment.libraryId);
+  const index = new OutboxIndex();
+  const push = await pushAll(deps, http, index);
+  const pushed = push.ok ? push.count : 0;
+  if (!push.ok) return failed(deps, push, pushed);
+  const pull = await pullAll(deps, http, index);
+  if (!pull.ok) return failed(deps, pull, pushed);
+  await refreshRulebook(db, http);
+  await updateSyncState(db, { lastSuccessAt: deps.now().toISOString(), failures: 0, lastError: null, nextTryAt: null });
+  return { status: 'ok', pushed, pulled: pull.count, rejected: push.rejected ?? 0 };
+}
+
+async function failed(deps: SyncDeps, step: Step & { ok: false }, pushed: number): Promise<SyncResult> {
+  const now = deps.now();
+  if ('stop' in step || !step.res.retry) {
+    const error = 'stop' in step ? step.stop : step.res.error;
+    await updateSyncState(deps.db, { lastError: { ...error, stopped: true }, nextTryAt: null });
+    return { status: 'stopped', error, pushed };
+  }
+  const { error, retryAfterMs } = step.res;
+  let delayMs = 0;
+  await deps.db.transaction('rw', deps.db.meta, async () => {
+    const state = await getSyncState(deps.db);
+    const failures = state.failures + 1;
+    delayMs = backoffDelay(failures, deps.random, retryAfterMs);
+    await updateSyncState(deps.db, {
+      failures,
+      lastError: { ...error, stopped: false },
+      nextTryAt: new Date(now.getTime() + delayMs).toISOString(),
+    });
+  });
+  return { status: 'retry', error, delayMs, pushed };
+}
+
+/**
+ * The next batch: the outbox's first rows, consecutive, at most `max` and `maxBytes` of
+ * JSON, and each entry once — a second change of an entry waits for the next batch, so
+ * it goes out rebased on the first one's version, which the server then applies whatever
+ * the phone's clock said (a clock set back, or two saves in one millisecond, would
+ * otherwise lose it to the conflict rule against the phone's own first change).
+ */
+async function nextBatch(db: LaporDb, max: number, maxBytes: number): Promise<OutboxRow[]> {
+  const rows = await db.outbox.orderBy('seq').limit(max).toArray();
+  const batch: OutboxRow[] = [];
+  const ids = new Set<string>();
+  let bytes = 20;
+  for (const r of rows) {
+    if (batch.length > 0 && r.seq !== batch[batch.length - 1].seq + 1) break;
+    if (ids.has(r.entry.id)) break;
+    ids.add(r.entry.id);
+    const size = JSON.stringify(r).length * 3; // worst case: every character three bytes of UTF-8
+    if (batch.length > 0 && bytes + size > maxBytes) break;
+    bytes += size + 1;
+    batch.push(r);
+  }
+  return batch;
+}
+
+async function pushAll(deps: SyncDeps, http: RequestOptions, index: OutboxIndex): Promise<Step> {
+  let max = Math.min(deps.batchSize ?? PUSH_BATCH, PUSH_BATCH);
+  let count = 0;
+  let rejected = 0;
+  let gaps = 0;
+  for (;;) {
+    const batch = await nextBatch(deps.db, max, PUSH_MAX_BYTES);
+    if (batch.length === 0) return { ok: true, count, rejected };
+    const res = await request(http, 'POST', '/sync/push', { mutations: batch });
+    if (res.ok) {
+      const answer = pushResponseSchema.safeParse(res.body);
+      if (!answer.success) return { ok: false, res: { ok: false, retry: true, retryAfterMs: null, error: { status: res.status, code: null, message: 'unreadable push answer' } } };
+      const summary = await applyPushAnswer(deps.db, index, batch, answer.data, res.serverTime);
+      // An answer that acknowledges nothing would send the same batch forever.
+      if (summary.acked === 0) return { ok: false, res: { ok: false, retry: true, retryAfterMs: null, error: { status: res.status, code: null, message: 'nothing acknowledged' } } };
+      count += summary.acked;
+      rejected += summary.rejected;
+      continue;
+    }
+    if (!res.retry && res.error.code === 'seq_gap') {
+      const expected = Number(res.details.find((d) => d.path === 'expected')?.message);
+      // Renumbering twice in a row without progress means something else is wrong: stop.
+      if (!Number.isSafeInteger(expected) || expected < 1 || ++gaps > 3) return { ok: false, res };
+      await renumberOutbox(deps.db, expected);
+      index.clear();
+      continue;
+    }
+    if (!res.retry && res.error.code === 'payload_too_large' && batch.length > 1) {
+      max = Math.max(1, Math.floor(batch.length / 2));
+      continue;
+    }
+    return { ok: false, res };
+  }
+}
+
+async function pullAll(deps: SyncDeps, http: RequestOptions, index: OutboxIndex): Promise<Step> {
+  let cursor = await getCursor(deps.db);
+  let count = 0;
+  let resets = 0;
+  for (let page = 0; page < 100_000; page++) {
+    const limit = deps.pullLimit ?? PULL_LIMIT_DEFAULT;
+    const res = await request(http, 'GET', `/sync/pull?cursor=${encodeURIComponent(cursor)}&limit=${limit}`);
+    if (!res.ok) {
+      // A cursor the server no longer knows (its key changed): start again from the beginning.
+      if (!res.retry && res.error.code === 'invalid_cursor' && cursor !== '' && resets++ === 0) {
+        cursor = '';
+        continue;
+      }
+      return { ok: false, res };
+    }
+    const answer = pullResponseSchema.safeParse(res.body);
+    if (!answer.success) return { ok: false, res: { ok: false, retry: true, retryAfterMs: null, error: { status: res.status, code: null, message: 'unreadable pull answer' } } };
+    count += await applyPullPage(deps.db, index, answer.data.entries, answer.data.cursor, CURSOR_KEY, res.serverTime);
+    cursor = answer.data.cursor;
+    if (!answer.data.hasMore) break;
+  }
+  return { ok: true, count };
+}
+
+/** Caches the server's current rulebook when it differs from the one stored; failures wait for the next sync. */
+async function refreshRulebook(db: LaporDb, http: RequestOptions): Promise<void> {
+  const res = await request(http, 'GET', '/rulebook');
+  if (!res.ok) return;
+  const parsed = rulebookSchema.safeParse(res.body);
+  if (!parsed.success) return;
+  const stored = (await db.meta.get('rulebook'))?.value;
+  if (JSON.stringify(stored) !== JSON.stringify(parsed.data)) await db.meta.put({ key: 'rulebook', value: parsed.data });
+}
+
+export interface SchedulerDeps extends SyncDeps {
+  setTimer?: (fn: () => void, ms: number) => unknown;
+  clearTimer?: (handle: unknown) => void;
+  /** Called after each sync with its result. */
+  onResult?: (result: SyncResult) => void;
+}
+
+export interface SyncScheduler {
+  /** Syncs now (or right after the sync in progress); resolves with that sync's result. */
+  trigger(): Promise<SyncResult>;
+  /** Resumes the backoff timer from the stored next try (app start), syncing now if it is due. */
+  resume(): Promise<SyncResult | null>;
+  stop(): void;
+}
+
+/**
+ * Triggers funnel here: at most one sync of this page at a time, a trigger during a sync
+ * runs one more after it, and a retryable failure arms the backoff timer.
+ */
+export function createSyncScheduler(deps: SchedulerDeps): SyncScheduler {
+  const setTimer = deps.setTimer ?? ((fn, ms) => setTimeout(fn, ms));
+  const clearTimer = deps.clearTimer ?? ((h) => clearTimeout(h as ReturnType<typeof setTimeout>));
+  let running: Promise<SyncResult> | null = null;
+  let again: Promise<SyncResult> | null = null;
+  let timer: unknown = null;
+  let stopped = false;
+
+  const arm = (ms: number) => {
+    if (timer !== null) clearTimer(timer);
+    timer = setTimer(() => {
+      timer = null;
+      void trigger();
+    }, ms);
+  };
+
+  const run = async (): Promise<SyncResult> => {
+    if (timer !== null) clearTimer(timer);
+    timer = null;
+    const result = await syncNow(deps).catch(
+      (e): SyncResult => ({ status: 'retry', error: { status: 0, code: null, message: String(e) }, delayMs: 60_000, pushed: 0 }),
+    );
+    if (!stopped && result.status === 'retry') arm(result.delayMs);
+    deps.onResult?.(result);
+    return result;
+  };
+
+  function trigger(): Promise<SyncResult> {
+    if (stopped) return Promise.resolve({ status: 'not-enrolled' });
+    if (!running) {
+      running = run().finally(() => (running = null));
+      return running;
+    }
+    again ??= running.then(() => {
+      again = null;
+      return trigger();
+    });
+    return again;
+  }
+
+  return {
+    trigger,
+    async resume() {
+      const state: SyncState = await getSyncState(deps.db);
+      const due = state.nextTryAt ? Date.parse(state.nextTryAt) - deps.now().getTime() : 0;
+      if (due > 0 && state.lastError && !state.lastError.stopped) {
+        arm(due);
+        return null;
+      }
+      return trigger();
+    },
+    stop() {
+      stopped = true;
+      if (timer !== null) clearTimer(timer);
+      timer = null;
+    },
+  };
+}

@@ -1,0 +1,317 @@
+/** The sync engine against the real server in this process: enrolment, each push status, faults. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deleteEntry, getLibrary, getRulebook, pendingMutations, saveEntry } from '../../src/device';
+import { mergeRemote } from '../../src/device/sync-apply';
+import { backoffDelay, BACKOFF_CAP_MS, parseRetryAfter } from '../../src/device/backoff';
+import { enrol } from '../../src/device/enrol';
+import { syncNow, createSyncScheduler } from '../../src/device/sync';
+import type { FetchFn } from '../../src/device/sync-http';
+import { entrySyncStatus, getEnrolment, getSyncState, pendingEntryIds, type SyncedRow } from '../../src/device/sync-state';
+import { revokeDevice } from '../../src/server/store/devices';
+import { entry } from './helpers';
+import { enrolPhone, faultyFetch, newCounts, newPhone, noFaults, prng, startSyncServer, type Fault, type SyncServer } from './sync-harness';
+
+let server: SyncServer;
+beforeAll(async () => {
+  server = await startSyncServer();
+});
+afterAll(async () => {
+  await server.stop();
+});
+
+let tick = Date.parse('2025-10-01T00:00:00.000Z');
+const clock = () => new Date(tick++);
+const plainFetch = fetch as FetchFn;
+
+/** A fault plan that answers the listed faults in order, then none. */
+function script(...faults: Fault[]) {
+  return { choose: () => faults.shift() ?? 'none' };
+}
+
+async function row(db: ReturnType<typeof newPhone>['db'], id: string): Promise<SyncedRow> {
+  return (await db.entries.get(id)) as SyncedRow;
+}
+
+describe('backoff', () => {
+  it('is full jitter between 0 and min(15 min, 1 s · 2^(n−1)), never below Retry-After', () => {
+    expect(backoffDelay(1, () => 0.999)).toBeLessThan(1000);
+    expect(backoffDelay(3, () => 0.999)).toBeLessThan(4000);
+    expect(backoffDelay(3, () => 0.5)).toBe(2000);
+    expect(backoffDelay(60, () => 0.999)).toBeLessThan(BACKOFF_CAP_MS);
+    expect(backoffDelay(60, () => 0.999)).toBeGreaterThan(BACKOFF_CAP_MS - 1000);
+    expect(backoffDelay(1, () => 0, 7000)).toBe(7000);
+    expect(parseRetryAfter('7', new Date(0))).toBe(7000);
+    expect(parseRetryAfter(new Date(30_000).toUTCString(), new Date(0))).toBe(30_000);
+    expect(parseRetryAfter('soon', new Date(0))).toBeNull();
+  });
+});
+
+describe('enrolment', () => {
+  it('stores token, library and rulebook; entries logged before move to the library and reach the server', async () => {
+    const library = await server.addLibrary('Perpustakaan Enrol');
+    const phone = newPhone(plainFetch, clock, prng(1));
+    const before = [entry({ libraryId: 'lokal-abc' }), entry({ libraryId: 'lokal-abc' })];
+    for (const e of before) expect((await saveEntry(phone.db, e)).ok).toBe(true);
+    await saveEntry(phone.db, { ...before[0], title: 'Kelas membaca, diubah', updatedAt: clock().toISOString() });
+
+    const wrong = await enrol({ db: phone.db, fetch: plainFetch, now: clock, serverUrl: server.url, code: 'ZZZZ-ZZZZ' });
+    expect(wrong.ok).toBe(false);
+    if (!wrong.ok) expect(wrong.error.code).toBe('invalid_code');
+    expect(await getEnrolment(phone.db)).toBeNull();
+    expect(await syncNow(phone.deps)).toEqual({ status: 'not-enrolled' });
+
+    const res = await enrol({ db: phone.db, fetch: plainFetch, now: clock, serverUrl: server.url + '/', code: await server.code(library.id) });
+    expect(res.ok).toBe(true);
+    const enrolment = await getEnrolment(phone.db);
+    expect(enrolment?.libraryId).toBe(library.id);
+    expect(enrolment?.serverUrl).toBe(server.url);
+    expect((await getLibrary(phone.db))?.id).toBe(library.id);
+    expect((await getRulebook(phone.db)).id).toBeTruthy();
+    const queued = await pendingMutations(phone.db);
+    expect(queued.map((m) => [m.seq, m.entry.libraryId])).toEqual([
+      [1, library.id],
+      [2, library.id],
+    ]);
+
+    const result = await syncNow(phone.deps);
+    expect(result).toMatchObject({ status: 'ok', pushed: 2 });
+    const stored = await server.stored(library.id);
+    expect(stored.size).toBe(2);
+    expect(stored.get(before[0].id)?.entry.title).toBe('Kelas membaca, diubah');
+    expect(await pendingMutations(phone.db)).toEqual([]);
+    const r = await row(phone.db, before[0].id);
+    expect(r.libraryId).toBe(library.id);
+    expect(r.serverVersion).toBe(stored.get(before[0].id)?.version);
+    expect(entrySyncStatus(r, new Set())).toMatchObject({ kind: 'sent' });
+    expect((await getSyncState(phone.db)).lastSuccessAt).not.toBeNull();
+  });
+});
+
+describe('strays', () => {
+  it('an entry saved under the old local id after enrolment (a stale tab) moves to the library instead of stopping the queue', async () => {
+    const library = await server.addLibrary('Perpustakaan Tab Lama');
+    const phone = newPhone(plainFetch, clock, prng(11));
+    await enrolPhone(phone, server, library.id);
+    const stale = entry({ libraryId: 'lokal-tab-lama' });
+    await saveEntry(phone.db, stale);
+    expect(await syncNow(phone.deps)).toMatchObject({ status: 'ok', pushed: 1 });
+    expect((await server.stored(library.id)).has(stale.id)).toBe(true);
+    expect((await row(phone.db, stale.id)).libraryId).toBe(library.id);
+  });
+});
+
+describe('push statuses', () => {
+  it('a rejected entry stays visible with its errors and is sent again after an edit', async () => {
+    const library = await server.addLibrary('Perpustakaan Tolak');
+    const phone = newPhone(plainFetch, clock, prng(2));
+    await enrolPhone(phone, server, library.id);
+    const bad = entry({ libraryId: library.id, activityType: 'tidak_ada_di_aturan' });
+    const good = entry({ libraryId: library.id });
+    await saveEntry(phone.db, bad);
+    await saveEntry(phone.db, good);
+    expect(await syncNow(phone.deps)).toMatchObject({ status: 'ok', pushed: 2, rejected: 1 });
+    const r = await row(phone.db, bad.id);
+    expect(r).toBeDefined();
+    const status = entrySyncStatus(r, await pendingEntryIds(phone.db));
+    expect(status.kind).toBe('rejected');
+    if (status.kind === 'rejected') expect(status.errors.map((e) => e.path)).toEqual(['activityType']);
+    expect((await server.stored(library.id)).has(bad.id)).toBe(false);
+
+    await saveEntry(phone.db, { ...bad, activityType: 'lainnya', updatedAt: clock().toISOString() });
+    expect(entrySyncStatus(await row(phone.db, bad.id), await pendingEntryIds(phone.db))).toEqual({ kind: 'local' });
+    expect(await syncNow(phone.deps)).toMatchObject({ status: 'ok', pushed: 1, rejected: 0 });
+    expect((await server.stored(library.id)).get(bad.id)?.entry.activityType).toBe('lainnya');
+    expect(entrySyncStatus(await row(phone.db, bad.id), new Set()).kind).toBe('sent');
+  });
+
+  it('two offline changes of one entry: the later one wins even when the phone\'s clock went back', async () => {
+    const library = await server.addLibrary('Perpustakaan Jam Mundur');
+    const phone = newPhone(plainFetch, clock, prng(12));
+    await enrolPhone(phone, server, library.id);
+    const e = entry({ libraryId: library.id, title: 'Pertama', updatedAt: '2025-10-05T00:00:00.000Z' });
+    await saveEntry(phone.db, e);
+    await saveEntry(phone.db, { ...e, title: 'Kedua, jam mundur', updatedAt: '2025-10-04T00:00:00.000Z' });
+    expect(await syncNow(phone.deps)).toMatchObject({ status: 'ok', pushed: 2 });
+    expect((await server.stored(library.id)).get(e.id)?.entry.title).toBe('Kedua, jam mundur');
+    expect((await row(phone.db, e.id)).title).toBe('Kedua, jam mundur');
+  });
+
+  it('a lost conflict stores the winner ("Diperbarui dari perangkat lain"); a pending newer edit is not overwritten', async () => {
+    const library = await server.addLibrary('Perpustakaan Konflik');
+    const a = newPhone(plainFetch, clock, prng(3));
+    const b = newPhone(plainFetch, clock, prng(4));
+    await enrolPhone(a, server, library.id);
+    await enrolPhone(b, server, library.id);
+    const e = entry({ libraryId: library.id, title: 'Awal' });
+    await saveEntry(a.db, e);
+    await syncNow(a.deps);
+    await syncNow(b.deps);
+    expect((await row(b.db, e.id)).title).toBe('Awal');
+    expect(entrySyncStatus(await row(b.db, e.id), new Set()).kind).toBe('remote');
+
+    // Both edit offline; A's edit is later, B pushes first, then A wins and B is superseded.
+    await saveEntry(b.db, { ...e, title: 'Dari B', updatedAt: clock().toISOString() });
+    await saveEntry(a.db, { ...e, title: 'Dari A', updatedAt: clock().toISOString() });
+    await syncNow(b.deps);
+    // A pulls B's (older) copy while its own edit waits: A keeps its own.
+    await saveEntry(a.db, { ...(await row(a.db, e.id)), title: 'Dari A lagi', updatedAt: clock().toISOString() });
+    expect(await syncNow(a.deps)).toMatchObject({ status: 'ok' });
+    expect((await row(a.db, e.id)).title).toBe('Dari A lagi');
+    // B edits again on an old base with an earlier time than A's: superseded by A's.
+    await saveEntry(b.db, { ...e, title: 'B terlambat', updatedAt: new Date(Date.parse(e.updatedAt) + 1).toISOString() });
+    expect(await syncNow(b.deps)).toMatchObject({ status: 'ok' });
+    const rb = await row(b.db, e.id);
+    expect(rb.title).toBe('Dari A lagi');
+    expect(rb.receipt?.status).toBe('superseded');
+    expect(entrySyncStatus(rb, new Set()).kind).toBe('remote');
+    expect((await server.stored(library.id)).get(e.id)?.entry.title).toBe('Dari A lagi');
+  });
+});
+
+describe('the phone\'s conflict rule', () => {
+  it('a pending local change is not overwritten by an older remote copy; a newer one replaces it', () => {
+    const local = { ...entry({ title: 'Lokal' }), serverVersion: 3 };
+    const older = { ...local, title: 'Jauh lama', updatedAt: new Date(Date.parse(local.updatedAt) - 1).toISOString() };
+    const newer = { ...local, title: 'Jauh baru', updatedAt: new Date(Date.parse(local.updatedAt) + 1).toISOString() };
+    const { serverVersion: _v, ...plain } = local;
+    expect(mergeRemote(local, older, 5, 'pulled', true, 'T')).toBeNull();
+    expect(mergeRemote(local, newer, 5, 'pulled', true, 'T')).toMatchObject({ title: 'Jauh baru', serverVersion: 5 });
+    expect(mergeRemote(local, older, 5, 'pulled', false, 'T')).toMatchObject({ title: 'Jauh lama', receipt: { status: 'pulled' } });
+    // Never back to an older version; the phone's own write coming back is not "from another device".
+    expect(mergeRemote(local, newer, 2, 'pulled', false, 'T')).toBeNull();
+    expect(mergeRemote(local, plain, 6, 'pulled', false, 'T')).toMatchObject({ serverVersion: 6, receipt: { status: 'applied' } });
+  });
+});
+
+describe('faults', () => {
+  it('429 honours Retry-After; a 5xx and a lost response are retried; duplicates are not stored twice', async () => {
+    const library = await server.addLibrary('Perpustakaan Gangguan');
+    const counts = newCounts();
+    const plan = script('rate-limited');
+    const phone = newPhone(faultyFetch(server, plan, counts), clock, prng(5));
+    await enrolPhone(phone, server, library.id);
+    const entries = Array.from({ length: 450 }, () => entry({ libraryId: library.id }));
+    for (const e of entries) await saveEntry(phone.db, e);
+
+    const first = await syncNow(phone.deps);
+    expect(first.status).toBe('retry');
+    if (first.status === 'retry') expect(first.delayMs).toBeGreaterThanOrEqual(7000);
+    expect((await getSyncState(phone.db)).failures).toBe(1);
+    expect((await getSyncState(phone.db)).nextTryAt).not.toBeNull();
+
+    // First batch committed but its answer lost; then a 5xx after commit on the second.
+    plan.choose = script('response-lost').choose;
+    expect((await syncNow(phone.deps)).status).toBe('retry');
+    expect((await getSyncState(phone.db)).failures).toBe(2);
+    expect((await pendingMutations(phone.db)).length).toBe(450);
+    plan.choose = script('none', 'server-error-after', 'duplicate').choose;
+    expect((await syncNow(phone.deps)).status).toBe('retry');
+    const result = await syncNow(phone.deps);
+    expect(result).toMatchObject({ status: 'ok' });
+    expect(await pendingMutations(phone.db)).toEqual([]);
+    const stored = await server.stored(library.id);
+    expect(stored.size).toBe(450);
+    for (const e of entries) {
+      const r = await row(phone.db, e.id);
+      expect(r.serverVersion).toBe(stored.get(e.id)!.version);
+      expect(entrySyncStatus(r, new Set()).kind).toBe('sent');
+    }
+    const state = await getSyncState(phone.db);
+    expect(state).toMatchObject({ failures: 0, lastError: null, nextTryAt: null });
+  });
+
+  it('seq_gap: the outbox is renumbered from the expected seq and resent', async () => {
+    const library = await server.addLibrary('Perpustakaan Celah');
+    const phone = newPhone(plainFetch, clock, prng(6));
+    await enrolPhone(phone, server, library.id);
+    await saveEntry(phone.db, entry({ libraryId: library.id }));
+    await syncNow(phone.deps);
+    // The outbox jumps ahead (as after restoring the phone's data): seqs 41…43.
+    const fresh = [entry({ libraryId: library.id }), entry({ libraryId: library.id }), entry({ libraryId: library.id })];
+    for (const e of fresh) await saveEntry(phone.db, e);
+    const rows = await pendingMutations(phone.db);
+    await phone.db.outbox.clear();
+    await phone.db.outbox.bulkAdd(rows.map((m, i) => ({ ...m, seq: 41 + i })));
+    await phone.db.meta.put({ key: 'outboxSeq', value: 43 });
+
+    expect(await syncNow(phone.deps)).toMatchObject({ status: 'ok', pushed: 3 });
+    expect((await server.stored(library.id)).size).toBe(4);
+    // New saves continue from the renumbered seqs.
+    const next = await saveEntry(phone.db, entry({ libraryId: library.id }));
+    expect(next.ok && next.seq).toBe(5);
+    expect(await syncNow(phone.deps)).toMatchObject({ status: 'ok', pushed: 1 });
+  });
+
+  it('a server restart mid-queue: retried, nothing lost', async () => {
+    const library = await server.addLibrary('Perpustakaan Mulai Ulang');
+    let restarting: Promise<void> | null = null;
+    const plan = {
+      choose: (_url: string, method: string): Fault => {
+        if (method === 'POST' && !restarting) restarting = server.restart();
+        return 'none';
+      },
+    };
+    const phone = newPhone(faultyFetch(server, plan), clock, prng(7));
+    await enrolPhone(phone, server, library.id);
+    for (let i = 0; i < 300; i++) await saveEntry(phone.db, entry({ libraryId: library.id }));
+    const first = await syncNow(phone.deps);
+    await restarting;
+    const second = first.status === 'ok' ? first : await syncNow(phone.deps);
+    expect(second.status).toBe('ok');
+    expect((await server.stored(library.id)).size).toBe(300);
+  });
+
+  it('a 4xx on the whole request stops, keeps everything and records the error', async () => {
+    const library = await server.addLibrary('Perpustakaan Cabut');
+    const phone = newPhone(plainFetch, clock, prng(8));
+    await enrolPhone(phone, server, library.id);
+    const e = entry({ libraryId: library.id });
+    await saveEntry(phone.db, e);
+    await revokeDevice(server.database.db, (await getEnrolment(phone.db))!.deviceId, new Date());
+    const result = await syncNow(phone.deps);
+    expect(result.status).toBe('stopped');
+    if (result.status === 'stopped') expect(result.error).toMatchObject({ status: 401, code: 'unauthorized' });
+    expect((await pendingMutations(phone.db)).length).toBe(1);
+    expect((await getSyncState(phone.db)).lastError).toMatchObject({ stopped: true, code: 'unauthorized' });
+    expect((await getSyncState(phone.db)).nextTryAt).toBeNull();
+
+    // Enrolled again with a new code: the queue is kept, renumbered for the new device, and sent.
+    await enrolPhone(phone, server, library.id);
+    expect((await pendingMutations(phone.db)).map((m) => m.seq)).toEqual([1]);
+    expect(await syncNow(phone.deps)).toMatchObject({ status: 'ok', pushed: 1 });
+    expect((await server.stored(library.id)).has(e.id)).toBe(true);
+  });
+
+  it('deletes travel as tombstones; one sync at a time per phone', async () => {
+    const library = await server.addLibrary('Perpustakaan Hapus');
+    const counts = newCounts();
+    const phone = newPhone(faultyFetch(server, noFaults, counts), clock, prng(9));
+    await enrolPhone(phone, server, library.id);
+    const e = entry({ libraryId: library.id });
+    await saveEntry(phone.db, e);
+    await deleteEntry(phone.db, e.id, clock());
+    const [x, y] = await Promise.all([syncNow(phone.deps), syncNow(phone.deps)]);
+    expect(x).toMatchObject({ status: 'ok', pushed: 2 });
+    expect(y).toMatchObject({ status: 'ok', pushed: 0 });
+    expect((await server.stored(library.id)).get(e.id)?.entry.deleted).toBe(true);
+  });
+
+  it('the scheduler arms the backoff timer after a retryable failure and coalesces triggers', async () => {
+    const library = await server.addLibrary('Perpustakaan Jadwal');
+    const plan = script('server-error-before');
+    const timers: { fn: () => void; ms: number }[] = [];
+    const phone = newPhone(faultyFetch(server, plan), clock, prng(10));
+    await enrolPhone(phone, server, library.id);
+    await saveEntry(phone.db, entry({ libraryId: library.id }));
+    const scheduler = createSyncScheduler({ ...phone.deps, setTimer: (fn, ms) => timers.push({ fn, ms }), clearTimer: () => {} });
+    const first = await scheduler.resume();
+    expect(first?.status).toBe('retry');
+    expect(timers.length).toBe(1);
+    timers[0].fn();
+    const [a, b] = await Promise.all([scheduler.trigger(), scheduler.trigger()]);
+    expect(a.status).toBe('ok');
+    expect(b.status).toBe('ok');
+    expect((await server.stored(library.id)).size).toBe(1);
+    scheduler.stop();
+  });
+});
