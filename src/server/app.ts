@@ -4,6 +4,7 @@
  * dependencies, so tests run it against any database with a fixed clock.
  */
 import { Hono } from 'hono';
+import { cors } from 'hono/cors';
 import { API_BASE } from '../domain';
 import { requireDevice } from './auth';
 import type { Env, ServerDeps } from './context';
@@ -32,6 +33,19 @@ export function createApp(deps: ServerDeps): Hono<Env> {
       });
     }
   });
+
+  // A phone whose app is served from elsewhere ("Alamat server") calls the API cross-origin.
+  // Devices authenticate with a bearer token, never a cookie, so any origin may call.
+  app.use(
+    `${API_BASE}/*`,
+    cors({
+      origin: '*',
+      allowMethods: ['GET', 'POST'],
+      allowHeaders: ['Authorization', 'Content-Type', 'Content-Encoding', 'Accept-Language'],
+      exposeHeaders: ['Retry-After'],
+      maxAge: 86_400,
+    }),
+  );
 
   const auth = requireDevice(deps);
   app.get('/healthz', healthRoute(deps));

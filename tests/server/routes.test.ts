@@ -52,6 +52,19 @@ describe.each(DB_KINDS)('routes on %s', (kind) => {
     expect(body.lastPushAt).toBe(s.clock.now().toISOString());
   });
 
+  it('lets a phone served from another origin call the API (CORS, no credentials)', async () => {
+    const origin = { origin: 'https://app.contoh.id' };
+    const preflight = await call(s, 'OPTIONS', '/api/v1/sync/push', {
+      headers: { ...origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type,content-encoding' },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
+    expect(preflight.headers.get('access-control-allow-headers')?.toLowerCase()).toContain('authorization');
+    const unauthorised = await call(s, 'GET', '/api/v1/library', { headers: origin });
+    expect(unauthorised.status).toBe(401);
+    expect(unauthorised.headers.get('access-control-allow-origin')).toBe('*');
+  });
+
   it('GET /rulebook answers the current rulebook', async () => {
     const lib = await addLibrary(s);
     const dev = await enrollNew(s, lib);
