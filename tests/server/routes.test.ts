@@ -15,6 +15,7 @@ describe.each(DB_KINDS)('routes on %s', (kind) => {
     writeFileSync(join(dist, 'index.html'), '<!doctype html><title>Lapor</title>');
     writeFileSync(join(dist, 'sw.js'), 'self.addEventListener("fetch", () => {});');
     writeFileSync(join(dist, 'assets', 'index-abc123.js'), 'console.log(1);');
+    writeFileSync(join(dist, 'assets', 'big-abc123.js'), `console.log(${JSON.stringify('Perpustakaan desa '.repeat(400))});`);
     s = await startTestServer(kind, { distDir: dist });
   });
   afterAll(async () => {
@@ -63,6 +64,25 @@ describe.each(DB_KINDS)('routes on %s', (kind) => {
     const unauthorised = await call(s, 'GET', '/api/v1/library', { headers: origin });
     expect(unauthorised.status).toBe(401);
     expect(unauthorised.headers.get('access-control-allow-origin')).toBe('*');
+  });
+
+  it('sends the app and pulled pages gzipped to a client that accepts it', async () => {
+    const { gunzipSync } = await import('node:zlib');
+    const { request } = await import('node:http');
+    const raw = (path: string) =>
+      new Promise<{ headers: Record<string, unknown>; body: Buffer }>((resolve, reject) => {
+        request(`${s.url}${path}`, { headers: { 'accept-encoding': 'gzip' } }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c) => chunks.push(c)).on('end', () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
+        })
+          .on('error', reject)
+          .end();
+      });
+    const asset = await raw('/assets/big-abc123.js');
+    expect(asset.headers['content-encoding']).toBe('gzip');
+    expect(asset.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect(gunzipSync(asset.body).toString()).toContain('Perpustakaan desa Perpustakaan desa');
+    expect(asset.body.length).toBeLessThan(1000);
   });
 
   it('GET /rulebook answers the current rulebook', async () => {
