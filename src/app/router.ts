@@ -23,27 +23,41 @@ export function parseRoute(hash: string): Route {
   return { name: 'home' };
 }
 
-const listeners = new Set<() => void>();
+const listeners = new Set<(hash: string) => void>();
 
-/** Goes to `path` at once (the screen renders without waiting for the `hashchange` task). */
+/**
+ * Goes to `path` at once (the screen renders without waiting for the `hashchange` task).
+ * The address follows once the new screen is painted: changing it (`location.hash =` or
+ * pushState) costs a slow phone 5–8 ms of synchronous work, which a save would otherwise
+ * wait for before its card shows. Skipped if something else navigated in between. Back
+ * still works: going back to an entry that differs by its fragment fires `hashchange`.
+ */
 export function navigate(path: string): void {
-  location.hash = `#${path}`;
-  for (const l of listeners) l();
+  const hash = `#${path}`;
+  const from = location.hash;
+  for (const l of listeners) l(hash);
+  requestAnimationFrame(() =>
+    setTimeout(() => {
+      if (location.hash === from && from !== hash) history.pushState(history.state, '', hash);
+    }, 0),
+  );
 }
 
 export function useRoute(): Route {
   const [route, setRoute] = useState(() => parseRoute(location.hash));
   useEffect(() => {
-    // Compare by value: the same route arrives twice, from navigate() and from hashchange.
-    const onChange = () => setRoute((r) => {
-      const next = parseRoute(location.hash);
-      return JSON.stringify(next) === JSON.stringify(r) ? r : next;
-    });
-    listeners.add(onChange);
-    window.addEventListener('hashchange', onChange);
+    // Compare by value: the same route may arrive twice.
+    const update = (hash: string) =>
+      setRoute((r) => {
+        const next = parseRoute(hash);
+        return JSON.stringify(next) === JSON.stringify(r) ? r : next;
+      });
+    const onHashChange = () => update(location.hash);
+    listeners.add(update);
+    window.addEventListener('hashchange', onHashChange);
     return () => {
-      listeners.delete(onChange);
-      window.removeEventListener('hashchange', onChange);
+      listeners.delete(update);
+      window.removeEventListener('hashchange', onHashChange);
     };
   }, []);
   return route;

@@ -26,6 +26,12 @@ export async function lastOutboxSeq(db: LaporDb): Promise<number> {
 export interface SaveOptions {
   /** The form draft (by name, as `setDraft` takes it) the entry was typed into: deleted in the same transaction. */
   draft?: string;
+  /**
+   * Called once every write is issued and the commit requested, while the storage
+   * process commits: CPU work the caller needs next can overlap the commit. Nothing is
+   * stored yet when it runs (the save may still fail); its errors are only logged.
+   */
+  whileCommitting?: () => void;
 }
 
 /**
@@ -43,7 +49,8 @@ export async function saveEntry(db: LaporDb, entry: ActivityEntry, options: Save
     };
   }
   try {
-    const seq = await writeEntries(db, [parsed.data], options.draft === undefined ? [] : [draftKey(options.draft)]);
+    const drafts = options.draft === undefined ? [] : [draftKey(options.draft)];
+    const seq = await writeEntries(db, [parsed.data], drafts, options.whileCommitting);
     return { ok: true, entry: parsed.data, seq: seq[0] };
   } catch (e) {
     if (isQuotaError(e)) return { ok: false, reason: 'quota' };
@@ -62,23 +69,33 @@ export async function saveEntry(db: LaporDb, entry: ActivityEntry, options: Save
  * from the last read's success without a promise hop. Guarantees are IndexedDB's own:
  * read-write transactions over the same stores run one at a time (also against Dexie's,
  * e.g. the sync engine's), so seqs have no gaps; a failed request or a thrown error
- * aborts the whole transaction; the promise resolves on `complete`, never before. The
- * durability hint is the browser's default, as Dexie used it. Dexie's live queries are
- * then told what changed (`announceWrite`), as Dexie tells them after its own writes.
+ * aborts the whole transaction; the promise resolves on `complete`, never before, and
+ * with 'strict' durability (below). Dexie's live queries are then told what changed
+ * (`announceWrite`), as Dexie tells them after its own writes.
  */
-export async function writeEntries(db: LaporDb, entries: readonly ActivityEntry[], deleteMeta: readonly string[] = []): Promise<number[]> {
+export async function writeEntries(
+  db: LaporDb,
+  entries: readonly ActivityEntry[],
+  deleteMeta: readonly string[] = [],
+  whileCommitting?: () => void,
+): Promise<number[]> {
   if (entries.length === 0 && deleteMeta.length === 0) return [];
+  // Inside a Dexie transaction on these stores, this transaction would wait for it forever.
+  if (Dexie.currentTransaction) throw new Error('writeEntries and saveEntry run their own transaction: call them outside db.transaction()');
   let idb = await nativeDb(db);
   let seqs: number[];
   try {
-    seqs = await writeInTransaction(idb, entries, deleteMeta);
+    seqs = await writeInTransaction(idb, entries, deleteMeta, whileCommitting);
   } catch (e) {
     // The connection was closed under us (a newer version opened elsewhere): reopen once.
     if ((e as { name?: string })?.name !== 'InvalidStateError') throw e;
     idb = await nativeDb(db, true);
-    seqs = await writeInTransaction(idb, entries, deleteMeta);
+    seqs = await writeInTransaction(idb, entries, deleteMeta, whileCommitting);
   }
-  announceWrite(db, entries.map((e) => e.id), seqs, [SEQ_KEY, ...deleteMeta]);
+  // In a task of its own: the live queries it wakes re-read at once, and the caller (a
+  // save waiting to show its entry) should not wait for them.
+  const ids = entries.map((e) => e.id);
+  setTimeout(() => announceWrite(db, ids, seqs, [SEQ_KEY, ...deleteMeta]), 0);
   return seqs;
 }
 
@@ -88,9 +105,18 @@ async function nativeDb(db: LaporDb, reopen = false): Promise<IDBDatabase> {
   return db.backendDB();
 }
 
-function writeInTransaction(idb: IDBDatabase, entries: readonly ActivityEntry[], deleteMeta: readonly string[]): Promise<number[]> {
+function writeInTransaction(
+  idb: IDBDatabase,
+  entries: readonly ActivityEntry[],
+  deleteMeta: readonly string[],
+  whileCommitting?: () => void,
+): Promise<number[]> {
   return new Promise((resolve, reject) => {
-    const tx = idb.transaction(['entries', 'outbox', 'meta'], 'readwrite');
+    // 'strict': `complete` (and so the save) waits until the OS has flushed the write to
+    // disk. Chromium's default has been 'relaxed' since version 121, where a power loss in
+    // the seconds after a save shown as done could still lose it. The flush overlaps the
+    // caller's `whileCommitting` work, so it costs the save next to nothing.
+    const tx = idb.transaction(['entries', 'outbox', 'meta'], 'readwrite', { durability: 'strict' });
     let seqs: number[] | null = null;
     let thrown: unknown = null;
     tx.oncomplete = () => resolve(seqs!);
@@ -117,6 +143,14 @@ function writeInTransaction(idb: IDBDatabase, entries: readonly ActivityEntry[],
         // E.g. a value that cannot be cloned: nothing of this transaction may stay.
         thrown = e;
         tx.abort();
+        return;
+      }
+      // Nothing more to ask: let the commit start now rather than when this task ends.
+      tx.commit?.();
+      try {
+        whileCommitting?.();
+      } catch (e) {
+        console.error(e);
       }
     };
   });

@@ -199,6 +199,12 @@ describe('the offline app in Chromium', () => {
     await field('Judul kegiatan').fill('Musyawarah desa anggaran 2026');
     await page.getByRole('button', { name: 'Simpan', exact: true }).click();
     await kpiCard().waitFor();
+    // The address follows Beranda once it is painted, and Back and Forward still work.
+    await poll(() => page.evaluate(() => location.hash)).toBe('#/');
+    await page.goBack();
+    await page.getByRole('heading', { level: 1, name: 'Ubah kegiatan' }).waitFor();
+    await page.goForward();
+    await kpiCard().waitFor();
     await page.getByRole('link', { name: 'Daftar kegiatan' }).click();
     await poll(() => page.locator('.entry h2').allTextContents()).toContain('Musyawarah desa anggaran 2026');
     expect(await page.locator('.entry h2').count()).toBe(3);

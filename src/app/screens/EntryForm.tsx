@@ -4,7 +4,7 @@
  * today and the current rulebook, points out a likely duplicate, then writes the
  * entry with its outbox mutation and returns to Beranda, whose card recolours live.
  */
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import {
   activityTypesOf,
   entrySchemaFor,
@@ -38,6 +38,7 @@ export function EntryForm({ editId, onSaved }: { editId?: string; onSaved: (mess
   const [state, setState] = useState<Loaded | null | 'missing'>(null);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [problem, setProblem] = useState<string | null>(null);
+  const saving = useRef(false);
   // Likely duplicates of the current strategy + type + date, looked up as they change so
   // the warning shows before saving and the save itself does not wait for the lookup.
   const [likely, setLikely] = useState<{ key: string; titles: string[] }>({ key: '', titles: [] });
@@ -112,7 +113,17 @@ export function EntryForm({ editId, onSaved }: { editId?: string; onSaved: (mess
 
   async function submit(e: Event) {
     e.preventDefault();
-    if (!loaded) return;
+    // A second tap while the first is still being handled would store the entry twice.
+    if (!loaded || saving.current) return;
+    saving.current = true;
+    try {
+      await save(loaded);
+    } finally {
+      saving.current = false;
+    }
+  }
+
+  async function save(loaded: Loaded) {
     // User Timing marks (negligible cost): bench/app-save.bench.ts splits a save with them.
     performance.mark('lapor:submit');
     const at = now();
@@ -142,12 +153,15 @@ export function EntryForm({ editId, onSaved }: { editId?: string; onSaved: (mess
     }
     // The draft is deleted in the save's own transaction; no autosave may write it again.
     draft.hold();
-    const saving = saveEntry(db, parsed.value, { draft: draftName });
-    // Its requests are issued by now; the KPI the card will show is computed while the
-    // storage process works (in a task of its own, so the requests go out first).
     const entry = parsed.value;
-    setTimeout(() => app.prepareSave(entry), 0);
-    const result = await saving;
+    const result = await saveEntry(db, entry, {
+      draft: draftName,
+      // The KPI the card will show next is computed while the storage process commits.
+      whileCommitting: () => app.prepareSave(entry),
+    }).catch((e: unknown) => {
+      draft.resume();
+      throw e;
+    });
     performance.mark('lapor:stored');
     if (!result.ok) {
       draft.resume();
