@@ -27,6 +27,13 @@ export interface PushBatch {
   now: Date;
 }
 
+/** A batch queued for the next group commit, with the request waiting on its outcome. */
+export interface Waiting {
+  batch: PushBatch;
+  resolve: (outcome: PushOutcome) => void;
+  reject: (error: unknown) => void;
+}
+
 export type PushOutcome =
   | { ok: true; ackSeq: number; results: PushResult[] }
   | { ok: false; expectedSeq: number };

@@ -40,14 +40,10 @@ import {
   type EntryState,
   type PushBatch,
   type PushOutcome,
+  type Waiting,
 } from './push-decide';
 import type { PushWriter } from './push';
 
-interface Waiting {
-  batch: PushBatch;
-  resolve: (outcome: PushOutcome) => void;
-  reject: (error: unknown) => void;
-}
 
 /** A group is cut at this many batches or mutations, whichever comes first. */
 const MAX_GROUP_BATCHES = 100;

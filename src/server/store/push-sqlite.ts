@@ -32,14 +32,10 @@ import {
   type EntryState,
   type PushBatch,
   type PushOutcome,
+  type Waiting,
 } from './push-decide';
 import type { PushWriter } from './push';
 
-interface Waiting {
-  batch: PushBatch;
-  resolve: (outcome: PushOutcome) => void;
-  reject: (error: unknown) => void;
-}
 
 const COLUMNS = '(library_id, entry_id, version, device_id, updated_at, deleted, body)';
 const ON_CONFLICT =
