@@ -191,9 +191,9 @@ async function setDeleted(db: LaporDb, id: string, deleted: boolean, now: Date):
   return saveEntry(db, { ...stripRow(row), deleted, updatedAt: now.toISOString() });
 }
 
-/** The entry without the phone's bookkeeping. */
+/** The entry without the phone's bookkeeping (server version, sync receipt): what backups and edits carry. */
 export function stripRow(row: EntryRow): ActivityEntry {
-  const { serverVersion: _ignored, ...entry } = row;
+  const { serverVersion: _version, receipt: _receipt, ...entry } = row as EntryRow & { receipt?: unknown };
   return entry;
 }
 

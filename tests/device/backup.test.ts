@@ -36,6 +36,16 @@ async function seeded() {
 }
 
 describe('exportJson and importJson', () => {
+  it("leaves the phone's bookkeeping (server version, sync receipt) out of the file", async () => {
+    const { db, a } = await seeded();
+    await db.entries.update(a.id, { serverVersion: 7, receipt: { status: 'applied', version: 7, at: NOW.toISOString() } } as never);
+    const file = JSON.parse(await exportJson(db, library, NOW));
+    const exported = file.entries.find((e: { id: string }) => e.id === a.id);
+    expect(exported.title).toBe(a.title);
+    expect(exported).not.toHaveProperty('serverVersion');
+    expect(exported).not.toHaveProperty('receipt');
+  });
+
   it('round-trips: export, wipe, import gives identical entries', async () => {
     const { db } = await seeded();
     const before = await listEntries(db);
