@@ -6,7 +6,8 @@
  */
 import { enrollResponseSchema, type EnrollResponse, type Lang, type Library } from '../domain';
 import type { LaporDb, OutboxRow } from './db';
-import { OUTBOX_SEQ_KEY, plainEntry } from './sync-apply';
+import { OUTBOX_SEQ_KEY } from './entries';
+import { plainEntry } from './sync-apply';
 import { request, type FetchFn } from './sync-http';
 import {
   CURSOR_KEY,

@@ -10,7 +10,8 @@ import { Dexie, RangeSet } from 'dexie';
 import { isQuotaError, type EntryRow, type LaporDb, type MetaRow, type OutboxRow } from './db';
 import { draftKey } from './meta';
 
-const SEQ_KEY = 'outboxSeq';
+/** The meta row holding the last outbox seq handed out (the sync engine renumbers it on seq_gap). */
+export const OUTBOX_SEQ_KEY = 'outboxSeq';
 
 export type SaveResult =
   | { ok: true; entry: ActivityEntry; seq: number }
@@ -20,7 +21,7 @@ export type SaveResult =
 
 /** The last outbox `seq` handed out (0 before the first write); it moves with every entry write. */
 export async function lastOutboxSeq(db: LaporDb): Promise<number> {
-  return ((await db.meta.get(SEQ_KEY))?.value as number | undefined) ?? 0;
+  return ((await db.meta.get(OUTBOX_SEQ_KEY))?.value as number | undefined) ?? 0;
 }
 
 export interface SaveOptions {
@@ -95,7 +96,7 @@ export async function writeEntries(
   // In a task of its own: the live queries it wakes re-read at once, and the caller (a
   // save waiting to show its entry) should not wait for them.
   const ids = entries.map((e) => e.id);
-  setTimeout(() => announceWrite(db, ids, seqs, [SEQ_KEY, ...deleteMeta]), 0);
+  setTimeout(() => announceWrite(db, ids, seqs, [OUTBOX_SEQ_KEY, ...deleteMeta]), 0);
   return seqs;
 }
 
@@ -125,7 +126,7 @@ function writeInTransaction(
     const entryStore = tx.objectStore('entries');
     const outbox = tx.objectStore('outbox');
     const meta = tx.objectStore('meta');
-    const counter: IDBRequest<MetaRow | undefined> = meta.get(SEQ_KEY);
+    const counter: IDBRequest<MetaRow | undefined> = meta.get(OUTBOX_SEQ_KEY);
     const existing: IDBRequest<EntryRow | undefined>[] = entries.map((e) => entryStore.get(e.id));
     // Results arrive in request order: when the last read has succeeded, all have.
     (existing[existing.length - 1] ?? counter).onsuccess = () => {
@@ -137,7 +138,7 @@ function writeInTransaction(
           entryStore.put(version === undefined ? { ...entry } : { ...entry, serverVersion: version });
           outbox.add({ seq: seqs![i], baseVersion: version ?? 0, entry } satisfies OutboxRow);
         });
-        meta.put({ key: SEQ_KEY, value: last + entries.length } satisfies MetaRow);
+        meta.put({ key: OUTBOX_SEQ_KEY, value: last + entries.length } satisfies MetaRow);
         for (const key of deleteMeta) meta.delete(key);
       } catch (e) {
         // E.g. a value that cannot be cloned: nothing of this transaction may stay.

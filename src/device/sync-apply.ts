@@ -10,10 +10,10 @@
  */
 import type { ActivityEntry, PushResponse, PushResult } from '../domain';
 import type { LaporDb, OutboxRow } from './db';
+import { OUTBOX_SEQ_KEY } from './entries';
 import type { Receipt, SyncedRow } from './sync-state';
 
 /** The outbox counter's key in `meta` (entries.ts hands seqs out from it). */
-export const OUTBOX_SEQ_KEY = 'outboxSeq';
 
 /**
  * Which entries have mutations waiting, kept in memory for one sync run. Only the sync

@@ -10,6 +10,7 @@
  */
 import type { FieldError, PushStatus } from '../domain';
 import type { EntryRow, LaporDb } from './db';
+import { OUTBOX_SEQ_KEY } from './entries';
 
 export interface Enrolment {
   deviceId: string;
@@ -135,7 +136,7 @@ export async function entryStatuses(db: LaporDb): Promise<Map<string, EntrySyncS
 /** Every entry row and the outbox counter, read together (one snapshot), for a refresh after a pull. */
 export function rowsWithSeq(db: LaporDb): Promise<[EntryRow[], number]> {
   return db.transaction('r', db.entries, db.meta, async () => {
-    const [rows, seq] = await Promise.all([db.entries.toArray(), db.meta.get('outboxSeq')]);
+    const [rows, seq] = await Promise.all([db.entries.toArray(), db.meta.get(OUTBOX_SEQ_KEY)]);
     return [rows, (seq?.value as number | undefined) ?? 0] as [EntryRow[], number];
   });
 }
