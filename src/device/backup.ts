@@ -4,7 +4,7 @@
  * for spreadsheets. Import validates the whole file first and then merges by id in one
  * transaction — a malformed file changes nothing, and importing twice never doubles.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { activityEntrySchema, librarySchema, t, type ActivityEntry, type Library } from '../domain';
 import { type LaporDb } from './db';
 import { stripRow, writeEntries } from './entries';
@@ -16,7 +16,7 @@ const backupSchema = z.object({
   format: z.literal(BACKUP_FORMAT),
   version: z.literal(BACKUP_VERSION),
   exportedAt: z.string(),
-  library: librarySchema.nullable(),
+  library: z.nullable(librarySchema),
   entries: z.array(activityEntrySchema),
 });
 

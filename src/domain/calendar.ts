@@ -5,7 +5,7 @@
  * (WIB +7, WITA +8, WIT +9), so a table of offsets is exact and avoids building an
  * Intl formatter on every call — this runs for every entry in computeKpi.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 export const TIMEZONES = ['Asia/Jakarta', 'Asia/Makassar', 'Asia/Jayapura'] as const;
 export const timezoneSchema = z.enum(TIMEZONES);

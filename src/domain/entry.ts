@@ -6,7 +6,7 @@
  * must be in *the current rulebook's* list — so `entrySchemaFor(rules)` adds them.
  * Phone, server and KPI engine all validate through these two.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { isRealDate, type IsoDate } from './calendar';
 import { STRATEGIES, strategySchema, type PerStrategy } from './strategies';
 import {
@@ -63,16 +63,16 @@ export const partnerSchema = z.object({
 });
 
 export const attachmentSchema = z.object({
-  id: lowerCase(z.string().regex(ATTACHMENT_ID_PATTERN)),
-  sha256: lowerCase(z.string().regex(SHA256_PATTERN)),
+  id: lowerCase(z.string().check(z.regex(ATTACHMENT_ID_PATTERN))),
+  sha256: lowerCase(z.string().check(z.regex(SHA256_PATTERN))),
   mime: z.enum(ATTACHMENT_MIMES),
   bytes: wholeNumber(0, MAX_ATTACHMENT_BYTES),
 });
 
-const entryDateSchema = z
-  .string()
-  .refine(isRealDate, { params: { key: 'dateInvalid' }, abort: true })
-  .refine((d) => d >= EARLIEST_ENTRY_DATE, { params: { key: 'dateTooEarly', min: EARLIEST_ENTRY_DATE } });
+const entryDateSchema = z.string().check(
+  z.refine(isRealDate, { params: { key: 'dateInvalid' }, abort: true }),
+  z.refine((d: string) => d >= EARLIEST_ENTRY_DATE, { params: { key: 'dateTooEarly', min: EARLIEST_ENTRY_DATE } }),
+);
 
 /** The fields of an entry; with `today`, the date may not be after it. */
 function entryFields(today?: IsoDate) {
@@ -80,24 +80,24 @@ function entryFields(today?: IsoDate) {
     id: uuidV7Schema,
     libraryId: idSchema,
     strategy: strategySchema,
-    activityType: z.string().regex(ACTIVITY_TYPE_PATTERN),
+    activityType: z.string().check(z.regex(ACTIVITY_TYPE_PATTERN)),
     title: requiredText(...TEXT_LIMITS.title),
     date:
       today === undefined
         ? entryDateSchema
-        : entryDateSchema.refine((d) => d <= today, { params: { key: 'dateInFuture' } }),
+        : entryDateSchema.check(z.refine((d: string) => d <= today, { params: { key: 'dateInFuture' } })),
     location: optionalText(TEXT_LIMITS.location[1]),
     participantsMale: wholeNumber(0, MAX_PARTICIPANTS),
     participantsFemale: wholeNumber(0, MAX_PARTICIPANTS),
     participantsDisability: nullAsAbsent(wholeNumber(0, 2 * MAX_PARTICIPANTS)),
-    partners: nullAsAbsent(z.array(partnerSchema).max(MAX_PARTNERS)),
+    partners: nullAsAbsent(z.array(partnerSchema).check(z.maxLength(MAX_PARTNERS))),
     description: optionalText(TEXT_LIMITS.description[1]),
     skills: optionalText(TEXT_LIMITS.skills[1]),
     economicImpact: optionalText(TEXT_LIMITS.economicImpact[1]),
     successStory: optionalText(TEXT_LIMITS.successStory[1]),
     testimony: optionalText(TEXT_LIMITS.testimony[1]),
     fundingSource: nullAsAbsent(z.enum(FUNDING_SOURCES)),
-    attachments: nullAsAbsent(z.array(attachmentSchema).max(MAX_ATTACHMENTS)),
+    attachments: nullAsAbsent(z.array(attachmentSchema).check(z.maxLength(MAX_ATTACHMENTS))),
     createdAt: instantSchema,
     updatedAt: instantSchema,
     deleted: z.boolean(),
@@ -111,7 +111,7 @@ const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isS
  * form shows every problem at once; each rule looks only at fields that parsed.
  */
 function crossFieldRules(allowedTypes?: Map<unknown, Set<unknown>>) {
-  return (value: object, ctx: z.RefinementCtx) => {
+  return (value: object, ctx: z.core.$RefinementCtx<object>) => {
     if (typeof value !== 'object' || value === null) return;
     const e = value as Record<string, unknown>;
     const { participantsMale: male, participantsFemale: female, participantsDisability: disability } = e;
@@ -142,13 +142,18 @@ function withoutUndefined<T extends object>(value: T): T {
 }
 
 /** Every context-free rule of an entry, cross-field rules included. */
-export const activityEntrySchema = entryFields().superRefine(crossFieldRules(), always).transform(withoutUndefined);
+export const activityEntrySchema = z.pipe(
+  entryFields().check(z.superRefine(crossFieldRules(), always)),
+  z.transform(withoutUndefined),
+);
 
 /** An entry as the server sends it back: with the version of its last stored write. */
-export const versionedEntrySchema = entryFields()
-  .extend({ version: z.number().int().min(1) })
-  .superRefine(crossFieldRules(), always)
-  .transform(withoutUndefined);
+export const versionedEntrySchema = z.pipe(
+  z
+    .extend(entryFields(), { version: z.number().check(z.int(), z.minimum(1)) })
+    .check(z.superRefine(crossFieldRules(), always)),
+  z.transform(withoutUndefined),
+);
 
 export type ActivityEntry = z.output<typeof activityEntrySchema>;
 /** What a form or a wire body may hand in before parsing (nulls, untrimmed text). */
@@ -167,7 +172,10 @@ export function entrySchemaFor(rules: EntryRules) {
   const allowed = new Map<unknown, Set<unknown>>(
     STRATEGIES.map((s) => [s, new Set([...rules.activityTypes[s], OTHER_ACTIVITY_TYPE])]),
   );
-  return entryFields(rules.today).superRefine(crossFieldRules(allowed), always).transform(withoutUndefined);
+  return z.pipe(
+    entryFields(rules.today).check(z.superRefine(crossFieldRules(allowed), always)),
+    z.transform(withoutUndefined),
+  );
 }
 
 /** Documented: at least one attachment, or a success story or testimony not blank after trimming. */

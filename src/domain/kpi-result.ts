@@ -1,5 +1,5 @@
 /** The shape `computeKpi` returns (DOMAIN.md, "The KPI result"), as a schema for the wire. */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { strategySchema } from './strategies';
 
 export const COLOURS = ['hijau', 'kuning', 'merah', 'abu-abu'] as const;
@@ -13,11 +13,11 @@ export function colourRank(c: Colour): number {
   return COLOUR_RANK.indexOf(c);
 }
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+const isoDate = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/));
 
 export const stepSchema = z.object({
   strategy: strategySchema,
-  count: z.number().int().min(1),
+  count: z.number().check(z.int(), z.minimum(1)),
   documented: z.boolean(),
 });
 export type Step = z.infer<typeof stepSchema>;
@@ -26,7 +26,7 @@ export const kpiComponentSchema = z.object({
   key: z.string(),
   actual: z.number(),
   target: z.number(),
-  ratio: z.number().min(0).max(1),
+  ratio: z.number().check(z.minimum(0), z.maximum(1)),
   weight: z.number(),
   points: z.number(),
 });
@@ -34,20 +34,20 @@ export type KpiComponent = z.infer<typeof kpiComponentSchema>;
 
 export const kpiResultSchema = z.object({
   rulebookId: z.string(),
-  period: z.object({ from: isoDate, to: isoDate, monthsElapsed: z.number().int().min(1).max(12) }),
+  period: z.object({ from: isoDate, to: isoDate, monthsElapsed: z.number().check(z.int(), z.minimum(1), z.maximum(12)) }),
   colour: colourSchema,
   /** 0–100, unrounded: round only for display. */
-  score: z.number().min(0).max(100),
+  score: z.number().check(z.minimum(0), z.maximum(100)),
   components: z.array(kpiComponentSchema),
   monthly: z.array(
     z.object({
-      month: z.string().regex(/^\d{4}-\d{2}$/),
-      layanan: z.number().int().min(0),
-      pelibatan: z.number().int().min(0),
-      advokasi: z.number().int().min(0),
+      month: z.string().check(z.regex(/^\d{4}-\d{2}$/)),
+      layanan: z.number().check(z.int(), z.minimum(0)),
+      pelibatan: z.number().check(z.int(), z.minimum(0)),
+      advokasi: z.number().check(z.int(), z.minimum(0)),
     }),
   ),
-  sustained: z.object({ monthsWithPelibatan: z.number().int().min(0), required: z.number().int().min(0) }),
+  sustained: z.object({ monthsWithPelibatan: z.number().check(z.int(), z.minimum(0)), required: z.number().check(z.int(), z.minimum(0)) }),
   nextSteps: z.object({
     toNext: z.array(stepSchema),
     toGreen: z.array(stepSchema),

@@ -1,5 +1,5 @@
 /** A partner library: `{ id, name, npp?, village, district, regency, province, timezone }`. */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { timezoneSchema } from './calendar';
 import { idSchema, optionalText, requiredText } from './text';
 

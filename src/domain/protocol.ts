@@ -2,7 +2,7 @@
  * The wire shapes of SYNC-PROTOCOL.md v1. Phone and server build and read every
  * request, response and error body through these, so the contract cannot drift.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { activityEntrySchema, versionedEntrySchema } from './entry';
 import { kpiResultSchema } from './kpi-result';
 import { librarySchema } from './library';
@@ -42,7 +42,7 @@ export const errorBodySchema = z.object({
   error: z.object({
     code: errorCodeSchema,
     message: z.string(),
-    details: z.array(fieldErrorSchema).optional(),
+    details: z.optional(z.array(fieldErrorSchema)),
   }),
 });
 export type ErrorBody = z.infer<typeof errorBodySchema>;
@@ -50,14 +50,14 @@ export type ErrorBody = z.infer<typeof errorBodySchema>;
 // ── Enrolment ─────────────────────────────────────────────────────────────────
 
 export const enrollRequestSchema = z.object({
-  code: z.string().min(1).max(64),
+  code: z.string().check(z.minLength(1), z.maxLength(64)),
   deviceName: optionalText(100),
 });
 export type EnrollRequest = z.infer<typeof enrollRequestSchema>;
 
 export const enrollResponseSchema = z.object({
   deviceId: idSchema,
-  token: z.string().min(1),
+  token: z.string().check(z.minLength(1)),
   library: librarySchema,
   rulebook: rulebookSchema,
 });
@@ -72,42 +72,44 @@ export type EnrollResponse = z.infer<typeof enrollResponseSchema>;
  * rather than failing the batch.
  */
 export const mutationEnvelopeSchema = z.object({
-  seq: z.number().int().min(1),
-  baseVersion: z.number().int().min(0),
+  seq: z.number().check(z.int(), z.minimum(1)),
+  baseVersion: z.number().check(z.int(), z.minimum(0)),
   entry: z.looseObject({ id: z.string(), libraryId: z.string() }),
 });
 export type MutationEnvelope = z.infer<typeof mutationEnvelopeSchema>;
 
 export const pushRequestSchema = z
-  .object({ mutations: z.array(mutationEnvelopeSchema).min(1).max(MAX_MUTATIONS) })
-  .superRefine((req, ctx) => {
-    for (let i = 1; i < req.mutations.length; i++) {
-      if (req.mutations[i].seq !== req.mutations[i - 1].seq + 1) {
-        ctx.addIssue({ code: 'custom', path: ['mutations', i, 'seq'], params: { key: 'seqNotConsecutive' } });
-        return;
+  .object({ mutations: z.array(mutationEnvelopeSchema).check(z.minLength(1), z.maxLength(MAX_MUTATIONS)) })
+  .check(
+    z.superRefine((req, ctx) => {
+      for (let i = 1; i < req.mutations.length; i++) {
+        if (req.mutations[i].seq !== req.mutations[i - 1].seq + 1) {
+          ctx.addIssue({ code: 'custom', path: ['mutations', i, 'seq'], params: { key: 'seqNotConsecutive' } });
+          return;
+        }
       }
-    }
-  });
+    }),
+  );
 export type PushRequest = z.infer<typeof pushRequestSchema>;
 
 /** A mutation as the phone builds it: with a whole entry. */
 export const mutationSchema = z.object({
-  seq: z.number().int().min(1),
-  baseVersion: z.number().int().min(0),
+  seq: z.number().check(z.int(), z.minimum(1)),
+  baseVersion: z.number().check(z.int(), z.minimum(0)),
   entry: activityEntrySchema,
 });
 export type Mutation = z.infer<typeof mutationSchema>;
 
-const resultBase = { seq: z.number().int().min(1), entryId: z.string() };
+const resultBase = { seq: z.number().check(z.int(), z.minimum(1)), entryId: z.string() };
 
 export const pushResultSchema = z.discriminatedUnion('status', [
-  z.object({ ...resultBase, status: z.literal('applied'), version: z.number().int().min(1) }),
-  z.object({ ...resultBase, status: z.literal('duplicate'), version: z.number().int().min(1).optional() }),
-  z.object({ ...resultBase, status: z.literal('rejected'), errors: z.array(fieldErrorSchema).min(1) }),
+  z.object({ ...resultBase, status: z.literal('applied'), version: z.number().check(z.int(), z.minimum(1)) }),
+  z.object({ ...resultBase, status: z.literal('duplicate'), version: z.optional(z.number().check(z.int(), z.minimum(1))) }),
+  z.object({ ...resultBase, status: z.literal('rejected'), errors: z.array(fieldErrorSchema).check(z.minLength(1)) }),
   z.object({
     ...resultBase,
     status: z.literal('superseded'),
-    version: z.number().int().min(1),
+    version: z.number().check(z.int(), z.minimum(1)),
     entry: activityEntrySchema,
   }),
 ]);
@@ -115,7 +117,7 @@ export type PushResult = z.infer<typeof pushResultSchema>;
 export type PushStatus = PushResult['status'];
 
 export const pushResponseSchema = z.object({
-  ackSeq: z.number().int().min(0),
+  ackSeq: z.number().check(z.int(), z.minimum(0)),
   results: z.array(pushResultSchema),
 });
 export type PushResponse = z.infer<typeof pushResponseSchema>;
@@ -124,14 +126,16 @@ export type PushResponse = z.infer<typeof pushResponseSchema>;
 
 /** Query parameters arrive as strings; `limit` must be a whole number in 1–1000. */
 export const pullQuerySchema = z.object({
-  cursor: z.string().max(200).optional(),
-  limit: z
-    .string()
-    .regex(/^\d{1,4}$/)
-    .transform(Number)
-    .pipe(z.number().int().min(1).max(PULL_LIMIT_MAX))
-    .optional()
-    .transform((n) => n ?? PULL_LIMIT_DEFAULT),
+  cursor: z.optional(z.string().check(z.maxLength(200))),
+  limit: z.pipe(
+    z.optional(
+      z.pipe(
+        z.pipe(z.string().check(z.regex(/^\d{1,4}$/)), z.transform(Number)),
+        z.number().check(z.int(), z.minimum(1), z.maximum(PULL_LIMIT_MAX)),
+      ),
+    ),
+    z.transform((n: number | undefined) => n ?? PULL_LIMIT_DEFAULT),
+  ),
 });
 export type PullQuery = z.infer<typeof pullQuerySchema>;
 
@@ -147,7 +151,7 @@ export type PullResponse = z.infer<typeof pullResponseSchema>;
 export const libraryResponseSchema = z.object({
   library: librarySchema,
   kpi: kpiResultSchema,
-  lastPushAt: z.iso.datetime({ offset: true }).nullable(),
+  lastPushAt: z.nullable(z.iso.datetime({ offset: true })),
 });
 export type LibraryResponse = z.infer<typeof libraryResponseSchema>;
 

@@ -3,7 +3,7 @@
  * The array order is the tie-break order of DOMAIN.md's next steps
  * (pelibatan, advokasi, layanan), so iterate over it wherever order matters.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 export const STRATEGIES = ['pelibatan', 'advokasi', 'layanan'] as const;
 

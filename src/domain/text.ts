@@ -3,7 +3,13 @@
  * schema so each rule exists once. Texts are stored trimmed and counted in code
  * points (DOMAIN.md), so a title of three emoji is three characters, not six.
  */
-import { z } from 'zod';
+import { en } from 'zod/locales';
+import * as z from 'zod/mini';
+
+// Classic zod words its own issues in English ("Invalid input: expected string, received
+// undefined") unless told otherwise; zod/mini says only "Invalid input". Those messages
+// still reach people (a backup's import details, the admin tool), so keep classic's default.
+if (!z.core.globalConfig.localeError) z.config(en());
 
 /** Length in Unicode code points, as DOMAIN.md counts characters. */
 export function codePointLength(s: string): number {
@@ -16,49 +22,58 @@ function trimmed(v: unknown): unknown {
   return typeof v === 'string' ? v.trim() : v;
 }
 
+/**
+ * zod/mini has no `z.preprocess`; this is classic zod's: a pipe from a transform of the
+ * raw input into `schema` (the input type stays `unknown`, as classic's does).
+ */
+export function preprocess<S extends z.ZodMiniType>(fn: (v: unknown) => unknown, schema: S): Preprocess<S> {
+  return z.pipe(z.transform(fn), schema) as unknown as Preprocess<S>;
+}
+
+/** The type classic zod gives `z.preprocess(fn, schema)`: `schema`'s output and optionality, any input. */
+export interface Preprocess<S extends z.ZodMiniType>
+  extends z.ZodMiniType<z.output<S>, unknown, z.core.$ZodPreprocessInternals<S, unknown>> {}
+
 /** A required text, trimmed, `min`–`max` code points. */
 export function requiredText(min: number, max: number) {
-  return z.preprocess(
+  return preprocess(
     trimmed,
-    z
-      .string()
-      .refine((s) => codePointLength(s) >= min, { params: { key: 'textTooShort', min }, abort: true })
-      .refine((s) => codePointLength(s) <= max, { params: { key: 'textTooLong', max } }),
+    z.string().check(
+      z.refine((s: string) => codePointLength(s) >= min, { params: { key: 'textTooShort', min }, abort: true }),
+      z.refine((s: string) => codePointLength(s) <= max, { params: { key: 'textTooLong', max } }),
+    ),
   );
 }
 
 /** An optional text: `null`, absent or blank is stored as absent; otherwise trimmed, ≤ `max`. */
 export function optionalText(max: number) {
-  return z.preprocess(
+  return preprocess(
     (v) => {
       const t = trimmed(v);
       return t === null || t === '' ? undefined : t;
     },
-    z
-      .string()
-      .refine((s) => codePointLength(s) <= max, { params: { key: 'textTooLong', max } })
-      .optional(),
+    z.optional(z.string().check(z.refine((s: string) => codePointLength(s) <= max, { params: { key: 'textTooLong', max } }))),
   );
 }
 
 /** Wraps an optional schema so that `null` is stored as absent (SYNC-PROTOCOL.md, push rule 4). */
-export function nullAsAbsent<T extends z.ZodType>(schema: T) {
-  return z.preprocess((v) => (v === null ? undefined : v), schema.optional());
+export function nullAsAbsent<T extends z.ZodMiniType>(schema: T) {
+  return preprocess((v) => (v === null ? undefined : v), z.optional(schema));
 }
 
 /** Ids are lower-case: an upper-case copy of an id names the same thing. */
-export function lowerCase<T extends z.ZodType>(schema: T) {
-  return z.preprocess((v) => (typeof v === 'string' ? v.toLowerCase() : v), schema);
+export function lowerCase<T extends z.ZodMiniType>(schema: T) {
+  return preprocess((v) => (typeof v === 'string' ? v.toLowerCase() : v), schema);
 }
 
 export const ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,63}$/;
 export const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 /** An entry id: a UUIDv7 made on the device; also the idempotency key. */
-export const uuidV7Schema = lowerCase(z.string().regex(UUID_V7));
+export const uuidV7Schema = lowerCase(z.string().check(z.regex(UUID_V7)));
 
 /** A server-made id (library, device): lower-case letters, digits and dashes. */
-export const idSchema = lowerCase(z.string().regex(ID_PATTERN));
+export const idSchema = lowerCase(z.string().check(z.regex(ID_PATTERN)));
 
 const isoInstant = z.iso.datetime({ offset: true });
 
@@ -76,11 +91,12 @@ export function isStorableInstant(s: string): boolean {
 }
 
 /** An ISO 8601 instant with `Z` or an offset, stored canonically in UTC (`…Z`, milliseconds). */
-export const instantSchema = isoInstant
-  .refine(isStorableInstant, { params: { key: 'instantOutOfRange' } })
-  .transform((s) => new Date(s).toISOString());
+export const instantSchema = z.pipe(
+  isoInstant.check(z.refine(isStorableInstant, { params: { key: 'instantOutOfRange' } })),
+  z.transform((s: string) => new Date(s).toISOString()),
+);
 
 /** A whole number in [min, max]. */
 export function wholeNumber(min: number, max: number) {
-  return z.number().int().min(min).max(max);
+  return z.number().check(z.int(), z.minimum(min), z.maximum(max));
 }

@@ -4,7 +4,7 @@
  * name their message with `params.key`, everything else is worded from the zod issue
  * and the field's label.
  */
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { formatDate, formatNumber, type Lang } from './format';
 import { englishPlural, hasMessage, t, type MessageKey } from './messages';
 import type { FieldError } from './protocol';
@@ -98,7 +98,7 @@ export type Parsed<T> = { ok: true; value: T } | { ok: false; errors: FieldError
  * Parses `input` with `schema`; on failure returns one message per problem, worded in
  * `lang`, with the dot path of the field it concerns. Never throws for bad input.
  */
-export function parseWithMessages<S extends z.ZodType>(schema: S, input: unknown, lang: Lang): Parsed<z.output<S>> {
+export function parseWithMessages<S extends z.ZodMiniType>(schema: S, input: unknown, lang: Lang): Parsed<z.output<S>> {
   const result = schema.safeParse(input, { error: errorMapFor(lang) });
   if (result.success) return { ok: true, value: result.data };
   return {
