@@ -12,7 +12,7 @@
  */
 import { rmSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import { buildApp, launchPhone } from '../tests/e2e/harness';
+import { buildApp, fillFirstRun, launchPhone } from '../tests/e2e/harness';
 import { startSyncServer } from '../tests/device/sync-harness';
 
 const N = Number(process.env.N ?? 10_000);
@@ -52,13 +52,7 @@ async function main() {
     const page = await phone.context.newPage();
     const field = (label: string) => page.getByLabel(label, { exact: true });
     await page.goto(server.url);
-    await field('Nama perpustakaan').fill('Perpustakaan lokal');
-    await field('Desa/Kelurahan').fill('Sukamaju');
-    await field('Kecamatan').fill('Cibeber');
-    await field('Kabupaten/Kota').fill('Cianjur');
-    await field('Provinsi').fill('Jawa Barat');
-    await field('Zona waktu').selectOption('Asia/Jakarta');
-    await page.getByRole('button', { name: 'Mulai' }).click();
+    await fillFirstRun(page, 'Perpustakaan lokal');
     await page.getByRole('link', { name: 'Kirim data' }).click();
     await field('Kode pendaftaran').fill(await server.code(library.id));
     await page.getByRole('button', { name: 'Daftarkan' }).click();

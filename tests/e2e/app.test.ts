@@ -18,6 +18,7 @@ import {
   smallTapTargets,
   startStaticServer,
   type StaticServer,
+  fillFirstRun,
 } from './harness';
 
 /** A 1×1 PNG. */
@@ -110,13 +111,7 @@ describe('the offline app in Chromium', () => {
     await page.goto(server.url);
     await field('Nama perpustakaan').waitFor();
     await expectNoSeriousViolations('first run');
-    await field('Nama perpustakaan').fill('Perpustakaan Desa Sukamaju');
-    await field('Desa/Kelurahan').fill('Sukamaju');
-    await field('Kecamatan').fill('Cibeber');
-    await field('Kabupaten/Kota').fill('Cianjur');
-    await field('Provinsi').fill('Jawa Barat');
-    await field('Zona waktu').selectOption('Asia/Jakarta');
-    await page.getByRole('button', { name: 'Mulai' }).click();
+    await fillFirstRun(page, 'Perpustakaan Desa Sukamaju');
     await kpiCard().waitFor();
     expect(await colour()).toBe('abu-abu');
     await poll(() => kpiCard().textContent()).toContain('Perkiraan KPI — bukan skor resmi SIM TPBIS');

@@ -151,3 +151,15 @@ export function smallTapTargets(page: Page): Promise<string[]> {
 export function scrollsSideways(page: Page): Promise<boolean> {
   return page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
 }
+
+/** Fills the first-run library profile by its labels and taps "Mulai". */
+export async function fillFirstRun(page: Page, name: string): Promise<void> {
+  const field = (label: string) => page.getByLabel(label, { exact: true });
+  await field('Nama perpustakaan').fill(name);
+  await field('Desa/Kelurahan').fill('Sukamaju');
+  await field('Kecamatan').fill('Cibeber');
+  await field('Kabupaten/Kota').fill('Cianjur');
+  await field('Provinsi').fill('Jawa Barat');
+  await field('Zona waktu').selectOption('Asia/Jakarta');
+  await page.getByRole('button', { name: 'Mulai' }).click();
+}

@@ -10,7 +10,7 @@
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
-import { buildApp, launchPhone, seriousViolations } from './harness';
+import { buildApp, fillFirstRun, launchPhone, seriousViolations } from './harness';
 import { startSyncServer, type SyncServer } from '../device/sync-harness';
 
 let server: SyncServer;
@@ -62,13 +62,7 @@ it('enrols, logs offline, reopens, and sends the queue when the network returns'
   }
   const library = await server.addLibrary('Perpustakaan Desa Peramban');
   await page.goto(server.url);
-  await field('Nama perpustakaan').fill('Perpustakaan lokal');
-  await field('Desa/Kelurahan').fill('Sukamaju');
-  await field('Kecamatan').fill('Cibeber');
-  await field('Kabupaten/Kota').fill('Cianjur');
-  await field('Provinsi').fill('Jawa Barat');
-  await field('Zona waktu').selectOption('Asia/Jakarta');
-  await page.getByRole('button', { name: 'Mulai' }).click();
+  await fillFirstRun(page, 'Perpustakaan lokal');
   await kpiCard().waitFor();
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
   await logEntry('Sebelum daftar', 1);
@@ -165,13 +159,7 @@ it('two phones enrolled in the same library converge after edits on both', async
       titles: () => p.locator('.entry h2').allTextContents(),
     });
     await b.goto(server.url);
-    await on(b).field('Nama perpustakaan').fill('Perpustakaan lokal B');
-    await on(b).field('Desa/Kelurahan').fill('Sukamaju');
-    await on(b).field('Kecamatan').fill('Cibeber');
-    await on(b).field('Kabupaten/Kota').fill('Cianjur');
-    await on(b).field('Provinsi').fill('Jawa Barat');
-    await on(b).field('Zona waktu').selectOption('Asia/Jakarta');
-    await b.getByRole('button', { name: 'Mulai' }).click();
+    await fillFirstRun(b, 'Perpustakaan lokal B');
     await b.getByRole('link', { name: 'Kirim data' }).click();
     await on(b).field('Kode pendaftaran').fill(await server.code(libraryId));
     await b.getByRole('button', { name: 'Daftarkan' }).click();
