@@ -9,6 +9,7 @@ export * from './kpi';
 export * from './kpi-result';
 export * from './library';
 export * from './messages';
+export * from './monitor';
 export * from './next-steps-text';
 export * from './protocol';
 export * from './rulebook';

@@ -1,0 +1,149 @@
+/**
+ * The wire shapes of regional monitoring (issue 6): supervisors of a kabupaten/kota, a
+ * province or the nation log in with a name and password and read the KPI colours of
+ * the libraries in their scope. The monitoring screens and the server read and build
+ * every body through these.
+ *
+ * Routes (all under API_BASE, session cookie only — a device token never works here,
+ * and a session never works on the sync routes):
+ *   POST /monitor/login   LoginRequest → 200 SupervisorInfo (+ Set-Cookie) | 401 invalid_login | 429 rate_limited
+ *   POST /monitor/logout  → 204
+ *   GET  /monitor/me      → SupervisorInfo
+ *   GET  /monitor/summary?province=&regency=            → MonitorSummary
+ *   GET  /monitor/libraries?province=&regency=&q=&colour= → MonitorLibraries
+ *   GET  /monitor/libraries/:id                          → MonitorLibraryDetail
+ *   GET  /monitor/export/summary.csv|.xlsx?province=&regency=
+ *   GET  /monitor/export/libraries.csv|.xlsx?province=&regency=&q=&colour=
+ * An area outside the supervisor's scope is `403 out_of_scope`.
+ */
+import * as z from 'zod/mini';
+import { colourSchema, COLOURS, kpiResultSchema, type Colour } from './kpi-result';
+import { librarySchema } from './library';
+
+export const MONITOR_BASE = '/monitor';
+/** The session cookie's name. */
+export const SESSION_COOKIE = 'tpbis_session';
+/** A library whose last push is older than this many days is marked "belum sinkron 30+ hari". */
+export const STALE_AFTER_DAYS = 30;
+
+// ── Scopes ────────────────────────────────────────────────────────────────────
+
+/** `national`, `province:<name>` or `regency:<name>` (kabupaten/kota), as the admin types it. */
+export type Scope = { level: 'national' } | { level: 'province'; name: string } | { level: 'regency'; name: string };
+
+const scopeName = z.string().check(z.trim(), z.minLength(1), z.maxLength(100));
+export const scopeSchema = z.discriminatedUnion('level', [
+  z.object({ level: z.literal('national') }),
+  z.object({ level: z.literal('province'), name: scopeName }),
+  z.object({ level: z.literal('regency'), name: scopeName }),
+]);
+
+/** Reads `national`, `province:Jawa Timur`, `regency:Kabupaten Malang`; null if malformed. */
+export function parseScope(text: string): Scope | null {
+  const t = text.trim();
+  if (t === 'national') return { level: 'national' };
+  const m = /^(province|regency):(.+)$/.exec(t);
+  if (!m) return null;
+  const name = m[2].trim();
+  if (name.length === 0 || name.length > 100) return null;
+  return { level: m[1] as 'province' | 'regency', name };
+}
+
+export function formatScope(scope: Scope): string {
+  return scope.level === 'national' ? 'national' : `${scope.level}:${scope.name}`;
+}
+
+// ── Login ─────────────────────────────────────────────────────────────────────
+
+export const loginRequestSchema = z.object({
+  username: z.string().check(z.minLength(1), z.maxLength(100)),
+  password: z.string().check(z.minLength(1), z.maxLength(200)),
+});
+export type LoginRequest = z.infer<typeof loginRequestSchema>;
+
+export const supervisorInfoSchema = z.object({ name: z.string(), scope: scopeSchema });
+export type SupervisorInfo = z.infer<typeof supervisorInfoSchema>;
+
+// ── Figures ───────────────────────────────────────────────────────────────────
+
+const count = z.number().check(z.int(), z.minimum(0));
+
+/** Libraries per colour. */
+export const colourCountsSchema = z.object({ hijau: count, kuning: count, merah: count, 'abu-abu': count });
+export type ColourCounts = z.infer<typeof colourCountsSchema>;
+
+/** Counted entries per strategy in the current year (the KPI's period). */
+export const strategyCountsSchema = z.object({ layanan: count, pelibatan: count, advokasi: count });
+export type StrategyCounts = z.infer<typeof strategyCountsSchema>;
+
+/** The figures of one area (the whole scope, a province, a kabupaten/kota). */
+export const areaFiguresSchema = z.object({
+  /** The area's name; for the national row, "Indonesia". */
+  name: z.string(),
+  libraries: count,
+  colours: colourCountsSchema,
+  entries: strategyCountsSchema,
+  /** Libraries whose last push is STALE_AFTER_DAYS or more ago, or that never pushed. */
+  stale: count,
+});
+export type AreaFigures = z.infer<typeof areaFiguresSchema>;
+
+/** The area being looked at: the nation, a province, or a kabupaten/kota in a province. */
+export const areaSchema = z.object({ province: z.optional(z.string()), regency: z.optional(z.string()) });
+export type Area = z.infer<typeof areaSchema>;
+
+export const monitorSummarySchema = z.object({
+  area: areaSchema,
+  rulebookId: z.string(),
+  /** When the figures were computed (server time). */
+  asOf: z.string(),
+  total: areaFiguresSchema,
+  /** One row per province (national area) or per kabupaten/kota (a province); empty for a kabupaten/kota. */
+  children: z.array(areaFiguresSchema),
+  /** The level of `children`'s rows. */
+  childLevel: z.enum(['province', 'regency', 'none']),
+});
+export type MonitorSummary = z.infer<typeof monitorSummarySchema>;
+
+export const monitorLibraryRowSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  village: z.string(),
+  district: z.string(),
+  regency: z.string(),
+  province: z.string(),
+  colour: colourSchema,
+  /** 0–100, unrounded. */
+  score: z.number(),
+  entries: strategyCountsSchema,
+  lastPushAt: z.nullable(z.string()),
+  /** The staleness mark, kept apart from the colour. */
+  stale: z.boolean(),
+});
+export type MonitorLibraryRow = z.infer<typeof monitorLibraryRowSchema>;
+
+export const monitorLibrariesSchema = z.object({
+  area: areaSchema,
+  libraries: z.array(monitorLibraryRowSchema),
+  /** True when more rows matched than were returned (`MONITOR_LIBRARY_LIMIT`). */
+  truncated: z.boolean(),
+});
+export type MonitorLibraries = z.infer<typeof monitorLibrariesSchema>;
+export const MONITOR_LIBRARY_LIMIT = 1000;
+
+export const monitorLibraryDetailSchema = z.object({
+  library: librarySchema,
+  kpi: kpiResultSchema,
+  lastPushAt: z.nullable(z.string()),
+  stale: z.boolean(),
+});
+export type MonitorLibraryDetail = z.infer<typeof monitorLibraryDetailSchema>;
+
+export function emptyColourCounts(): ColourCounts {
+  return Object.fromEntries(COLOURS.map((c) => [c, 0])) as Record<Colour, number>;
+}
+
+/** The share of `part` in `whole` as a whole percentage (0 when there is nothing). */
+export function sharePercent(part: number, whole: number): number {
+  return whole === 0 ? 0 : Math.round((part / whole) * 100);
+}
