@@ -3,7 +3,7 @@
  * to tell a client's address. Passed in, so tests hand in a fixed clock without mocks.
  */
 import type { Context } from 'hono';
-import type { Rulebook } from '../domain';
+import type { Rulebook, SupervisorInfo } from '../domain';
 import type { Database } from './db';
 import type { AuthedDevice } from './store/devices';
 
@@ -29,7 +29,8 @@ export interface ServerDeps {
   trustProxy: boolean;
 }
 
-export type Env = { Variables: { device: AuthedDevice } };
+/** Set by `requireDevice` on the sync routes, and by `requireSupervisor` on the monitoring routes. */
+export type Env = { Variables: { device: AuthedDevice; supervisor: SupervisorInfo } };
 
 export type AppContext = Context<Env>;
 
