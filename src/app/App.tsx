@@ -1,6 +1,7 @@
 /**
  * The app frame: first run until a library profile exists, then the header, the
  * screen of the current route, the bottom navigation, notices and the update prompt.
+ * Regional monitoring (`#/pantau`) has its own frame and needs no profile.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ActivityEntry, Lang, Library, Rulebook } from '../domain';
@@ -33,6 +34,8 @@ const loadForm = () => import('./screens/EntryForm');
 const loadList = () => import('./screens/EntryList');
 const loadSettings = () => import('./screens/Settings');
 const loadSync = () => import('./screens/Sync');
+// Regional monitoring is for supervisors only: never part of a librarian's first load.
+const loadMonitor = () => import('./monitor/Monitor');
 
 export function App(props: AppProps) {
   const { db, version } = props;
@@ -88,6 +91,15 @@ export function App(props: AppProps) {
   }, [route]);
 
   const u = (key: UiKey) => ui(lang, key);
+  const changeLang = (l: Lang) => {
+    setLangState(l);
+    void setSettings(db, { lang: l });
+  };
+
+  // A supervisor on a laptop never fills the librarian's profile: monitoring needs none.
+  if (route.name === 'monitor') {
+    return <Lazy load={loadMonitor}>{(m) => <m.Monitor view={route.view} lang={lang} setLang={changeLang} />}</Lazy>;
+  }
 
   if (!library) {
     return (
@@ -107,10 +119,7 @@ export function App(props: AppProps) {
     library,
     rulebook,
     now: () => new Date(),
-    setLang: (l) => {
-      setLangState(l);
-      void setSettings(db, { lang: l });
-    },
+    setLang: changeLang,
     setLibrary,
     entries,
     noteSaved: (entry, seq) => {

@@ -1,6 +1,7 @@
 /**
  * Hash routes, so that one precached index.html serves every screen offline:
- * `#/` Beranda, `#/catat`, `#/ubah/<id>`, `#/daftar`, `#/pengaturan`, `#/kirim` (enrolment and sync).
+ * `#/` Beranda, `#/catat`, `#/ubah/<id>`, `#/daftar`, `#/pengaturan`, `#/kirim` (enrolment and sync),
+ * and `#/pantau…` (regional monitoring; `view` is the rest, read by src/app/monitor/view.ts).
  */
 import { useEffect, useState } from 'preact/hooks';
 
@@ -10,7 +11,8 @@ export type Route =
   | { name: 'edit'; id: string }
   | { name: 'list' }
   | { name: 'settings' }
-  | { name: 'sync' };
+  | { name: 'sync' }
+  | { name: 'monitor'; view: string };
 
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, '') || '/';
@@ -18,6 +20,7 @@ export function parseRoute(hash: string): Route {
   if (path === '/daftar') return { name: 'list' };
   if (path === '/pengaturan') return { name: 'settings' };
   if (path === '/kirim') return { name: 'sync' };
+  if (/^\/pantau(?:[/?]|$)/.test(path)) return { name: 'monitor', view: path.slice('/pantau'.length) };
   const edit = /^\/ubah\/([0-9a-f-]{36})$/.exec(path);
   if (edit) return { name: 'edit', id: edit[1] };
   return { name: 'home' };

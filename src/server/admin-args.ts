@@ -2,12 +2,19 @@
  * Parses the admin command line: `<noun> <verb> [positional] [--flag value]… [--json]`.
  * Returns a command or a usage error (the caller prints it and exits 2).
  */
+import { parseScope, type Scope } from '../domain';
+import { NAME_PATTERN, normaliseName } from './store/supervisors';
+
 export type AdminCommand =
   | { kind: 'library add'; fields: Record<'name' | 'village' | 'district' | 'regency' | 'province', string> & { npp?: string; tz: string } }
   | { kind: 'library list' }
   | { kind: 'code issue'; libraryId: string; days: number }
   | { kind: 'device list'; libraryId: string }
-  | { kind: 'device revoke'; deviceId: string };
+  | { kind: 'device revoke'; deviceId: string }
+  | { kind: 'rulebook publish'; file: string }
+  | { kind: 'supervisor add'; name: string; scope: Scope }
+  | { kind: 'supervisor list' }
+  | { kind: 'supervisor remove'; name: string };
 
 export type ParsedArgs = { ok: true; command: AdminCommand; json: boolean } | { ok: false; error: string };
 
@@ -16,7 +23,11 @@ export const USAGE = `usage: npm run admin -- <command> [--json]
   library list
   code issue --library <id> [--days 14]
   device list --library <id>
-  device revoke <deviceId>`;
+  device revoke <deviceId>
+  rulebook publish <file.json>
+  supervisor add --name <login> --scope national|province:<name>|regency:<name>   (password: first line of stdin)
+  supervisor list
+  supervisor remove <login>`;
 
 const FLAGS: Record<string, { allowed: string[]; required: string[]; positional: number }> = {
   'library add': { allowed: ['name', 'village', 'district', 'regency', 'province', 'npp', 'tz'], required: ['name', 'village', 'district', 'regency', 'province'], positional: 0 },
@@ -24,6 +35,10 @@ const FLAGS: Record<string, { allowed: string[]; required: string[]; positional:
   'code issue': { allowed: ['library', 'days'], required: ['library'], positional: 0 },
   'device list': { allowed: ['library'], required: ['library'], positional: 0 },
   'device revoke': { allowed: [], required: [], positional: 1 },
+  'rulebook publish': { allowed: [], required: [], positional: 1 },
+  'supervisor add': { allowed: ['name', 'scope'], required: ['name', 'scope'], positional: 0 },
+  'supervisor list': { allowed: [], required: [], positional: 0 },
+  'supervisor remove': { allowed: [], required: [], positional: 1 },
 };
 
 export function parseAdminArgs(argv: readonly string[]): ParsedArgs {
@@ -51,7 +66,7 @@ export function parseAdminArgs(argv: readonly string[]): ParsedArgs {
   if (!spec) return fail(words.length === 0 ? 'no command given' : `unknown command: ${kind}`);
   const positional = words.slice(2);
   if (positional.length !== spec.positional) {
-    return fail(spec.positional === 0 ? `unexpected argument: ${positional[0]}` : `${kind} needs exactly one id`);
+    return fail(spec.positional === 0 ? `unexpected argument: ${positional[0]}` : `${kind} needs exactly one ${kind.startsWith('supervisor') ? 'name' : kind === 'rulebook publish' ? 'file' : 'id'}`);
   }
   for (const name of flags.keys()) if (!spec.allowed.includes(name)) return fail(`unknown option for ${kind}: --${name}`);
   for (const name of spec.required) if (!flags.get(name)?.trim()) return fail(`${kind} needs --${name}`);
@@ -80,6 +95,19 @@ export function parseAdminArgs(argv: readonly string[]): ParsedArgs {
     }
     case 'device list':
       return { ok: true, json, command: { kind, libraryId: flag('library').toLowerCase() } };
+    case 'supervisor add': {
+      const name = normaliseName(flag('name'));
+      if (!NAME_PATTERN.test(name)) return fail('--name must be letters, digits, ".", "_", "-" or "@" (at most 100), starting with a letter or digit');
+      const scope = parseScope(flag('scope'));
+      if (!scope) return fail('--scope must be national, province:<name> or regency:<name>');
+      return { ok: true, json, command: { kind, name, scope } };
+    }
+    case 'supervisor list':
+      return { ok: true, json, command: { kind } };
+    case 'supervisor remove':
+      return { ok: true, json, command: { kind, name: normaliseName(positional[0]) } };
+    case 'rulebook publish':
+      return { ok: true, json, command: { kind, file: positional[0] } };
     default:
       return { ok: true, json, command: { kind: 'device revoke', deviceId: positional[0].toLowerCase() } };
   }

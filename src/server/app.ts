@@ -6,16 +6,20 @@
 import { Hono } from 'hono';
 import { compress } from 'hono/compress';
 import { cors } from 'hono/cors';
-import { API_BASE } from '../domain';
+import { API_BASE, MONITOR_BASE } from '../domain';
 import { requireDevice } from './auth';
 import type { Env, ServerDeps } from './context';
 import { errorReply } from './errors';
 import { enrollRoute } from './routes/enroll';
 import { healthRoute } from './routes/health';
 import { libraryRoute, rulebookRoute } from './routes/library';
+import { librariesRoute, libraryDetailRoute, summaryRoute } from './routes/monitor';
+import { loginRoute, logoutRoute, meRoute } from './routes/monitor-auth';
+import { librariesExportRoute, summaryExportRoute } from './routes/monitor-export';
 import { pullRoute } from './routes/pull';
 import { pushRoute } from './routes/push';
 import { staticRoute } from './static';
+import { requireSupervisor } from './supervisor-auth';
 
 export function createApp(deps: ServerDeps): Hono<Env> {
   const app = new Hono<Env>();
@@ -25,12 +29,15 @@ export function createApp(deps: ServerDeps): Hono<Env> {
     try {
       await next();
     } finally {
+      // Who called: the device, or on the monitoring routes the supervisor's name (never
+      // the cookie or what was typed at login).
+      const supervisor = c.get('supervisor');
       deps.logger({
         method: c.req.method,
         path: c.req.path,
         status: c.res.status,
         durationMs: Math.round((performance.now() - started) * 10) / 10,
-        deviceId: c.get('device')?.deviceId ?? null,
+        ...(supervisor ? { supervisor: supervisor.name } : { deviceId: c.get('device')?.deviceId ?? null }),
       });
     }
   });
@@ -43,15 +50,19 @@ export function createApp(deps: ServerDeps): Hono<Env> {
 
   // A phone whose app is served from elsewhere ("Alamat server") calls the API cross-origin.
   // Devices authenticate with a bearer token, never a cookie, so any origin may call.
-  app.use(
-    `${API_BASE}/*`,
-    cors({
-      origin: '*',
-      allowMethods: ['GET', 'POST'],
-      allowHeaders: ['Authorization', 'Content-Type', 'Content-Encoding', 'Accept-Language'],
-      exposeHeaders: ['Retry-After'],
-      maxAge: 86_400,
-    }),
+  // Not the monitoring routes: they authenticate with a cookie, and are called only by
+  // the app on this server's own origin, so no other origin gets CORS headers for them
+  // (not even a preflight: a cross-site page cannot post a JSON login).
+  const monitorPath = `${API_BASE}${MONITOR_BASE}`;
+  const apiCors = cors({
+    origin: '*',
+    allowMethods: ['GET', 'POST'],
+    allowHeaders: ['Authorization', 'Content-Type', 'Content-Encoding', 'Accept-Language'],
+    exposeHeaders: ['Retry-After'],
+    maxAge: 86_400,
+  });
+  app.use(`${API_BASE}/*`, (c, next) =>
+    c.req.path === monitorPath || c.req.path.startsWith(`${monitorPath}/`) ? next() : apiCors(c, next),
   );
 
   const auth = requireDevice(deps);
@@ -61,6 +72,18 @@ export function createApp(deps: ServerDeps): Hono<Env> {
   app.get(`${API_BASE}/sync/pull`, auth, pullRoute(deps));
   app.get(`${API_BASE}/library`, auth, libraryRoute(deps));
   app.get(`${API_BASE}/rulebook`, auth, rulebookRoute(deps));
+  // Regional monitoring: session cookie only (supervisor-auth.ts).
+  const supervisor = requireSupervisor(deps);
+  app.post(`${monitorPath}/login`, loginRoute(deps));
+  app.post(`${monitorPath}/logout`, logoutRoute(deps));
+  app.get(`${monitorPath}/me`, supervisor, meRoute());
+  app.get(`${monitorPath}/summary`, supervisor, summaryRoute(deps));
+  app.get(`${monitorPath}/libraries`, supervisor, librariesRoute(deps));
+  app.get(`${monitorPath}/libraries/:id`, supervisor, libraryDetailRoute(deps));
+  for (const format of ['csv', 'xlsx'] as const) {
+    app.get(`${monitorPath}/export/summary.${format}`, supervisor, summaryExportRoute(deps, format));
+    app.get(`${monitorPath}/export/libraries.${format}`, supervisor, librariesExportRoute(deps, format));
+  }
   if (deps.distDir !== null) {
     const serveApp = staticRoute(deps.distDir);
     app.get('*', (c, next) => (c.req.path === '/api' || c.req.path.startsWith('/api/') ? next() : serveApp(c, next)));

@@ -15,7 +15,7 @@ export type BodyResult = { ok: true; value: unknown } | { ok: false; code: Error
 const fail = (code: ErrorCode): BodyResult => ({ ok: false, code });
 
 /** `application/json` or any `…+json`, with parameters such as `charset`. */
-function isJsonType(contentType: string): boolean {
+export function isJsonType(contentType: string): boolean {
   const type = contentType.split(';')[0].trim().toLowerCase();
   return type === 'application/json' || /^application\/[a-z0-9.+-]+\+json$/.test(type);
 }

@@ -1,4 +1,4 @@
-/** The address a request came from, for the enrolment rate limit. */
+/** Where a request came from: the client's address (for rate limits), and whether it came over HTTPS. */
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context } from 'hono';
 
@@ -12,4 +12,13 @@ export function clientAddress(c: Context, trustProxy: boolean): string {
   } catch {
     return 'unknown'; // not served by @hono/node-server (app.request in a test)
   }
+}
+
+/**
+ * Whether the client reached us over HTTPS, so the session cookie may be marked
+ * `Secure`: directly, or (behind a trusted proxy that ends TLS) per X-Forwarded-Proto.
+ */
+export function cameOverHttps(c: Context, trustProxy: boolean): boolean {
+  if (new URL(c.req.url).protocol === 'https:') return true;
+  return trustProxy && c.req.header('x-forwarded-proto')?.split(',')[0]?.trim().toLowerCase() === 'https';
 }

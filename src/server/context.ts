@@ -1,10 +1,13 @@
 /**
- * What every route gets: the database, the clock, the rulebook, the cursor key, and how
- * to tell a client's address. Passed in, so tests hand in a fixed clock without mocks.
+ * What every route gets: the database, the clock, the rulebook, the stored KPIs, the
+ * cursor key, and how to tell a client's address. Passed in, so tests hand in a fixed
+ * clock without mocks.
  */
 import type { Context } from 'hono';
-import type { Rulebook, SupervisorInfo } from '../domain';
+import type { SupervisorInfo } from '../domain';
 import type { Database } from './db';
+import type { KpiRefresh } from './kpi-refresh';
+import type { RulebookSource } from './rulebook-source';
 import type { AuthedDevice } from './store/devices';
 
 export interface LogLine {
@@ -12,7 +15,9 @@ export interface LogLine {
   path: string;
   status: number;
   durationMs: number;
-  deviceId: string | null;
+  /** On the sync routes; on the monitoring routes, `supervisor` (the login name) instead. */
+  deviceId?: string | null;
+  supervisor?: string;
 }
 
 export type Logger = (line: LogLine | Record<string, unknown>) => void;
@@ -21,7 +26,10 @@ export interface ServerDeps {
   database: Database;
   now: () => Date;
   logger: Logger;
-  rulebook: Rulebook;
+  /** The current rulebook: the last published (rulebook-source.ts). */
+  rulebooks: RulebookSource;
+  /** Keeps the stored KPIs that monitoring aggregates fresh (kpi-refresh.ts). */
+  kpis: KpiRefresh;
   cursorKey: Buffer;
   /** Where the built app is; null serves no app. */
   distDir: string | null;

@@ -11,6 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import { Migrator, type Migration } from 'kysely/migration';
 import type { DbKind } from './db';
+import { monitoringMigration } from './migration-monitoring';
 import type { Db } from './schema';
 
 function migrations(kind: DbKind): Record<string, Migration> {
@@ -101,6 +102,31 @@ function migrations(kind: DbKind): Record<string, Migration> {
         }
       },
     },
+    // Regional monitoring's accounts (issue 6). Not per library, so not distributed on Citus.
+    '0002-supervisors': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('supervisors')
+          .addColumn('name', 'text', (c) => c.primaryKey())
+          .addColumn('scope', 'text', (c) => c.notNull())
+          .addColumn('password_hash', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('failed_logins', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('locked_until', 'text')
+          .execute();
+
+        await db.schema
+          .createTable('supervisor_sessions')
+          .addColumn('token_hash', 'text', (c) => c.primaryKey())
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('expires_at', 'text', (c) => c.notNull())
+          .execute();
+        // Removing a supervisor ends their sessions; logging in clears their ended ones.
+        await db.schema.createIndex('supervisor_sessions_name').on('supervisor_sessions').column('name').execute();
+      },
+    },
+    '0003-monitoring': monitoringMigration(kind),
   };
 }
 

@@ -5,7 +5,7 @@
  * in UTC (`…Z`, milliseconds), which sorts and compares correctly as text on both
  * databases.
  */
-import type { Generated, Kysely } from 'kysely';
+import type { Generated, Kysely, Selectable } from 'kysely';
 
 export interface LibrariesTable {
   library_id: string;
@@ -19,6 +19,8 @@ export interface LibrariesTable {
   created_at: string;
   /** The last push from any device of the library; the push transaction locks this row. */
   last_push_at: string | null;
+  /** Grows with every push transaction that touches the library: a stored KPI of another count is out of date. */
+  change_count: Generated<number>;
 }
 
 export interface DevicesTable {
@@ -58,7 +60,10 @@ export interface EnrollmentCodesTable {
   device_id: string | null;
 }
 
-/** One `invalid_code` answer to one address; the rate limit counts these. */
+/**
+ * One `invalid_code` answer to one address, or (address prefixed `login:`) one
+ * `invalid_login`; the rate limits of store/rate-limit.ts count these.
+ */
 export interface EnrollFailuresTable {
   address: string;
   failed_at: string;
@@ -69,6 +74,58 @@ export interface EnrollFailuresTable {
 export interface SettingsTable {
   key: string;
   value: string;
+}
+
+/** A regional supervisor (issue 6): logs in with `name` and a password, sees `scope`. */
+export interface SupervisorsTable {
+  /** The login name ("Nama pengguna"), lower case. */
+  name: string;
+  /** `national`, `province:<name>` or `regency:<name>` (domain's formatScope). */
+  scope: string;
+  /** Self-describing scrypt hash (passwords.ts). */
+  password_hash: string;
+  created_at: string;
+  /** Consecutive failed logins since the last success or lock. */
+  failed_logins: number;
+  locked_until: string | null;
+}
+
+/** A supervisor's login session; like device tokens, only the cookie token's SHA-256 is kept. */
+export interface SupervisorSessionsTable {
+  token_hash: string;
+  name: string;
+  created_at: string;
+  expires_at: string;
+}
+
+/** A published rulebook (`npm run admin -- rulebook publish`); the current one has the highest `seq`. */
+export interface RulebooksTable {
+  rulebook_id: string;
+  seq: number;
+  /** The document as `rulebookSchema` outputs it, JSON. */
+  body: string;
+  published_at: string;
+}
+
+/**
+ * A library's stored KPI, for monitoring (DESIGN.md, "The server"): fresh while its
+ * rulebook is the current one, `computed_for` is today in the library's time zone and
+ * `change_count` is the library's; otherwise recomputed before it is shown or aggregated.
+ */
+export interface LibraryKpiTable {
+  library_id: string;
+  rulebook_id: string;
+  computed_for: string;
+  change_count: number;
+  colour: string;
+  score: number;
+  /** Counted entries per strategy in the KPI period (the sum of the result's `monthly`). */
+  layanan: number;
+  pelibatan: number;
+  advokasi: number;
+  /** The KpiResult, JSON. */
+  result: string;
+  computed_at: string;
 }
 
 export interface VersionCounterTable {
@@ -84,6 +141,13 @@ export interface Schema {
   enroll_failures: EnrollFailuresTable;
   settings: SettingsTable;
   version_counter: VersionCounterTable;
+  rulebooks: RulebooksTable;
+  library_kpi: LibraryKpiTable;
+  supervisors: SupervisorsTable;
+  supervisor_sessions: SupervisorSessionsTable;
 }
 
 export type Db = Kysely<Schema>;
+
+/** A libraries row as read (`change_count` has a default, so it is optional only when inserting). */
+export type LibraryRow = Selectable<LibrariesTable>;

@@ -1,22 +1,24 @@
 /**
- * Starting and stopping one server process: migrate, listen, and on shutdown stop
- * accepting, let in-flight requests finish, close the database.
+ * Starting and stopping one server process: migrate, listen, sweep the stored KPIs in
+ * the background, and on shutdown stop accepting, let in-flight requests finish, let
+ * the KPI batch in progress finish, close the database.
  */
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
-import { defaultRulebook } from '../domain';
 import { createApp } from './app';
 import type { Logger } from './context';
 import type { Database } from './db';
+import { KpiRefresh } from './kpi-refresh';
 import { migrate } from './migrations';
+import { rulebookSourceFor } from './rulebook-source';
 import { loadCursorKey } from './store/cursor';
 
 export interface RunningServer {
   server: Server;
   port: number;
   url: string;
-  /** Stops accepting, waits for in-flight requests, closes the database. */
+  /** Stops accepting, waits for in-flight requests (and the KPI batch in progress), closes the database. */
   stop(): Promise<void>;
 }
 
@@ -32,11 +34,16 @@ export interface StartOptions {
 
 export async function startServer(opts: StartOptions): Promise<RunningServer> {
   await migrate(opts.database.db, opts.database.kind);
+  const now = opts.now ?? (() => new Date());
+  const rulebooks = rulebookSourceFor(opts.database);
+  await rulebooks.current(); // a rulebook that cannot be read fails the start, not the first push
+  const kpis = new KpiRefresh({ database: opts.database, rulebooks, now, logger: opts.logger });
   const app = createApp({
     database: opts.database,
-    now: opts.now ?? (() => new Date()),
+    now,
     logger: opts.logger,
-    rulebook: defaultRulebook,
+    rulebooks,
+    kpis,
     cursorKey: await loadCursorKey(opts.database.db),
     distDir: opts.distDir ?? null,
     trustProxy: opts.trustProxy ?? false,
@@ -46,6 +53,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     s.once('error', reject);
   });
   const port = (server.address() as AddressInfo).port;
+  kpis.start();
   let stopping: Promise<void> | null = null;
   return {
     server,
@@ -62,7 +70,9 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
           resolve();
         });
         server.closeIdleConnections();
-      }).then(() => opts.database.close());
+      })
+        .then(() => kpis.stop())
+        .then(() => opts.database.close());
       return stopping;
     },
   };

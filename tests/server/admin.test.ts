@@ -17,7 +17,7 @@ describe.each(DB_KINDS)('admin on %s', (kind) => {
   async function admin(...argv: string[]) {
     const out: string[] = [];
     const err: string[] = [];
-    const code = await runAdmin(argv, s.database, { out: (l) => out.push(l), err: (l) => err.push(l), now: s.clock.now });
+    const code = await runAdmin(argv, s.database, { out: (l) => out.push(l), err: (l) => err.push(l), now: s.clock.now, readStdin: async () => '' });
     return { code, out, err, json: out.length ? JSON.parse(out[out.length - 1]) : undefined };
   }
 

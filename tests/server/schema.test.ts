@@ -10,7 +10,7 @@ import { ensureDemoLibrary } from '../../src/server/demo';
 import { migrate } from '../../src/server/migrations';
 import { DB_KINDS, freshDatabaseUrl, openUrl } from './harness';
 
-const LIBRARY_TABLES = ['libraries', 'devices', 'entries', 'enrollment_codes'];
+const LIBRARY_TABLES = ['libraries', 'devices', 'entries', 'enrollment_codes', 'library_kpi'];
 
 async function primaryKey(database: Database, table: string): Promise<string[]> {
   if (database.kind === 'sqlite') {
@@ -43,8 +43,8 @@ describe.each(DB_KINDS)('schema on %s', (kind) => {
   it('applies the migrations, and applying them again changes nothing', async () => {
     await migrate(database.db, database.kind);
     await migrate(database.db, database.kind);
-    const { rows } = await sql<{ name: string }>`SELECT name FROM kysely_migration`.execute(database.db);
-    expect(rows.map((r) => r.name)).toEqual(['0001-initial']);
+    const { rows } = await sql<{ name: string }>`SELECT name FROM kysely_migration ORDER BY name`.execute(database.db);
+    expect(rows.map((r) => r.name)).toEqual(['0001-initial', '0002-supervisors', '0003-monitoring']);
   });
 
   it('puts library_id first in the primary key of every table holding library data', async () => {

@@ -2,6 +2,7 @@
 import type { Lang, Library } from '../../domain';
 import { ProfileForm } from '../components/ProfileForm';
 import { ui } from '../i18n';
+import { MonitorLink } from '../monitor/link';
 
 export function FirstRun({ lang, onSave }: { lang: Lang; onSave: (library: Library) => Promise<void> }) {
   return (
@@ -9,6 +10,7 @@ export function FirstRun({ lang, onSave }: { lang: Lang; onSave: (library: Libra
       <h1>{ui(lang, 'firstRun.title')}</h1>
       <p>{ui(lang, 'firstRun.intro')}</p>
       <ProfileForm lang={lang} library={null} submitLabel={ui(lang, 'firstRun.start')} onSave={onSave} />
+      <MonitorLink lang={lang} />
     </main>
   );
 }

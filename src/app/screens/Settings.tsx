@@ -8,6 +8,7 @@ import { exportCsv, exportJson, importJson, setLibrary, storageHealth, type Stor
 import { ProfileForm } from '../components/ProfileForm';
 import { useApp, useUi } from '../context';
 import { useLive } from '../live';
+import { MonitorLink, monitorTitle } from '../monitor/link';
 
 const LANG_NAMES: Record<Lang, string> = { id: 'Bahasa Indonesia', en: 'English' };
 
@@ -107,6 +108,11 @@ export function Settings({ version }: { version: string }) {
           <label for="import">{u('settings.import')}</label>
           <input id="import" type="file" accept="application/json,.json" onChange={restore} />
         </div>
+      </section>
+
+      <section>
+        <h2 id="s-monitor">{monitorTitle(lang)}</h2>
+        <MonitorLink lang={lang} />
       </section>
 
       <section>

@@ -33,7 +33,7 @@ export function enrollRoute(deps: ServerDeps): Handler<Env> {
       return errorReply(c, 'invalid_code');
     }
     c.set('device', { deviceId: enrolled.deviceId, libraryId: enrolled.library.id, library: enrolled.library, lastPushAt: null });
-    const reply: EnrollResponse = { ...enrolled, rulebook: deps.rulebook };
+    const reply: EnrollResponse = { ...enrolled, rulebook: await deps.rulebooks.current() };
     return c.json(reply, 201);
   };
 }

@@ -11,10 +11,10 @@ export function libraryRoute(deps: ServerDeps): Handler<Env> {
   const { db } = deps.database;
   return async (c) => {
     const { libraryId, library, lastPushAt } = c.get('device');
-    const entries = await allEntries(db, libraryId);
+    const [entries, rulebook] = await Promise.all([allEntries(db, libraryId), deps.rulebooks.current()]);
     const reply: LibraryResponse = {
       library,
-      kpi: computeKpi(entries, library, deps.rulebook, deps.now()),
+      kpi: computeKpi(entries, library, rulebook, deps.now()),
       lastPushAt,
     };
     return c.json(reply);
@@ -22,5 +22,5 @@ export function libraryRoute(deps: ServerDeps): Handler<Env> {
 }
 
 export function rulebookRoute(deps: ServerDeps): Handler<Env> {
-  return (c) => c.json(deps.rulebook);
+  return async (c) => c.json(await deps.rulebooks.current());
 }

@@ -20,6 +20,7 @@ import {
   type ActivityEntry,
   type Lang,
   type PushResponse,
+  type Rulebook,
 } from '../../domain';
 import { readJsonBody } from '../body';
 import type { Env, ServerDeps } from '../context';
@@ -41,10 +42,17 @@ interface EntryParsers {
 }
 
 export function pushRoute(deps: ServerDeps): Handler<Env> {
-  const activityTypes = activityTypesOf(deps.rulebook);
-  // Per day (the date rule depends on it) and per time zone of the libraries seen.
+  // Per rulebook (its activity types), per day (the date rule depends on it) and per
+  // time zone of the libraries seen.
+  let rulebookSeen: Rulebook | null = null;
+  let activityTypes: ReturnType<typeof activityTypesOf>;
   const parsers = new Map<string, EntryParsers>();
-  const parsersFor = (timezone: Parameters<typeof todayIn>[0], now: Date): EntryParsers => {
+  const parsersFor = (rulebook: Rulebook, timezone: Parameters<typeof todayIn>[0], now: Date): EntryParsers => {
+    if (rulebook !== rulebookSeen) {
+      rulebookSeen = rulebook;
+      activityTypes = activityTypesOf(rulebook);
+      parsers.clear();
+    }
     const today = todayIn(timezone, now);
     let p = parsers.get(timezone);
     if (p?.today !== today) {
@@ -70,7 +78,7 @@ export function pushRoute(deps: ServerDeps): Handler<Env> {
     if (mutations.some((m) => m.entry.libraryId.toLowerCase() !== device.libraryId)) return errorReply(c, 'wrong_library');
 
     const now = deps.now();
-    const parsers = parsersFor(device.library.timezone, now);
+    const parsers = parsersFor(await deps.rulebooks.current(), device.library.timezone, now);
     let lang: Lang | null = null;
     const checked: CheckedMutation[] = new Array(mutations.length);
     for (let i = 0; i < mutations.length; i++) {
@@ -96,6 +104,8 @@ export function pushRoute(deps: ServerDeps): Handler<Env> {
       const expected = String(outcome.expectedSeq);
       return errorReply(c, 'seq_gap', [{ path: 'expected', message: expected }], { expected });
     }
+    // Its stored KPI (for monitoring) is recomputed off this response's path.
+    if (outcome.results.some((r) => r.status === 'applied')) deps.kpis.schedule(device.libraryId);
     const reply: PushResponse = { ackSeq: outcome.ackSeq, results: outcome.results };
     return c.json(reply);
   };

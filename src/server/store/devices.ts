@@ -4,7 +4,7 @@ import type { Library } from '../../domain';
 import { CompiledQuery } from 'kysely';
 import type pg from 'pg';
 import type { Database } from '../db';
-import type { Db, DevicesTable, LibrariesTable } from '../schema';
+import type { Db, DevicesTable, LibraryRow } from '../schema';
 import { libraryFromRow } from './libraries';
 
 /** 256 random bits, base64url. */
@@ -59,7 +59,7 @@ const DEVICES_BY_TOKENS = {
     'WHERE d.token_hash = ANY($1::text[]) AND d.revoked_at IS NULL',
 };
 
-type DeviceRow = LibrariesTable & { device_id: string; token_hash?: string };
+type DeviceRow = LibraryRow & { device_id: string; token_hash?: string };
 
 /**
  * PostgreSQL: the token look-ups that arrive within one turn of the event loop go to

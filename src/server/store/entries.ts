@@ -44,3 +44,12 @@ export async function countLiveEntries(db: Db): Promise<Map<string, number>> {
     .execute();
   return new Map(rows.map((r) => [r.library_id, Number(r.n)]));
 }
+
+/** Every stored entry of each library (as `allEntries`), in one query for a batch of libraries. */
+export async function entriesOfLibraries(db: Db, libraryIds: readonly string[]): Promise<Map<string, unknown[]>> {
+  const byLibrary = new Map<string, unknown[]>(libraryIds.map((id) => [id, []]));
+  if (libraryIds.length === 0) return byLibrary;
+  const rows = await db.selectFrom('entries').select(['library_id', 'body']).where('library_id', 'in', libraryIds).execute();
+  for (const r of rows) byLibrary.get(r.library_id)?.push(JSON.parse(r.body) as unknown);
+  return byLibrary;
+}

@@ -1,10 +1,10 @@
 /** Libraries: create, read, list. The library row is also the push transaction's lock. */
 import { randomBytes } from 'node:crypto';
 import { librarySchema, type Library, type LibraryInput } from '../../domain';
-import type { Db, LibrariesTable } from '../schema';
+import type { Db, LibraryRow } from '../schema';
 
 /** A stored row as the wire's Library (rows were validated by `librarySchema` when stored). */
-export function libraryFromRow(row: LibrariesTable): Library {
+export function libraryFromRow(row: LibraryRow): Library {
   return {
     id: row.library_id,
     name: row.name,
@@ -60,7 +60,7 @@ export async function findLibrary(db: Db, libraryId: string): Promise<{ library:
   return row ? { library: libraryFromRow(row), lastPushAt: row.last_push_at } : null;
 }
 
-export async function listLibraryRows(db: Db): Promise<LibrariesTable[]> {
+export async function listLibraryRows(db: Db): Promise<LibraryRow[]> {
   return db.selectFrom('libraries').selectAll().orderBy('created_at').orderBy('library_id').execute();
 }
 

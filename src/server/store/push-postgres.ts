@@ -96,7 +96,7 @@ const WRITE = {
     'FROM unnest($3::text[], $4::text[], $5::bigint[], $6::text[]) AS v(library_id, device_id, last_seq, at) ' +
     'WHERE d.library_id = v.library_id AND d.device_id = v.device_id), ' +
     'libraries_done AS (' +
-    'UPDATE libraries l SET last_push_at = v.at FROM unnest($7::text[], $8::text[]) AS v(library_id, at) ' +
+    'UPDATE libraries l SET last_push_at = v.at, change_count = l.change_count + 1 FROM unnest($7::text[], $8::text[]) AS v(library_id, at) ' +
     'WHERE l.library_id = v.library_id) ' +
     'SELECT 1',
 };

@@ -66,7 +66,7 @@ class Statements {
         'WHERE library_id = ? AND entry_id IN (SELECT value FROM json_each(?))',
     );
     this.bumpVersion = sqlite.prepare('UPDATE version_counter SET value = value + ? WHERE id = 1 RETURNING value');
-    this.touchLibrary = sqlite.prepare('UPDATE libraries SET last_push_at = ? WHERE library_id = ?');
+    this.touchLibrary = sqlite.prepare('UPDATE libraries SET last_push_at = ?, change_count = change_count + 1 WHERE library_id = ?');
     this.touchDevice = sqlite.prepare('UPDATE devices SET last_seq = ?, last_push_at = ? WHERE library_id = ? AND device_id = ?');
     this.begin = sqlite.prepare('BEGIN IMMEDIATE');
     this.commit = sqlite.prepare('COMMIT');

@@ -1,0 +1,102 @@
+/**
+ * One library as its supervisor sees it: colour (swatch and word, as on the phone's
+ * card), score, progress per component, entries per strategy this year, the last push
+ * and the staleness mark, kept apart from the colour.
+ */
+import { useState } from 'preact/hooks';
+import { formatNumber, hasMessage, STRATEGIES, t, type Lang, type MonitorLibraryDetail, type SupervisorInfo } from '../../domain';
+import { monitorLibraryDetailSchema } from '../../domain/monitor';
+import { amountText, scoreText } from '../components/KpiCard';
+import { ui } from '../i18n';
+import { Breadcrumb, ErrorNote, formatInstant, OfflineNote, StaleMark } from './parts';
+import { useFetched } from './use-fetched';
+import { libraryUrl } from './view';
+import { mw } from './words';
+
+export interface LibraryDetailProps {
+  me: SupervisorInfo;
+  id: string;
+  lang: Lang;
+  onUnauthorized: () => void;
+}
+
+export function LibraryDetail({ me, id, lang, onUnauthorized }: LibraryDetailProps) {
+  const [attempt, setAttempt] = useState(0);
+  const detail = useFetched(libraryUrl(id), monitorLibraryDetailSchema, attempt, onUnauthorized);
+  if (!detail.ok) {
+    return (
+      <>
+        <h1 tabIndex={-1}>{mw(lang, 'title')}</h1>
+        {detail.ok === null ? (
+          <p role="status">{mw(lang, 'loading')}</p>
+        ) : (
+          <ErrorNote error={detail.error} lang={lang} onRetry={() => setAttempt((a) => a + 1)} notFound="libraryNotFound" />
+        )}
+      </>
+    );
+  }
+  const { library } = detail.data;
+  return (
+    <>
+      <Breadcrumb scope={me.scope} area={{ province: library.province, regency: library.regency }} current={library.name} lang={lang} />
+      <h1 tabIndex={-1}>{library.name}</h1>
+      <OfflineNote savedAt={detail.savedAt} lang={lang} />
+      <p class="library-name">{mw(lang, 'detail.place', { village: library.village, district: library.district, regency: library.regency, province: library.province })}</p>
+      <Card detail={detail.data} lang={lang} />
+    </>
+  );
+}
+
+function Card({ detail, lang }: { detail: MonitorLibraryDetail; lang: Lang }) {
+  const { kpi } = detail;
+  const entries = Object.fromEntries(STRATEGIES.map((s) => [s, kpi.monthly.reduce((sum, m) => sum + m[s], 0)]));
+  return (
+    <section class="card kpi" aria-labelledby="m-detail-colour" data-kpi-colour={kpi.colour}>
+      <div class="kpi-head">
+        <div class={`swatch swatch-${kpi.colour}`} aria-hidden="true" />
+        <div>
+          <p class="kpi-word" id="m-detail-colour">
+            {t(lang, `colour.${kpi.colour}`)} <span class="kpi-level">({t(lang, `colourLevel.${kpi.colour}`)})</span>
+          </p>
+          <p class="kpi-score">{scoreText(kpi, lang)}</p>
+        </div>
+      </div>
+      <p>{t(lang, `colourMeaning.${kpi.colour}`)}</p>
+      <p class="last-push">
+        {mw(lang, 'detail.lastPush', { time: detail.lastPushAt ? formatInstant(detail.lastPushAt, lang, true) : mw(lang, 'never') })}
+        {detail.stale && (
+          <>
+            {' '}
+            <StaleMark lang={lang} />
+          </>
+        )}
+      </p>
+      <p class="disclaimer">
+        {t(lang, 'disclaimer')} · {ui(lang, 'kpi.rulebook', { id: kpi.rulebookId })}
+      </p>
+      <h2>{mw(lang, 'detail.entries')}</h2>
+      <ul class="colour-counts">
+        {STRATEGIES.map((s) => (
+          <li key={s} data-strategy-count={s} data-count={entries[s]}>
+            <span>{t(lang, `strategy.${s}`)}</span>
+            <span class="figure">{mw(lang, 'summary.entryCount', { count: formatNumber(entries[s], lang) })}</span>
+          </li>
+        ))}
+      </ul>
+      <h2>{mw(lang, 'detail.components')}</h2>
+      <ul class="components">
+        {kpi.components.map((c) => {
+          const key = `component.${c.key}`;
+          return (
+            <li key={c.key}>
+              <span class="component-name">{hasMessage(key) ? t(lang, key) : c.key}</span> <span class="component-amount">{amountText(c, lang)}</span>
+              <div class="bar" aria-hidden="true">
+                <div class="bar-fill" style={{ width: `${Math.round(c.ratio * 100)}%` }} />
+              </div>
+            </li>
+          );
+        })}
+      </ul>
+    </section>
+  );
+}

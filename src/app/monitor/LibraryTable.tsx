@@ -1,0 +1,100 @@
+/**
+ * The libraries of an area as a table: name (a link to the library), village and
+ * district, colour as word and swatch, score, entries per strategy, the last push and,
+ * in its own mark, "belum sinkron 30+ hari". With its CSV and XLSX export links.
+ */
+import { formatNumber, STRATEGIES, t, type Area, type Lang, type MonitorLibraries } from '../../domain';
+import { ColourWord, ExportLinks, formatInstant, StaleMark } from './parts';
+import { exportLibrariesUrl, libraryHash } from './view';
+import { mw } from './words';
+
+export interface LibraryTableProps {
+  data: MonitorLibraries;
+  area: Area;
+  q: string;
+  green: boolean;
+  /** The area's name, for the caption. */
+  caption: string;
+  lang: Lang;
+}
+
+export function LibraryTable({ data, area, q, green, caption, lang }: LibraryTableProps) {
+  const n = (v: number) => formatNumber(v, lang);
+  const rows = data.libraries;
+  const count = n(rows.length);
+  return (
+    <>
+      <p role="status" class="list-count" data-count={rows.length}>
+        {q ? mw(lang, 'list.searchFor', { q, count }) : mw(lang, 'list.count', { count })}
+      </p>
+      {data.truncated && <p class="warning">{mw(lang, 'list.truncated', { count })}</p>}
+      {rows.length === 0 ? (
+        <p>{mw(lang, 'list.empty')}</p>
+      ) : (
+        <div class="table-scroll" tabIndex={0} role="region" aria-labelledby="m-libraries-caption">
+          <table class="monitor-table">
+            <caption id="m-libraries-caption">{mw(lang, green ? 'list.captionGreen' : 'list.caption', { area: caption })}</caption>
+            <thead>
+              <tr>
+                <th scope="col" rowSpan={2}>
+                  {mw(lang, 'col.name')}
+                </th>
+                <th scope="col" rowSpan={2}>
+                  {mw(lang, 'col.place')}
+                </th>
+                <th scope="col" rowSpan={2}>
+                  {mw(lang, 'col.colour')}
+                </th>
+                <th scope="col" rowSpan={2} class="num">
+                  {mw(lang, 'col.score')}
+                </th>
+                <th scope="colgroup" colSpan={3} class="group">
+                  {mw(lang, 'col.entries')}
+                </th>
+                <th scope="col" rowSpan={2}>
+                  {mw(lang, 'col.lastPush')}
+                </th>
+              </tr>
+              <tr>
+                {STRATEGIES.map((s) => (
+                  <th key={s} scope="col" class="num">
+                    <abbr title={t(lang, `strategy.${s}`)}>{mw(lang, `col.${s}`)}</abbr>
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((r) => (
+                <tr key={r.id} data-library-id={r.id} data-colour={r.colour} data-stale={r.stale ? 'true' : 'false'}>
+                  <th scope="row">
+                    <a href={libraryHash(r.id)}>{r.name}</a>
+                  </th>
+                  <td>{area.regency ? `${r.village}, ${r.district}` : `${r.village}, ${r.district}, ${r.regency}`}</td>
+                  <td>
+                    <ColourWord colour={r.colour} lang={lang} />
+                  </td>
+                  <td class="num">{n(Math.round(r.score))}</td>
+                  {STRATEGIES.map((s) => (
+                    <td key={s} class="num">
+                      {n(r.entries[s])}
+                    </td>
+                  ))}
+                  <td>
+                    <span class="date">{r.lastPushAt ? formatInstant(r.lastPushAt, lang) : mw(lang, 'never')}</span>
+                    {r.stale && (
+                      <>
+                        {' '}
+                        <StaleMark lang={lang} />
+                      </>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <ExportLinks label="export.libraries" csv={exportLibrariesUrl(area, q, green, 'csv')} xlsx={exportLibrariesUrl(area, q, green, 'xlsx')} lang={lang} />
+    </>
+  );
+}

@@ -1,0 +1,120 @@
+/**
+ * Regional monitoring (`#/pantau`), loaded on first use as its own chunk so the
+ * librarian's first load does not grow. Needs no library profile: a supervisor on a
+ * laptop never fills one. Asks the server who is signed in; no session → the login
+ * form; then the area or library the address names (view.ts).
+ */
+import { useEffect, useState } from 'preact/hooks';
+import { LANGS, type Lang, type SupervisorInfo } from '../../domain';
+import { supervisorInfoSchema } from '../../domain/monitor';
+import { logout, readJson, type MonitorError } from './api';
+import { AreaView } from './AreaView';
+import { LibraryDetail } from './LibraryDetail';
+import { LoginForm } from './LoginForm';
+import { ErrorNote, scopeText } from './parts';
+import { meUrl, parseView } from './view';
+import { mw } from './words';
+import './monitor.css';
+
+type Session =
+  | { state: 'checking' }
+  | { state: 'login' }
+  | { state: 'in'; me: SupervisorInfo }
+  | { state: 'error'; error: MonitorError };
+
+const LANG_NAMES: Record<Lang, string> = { id: 'Bahasa Indonesia', en: 'English' };
+
+export interface MonitorProps {
+  /** What follows `#/pantau` in the address. */
+  view: string;
+  lang: Lang;
+  setLang: (lang: Lang) => void;
+}
+
+export function Monitor({ view, lang, setLang }: MonitorProps) {
+  const [session, setSession] = useState<Session>({ state: 'checking' });
+  const [attempt, setAttempt] = useState(0);
+  useEffect(() => {
+    let live = true;
+    void readJson(meUrl(), supervisorInfoSchema).then((r) => {
+      if (!live) return;
+      if (r.ok) setSession({ state: 'in', me: r.data });
+      else if (r.error.kind === 'unauthorized') setSession({ state: 'login' });
+      else setSession({ state: 'error', error: r.error });
+    });
+    return () => {
+      live = false;
+    };
+  }, [attempt]);
+  useEffect(() => {
+    document.title = `${mw(lang, 'title')} — Lapor TPBIS`;
+    return () => {
+      document.title = 'Lapor TPBIS';
+    };
+  }, [lang]);
+
+  const toLogin = () => setSession({ state: 'login' });
+  const shown = parseView(view);
+
+  return (
+    <>
+      <header class="top">
+        <p class="app-name">Lapor TPBIS · {mw(lang, 'title')}</p>
+        <a class="top-sync" href="#/">
+          {mw(lang, 'toApp')}
+        </a>
+      </header>
+      <main id="main" class="screen monitor">
+        {session.state === 'in' && (
+          <div class="who">
+            <p>{mw(lang, 'who', { name: session.me.name, scope: scopeText(session.me.scope, lang) })}</p>
+            <button
+              type="button"
+              onClick={async () => {
+                await logout();
+                toLogin();
+              }}
+            >
+              {mw(lang, 'logout')}
+            </button>
+          </div>
+        )}
+        {session.state === 'checking' && (
+          <>
+            <h1 tabIndex={-1}>{mw(lang, 'title')}</h1>
+            <p role="status">{mw(lang, 'checking')}</p>
+          </>
+        )}
+        {session.state === 'error' && (
+          <>
+            <h1 tabIndex={-1}>{mw(lang, 'title')}</h1>
+            <ErrorNote error={session.error} lang={lang} onRetry={() => setAttempt((a) => a + 1)} />
+          </>
+        )}
+        {session.state === 'login' && (
+          <>
+            <h1 tabIndex={-1}>{mw(lang, 'title')}</h1>
+            <p>{mw(lang, 'intro')}</p>
+            <LoginForm lang={lang} onLoggedIn={(me) => setSession({ state: 'in', me })} />
+          </>
+        )}
+        {session.state === 'in' &&
+          (shown.kind === 'library' ? (
+            <LibraryDetail key={shown.id} me={session.me} id={shown.id} lang={lang} onUnauthorized={toLogin} />
+          ) : (
+            <AreaView me={session.me} view={shown} lang={lang} onUnauthorized={toLogin} />
+          ))}
+        <div class="field monitor-lang">
+          <label for="m-lang">{mw(lang, 'language')}</label>
+          <select id="m-lang" value={lang} onChange={(e) => setLang((e.target as HTMLSelectElement).value as Lang)}>
+            {LANGS.map((l) => (
+              <option key={l} value={l} lang={l}>
+                {LANG_NAMES[l]}
+              </option>
+            ))}
+          </select>
+        </div>
+      </main>
+    </>
+  );
+}

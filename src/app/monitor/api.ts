@@ -1,0 +1,155 @@
+/**
+ * The monitoring section's requests. The session is the server's HttpOnly cookie, so
+ * every fetch is same-origin with credentials and nothing here sees a token. Each body is
+ * checked against its domain schema before anything renders it.
+ *
+ * The last good answer of every GET is kept in IndexedDB (idb-keyval, its own database,
+ * keyed by URL) — here in the page, never in the service worker, which must not cache
+ * /api/. When the server cannot be reached the kept answer is returned with the time it
+ * was saved, and the screen says the data is from then.
+ */
+import { clear, createStore, get, set, type UseStore } from 'idb-keyval';
+import { errorBodySchema, type ErrorCode, type SupervisorInfo } from '../../domain';
+import { loginRequestSchema, supervisorInfoSchema } from '../../domain/monitor';
+import { parseRetryAfter } from '../../device/backoff';
+import { loginUrl, logoutUrl, meUrl } from './view';
+
+export type MonitorError =
+  /** No session, or it ended: show the login form. */
+  | { kind: 'unauthorized' }
+  /** The server answered with an error (403 out_of_scope, 404, 429, 5xx…). */
+  | { kind: 'status'; status: number; code: ErrorCode | null; retryAfterMs: number | null }
+  /** No network, or the server is down, and nothing kept for this request. */
+  | { kind: 'unreachable' }
+  /** A 2xx whose body is not what the contract says. */
+  | { kind: 'invalid' };
+
+export type Fetched<T> =
+  /** `savedAt`: set when this is the kept answer shown because the server could not be reached. */
+  | { ok: true; data: T; savedAt: string | null }
+  | { ok: false; error: MonitorError };
+
+interface Schema<T> {
+  safeParse(value: unknown): { success: true; data: T } | { success: false };
+}
+
+export interface MonitorDeps {
+  fetch: (input: string, init?: RequestInit) => Promise<Response>;
+  /** The idb-keyval store of kept answers. */
+  store: () => UseStore;
+  now: () => Date;
+}
+
+let store: UseStore | null = null;
+export const browserDeps: MonitorDeps = {
+  fetch: (input, init) => fetch(input, init),
+  // Opened on first use: the database is created only when monitoring is used.
+  store: () => (store ??= createStore('tpbis-pantau', 'views')),
+  now: () => new Date(),
+};
+
+interface Kept {
+  savedAt: string;
+  body: unknown;
+}
+
+/** A proxy's answers while the server behind it is down count as unreachable too. */
+const DOWN = new Set([502, 503, 504]);
+
+/** GETs `url`, validates the body; on no network, answers with the kept copy if any. */
+export async function readJson<T>(url: string, schema: Schema<T>, deps: MonitorDeps = browserDeps): Promise<Fetched<T>> {
+  const session = generation;
+  let res: Response;
+  try {
+    res = await deps.fetch(url, { credentials: 'same-origin', headers: { accept: 'application/json' } });
+  } catch {
+    return fromKept(url, schema, deps);
+  }
+  if (DOWN.has(res.status)) return fromKept(url, schema, deps);
+  if (!res.ok) return { ok: false, error: await errorOf(res, deps) };
+  const body = await bodyOf(res);
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) return { ok: false, error: { kind: 'invalid' } };
+  // An answer that arrives after a logout or another login is not kept for the next person.
+  if (session === generation) void keep(url, body, deps);
+  return { ok: true, data: parsed.data, savedAt: null };
+}
+
+/** Keeping is best effort: a full or private-mode storage must not hide fresh data. */
+function keep(url: string, body: unknown, deps: MonitorDeps): Promise<void> {
+  return set(url, { savedAt: deps.now().toISOString(), body } satisfies Kept, deps.store()).catch(() => {});
+}
+
+async function fromKept<T>(url: string, schema: Schema<T>, deps: MonitorDeps): Promise<Fetched<T>> {
+  const kept = await get<Kept>(url, deps.store()).catch(() => undefined);
+  const parsed = kept && typeof kept.savedAt === 'string' ? schema.safeParse(kept.body) : null;
+  return parsed?.success ? { ok: true, data: parsed.data, savedAt: kept!.savedAt } : { ok: false, error: { kind: 'unreachable' } };
+}
+
+async function bodyOf(res: Response): Promise<unknown> {
+  try {
+    return await res.json();
+  } catch {
+    return undefined;
+  }
+}
+
+async function errorOf(res: Response, deps: MonitorDeps): Promise<MonitorError> {
+  if (res.status === 401) return { kind: 'unauthorized' };
+  const err = errorBodySchema.safeParse(await bodyOf(res));
+  return {
+    kind: 'status',
+    status: res.status,
+    code: err.success ? err.data.error.code : null,
+    retryAfterMs: parseRetryAfter(res.headers.get('retry-after'), deps.now()),
+  };
+}
+
+export type LoginResult = { ok: true; me: SupervisorInfo } | { ok: false; error: MonitorError };
+
+/** Signs in; the server sets the session cookie. A 401 here is a wrong name or password. */
+export async function login(username: string, password: string, deps: MonitorDeps = browserDeps): Promise<LoginResult> {
+  const request = loginRequestSchema.safeParse({ username, password });
+  if (!request.success) return { ok: false, error: { kind: 'status', status: 400, code: 'invalid_request', retryAfterMs: null } };
+  let res: Response;
+  try {
+    res = await deps.fetch(loginUrl(), {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify(request.data),
+    });
+  } catch {
+    return { ok: false, error: { kind: 'unreachable' } };
+  }
+  if (!res.ok) {
+    const error = await errorOf(res, deps);
+    // The login's own 401 carries `invalid_login`; keep it as a status error to word it.
+    return { ok: false, error: error.kind === 'unauthorized' ? { kind: 'status', status: 401, code: 'invalid_login', retryAfterMs: null } : error };
+  }
+  const me = supervisorInfoSchema.safeParse(await bodyOf(res));
+  if (!me.success) return { ok: false, error: { kind: 'invalid' } };
+  // Another person may sign in on this laptop: never show them the previous one's views.
+  await forgetViews(deps);
+  // Kept as the answer to "who is signed in", so the section opens offline after a reload.
+  await keep(meUrl(), me.data, deps);
+  return { ok: true, me: me.data };
+}
+
+/** Ends the session (even if the server cannot be reached, the kept views are forgotten). */
+export async function logout(deps: MonitorDeps = browserDeps): Promise<void> {
+  await forgetViews(deps);
+  try {
+    await deps.fetch(logoutUrl(), { method: 'POST', credentials: 'same-origin' });
+  } catch {
+    // Offline: the cookie stays until it expires, but nothing is shown from it here.
+  }
+}
+
+/** Counts logins and logouts in this page. */
+let generation = 0;
+
+function forgetViews(deps: MonitorDeps): Promise<void> {
+  generation++;
+  return clear(deps.store()).catch(() => {});
+}

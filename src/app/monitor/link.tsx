@@ -1,0 +1,26 @@
+/**
+ * The way into regional monitoring from the first-run screen and Pengaturan. Its own
+ * words, so the monitoring catalogue (words.ts) stays in the monitoring chunk.
+ */
+import type { Lang } from '../../domain';
+
+const WORDS: Record<Lang, { link: string; who: string }> = {
+  id: { link: 'Pemantauan wilayah', who: 'Petugas provinsi atau kabupaten/kota:' },
+  en: { link: 'Regional monitoring', who: 'Province or regency/city staff:' },
+};
+
+/** "Pemantauan wilayah", as a heading. */
+export function monitorTitle(lang: Lang): string {
+  return WORDS[lang].link;
+}
+
+export function MonitorLink({ lang }: { lang: Lang }) {
+  return (
+    <p class="monitor-link">
+      {WORDS[lang].who}{' '}
+      <a class="button" href="#/pantau">
+        {WORDS[lang].link}
+      </a>
+    </p>
+  );
+}

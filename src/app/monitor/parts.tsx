@@ -1,0 +1,112 @@
+/**
+ * Small pieces every monitoring view uses: the colour as swatch *and* word (the phones'
+ * words and swatch styles), the staleness mark, the offline note, error messages, the
+ * breadcrumb and the export links.
+ */
+import { t, type Area, type Colour, type Lang, type Scope } from '../../domain';
+import type { MonitorError } from './api';
+import { areaHash, inScope } from './view';
+import { mw } from './words';
+
+const LOCALE: Record<Lang, string> = { id: 'id-ID', en: 'en-GB' };
+
+/** An instant as "20 Oktober 2025" or, with the time, "20 Oktober 2025 pukul 10.15". */
+export function formatInstant(iso: string, lang: Lang, withTime = false): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return new Intl.DateTimeFormat(LOCALE[lang], withTime ? { dateStyle: 'long', timeStyle: 'short' } : { dateStyle: 'long' }).format(d);
+}
+
+export function scopeText(scope: Scope, lang: Lang): string {
+  return scope.level === 'national' ? mw(lang, 'scope.national') : mw(lang, `scope.${scope.level}`, { name: scope.name });
+}
+
+/** The name of the area being looked at: its kabupaten/kota, else its province, else Indonesia. */
+export function areaName(area: Area, lang: Lang): string {
+  return area.regency ?? area.province ?? mw(lang, 'indonesia');
+}
+
+export function ColourWord({ colour, lang }: { colour: Colour; lang: Lang }) {
+  return (
+    <span class="colour-word" data-colour={colour}>
+      <span class={`swatch swatch-sm swatch-${colour}`} aria-hidden="true" />
+      {t(lang, `colour.${colour}`)}
+    </span>
+  );
+}
+
+/** "belum sinkron 30+ hari", beside — never instead of — the colour. */
+export function StaleMark({ lang }: { lang: Lang }) {
+  return <span class="stale-mark">{mw(lang, 'stale')}</span>;
+}
+
+export function OfflineNote({ savedAt, lang }: { savedAt: string | null; lang: Lang }) {
+  if (savedAt === null) return null;
+  return <p class="warning offline-note">{mw(lang, 'offlineNote', { time: formatInstant(savedAt, lang, true) })}</p>;
+}
+
+/** A failed request in plain words, with "Coba lagi" where trying again can help. */
+export function ErrorNote({ error, lang, onRetry, notFound = 'notFound' }: { error: MonitorError; lang: Lang; onRetry: () => void; notFound?: 'notFound' | 'libraryNotFound' }) {
+  const retry = error.kind === 'unreachable' || error.kind === 'invalid' || (error.kind === 'status' && error.status >= 500);
+  return (
+    <div class="error-note">
+      <p class="error" role="alert">
+        {errorText(error, lang, notFound)}
+      </p>
+      {retry && (
+        <button type="button" onClick={onRetry}>
+          {mw(lang, 'retry')}
+        </button>
+      )}
+    </div>
+  );
+}
+
+function errorText(error: MonitorError, lang: Lang, notFound: 'notFound' | 'libraryNotFound'): string {
+  if (error.kind === 'unreachable') return mw(lang, 'unreachable');
+  if (error.kind === 'invalid') return mw(lang, 'badBody');
+  if (error.kind === 'unauthorized') return t(lang, 'error.unauthorized');
+  if (error.status === 403) return t(lang, 'error.out_of_scope');
+  if (error.status === 404) return mw(lang, notFound);
+  if (error.code) return t(lang, `error.${error.code}`);
+  return mw(lang, 'serverError', { status: error.status });
+}
+
+/** "Indonesia › Jawa Timur › Kabupaten Malang": levels inside the scope are links, the current one is not. */
+export function Breadcrumb({ scope, area, current, lang }: { scope: Scope; area: Area; current?: string; lang: Lang }) {
+  const levels: { name: string; area: Area }[] = [{ name: mw(lang, 'indonesia'), area: {} }];
+  if (area.province) levels.push({ name: area.province, area: { province: area.province } });
+  if (area.regency) levels.push({ name: area.regency, area: { province: area.province, regency: area.regency } });
+  const items = current ? [...levels.map((l) => ({ ...l, here: false })), { name: current, area, here: true }] : levels.map((l, i) => ({ ...l, here: i === levels.length - 1 }));
+  return (
+    <nav class="breadcrumb" aria-label={mw(lang, 'breadcrumb')}>
+      <ol>
+        {items.map((l) => (
+          <li key={l.name}>
+            {l.here ? (
+              <span aria-current="page">{l.name}</span>
+            ) : inScope(l.area, scope) ? (
+              <a href={areaHash(l.area)}>{l.name}</a>
+            ) : (
+              <span>{l.name}</span>
+            )}
+          </li>
+        ))}
+      </ol>
+    </nav>
+  );
+}
+
+/** "Unduh CSV" and "Unduh XLSX": plain links; the session cookie goes along. */
+export function ExportLinks({ label, csv, xlsx, lang }: { label: 'export.summary' | 'export.libraries'; csv: string; xlsx: string; lang: Lang }) {
+  return (
+    <div class="exports" role="group" aria-label={mw(lang, label)}>
+      <a class="button" href={csv} download>
+        {mw(lang, 'export.csv')}
+      </a>
+      <a class="button" href={xlsx} download>
+        {mw(lang, 'export.xlsx')}
+      </a>
+    </div>
+  );
+}

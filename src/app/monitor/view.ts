@@ -1,0 +1,86 @@
+/**
+ * What the monitoring section shows, read from and written to the address (`#/pantau…`),
+ * so that back goes up a level and a view can be bookmarked:
+ *   #/pantau                                  the supervisor's own scope
+ *   #/pantau?provinsi=Jawa%20Timur             a province
+ *   #/pantau?provinsi=…&kabupaten=…&cari=…&warna=hijau
+ *   #/pantau/perpustakaan/<id>                 one library
+ * and the API addresses each view reads (src/domain/monitor.ts).
+ */
+import { API_BASE, type Area, type Scope } from '../../domain';
+import { MONITOR_BASE } from '../../domain/monitor';
+
+export type MonitorView =
+  | { kind: 'area'; area: Area; q: string; green: boolean }
+  | { kind: 'library'; id: string };
+
+/** `view` is what follows `#/pantau`. */
+export function parseView(view: string): MonitorView {
+  const [path, query = ''] = view.split('?', 2);
+  const lib = /^\/perpustakaan\/([^/]+)$/.exec(path);
+  if (lib) return { kind: 'library', id: safeDecode(lib[1]) };
+  const p = new URLSearchParams(query);
+  const area: Area = {};
+  const province = p.get('provinsi')?.trim();
+  const regency = p.get('kabupaten')?.trim();
+  if (province) area.province = province;
+  if (regency) area.regency = regency;
+  return { kind: 'area', area, q: p.get('cari')?.trim() ?? '', green: p.get('warna') === 'hijau' };
+}
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
+/** The hash of an area view. */
+export function areaHash(area: Area, options: { q?: string; green?: boolean } = {}): string {
+  const p = new URLSearchParams();
+  if (area.province) p.set('provinsi', area.province);
+  if (area.regency) p.set('kabupaten', area.regency);
+  if (options.q) p.set('cari', options.q);
+  if (options.green) p.set('warna', 'hijau');
+  const query = p.toString();
+  return `#/pantau${query ? `?${query}` : ''}`;
+}
+
+export function libraryHash(id: string): string {
+  return `#/pantau/perpustakaan/${encodeURIComponent(id)}`;
+}
+
+/** An area with nothing chosen means the supervisor's own scope. */
+export function effectiveArea(area: Area, scope: Scope): Area {
+  if (area.province || area.regency) return area;
+  if (scope.level === 'province') return { province: scope.name };
+  if (scope.level === 'regency') return { regency: scope.name };
+  return {};
+}
+
+/** Whether `area` lies inside `scope` as far as the names tell (the server decides). */
+export function inScope(area: Area, scope: Scope): boolean {
+  if (scope.level === 'national') return true;
+  if (scope.level === 'province') return area.province === scope.name;
+  return area.regency === scope.name;
+}
+
+const api = (path: string, params: Record<string, string | undefined> = {}) => {
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v) p.set(k, v);
+  const query = p.toString();
+  return `${API_BASE}${MONITOR_BASE}${path}${query ? `?${query}` : ''}`;
+};
+
+export const meUrl = () => api('/me');
+export const loginUrl = () => api('/login');
+export const logoutUrl = () => api('/logout');
+export const summaryUrl = (area: Area) => api('/summary', { province: area.province, regency: area.regency });
+export const librariesUrl = (area: Area, q: string, green: boolean) =>
+  api('/libraries', { province: area.province, regency: area.regency, q, colour: green ? 'hijau' : undefined });
+export const libraryUrl = (id: string) => api(`/libraries/${encodeURIComponent(id)}`);
+export const exportSummaryUrl = (area: Area, format: 'csv' | 'xlsx') =>
+  api(`/export/summary.${format}`, { province: area.province, regency: area.regency });
+export const exportLibrariesUrl = (area: Area, q: string, green: boolean, format: 'csv' | 'xlsx') =>
+  api(`/export/libraries.${format}`, { province: area.province, regency: area.regency, q, colour: green ? 'hijau' : undefined });

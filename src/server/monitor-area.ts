@@ -1,0 +1,77 @@
+/**
+ * Which area a monitoring request looks at, bounded by the supervisor's scope:
+ *   - national: any area; none asked → the nation;
+ *   - province P: P or a kabupaten/kota in it; none asked → P; another province or
+ *     the nation → out of scope;
+ *   - kabupaten/kota R: R only (its province is looked up); anything wider or
+ *     elsewhere → out of scope.
+ * A kabupaten/kota asked for without its province gets its province looked up too.
+ */
+import * as z from 'zod/mini';
+import { COLOURS, type Area, type Colour, type Scope, type FieldError, type Lang, parseWithMessages } from '../domain';
+import type { Db } from './schema';
+import type { LibraryRow } from './schema';
+import { provinceOfRegency } from './store/monitor';
+
+const name = z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(100)));
+
+export const monitorQuerySchema = z.object({
+  province: name,
+  regency: name,
+  q: name,
+  colour: z.optional(z.enum(COLOURS)),
+});
+
+export interface MonitorQuery {
+  area: Area;
+  q?: string;
+  colour?: Colour;
+}
+
+/** Reads the query string; an empty parameter (`?province=`) counts as absent. */
+export function parseMonitorQuery(
+  read: (key: string) => string | undefined,
+  lang: Lang,
+): { ok: true; value: MonitorQuery } | { ok: false; errors: FieldError[] } {
+  const raw: Record<string, string> = {};
+  for (const key of ['province', 'regency', 'q', 'colour']) {
+    const v = read(key);
+    if (v !== undefined && v.trim() !== '') raw[key] = v;
+  }
+  const parsed = parseWithMessages(monitorQuerySchema, raw, lang);
+  if (!parsed.ok) return parsed;
+  const { province, regency, q, colour } = parsed.value;
+  return {
+    ok: true,
+    value: { area: { ...(province !== undefined && { province }), ...(regency !== undefined && { regency }) }, ...(q !== undefined && { q }), ...(colour !== undefined && { colour }) },
+  };
+}
+
+/** The area to show, or null when it lies outside the scope. */
+export async function resolveArea(db: Db, scope: Scope, asked: Area): Promise<Area | null> {
+  switch (scope.level) {
+    case 'national':
+      if (asked.regency !== undefined && asked.province === undefined) return withProvince(db, asked.regency);
+      return asked;
+    case 'province':
+      if (asked.province !== undefined && asked.province !== scope.name) return null;
+      return asked.regency !== undefined ? { province: scope.name, regency: asked.regency } : { province: scope.name };
+    case 'regency': {
+      if (asked.regency !== undefined ? asked.regency !== scope.name : asked.province !== undefined) return null;
+      const area = await withProvince(db, scope.name);
+      if (asked.province !== undefined && asked.province !== area.province) return null;
+      return area;
+    }
+  }
+}
+
+async function withProvince(db: Db, regency: string): Promise<Area> {
+  const province = await provinceOfRegency(db, regency);
+  return province !== undefined ? { province, regency } : { regency };
+}
+
+/** True when the library lies in the scope. */
+export function inScope(scope: Scope, library: Pick<LibraryRow, 'province' | 'regency'>): boolean {
+  if (scope.level === 'national') return true;
+  return scope.level === 'province' ? library.province === scope.name : library.regency === scope.name;
+}

@@ -1,0 +1,92 @@
+/**
+ * The monitoring data routes (domain/monitor.ts has the contract): the figures of an
+ * area, its libraries, one library. Every area is bounded by the supervisor's scope
+ * (monitor-area.ts). Stored KPIs that are out of date in the area are recomputed
+ * before anything is aggregated (kpi-refresh.ts), so a figure is never yesterday's.
+ */
+import type { Context, Handler } from 'hono';
+import {
+  computeKpi,
+  MONITOR_LIBRARY_LIMIT,
+  type Area,
+  type MonitorLibraries,
+  type MonitorLibraryDetail,
+  type MonitorSummary,
+} from '../../domain';
+import type { Env, ServerDeps } from '../context';
+import { errorReply, langOf } from '../errors';
+import { inScope, parseMonitorQuery, resolveArea, type MonitorQuery } from '../monitor-area';
+import { allEntries } from '../store/entries';
+import { findLibrary } from '../store/libraries';
+import { areaFigures, isStale, libraryRows, sumFigures } from '../store/monitor';
+
+/** The request's query, validated and bounded by the scope; or the error reply. */
+export async function scopedQuery(deps: ServerDeps, c: Context<Env>): Promise<{ ok: true; query: MonitorQuery } | { ok: false; reply: Response }> {
+  const parsed = parseMonitorQuery((key) => c.req.query(key), langOf(c));
+  if (!parsed.ok) return { ok: false, reply: errorReply(c, 'invalid_request', parsed.errors) };
+  const area = await resolveArea(deps.database.db, c.get('supervisor').scope, parsed.value.area);
+  if (!area) return { ok: false, reply: errorReply(c, 'out_of_scope') };
+  return { ok: true, query: { ...parsed.value, area } };
+}
+
+/** The area's name as its total row shows it. */
+export function areaName(area: Area): string {
+  return area.regency ?? area.province ?? 'Indonesia';
+}
+
+export async function buildSummary(deps: ServerDeps, area: Area): Promise<MonitorSummary> {
+  await deps.kpis.refreshArea(area);
+  const { db } = deps.database;
+  const now = deps.now();
+  const rulebook = await deps.rulebooks.current();
+  const childLevel = area.regency !== undefined ? 'none' : area.province !== undefined ? 'regency' : 'province';
+  const children = childLevel === 'none' ? [] : await areaFigures(db, area, childLevel, now);
+  const total = childLevel === 'none' ? (await areaFigures(db, area, null, now, areaName(area)))[0] : sumFigures(areaName(area), children);
+  return { area, rulebookId: rulebook.id, asOf: now.toISOString(), total, children, childLevel };
+}
+
+/** The libraries matching the query; at most `limit` (exports take them all). */
+export async function buildLibraries(deps: ServerDeps, query: MonitorQuery, limit: number | null): Promise<MonitorLibraries> {
+  await deps.kpis.refreshArea(query.area);
+  const { rows, truncated } = await libraryRows(deps.database.db, query.area, query, deps.now(), limit);
+  return { area: query.area, libraries: rows, truncated };
+}
+
+export function summaryRoute(deps: ServerDeps): Handler<Env> {
+  return async (c) => {
+    const scoped = await scopedQuery(deps, c);
+    if (!scoped.ok) return scoped.reply;
+    return c.json(await buildSummary(deps, scoped.query.area));
+  };
+}
+
+export function librariesRoute(deps: ServerDeps): Handler<Env> {
+  return async (c) => {
+    const scoped = await scopedQuery(deps, c);
+    if (!scoped.ok) return scoped.reply;
+    return c.json(await buildLibraries(deps, scoped.query, MONITOR_LIBRARY_LIMIT));
+  };
+}
+
+/**
+ * One library. A library outside the scope is `404 not_found`, exactly like one that
+ * does not exist, so ids cannot be probed. Its KPI is computed here, over its entries
+ * with the current rulebook — what a fresh stored KPI holds, without waiting for one.
+ */
+export function libraryDetailRoute(deps: ServerDeps): Handler<Env> {
+  const { db } = deps.database;
+  return async (c) => {
+    const id = c.req.param('id') ?? '';
+    const found = id.length <= 100 ? await findLibrary(db, id.toLowerCase()) : null;
+    if (!found || !inScope(c.get('supervisor').scope, found.library)) return errorReply(c, 'not_found');
+    const now = deps.now();
+    const [entries, rulebook] = await Promise.all([allEntries(db, found.library.id), deps.rulebooks.current()]);
+    const reply: MonitorLibraryDetail = {
+      library: found.library,
+      kpi: computeKpi(entries, found.library, rulebook, now),
+      lastPushAt: found.lastPushAt,
+      stale: isStale(found.lastPushAt, now),
+    };
+    return c.json(reply);
+  };
+}

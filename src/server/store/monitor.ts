@@ -1,0 +1,159 @@
+/**
+ * Monitoring's reads over the stored KPIs (store/kpi-snapshots.ts), which the caller has
+ * refreshed for the area first. The figures of an area are one aggregate query over
+ * `libraries` joined to `library_kpi`, grouped by province or kabupaten/kota:
+ *
+ *   SELECT l.province AS name, COUNT(*) AS libraries,
+ *          SUM(CASE WHEN COALESCE(k.colour, 'abu-abu') = 'hijau' THEN 1 ELSE 0 END) AS hijau, …,
+ *          SUM(COALESCE(k.layanan, 0)) AS layanan, …,
+ *          SUM(CASE WHEN l.last_push_at IS NULL OR l.last_push_at <= $cutoff THEN 1 ELSE 0 END) AS stale
+ *   FROM libraries l LEFT JOIN library_kpi k ON k.library_id = l.library_id
+ *   WHERE l.province = $province [AND l.regency = $regency]
+ *   GROUP BY l.province ORDER BY l.province
+ *
+ * (A library added after the refresh has no snapshot yet, and no entries: abu-abu.)
+ */
+import { sql } from 'kysely';
+import { STALE_AFTER_DAYS, type Area, type AreaFigures, type Colour, type MonitorLibraryRow } from '../../domain';
+import type { Db } from '../schema';
+import { inArea } from './kpi-snapshots';
+
+/** The instant at or before which a last push makes a library "belum sinkron 30+ hari". */
+export function staleCutoff(now: Date): string {
+  return new Date(now.getTime() - STALE_AFTER_DAYS * 86_400_000).toISOString();
+}
+
+/** A library's staleness mark: never pushed, or not for STALE_AFTER_DAYS days. */
+export function isStale(lastPushAt: string | null, now: Date): boolean {
+  return lastPushAt === null || lastPushAt <= staleCutoff(now);
+}
+
+/** The province of a kabupaten/kota, when its libraries name exactly one. */
+export async function provinceOfRegency(db: Db, regency: string): Promise<string | undefined> {
+  const rows = await db.selectFrom('libraries').select('province').distinct().where('regency', '=', regency).limit(2).execute();
+  return rows.length === 1 ? rows[0].province : undefined;
+}
+
+const colourIs = (c: Colour) => sql<number>`SUM(CASE WHEN COALESCE(k.colour, 'abu-abu') = ${sql.lit(c)} THEN 1 ELSE 0 END)`;
+const total = (column: 'layanan' | 'pelibatan' | 'advokasi') => sql<number>`SUM(COALESCE(${sql.ref(`k.${column}`)}, 0))`;
+
+/**
+ * The figures of the area's libraries, one row per province or kabupaten/kota (ordered
+ * by name), or — `groupBy` null — one row for the whole area, named `wholeName`.
+ */
+export async function areaFigures(
+  db: Db,
+  area: Area,
+  groupBy: 'province' | 'regency' | null,
+  now: Date,
+  wholeName = '',
+): Promise<AreaFigures[]> {
+  // The whole area: no GROUP BY, so exactly one row, even for an empty area.
+  const name = groupBy === null ? sql<string>`''` : sql.ref<string>(`l.${groupBy}`);
+  let query = db
+    .selectFrom('libraries as l')
+    .leftJoin('library_kpi as k', 'k.library_id', 'l.library_id')
+    .where(inArea(area))
+    .select([
+      name.as('name'),
+      sql<number>`COUNT(*)`.as('libraries'),
+      colourIs('hijau').as('hijau'),
+      colourIs('kuning').as('kuning'),
+      colourIs('merah').as('merah'),
+      colourIs('abu-abu').as('abu_abu'),
+      total('layanan').as('layanan'),
+      total('pelibatan').as('pelibatan'),
+      total('advokasi').as('advokasi'),
+      sql<number>`SUM(CASE WHEN l.last_push_at IS NULL OR l.last_push_at <= ${staleCutoff(now)} THEN 1 ELSE 0 END)`.as('stale'),
+    ]);
+  if (groupBy !== null) query = query.groupBy(`l.${groupBy}`).orderBy(`l.${groupBy}`);
+  const rows = await query.execute();
+  // SUM over no rows (an empty area, not grouped) is NULL.
+  return rows.map((row) => ({
+    name: groupBy === null ? wholeName : row.name,
+    libraries: Number(row.libraries),
+    colours: { hijau: Number(row.hijau ?? 0), kuning: Number(row.kuning ?? 0), merah: Number(row.merah ?? 0), 'abu-abu': Number(row.abu_abu ?? 0) },
+    entries: { layanan: Number(row.layanan ?? 0), pelibatan: Number(row.pelibatan ?? 0), advokasi: Number(row.advokasi ?? 0) },
+    stale: Number(row.stale ?? 0),
+  }));
+}
+
+/** The sum of some areas' figures, named `name`. */
+export function sumFigures(name: string, rows: readonly AreaFigures[]): AreaFigures {
+  const sum: AreaFigures = {
+    name,
+    libraries: 0,
+    colours: { hijau: 0, kuning: 0, merah: 0, 'abu-abu': 0 },
+    entries: { layanan: 0, pelibatan: 0, advokasi: 0 },
+    stale: 0,
+  };
+  for (const r of rows) {
+    sum.libraries += r.libraries;
+    for (const c of Object.keys(sum.colours) as Colour[]) sum.colours[c] += r.colours[c];
+    for (const s of Object.keys(sum.entries) as (keyof AreaFigures['entries'])[]) sum.entries[s] += r.entries[s];
+    sum.stale += r.stale;
+  }
+  return sum;
+}
+
+export interface LibraryFilter {
+  /** Part of the name, any case. */
+  q?: string;
+  colour?: Colour;
+}
+
+/** `%`, `_` and the escape itself match literally in a LIKE pattern. */
+function likePattern(text: string): string {
+  return `%${text.toLowerCase().replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+}
+
+/** The area's libraries with their stored KPI, by name; at most `limit` (all if null). */
+export async function libraryRows(
+  db: Db,
+  area: Area,
+  filter: LibraryFilter,
+  now: Date,
+  limit: number | null,
+): Promise<{ rows: MonitorLibraryRow[]; truncated: boolean }> {
+  let query = db
+    .selectFrom('libraries as l')
+    .leftJoin('library_kpi as k', 'k.library_id', 'l.library_id')
+    .where(inArea(area))
+    .select([
+      'l.library_id',
+      'l.name',
+      'l.village',
+      'l.district',
+      'l.regency',
+      'l.province',
+      'l.last_push_at',
+      'k.colour',
+      'k.score',
+      'k.layanan',
+      'k.pelibatan',
+      'k.advokasi',
+    ])
+    .orderBy('l.name')
+    .orderBy('l.library_id');
+  if (filter.q !== undefined) query = query.where(sql<boolean>`lower(l.name) LIKE ${likePattern(filter.q)} ESCAPE '\\'`);
+  if (filter.colour !== undefined) query = query.where(sql<string>`COALESCE(k.colour, 'abu-abu')`, '=', filter.colour);
+  if (limit !== null) query = query.limit(limit + 1);
+  const found = await query.execute();
+  const page = limit === null ? found : found.slice(0, limit);
+  return {
+    truncated: limit !== null && found.length > limit,
+    rows: page.map((r) => ({
+      id: r.library_id,
+      name: r.name,
+      village: r.village,
+      district: r.district,
+      regency: r.regency,
+      province: r.province,
+      colour: (r.colour ?? 'abu-abu') as Colour,
+      score: Number(r.score ?? 0),
+      entries: { layanan: Number(r.layanan ?? 0), pelibatan: Number(r.pelibatan ?? 0), advokasi: Number(r.advokasi ?? 0) },
+      lastPushAt: r.last_push_at,
+      stale: isStale(r.last_push_at, now),
+    })),
+  };
+}

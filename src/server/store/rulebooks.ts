@@ -1,0 +1,54 @@
+/**
+ * Published rulebooks. The current rulebook is the last one published, or the shipped
+ * default when none is. A rulebook id names one document for ever: phones keep the
+ * rulebook they were given and every KPI result carries its id, so publishing an id
+ * again with another body is refused, and with the same body changes nothing.
+ */
+import { sql } from 'kysely';
+import { defaultRulebook, rulebookSchema, type Rulebook } from '../../domain';
+import type { Db } from '../schema';
+
+export type PublishOutcome =
+  | { ok: true; status: 'published' | 'unchanged'; rulebookId: string; publishedAt: string }
+  | { ok: false; error: 'id_taken'; rulebookId: string };
+
+/** Stores a rulebook already checked by `rulebookSchema` as the current one. */
+export async function publishRulebook(db: Db, rulebook: Rulebook, now: Date): Promise<PublishOutcome> {
+  // The schema's output (known keys, in the schema's order), so the same document in
+  // another layout is the same body.
+  const body = JSON.stringify(rulebook);
+  const publishedAt = now.toISOString();
+  // One statement, so no transaction has to upgrade a read to a write (a busy SQLite
+  // shared with a server). `WHERE true` lets SQLite tell the SELECT from the upsert.
+  const inserted = await sql`
+    INSERT INTO rulebooks (rulebook_id, seq, body, published_at)
+    SELECT ${rulebook.id}, COALESCE(MAX(seq), 0) + 1, ${body}, ${publishedAt} FROM rulebooks WHERE true
+    ON CONFLICT (rulebook_id) DO NOTHING`.execute(db);
+  if (Number(inserted.numAffectedRows ?? 0) === 1) return { ok: true, status: 'published', rulebookId: rulebook.id, publishedAt };
+  const existing = await db.selectFrom('rulebooks').select(['body', 'published_at']).where('rulebook_id', '=', rulebook.id).executeTakeFirstOrThrow();
+  return existing.body === body
+    ? { ok: true, status: 'unchanged', rulebookId: rulebook.id, publishedAt: existing.published_at }
+    : { ok: false, error: 'id_taken', rulebookId: rulebook.id };
+}
+
+/** The current rulebook's id: one indexed row, cheap enough to ask every second. */
+export async function currentRulebookId(db: Db): Promise<string> {
+  const row = await db.selectFrom('rulebooks').select('rulebook_id').orderBy('seq', 'desc').limit(1).executeTakeFirst();
+  return row?.rulebook_id ?? defaultRulebook.id;
+}
+
+/** A published rulebook by id (the default by its id too); null if there is none. */
+export async function loadRulebook(db: Db, rulebookId: string): Promise<Rulebook | null> {
+  const row = await db.selectFrom('rulebooks').select('body').where('rulebook_id', '=', rulebookId).executeTakeFirst();
+  if (!row) return rulebookId === defaultRulebook.id ? defaultRulebook : null;
+  // Validated when published; parsed again so a hand-edited row fails loudly here, not in computeKpi.
+  return rulebookSchema.parse(JSON.parse(row.body));
+}
+
+/** The current rulebook, read straight from the database (the admin command; servers use rulebook-source.ts). */
+export async function currentRulebook(db: Db): Promise<Rulebook> {
+  const id = await currentRulebookId(db);
+  const rulebook = await loadRulebook(db, id);
+  if (!rulebook) throw new Error(`rulebook ${id} vanished`);
+  return rulebook;
+}

@@ -1,0 +1,347 @@
+/**
+ * Regional monitoring in Debian's Chromium against the real server (SQLite) serving the
+ * production build. Libraries in two provinces get entries pushed by enrolled devices,
+ * as phones would; a province supervisor is added with the admin command (password on
+ * standard input); then, at 360×640 in a fresh profile that never filled the librarian's
+ * profile, the supervisor logs in through the form by its labels, sees the province's
+ * figures (checked against `computeKpi` over the same entries), drills province →
+ * kabupaten → library by clicking, searches by name, sees only their own province, finds
+ * the export links working, reads the last view offline, and logs out. axe-core finds
+ * nothing serious on any monitoring screen.
+ */
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import {
+  API_BASE,
+  computeKpi,
+  defaultRulebook,
+  sharePercent,
+  STRATEGIES,
+  t,
+  type ActivityEntryInput,
+  type Colour,
+  type KpiResult,
+  type Library,
+  type StrategyCounts,
+} from '../../src/domain';
+import { runAdmin } from '../../src/server/admin';
+import { buildApp, fillFirstRun, launchPhone, scrollsSideways, seriousViolations, smallTapTargets } from './harness';
+import { addLibrary, enrollNew, makeEntry, pushEntries, startTestServer, type TestServer } from '../server/harness';
+
+let server: TestServer;
+let phone: { context: BrowserContext; close: () => Promise<void> } | null = null;
+let page: Page;
+let build = '';
+let launchError: unknown = null;
+
+/** Set MONITOR_SCREENSHOTS=<dir> to keep screenshots of each screen at 360×640 and 1280×800. */
+const SHOTS = process.env.MONITOR_SCREENSHOTS ?? null;
+
+const SUPERVISOR = { name: 'jatim', password: 'rahasia-jatim-2025', scope: 'province:Jawa Timur' };
+
+interface Made {
+  library: Library;
+  entries: ActivityEntryInput[];
+}
+const made: Record<'sukamaju' | 'sidomulyo' | 'kenjeran' | 'cibeber' | 'ciomas', Made> = {} as never;
+
+beforeAll(async () => {
+  build = await buildApp('e2e-monitor');
+  server = await startTestServer('sqlite', { distDir: build });
+  try {
+    phone = await launchPhone();
+  } catch (e) {
+    launchError = e;
+    return;
+  }
+  page = await phone.context.newPage();
+});
+
+afterAll(async () => {
+  await phone?.close();
+  await server?.stop();
+  if (build) rmSync(build, { recursive: true, force: true });
+});
+
+function needsBrowser(ctx: { skip: (note?: string) => void }) {
+  if (launchError === null) return;
+  if (process.env.CI) throw launchError;
+  ctx.skip(`Chromium did not start: ${String(launchError)}`);
+}
+
+const poll = <T,>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 30_000, interval: 50 });
+const field = (label: string) => page.getByLabel(label, { exact: true });
+const h1 = () => page.getByRole('heading', { level: 1 });
+
+/** axe-core finds nothing serious, every control is a 44 px tap target, nothing scrolls sideways. */
+async function expectAccessible(screen: string) {
+  expect(await seriousViolations(page), screen).toEqual([]);
+  expect(await smallTapTargets(page), screen).toEqual([]);
+  expect(await scrollsSideways(page), screen).toBe(false);
+}
+
+async function shoot(name: string) {
+  if (!SHOTS) return;
+  mkdirSync(SHOTS, { recursive: true });
+  for (const [width, height] of [
+    [360, 640],
+    [1280, 800],
+  ]) {
+    await page.setViewportSize({ width, height });
+    await page.screenshot({ path: join(SHOTS, `${name}-${width}.png`), fullPage: true });
+  }
+  await page.setViewportSize({ width: 360, height: 640 });
+}
+
+/** `count` entries a month from January to `toMonth`, each strategy as asked, documented. */
+function monthlyEntries(libraryId: string, toMonth: number, perMonth: Partial<StrategyCounts>): ActivityEntryInput[] {
+  const type = { pelibatan: 'kelas_literasi', advokasi: 'musyawarah_desa', layanan: 'layanan_tik' } as const;
+  const out: ActivityEntryInput[] = [];
+  for (let month = 1; month <= toMonth; month++) {
+    for (const s of STRATEGIES) {
+      for (let i = 0; i < (perMonth[s] ?? 0); i++) {
+        const date = `2025-${String(month).padStart(2, '0')}-${String(3 + i).padStart(2, '0')}`;
+        out.push(
+          makeEntry(libraryId, {
+            strategy: s,
+            activityType: type[s],
+            title: `Kegiatan ${s} ${month}.${i}`,
+            date,
+            createdAt: `${date}T03:00:00.000Z`,
+            updatedAt: `${date}T03:00:00.000Z`,
+            successStory: 'Warga makin sering datang ke perpustakaan.',
+          }),
+        );
+      }
+    }
+  }
+  return out;
+}
+
+async function pushAll(m: Made): Promise<void> {
+  if (m.entries.length === 0) return;
+  const device = await enrollNew(server, m.library, 'HP uji');
+  const res = await pushEntries(server, device, m.entries);
+  if (res.status !== 200) throw new Error(`push failed: ${res.status} ${JSON.stringify(res.body)}`);
+}
+
+const kpiOf = (m: Made): KpiResult => computeKpi(m.entries, m.library, defaultRulebook, server.clock.now());
+const entriesOf = (k: KpiResult): StrategyCounts => {
+  const sum = { pelibatan: 0, advokasi: 0, layanan: 0 };
+  for (const month of k.monthly) for (const s of STRATEGIES) sum[s] += month[s];
+  return sum;
+};
+
+/** The libraries, their entries pushed as phones would, and the supervisor, made through the admin command. */
+async function seed() {
+  const lib = (name: string, village: string, regency: string, province: string) =>
+    addLibrary(server, { name, village, district: `Kecamatan ${village}`, regency, province });
+  made.sukamaju = { library: await lib('Perpustakaan Desa Sukamaju', 'Sukamaju', 'Kabupaten Malang', 'Jawa Timur'), entries: [] };
+  made.sidomulyo = { library: await lib('Perpustakaan Desa Sidomulyo', 'Sidomulyo', 'Kabupaten Malang', 'Jawa Timur'), entries: [] };
+  made.kenjeran = { library: await lib('Taman Baca Kenjeran', 'Kenjeran', 'Kota Surabaya', 'Jawa Timur'), entries: [] };
+  made.cibeber = { library: await lib('Perpustakaan Sukamaju Cianjur', 'Cibeber', 'Kabupaten Cianjur', 'Jawa Barat'), entries: [] };
+  made.ciomas = { library: await lib('Perpustakaan Desa Ciomas', 'Ciomas', 'Kabupaten Bogor', 'Jawa Barat'), entries: [] };
+
+  // Sidomulyo pushes a little, early; a month later the others push. It is then stale
+  // (30+ days), Kenjeran never pushed (stale too), and the staleness stays apart from colour.
+  made.sidomulyo.entries = monthlyEntries(made.sidomulyo.library.id, 3, { pelibatan: 1, layanan: 1 });
+  await pushAll(made.sidomulyo);
+  server.clock.advance(31 * 86_400_000);
+  made.sukamaju.entries = monthlyEntries(made.sukamaju.library.id, 11, { pelibatan: 3, advokasi: 1, layanan: 1 });
+  made.cibeber.entries = monthlyEntries(made.cibeber.library.id, 11, { pelibatan: 3, advokasi: 1, layanan: 1 });
+  made.ciomas.entries = monthlyEntries(made.ciomas.library.id, 6, { advokasi: 1 });
+  for (const m of [made.sukamaju, made.cibeber, made.ciomas]) await pushAll(m);
+
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runAdmin(['supervisor', 'add', '--name', SUPERVISOR.name, '--scope', SUPERVISOR.scope], server.database, {
+    out: (l) => out.push(l),
+    err: (l) => err.push(l),
+    now: server.clock.now,
+    readStdin: async () => `${SUPERVISOR.password}\n`,
+  });
+  if (code !== 0) throw new Error(`supervisor add failed: ${err.join('\n')}`);
+}
+
+const colourWord = (c: Colour) => t('id', `colour.${c}`);
+const fmt = (n: number) => new Intl.NumberFormat('id-ID').format(n);
+
+it('a province supervisor logs in, drills from the province to a library, and sees only their province', { timeout: 900_000 }, async (ctx) => {
+  needsBrowser(ctx);
+  await seed();
+  const jatim = [made.sukamaju, made.sidomulyo, made.kenjeran];
+  const kpis = new Map(Object.values(made).map((m) => [m.library.id, kpiOf(m)]));
+  // The data were made so: a green library to find in the awards list, two stale ones.
+  expect(kpis.get(made.sukamaju.library.id)!.colour).toBe('hijau');
+  expect(kpis.get(made.cibeber.library.id)!.colour).toBe('hijau');
+
+  // A fresh laptop: the librarian's first-run screen offers the way in, no profile needed.
+  await page.goto(server.url);
+  await page.getByRole('link', { name: 'Pemantauan wilayah' }).click();
+  await field('Nama pengguna').waitFor();
+  expect(await field('Kata sandi').getAttribute('type')).toBe('password');
+  expect(await field('Nama pengguna').getAttribute('autocomplete')).toBe('username');
+  expect(await field('Kata sandi').getAttribute('autocomplete')).toBe('current-password');
+  await expectAccessible('login');
+  await shoot('login');
+
+  await field('Nama pengguna').fill(SUPERVISOR.name);
+  await field('Kata sandi').fill('bukan-kata-sandinya');
+  await page.getByRole('button', { name: 'Masuk' }).click();
+  await page.getByText('Nama pengguna atau kata sandi salah.', { exact: true }).waitFor();
+
+  await field('Kata sandi').fill(SUPERVISOR.password);
+  await page.getByRole('button', { name: 'Masuk' }).click();
+  await page.getByRole('button', { name: 'Keluar' }).waitFor();
+  await page.getByText('Masuk sebagai jatim · Wilayah: Provinsi Jawa Timur', { exact: true }).waitFor();
+
+  // The province: figures equal to computeKpi over the same entries.
+  await poll(() => h1().textContent()).toBe('Jawa Timur');
+  await page.locator('[data-libraries]').waitFor();
+  const figures = page.locator('.figures');
+  expect(await figures.locator('[data-libraries]').getAttribute('data-libraries')).toBe('3');
+  const colours = jatim.map((m) => kpis.get(m.library.id)!.colour);
+  for (const c of ['hijau', 'kuning', 'merah', 'abu-abu'] as const) {
+    const n = colours.filter((x) => x === c).length;
+    const row = figures.locator(`[data-colour-count="${c}"]`);
+    expect(await row.getAttribute('data-count'), c).toBe(String(n));
+    expect(await row.textContent(), c).toContain(`${colourWord(c)}`);
+    expect(await row.textContent(), c).toContain(`${fmt(n)} perpustakaan · ${sharePercent(n, 3)}%`);
+  }
+  const entries = jatim.map((m) => entriesOf(kpis.get(m.library.id)!));
+  for (const s of STRATEGIES) {
+    const n = entries.reduce((sum, e) => sum + e[s], 0);
+    const row = figures.locator(`[data-strategy-count="${s}"]`);
+    expect(await row.getAttribute('data-count'), s).toBe(String(n));
+    expect(await row.textContent(), s).toContain(`${fmt(n)} kegiatan`);
+  }
+  expect(await figures.locator('[data-stale]').getAttribute('data-stale')).toBe('2');
+  expect(await figures.locator('[data-stale]').textContent()).toContain('Belum sinkron 30+ hari');
+
+  // Its kabupaten/kota, and only its own libraries.
+  expect((await page.locator('tr[data-area]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-area')))).sort()).toEqual([
+    'Kabupaten Malang',
+    'Kota Surabaya',
+  ]);
+  await poll(() => page.locator('tr[data-library-id]').count()).toBe(3);
+  const listed = await page.locator('tr[data-library-id] th').allTextContents();
+  expect(listed.sort()).toEqual(jatim.map((m) => m.library.name).sort());
+  const stale = await page.locator('tr[data-stale="true"] th').allTextContents();
+  expect(stale.sort()).toEqual([made.kenjeran.library.name, made.sidomulyo.library.name].sort());
+  expect(await page.locator('tr[data-stale="true"]').first().textContent()).toContain('belum sinkron 30+ hari');
+
+  // Export links for each table, with the area, and they download with the session.
+  const csvLinks = page.getByRole('link', { name: 'Unduh CSV' });
+  const xlsxLinks = page.getByRole('link', { name: 'Unduh XLSX' });
+  expect(await csvLinks.count()).toBe(2);
+  expect(await xlsxLinks.count()).toBe(2);
+  const hrefs = [...(await csvLinks.evaluateAll((a) => a.map((x) => x.getAttribute('href')))), ...(await xlsxLinks.evaluateAll((a) => a.map((x) => x.getAttribute('href'))))];
+  expect(hrefs.sort()).toEqual(
+    [
+      `${API_BASE}/monitor/export/libraries.csv?province=Jawa+Timur`,
+      `${API_BASE}/monitor/export/libraries.xlsx?province=Jawa+Timur`,
+      `${API_BASE}/monitor/export/summary.csv?province=Jawa+Timur`,
+      `${API_BASE}/monitor/export/summary.xlsx?province=Jawa+Timur`,
+    ].sort(),
+  );
+  expect(await csvLinks.first().getAttribute('download')).not.toBeNull();
+  const csv = await page.evaluate(async (href) => {
+    const res = await fetch(href, { credentials: 'same-origin' });
+    return { status: res.status, text: await res.text() };
+  }, `${API_BASE}/monitor/export/libraries.csv?province=Jawa+Timur`);
+  expect(csv.status).toBe(200);
+  expect(csv.text).toContain(made.sukamaju.library.name);
+  expect(csv.text).not.toContain(made.cibeber.library.name);
+  await expectAccessible('province');
+  await shoot('province');
+
+  // Drill down: province → kabupaten/kota → library, by clicking.
+  await page.getByRole('link', { name: 'Kabupaten Malang', exact: true }).click();
+  await poll(() => h1().textContent()).toBe('Kabupaten Malang');
+  const crumbs = page.getByRole('navigation', { name: 'Letak wilayah' });
+  expect((await crumbs.locator('li').allTextContents()).map((s) => s.trim())).toEqual(['Indonesia', 'Jawa Timur', 'Kabupaten Malang']);
+  await poll(() => figures.locator('[data-libraries]').getAttribute('data-libraries')).toBe('2');
+  await poll(() => page.locator('tr[data-library-id]').count()).toBe(2);
+  expect(await page.locator('tr[data-library-id]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-colour')).sort())).toEqual(
+    [made.sukamaju, made.sidomulyo].map((m) => kpis.get(m.library.id)!.colour).sort(),
+  );
+  await expectAccessible('kabupaten');
+  await shoot('kabupaten');
+
+  const sidomulyo = kpis.get(made.sidomulyo.library.id)!;
+  await page.getByRole('link', { name: made.sidomulyo.library.name, exact: true }).click();
+  await poll(() => h1().textContent()).toBe(made.sidomulyo.library.name);
+  const card = page.locator('[data-kpi-colour]');
+  expect(await card.getAttribute('data-kpi-colour')).toBe(sidomulyo.colour);
+  expect(await card.locator('.kpi-word').textContent()).toContain(colourWord(sidomulyo.colour));
+  expect(await card.textContent()).toContain(`Skor ${fmt(Math.round(sidomulyo.score))} dari 100`);
+  expect(await card.textContent()).toContain('belum sinkron 30+ hari');
+  for (const s of STRATEGIES) {
+    expect(await card.locator(`[data-strategy-count="${s}"]`).getAttribute('data-count')).toBe(String(entriesOf(sidomulyo)[s]));
+  }
+  await expectAccessible('library');
+  await shoot('library');
+
+  // Back up through the breadcrumb; search by name finds only this province's Sukamaju.
+  await crumbs.getByRole('link', { name: 'Jawa Timur' }).click();
+  await poll(() => h1().textContent()).toBe('Jawa Timur');
+  await field('Cari perpustakaan').fill('Sukamaju');
+  await page.getByRole('button', { name: 'Cari', exact: true }).click();
+  await poll(async () => (await page.locator('tr[data-library-id] th').allTextContents()).join('|')).toBe(made.sukamaju.library.name);
+  await page.getByText('Hasil pencarian "Sukamaju": 1 perpustakaan', { exact: true }).waitFor();
+  await poll(() => page.getByRole('link', { name: 'Unduh CSV' }).last().getAttribute('href')).toBe(
+    `${API_BASE}/monitor/export/libraries.csv?province=Jawa+Timur&q=Sukamaju`,
+  );
+
+  // The green libraries, for awards: only this province's.
+  await page.getByRole('link', { name: 'Semua perpustakaan' }).waitFor();
+  await page.getByRole('link', { name: 'Hapus pencarian' }).click();
+  await poll(() => page.locator('tr[data-library-id]').count()).toBe(3);
+  await page.getByRole('link', { name: 'Perpustakaan hijau' }).click();
+  await poll(async () => (await page.locator('tr[data-library-id] th').allTextContents()).join('|')).toBe(made.sukamaju.library.name);
+  expect(await page.locator('tr[data-library-id] [data-colour]').textContent()).toBe(colourWord('hijau'));
+
+  // Another province is out of scope, said plainly.
+  await page.goto(`${server.url}/#/pantau?provinsi=Jawa%20Barat`);
+  await page.getByText('Wilayah ini di luar wilayah pemantauan Anda.').first().waitFor();
+  expect(await page.getByText(made.cibeber.library.name).count()).toBe(0);
+
+  // Offline, the last view of the province is still there, marked as such.
+  await page.goto(`${server.url}/#/pantau`);
+  await poll(() => page.locator('tr[data-library-id]').count()).toBe(3);
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+  await phone!.context.setOffline(true);
+  await page.reload();
+  await page.locator('.offline-note').first().waitFor();
+  expect(await page.locator('.offline-note').first().textContent()).toMatch(/^Data terakhir dilihat .+; sedang luring\.$/);
+  expect(await figures.locator('[data-libraries]').getAttribute('data-libraries')).toBe('3');
+  await poll(() => page.locator('tr[data-library-id]').count()).toBe(3);
+  await expectAccessible('offline');
+  await shoot('offline');
+  await phone!.context.setOffline(false);
+
+  // Keluar: back to the login form, and nothing of the session is shown any more.
+  await page.reload();
+  await page.getByRole('button', { name: 'Keluar' }).click();
+  await field('Nama pengguna').waitFor();
+  expect(await page.locator('tr[data-library-id]').count()).toBe(0);
+  await page.reload();
+  await field('Nama pengguna').waitFor();
+});
+
+it('Pengaturan links to the monitoring section', { timeout: 300_000 }, async (ctx) => {
+  needsBrowser(ctx);
+  const other = await launchPhone();
+  try {
+    const p = await other.context.newPage();
+    await p.goto(server.url);
+    await fillFirstRun(p, 'Perpustakaan Desa Sukamaju');
+    await p.getByRole('link', { name: 'Pengaturan' }).click();
+    await p.getByRole('link', { name: 'Pemantauan wilayah' }).click();
+    await p.getByLabel('Nama pengguna', { exact: true }).waitFor();
+  } finally {
+    await other.close();
+  }
+});

@@ -1,0 +1,141 @@
+/**
+ * CSV and XLSX exports of the monitoring tables (issue 6), read back — the CSV parsed
+ * with csv-parse, the XLSX opened with exceljs — and equal to the JSON figures of the
+ * same request.
+ */
+import { parse } from 'csv-parse/sync';
+import ExcelJS from 'exceljs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AreaFigures, MonitorLibraryRow } from '../../src/domain';
+import { DB_KINDS, type TestServer, startTestServer } from './harness';
+import { addSupervisor, agePushes, DATASET, login, monitor, monitorRaw, seedLibraries } from './monitor-fixtures';
+
+const q = (params: Record<string, string>) => (Object.keys(params).length ? `?${new URLSearchParams(params)}` : '');
+
+const SUMMARY_HEADERS = ['Wilayah', 'Perpustakaan', 'Hijau', 'Kuning', 'Merah', 'Abu-abu', 'Layanan', 'Pelibatan', 'Advokasi', 'Belum sinkron 30+ hari'];
+const LIBRARY_HEADERS = ['Nama', 'Desa/Kelurahan', 'Kecamatan', 'Kabupaten/Kota', 'Provinsi', 'Warna', 'Skor', 'Layanan', 'Pelibatan', 'Advokasi', 'Sinkron terakhir', 'Belum sinkron 30+ hari'];
+
+type Value = string | number | null;
+
+/** An area's JSON figures as an exported row. */
+function summaryRow(f: AreaFigures): Value[] {
+  const { colours: c, entries: e } = f;
+  return [f.name, f.libraries, c.hijau, c.kuning, c.merah, c['abu-abu'], e.layanan, e.pelibatan, e.advokasi, f.stale];
+}
+
+/** A library's JSON row as an exported row (the score as shown: whole). */
+function libraryRow(l: MonitorLibraryRow): Value[] {
+  const { entries: e } = l;
+  return [l.name, l.village, l.district, l.regency, l.province, l.colour, Math.round(l.score), e.layanan, e.pelibatan, e.advokasi, l.lastPushAt, l.stale ? 'ya' : 'tidak'];
+}
+
+/** CSV cells are text: numbers as their decimal text, null as empty. */
+const asCsv = (rows: Value[][]) => rows.map((r) => r.map((v) => (v === null ? '' : String(v))));
+
+async function readCsv(res: Response): Promise<string[][]> {
+  return parse(await res.text(), { bom: true }) as string[][];
+}
+
+/** The first sheet's rows, each cell as exceljs reads it (empty → null). */
+async function readXlsx(res: Response): Promise<{ sheet: string; rows: Value[][] }> {
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.load((await res.arrayBuffer()) as never);
+  const sheet = workbook.worksheets[0];
+  const rows: Value[][] = [];
+  sheet.eachRow({ includeEmpty: true }, (row) => {
+    const cells: Value[] = [];
+    for (let i = 1; i <= sheet.columnCount; i++) {
+      const v = row.getCell(i).value;
+      cells.push(v === null || v === undefined ? null : (v as string | number));
+    }
+    rows.push(cells);
+  });
+  return { sheet: sheet.name, rows };
+}
+
+describe.each(DB_KINDS)('monitoring exports on %s', (kind) => {
+  let s: TestServer;
+  let cookie: string;
+  beforeAll(async () => {
+    s = await startTestServer(kind);
+    await agePushes(s, await seedLibraries(s, DATASET));
+    await addSupervisor(s, 'pusat', 'national');
+    cookie = await login(s, 'pusat');
+  });
+  afterAll(async () => {
+    await s?.stop();
+  });
+
+  const date = () => s.clock.now().toISOString().slice(0, 10);
+
+  const summaryAreas: [Record<string, string>, string][] = [
+    [{}, 'indonesia'],
+    [{ province: 'Jawa Timur' }, 'jawa-timur'],
+    [{ province: 'Jawa Timur', regency: 'Kota Surabaya' }, 'kota-surabaya'],
+  ];
+
+  it('summary.csv: the rows of the summary (per province, per kabupaten/kota, or the kabupaten total), as a download', async () => {
+    for (const [params, slug] of summaryAreas) {
+      const json = (await monitor(s, cookie, `/summary${q(params)}`)).body;
+      const expected = (json.childLevel === 'none' ? [json.total] : json.children).map(summaryRow);
+      const res = await monitorRaw(s, cookie, `/export/summary.csv${q(params)}`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+      expect(res.headers.get('content-disposition')).toBe(`attachment; filename="ringkasan-${slug}-${date()}.csv"`);
+      const [headers, ...rows] = await readCsv(res);
+      expect(headers).toEqual(SUMMARY_HEADERS);
+      expect(rows).toEqual(asCsv(expected));
+      expect(rows.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('summary.xlsx: the same rows, numbers as numbers', async () => {
+    for (const [params, slug] of summaryAreas) {
+      const json = (await monitor(s, cookie, `/summary${q(params)}`)).body;
+      const expected = (json.childLevel === 'none' ? [json.total] : json.children).map(summaryRow);
+      const res = await monitorRaw(s, cookie, `/export/summary.xlsx${q(params)}`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+      expect(res.headers.get('content-disposition')).toBe(`attachment; filename="ringkasan-${slug}-${date()}.xlsx"`);
+      const { rows: [headers, ...rows] } = await readXlsx(res);
+      expect(headers).toEqual(SUMMARY_HEADERS);
+      expect(rows).toEqual(expected);
+    }
+  });
+
+  it('libraries.csv and .xlsx: every library of the list, with the same filters', async () => {
+    const cases: [Record<string, string>, string][] = [
+      [{}, 'indonesia'],
+      [{ province: 'Jawa Timur' }, 'jawa-timur'],
+      [{ colour: 'hijau' }, 'indonesia-hijau'],
+      [{ province: 'Jawa Tengah', regency: 'Kabupaten Semarang', q: 'desa' }, 'kabupaten-semarang'],
+    ];
+    for (const [params, slug] of cases) {
+      const json = (await monitor(s, cookie, `/libraries${q(params)}`)).body;
+      const expected = (json.libraries as MonitorLibraryRow[]).map(libraryRow);
+      expect(expected.length).toBeGreaterThan(0);
+
+      const csv = await monitorRaw(s, cookie, `/export/libraries.csv${q(params)}`);
+      expect(csv.headers.get('content-disposition')).toBe(`attachment; filename="perpustakaan-${slug}-${date()}.csv"`);
+      const [csvHeaders, ...csvRows] = await readCsv(csv);
+      expect(csvHeaders).toEqual(LIBRARY_HEADERS);
+      expect(csvRows).toEqual(asCsv(expected));
+
+      const xlsx = await monitorRaw(s, cookie, `/export/libraries.xlsx${q(params)}`);
+      expect(xlsx.headers.get('content-disposition')).toBe(`attachment; filename="perpustakaan-${slug}-${date()}.xlsx"`);
+      const { rows: [xlsxHeaders, ...xlsxRows] } = await readXlsx(xlsx);
+      expect(xlsxHeaders).toEqual(LIBRARY_HEADERS);
+      expect(xlsxRows).toEqual(expected);
+    }
+  });
+
+  it('the names with LIKE wildcards and the staleness marks come through unchanged', async () => {
+    const res = await monitorRaw(s, cookie, `/export/libraries.csv${q({ province: 'Jawa Timur' })}`);
+    const rows = (await readCsv(res)).slice(1);
+    expect(rows.map((r) => r[0])).toEqual(expect.arrayContaining(['Pustaka 100% Ceria', 'Taman_Baca Wonokromo']));
+    const genteng = rows.find((r) => r[0] === 'Perpustakaan Kelurahan Genteng')!;
+    expect(genteng.slice(5)).toEqual(['merah', expect.any(String), '0', '2', '0', expect.any(String), 'ya']);
+    const dau = rows.find((r) => r[0] === 'Perpustakaan Desa Dau')!;
+    expect(dau.slice(5)).toEqual(['abu-abu', '0', '0', '0', '0', '', 'ya']);
+  });
+});

@@ -1,0 +1,221 @@
+/**
+ * Regional monitoring's figures (issue 6): the drill-down national → province →
+ * kabupaten/kota → library equals a direct computation — computeKpi over the same
+ * entries, grouped here in JavaScript — on a data set of every colour; the library list,
+ * its search, colour filter and limit; one library; bad parameters.
+ */
+import { parse } from 'csv-parse/sync';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  monitorLibrariesSchema,
+  monitorLibraryDetailSchema,
+  monitorSummarySchema,
+  MONITOR_LIBRARY_LIMIT,
+  type MonitorLibraryRow,
+} from '../../src/domain';
+import { strategyTotals } from '../../src/server/store/kpi-snapshots';
+import { insertLibrary, newLibraryId } from '../../src/server/store/libraries';
+import { DB_KINDS, call, type TestServer, startTestServer } from './harness';
+import {
+  addSupervisor,
+  agePushes,
+  DATASET,
+  expectedFigures,
+  expectStale,
+  groupBy,
+  kpiOf,
+  login,
+  monitor,
+  monitorRaw,
+  seedLibraries,
+  type Seeded,
+} from './monitor-fixtures';
+
+const q = (params: Record<string, string>) => `?${new URLSearchParams(params)}`;
+
+describe.each(DB_KINDS)('monitoring figures on %s', (kind) => {
+  let s: TestServer;
+  let libs: Seeded[];
+  let lastPush: Map<string, string | null>;
+  let cookie: string;
+  beforeAll(async () => {
+    s = await startTestServer(kind);
+    libs = await seedLibraries(s, DATASET);
+    lastPush = await agePushes(s, libs);
+    await addSupervisor(s, 'pusat', 'national');
+    cookie = await login(s, 'pusat');
+  });
+  afterAll(async () => {
+    await s?.stop();
+  });
+
+  const figures = (name: string, of: readonly Seeded[]) => expectedFigures(name, of, s.clock.now(), expectStale);
+  const expectedRow = (lib: Seeded): MonitorLibraryRow => {
+    const kpi = kpiOf(lib, s.clock.now());
+    const { id, name, village, district, regency, province } = lib.library;
+    return { id, name, village, district, regency, province, colour: kpi.colour, score: kpi.score, entries: strategyTotals(kpi), lastPushAt: lastPush.get(id)!, stale: expectStale(lib) };
+  };
+  const byName = (a: Seeded, b: Seeded) => (a.library.name < b.library.name ? -1 : 1);
+
+  it('the nation: one row per province, each equal to computeKpi over its libraries, and their total', async () => {
+    const res = await monitor(s, cookie, '/summary');
+    expect(res.status).toBe(200);
+    const summary = monitorSummarySchema.parse(res.body);
+    expect(summary).toEqual({
+      area: {},
+      rulebookId: 'perkiraan-2025.1',
+      asOf: s.clock.now().toISOString(),
+      total: figures('Indonesia', libs),
+      children: groupBy(libs, (l) => l.library.province).map(([name, of]) => figures(name, of)),
+      childLevel: 'province',
+    });
+    // The data set is what it claims to be: every colour, and stale libraries, are present.
+    expect(Object.values(summary.total.colours).every((n) => n > 0)).toBe(true);
+    expect(summary.total).toMatchObject({ libraries: 13, stale: 3 });
+    expect(summary.children.map((c) => c.name)).toEqual(['Bali', 'Jawa Tengah', 'Jawa Timur']);
+  });
+
+  it('a province: one row per kabupaten/kota, equal to the direct computation', async () => {
+    for (const [province, inProvince] of groupBy(libs, (l) => l.library.province)) {
+      const res = await monitor(s, cookie, `/summary${q({ province })}`);
+      expect(res.status).toBe(200);
+      expect(monitorSummarySchema.parse(res.body)).toMatchObject({
+        area: { province },
+        total: figures(province, inProvince),
+        children: groupBy(inProvince, (l) => l.library.regency).map(([name, of]) => figures(name, of)),
+        childLevel: 'regency',
+      });
+    }
+  });
+
+  it('a kabupaten/kota: its total and no children; asked without its province, the province is looked up', async () => {
+    for (const [regency, inRegency] of groupBy(libs, (l) => l.library.regency)) {
+      const province = inRegency[0].library.province;
+      const res = await monitor(s, cookie, `/summary${q({ province, regency })}`);
+      expect(res.status).toBe(200);
+      expect(monitorSummarySchema.parse(res.body)).toMatchObject({ area: { province, regency }, total: figures(regency, inRegency), children: [], childLevel: 'none' });
+      const alone = await monitor(s, cookie, `/summary${q({ regency })}`);
+      expect(alone.body).toMatchObject({ area: { province, regency }, total: figures(regency, inRegency) });
+    }
+  });
+
+  it('an area with no library: zeros, not an error', async () => {
+    const res = await monitor(s, cookie, `/summary${q({ province: 'Papua Pegunungan' })}`);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ total: figures('Papua Pegunungan', []), children: [], childLevel: 'regency' });
+    const regency = await monitor(s, cookie, `/summary${q({ province: 'Jawa Timur', regency: 'Kota Tidak Ada' })}`);
+    expect(regency.body).toMatchObject({ total: figures('Kota Tidak Ada', []), childLevel: 'none' });
+  });
+
+  it('the libraries of an area by name, each with colour, score, entries, last push and the staleness mark', async () => {
+    const all = await monitor(s, cookie, '/libraries');
+    expect(all.status).toBe(200);
+    expect(monitorLibrariesSchema.parse(all.body)).toEqual({ area: {}, libraries: [...libs].sort(byName).map(expectedRow), truncated: false });
+
+    const malang = libs.filter((l) => l.library.regency === 'Kabupaten Malang');
+    const res = await monitor(s, cookie, `/libraries${q({ province: 'Jawa Timur', regency: 'Kabupaten Malang' })}`);
+    expect(res.body).toEqual({ area: { province: 'Jawa Timur', regency: 'Kabupaten Malang' }, libraries: malang.sort(byName).map(expectedRow), truncated: false });
+    // The staleness mark is apart from the colour: a green library can be stale, a grey one not.
+    const rows: MonitorLibraryRow[] = all.body.libraries;
+    expect(rows.find((r) => r.name === 'Perpustakaan Kelurahan Genteng')).toMatchObject({ colour: 'merah', stale: true });
+    expect(rows.find((r) => r.name === 'Perpustakaan Kelurahan Rungkut')).toMatchObject({ stale: true });
+    expect(rows.find((r) => r.name === 'Perpustakaan Desa Bergas')).toMatchObject({ stale: false });
+    expect(rows.find((r) => r.name === 'Perpustakaan Desa Ungaran')).toMatchObject({ colour: 'abu-abu', stale: false });
+    expect(rows.find((r) => r.name === 'Perpustakaan Desa Dau')).toMatchObject({ colour: 'abu-abu', stale: true, lastPushAt: null });
+  });
+
+  it('searches names in any case, with % and _ taken literally', async () => {
+    const names = async (params: Record<string, string>) =>
+      ((await monitor(s, cookie, `/libraries${q(params)}`)).body.libraries as MonitorLibraryRow[]).map((r) => r.name);
+    expect(await names({ q: 'SUKAMAJU' })).toEqual(['Perpustakaan Desa Sukamaju']);
+    expect(await names({ q: 'kelurahan' })).toEqual(['Perpustakaan Kelurahan Candisari', 'Perpustakaan Kelurahan Genteng', 'Perpustakaan Kelurahan Rungkut']);
+    expect(await names({ q: '100%' })).toEqual(['Pustaka 100% Ceria']);
+    expect(await names({ q: '%' })).toEqual(['Pustaka 100% Ceria']);
+    expect(await names({ q: '_' })).toEqual(['Taman_Baca Wonokromo']);
+    expect(await names({ q: 'N_B' })).toEqual(['Taman_Baca Wonokromo']);
+    expect(await names({ q: 'kelurahan', province: 'Jawa Tengah' })).toEqual(['Perpustakaan Kelurahan Candisari']);
+    expect(await names({ q: 'tidak ada' })).toEqual([]);
+  });
+
+  it('lists the green libraries (for awards), and any other colour', async () => {
+    const res = await monitor(s, cookie, `/libraries${q({ colour: 'hijau' })}`);
+    expect(res.status).toBe(200);
+    const green = libs.filter((l) => kpiOf(l, s.clock.now()).colour === 'hijau').sort(byName);
+    expect(green.length).toBe(3);
+    expect(res.body.libraries).toEqual(green.map(expectedRow));
+    for (const colour of ['kuning', 'merah', 'abu-abu'] as const) {
+      const rows = (await monitor(s, cookie, `/libraries${q({ colour, province: 'Jawa Timur' })}`)).body.libraries as MonitorLibraryRow[];
+      const expected = libs.filter((l) => l.library.province === 'Jawa Timur' && kpiOf(l, s.clock.now()).colour === colour);
+      expect(rows.map((r) => r.id).sort()).toEqual(expected.map((l) => l.library.id).sort());
+    }
+  });
+
+  it('one library: its KPI is computeKpi over its entries, the same as its phone is told by GET /library', async () => {
+    for (const lib of libs) {
+      const res = await monitor(s, cookie, `/libraries/${lib.library.id}`);
+      expect(res.status).toBe(200);
+      expect(monitorLibraryDetailSchema.parse(res.body)).toEqual({
+        library: lib.library,
+        kpi: JSON.parse(JSON.stringify(kpiOf(lib, s.clock.now()))),
+        lastPushAt: lastPush.get(lib.library.id)!,
+        stale: expectStale(lib),
+      });
+      if (lib.device) {
+        const phone = await call(s, 'GET', '/api/v1/library', { token: lib.device.token });
+        expect(phone.body.kpi).toEqual(res.body.kpi);
+      }
+    }
+    expect((await monitor(s, cookie, '/libraries/lib-tidakada12345')).status).toBe(404);
+    expect((await monitor(s, cookie, `/libraries/${'x'.repeat(300)}`)).status).toBe(404);
+  });
+
+  it('refuses bad parameters with 400 invalid_request, never a 5xx', async () => {
+    const long = 'x'.repeat(101);
+    const bad: Record<string, string>[] = [{ colour: 'ungu' }, { colour: 'HIJAU' }, { province: long }, { regency: long }, { q: long }];
+    for (const params of bad) {
+      for (const path of ['/summary', '/libraries', '/export/summary.csv', '/export/libraries.xlsx']) {
+        const res = await monitor(s, cookie, `${path}${q(params)}`);
+        expect(res.status, `${path} ${JSON.stringify(params)}`).toBe(400);
+        expect(res.body.error.code).toBe('invalid_request');
+      }
+    }
+    // Empty parameters are absent ones.
+    const empty = await monitor(s, cookie, '/summary?province=&regency=&q=&colour=');
+    expect(empty.status).toBe(200);
+    expect(empty.body.area).toEqual({});
+  });
+
+  it('answers 401 without a session, and to a device token', async () => {
+    const device = libs.find((l) => l.device)!.device!;
+    for (const path of ['/summary', '/libraries', `/libraries/${device.library.id}`, '/export/summary.csv', '/export/libraries.xlsx']) {
+      expect((await call(s, 'GET', `/api/v1/monitor${path}`)).status).toBe(401);
+      expect((await call(s, 'GET', `/api/v1/monitor${path}`, { token: device.token })).status).toBe(401);
+    }
+  });
+
+  it(`returns at most ${MONITOR_LIBRARY_LIMIT} libraries and says so`, async () => {
+    await s.database.db.transaction().execute(async (tx) => {
+      for (let i = 0; i < MONITOR_LIBRARY_LIMIT + 1; i++) {
+        await insertLibrary(
+          tx,
+          { id: newLibraryId(), name: `Perpustakaan Uji ${String(i).padStart(4, '0')}`, village: 'Uji', district: 'Uji', regency: 'Kabupaten Uji', province: 'Uji Batas', timezone: 'Asia/Jakarta' },
+          s.clock.now(),
+        );
+      }
+    });
+    const res = await monitor(s, cookie, `/libraries${q({ province: 'Uji Batas' })}`);
+    expect(res.status).toBe(200);
+    expect(res.body.truncated).toBe(true);
+    expect(res.body.libraries).toHaveLength(MONITOR_LIBRARY_LIMIT);
+    expect(res.body.libraries[0].name).toBe('Perpustakaan Uji 0000');
+    expect(res.body.libraries.at(-1).name).toBe('Perpustakaan Uji 0999');
+    const narrowed = await monitor(s, cookie, `/libraries${q({ province: 'Uji Batas', q: 'uji 010' })}`);
+    expect(narrowed.body).toMatchObject({ truncated: false });
+    expect(narrowed.body.libraries).toHaveLength(10);
+    // An export is the whole table, not the screen's first page.
+    const csv = await monitorRaw(s, cookie, `/export/libraries.csv${q({ province: 'Uji Batas' })}`);
+    expect((parse(await csv.text(), { bom: true }) as string[][]).length).toBe(1 + MONITOR_LIBRARY_LIMIT + 1);
+    const summary = await monitor(s, cookie, `/summary${q({ province: 'Uji Batas' })}`);
+    expect(summary.body.total).toMatchObject({ libraries: MONITOR_LIBRARY_LIMIT + 1, colours: { 'abu-abu': MONITOR_LIBRARY_LIMIT + 1 }, stale: MONITOR_LIBRARY_LIMIT + 1 });
+  });
+});

@@ -1,0 +1,240 @@
+/**
+ * `npm run admin -- rulebook publish <file.json>` (issue 6): validated, stored, and
+ * followed by everything that uses the rulebook — GET /rulebook, enrolment, GET
+ * /library's KPI, push validation (activity types), the admin's library list, and the
+ * monitoring colours (a looser or stricter rulebook really changes a colour). Another
+ * server process follows within about a second, without a query per request.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { defaultRulebook, rulebookSchema, type Rulebook } from '../../src/domain';
+import { RulebookSource } from '../../src/server/rulebook-source';
+import { currentRulebookId } from '../../src/server/store/rulebooks';
+import { DB_KINDS, call, enrollNew, makeEntry, openUrl, pushEntries, type TestServer, startTestServer } from './harness';
+import { addSupervisor, admin, login, monitor, seedLibraries, type Seeded } from './monitor-fixtures';
+
+/** A rulebook made from the default one, changed by `edit`. */
+function rulebookWith(id: string, edit: (r: Rulebook) => void): Rulebook {
+  const r = structuredClone(defaultRulebook) as Rulebook;
+  r.id = id;
+  edit(r);
+  return rulebookSchema.parse(r);
+}
+
+/**
+ * Looser: one entry of each strategy meets its target, documentation does not count,
+ * any month is sustained enough — a kuning library (one of each) turns hijau. It also
+ * adds the pelibatan activity type `baca_bersama`.
+ */
+const LOOSER = rulebookWith('uji-longgar-2025.1', (r) => {
+  r.components = [
+    { key: 'pelibatan', weight: 50, indicator: { kind: 'count', strategy: 'pelibatan', target: { perMonth: 0.1 } } },
+    { key: 'advokasi', weight: 25, indicator: { kind: 'count', strategy: 'advokasi', target: { perMonth: 0.1 } } },
+    { key: 'layanan', weight: 25, indicator: { kind: 'count', strategy: 'layanan', target: { everyMonths: 12 } } },
+    { key: 'dokumentasi', weight: 0, indicator: { kind: 'documentedShare', targetShare: 0.8 } },
+  ];
+  r.green.sustained.shareOfMonths = 0;
+  r.strategies.pelibatan.activityTypes.push({ code: 'baca_bersama', label: { id: 'Baca bersama', en: 'Reading together' } });
+});
+
+/** Stricter: five pelibatan a month and a perfect score — the hijau library turns kuning. */
+const STRICTER = rulebookWith('uji-ketat-2025.1', (r) => {
+  r.components[0].indicator = { kind: 'count', strategy: 'pelibatan', target: { perMonth: 5 } };
+  r.green.threshold = 100;
+});
+
+describe.each(DB_KINDS)('rulebook publish on %s', (kind) => {
+  let s: TestServer;
+  let dir: string;
+  let libs: Seeded[];
+  beforeAll(async () => {
+    s = await startTestServer(kind);
+    dir = mkdtempSync(join(tmpdir(), 'tpbis-rulebook-'));
+    libs = await seedLibraries(s, [
+      { name: 'Perpustakaan Desa Kuning', regency: 'Kabupaten Kediri', province: 'Jawa Timur', profile: 'kuning' },
+      { name: 'Perpustakaan Desa Hijau', regency: 'Kabupaten Kediri', province: 'Jawa Timur', profile: 'hijau' },
+    ]);
+    await addSupervisor(s, 'pusat', 'national');
+  });
+  afterAll(async () => {
+    await s?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  function file(name: string, content: unknown): string {
+    const path = join(dir, name);
+    writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content, null, 2));
+    return path;
+  }
+
+  /** What each consumer of the rulebook says now, for the two libraries. */
+  async function observed() {
+    const [kuning, hijau] = libs;
+    const cookie = await login(s, 'pusat');
+    const list = (await monitor(s, cookie, '/libraries')).body.libraries as { name: string; colour: string }[];
+    const summary = (await monitor(s, cookie, '/summary')).body;
+    const phone = (await call(s, 'GET', '/api/v1/library', { token: kuning.device!.token })).body.kpi;
+    const listed = (await admin(s, ['library', 'list', '--json'])).json.libraries as { id: string; colour: string }[];
+    return {
+      rulebook: (await call(s, 'GET', '/api/v1/rulebook', { token: hijau.device!.token })).body.id,
+      summaryRulebook: summary.rulebookId,
+      phone: `${phone.rulebookId} ${phone.colour}`,
+      monitor: Object.fromEntries(list.map((l) => [l.name.split(' ').pop(), l.colour])),
+      summary: summary.total.colours,
+      admin: Object.fromEntries(listed.map((l) => [l.id === kuning.library.id ? 'Kuning' : 'Hijau', l.colour])),
+    };
+  }
+
+  it('publishes a valid rulebook, and every user follows it: a looser one turns kuning into hijau', async () => {
+    expect(await observed()).toEqual({
+      rulebook: defaultRulebook.id,
+      summaryRulebook: defaultRulebook.id,
+      phone: `${defaultRulebook.id} kuning`,
+      monitor: { Kuning: 'kuning', Hijau: 'hijau' },
+      summary: { hijau: 1, kuning: 1, merah: 0, 'abu-abu': 0 },
+      admin: { Kuning: 'kuning', Hijau: 'hijau' },
+    });
+    // The new activity type is refused while the default rulebook is the current one.
+    const device = libs[0].device!;
+    const reading = () => makeEntry(libs[0].library.id, { strategy: 'pelibatan', activityType: 'baca_bersama', date: '2025-10-02' });
+    expect((await pushEntries(s, device, [reading()])).body.results[0].status).toBe('rejected');
+
+    const published = await admin(s, ['rulebook', 'publish', file('longgar.json', LOOSER), '--json']);
+    expect(published).toMatchObject({ code: 0, json: { rulebookId: LOOSER.id, publishedAt: s.clock.now().toISOString() } });
+
+    expect(await observed()).toEqual({
+      rulebook: LOOSER.id,
+      summaryRulebook: LOOSER.id,
+      phone: `${LOOSER.id} hijau`,
+      monitor: { Kuning: 'hijau', Hijau: 'hijau' },
+      summary: { hijau: 2, kuning: 0, merah: 0, 'abu-abu': 0 },
+      admin: { Kuning: 'hijau', Hijau: 'hijau' },
+    });
+    expect((await call(s, 'GET', '/api/v1/rulebook', { token: device.token })).body).toEqual(LOOSER);
+    expect((await enrollNew(s, libs[1].library)).rulebook).toEqual(LOOSER);
+    expect((await pushEntries(s, device, [reading()])).body.results[0].status).toBe('applied');
+    const stored = await s.database.db.selectFrom('library_kpi').select(['library_id', 'rulebook_id']).execute();
+    expect(new Set(stored.map((r) => r.rulebook_id))).toEqual(new Set([LOOSER.id]));
+  });
+
+  it('a stricter rulebook turns hijau into kuning; the stored KPIs follow before anyone asks', async () => {
+    const logged = s.logs.length;
+    expect((await admin(s, ['rulebook', 'publish', file('ketat.json', STRICTER)])).code).toBe(0);
+    // A phone's sync is the first to read the new rulebook; the server then sweeps, unasked.
+    expect((await call(s, 'GET', '/api/v1/rulebook', { token: libs[1].device!.token })).body.id).toBe(STRICTER.id);
+    await vi.waitFor(async () => {
+      expect(s.logs.slice(logged)).toContainEqual(expect.objectContaining({ event: 'kpi_sweep' }));
+      const stored = await s.database.db.selectFrom('library_kpi').select(['rulebook_id', 'colour']).execute();
+      expect(stored).toEqual([
+        { rulebook_id: STRICTER.id, colour: 'kuning' },
+        { rulebook_id: STRICTER.id, colour: 'kuning' },
+      ]);
+    }, { timeout: 60_000, interval: 50 });
+    const after = await observed();
+    expect(after).toMatchObject({ rulebook: STRICTER.id, monitor: { Kuning: 'kuning', Hijau: 'kuning' }, summary: { hijau: 0, kuning: 2 } });
+  });
+
+  it('publishing a published id: the same document is a no-op, another one is refused', async () => {
+    const first = await admin(s, ['rulebook', 'publish', file('ketat-lagi.json', STRICTER), '--json']);
+    const originally = (await s.database.db.selectFrom('rulebooks').select('published_at').where('rulebook_id', '=', STRICTER.id).executeTakeFirstOrThrow()).published_at;
+    expect(first).toMatchObject({ code: 0, json: { rulebookId: STRICTER.id, publishedAt: originally } });
+    // The same document with its keys in another order is the same document.
+    const reordered = Object.fromEntries(Object.entries(structuredClone(STRICTER)).reverse());
+    expect((await admin(s, ['rulebook', 'publish', file('urutan.json', reordered)])).code).toBe(0);
+
+    const changed = rulebookWith(STRICTER.id, (r) => {
+      r.green.threshold = 90;
+    });
+    const refused = await admin(s, ['rulebook', 'publish', file('ketat-beda.json', changed)]);
+    expect(refused.code).toBe(2);
+    expect(refused.err.join('\n')).toContain(`rulebook ${STRICTER.id} is already published with other contents`);
+    expect((await s.database.db.selectFrom('rulebooks').select('body').where('rulebook_id', '=', STRICTER.id).executeTakeFirstOrThrow()).body).toBe(JSON.stringify(STRICTER));
+
+    // An older id published again stays old: the current rulebook is the last one published.
+    expect((await admin(s, ['rulebook', 'publish', file('longgar-lagi.json', LOOSER)])).code).toBe(0);
+    expect(await currentRulebookId(s.database.db)).toBe(STRICTER.id);
+  });
+
+  it('refuses an unreadable file, bad JSON and an invalid rulebook with the field paths: exit 2, nothing published', async () => {
+    const before = await s.database.db.selectFrom('rulebooks').selectAll().orderBy('seq').execute();
+    const bad = (edit: (r: Record<string, any>) => void) => {
+      const r = structuredClone(defaultRulebook) as Record<string, any>;
+      r.id = 'uji-rusak';
+      edit(r);
+      return r;
+    };
+    const cases: [string[], string[]][] = [
+      [['rulebook', 'publish', join(dir, 'tidak-ada.json')], ['cannot read', 'tidak-ada.json']],
+      [['rulebook', 'publish', dir], ['cannot read']],
+      [['rulebook', 'publish', file('rusak.json', '{"id": "uji-rusak",')], ['is not valid JSON']],
+      [['rulebook', 'publish', file('bobot.json', bad((r) => (r.components[0].weight = 50)))], ['not a valid rulebook', 'components: Component weights must add up to 100']],
+      [['rulebook', 'publish', file('id.json', bad((r) => (r.id = 'Bukan Id!')))], ['  id: ']],
+      [['rulebook', 'publish', file('strategi.json', bad((r) => delete r.strategies.pelibatan))], ['  strategies.pelibatan: ']],
+      [['rulebook', 'publish', file('kode.json', bad((r) => (r.strategies.layanan.activityTypes[0].code = 'Kode Salah')))], ['  strategies.layanan.activityTypes.0.code: ']],
+      [['rulebook', 'publish', file('array.json', [])], ['not a valid rulebook']],
+      [['rulebook', 'publish'], ['rulebook publish needs exactly one file']],
+      [['rulebook', 'publish', 'a.json', 'b.json'], ['rulebook publish needs exactly one file']],
+    ];
+    for (const [argv, messages] of cases) {
+      const r = await admin(s, argv);
+      expect(r.code, argv.join(' ')).toBe(2);
+      for (const m of messages) expect(r.err.join('\n'), argv.join(' ')).toContain(m);
+    }
+    expect(await s.database.db.selectFrom('rulebooks').selectAll().orderBy('seq').execute()).toEqual(before);
+  });
+
+  it('another server process follows a publish within its cache time, without a query per request', async () => {
+    const other = openUrl(s.databaseUrl);
+    let queries = 0;
+    let clock = 0;
+    const source = new RulebookSource(
+      other.db.withPlugin({ transformQuery: (a) => (queries++, a.node), transformResult: async (a) => a.result }),
+      { maxAgeMs: 1000, clock: () => clock },
+    );
+    try {
+      expect((await source.current()).id).toBe(STRICTER.id);
+      const afterFirst = queries;
+      for (let i = 0; i < 100; i++) await source.current();
+      expect(queries).toBe(afterFirst);
+
+      const next = rulebookWith('uji-berikut-2025.1', () => {});
+      expect((await admin(s, ['rulebook', 'publish', file('berikut.json', next)])).code).toBe(0);
+      clock = 999;
+      expect((await source.current()).id).toBe(STRICTER.id);
+      clock = 1000;
+      expect(await source.current()).toEqual(next);
+      expect(queries).toBe(afterFirst + 2); // the id, then the new body
+      clock = 2000;
+      await source.current();
+      expect(queries).toBe(afterFirst + 3); // the id only: unchanged
+    } finally {
+      await other.close();
+    }
+  });
+});
+
+describe('rulebook publish as a process', () => {
+  it('exits 0 with the JSON line, and 2 on an invalid file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tpbis-rulebook-cli-'));
+    try {
+      const env = { ...process.env, DATABASE_URL: `sqlite:${join(dir, 'admin.sqlite')}` };
+      const run = (...argv: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'src/server/admin.ts', ...argv], { env, encoding: 'utf8' });
+      const good = join(dir, 'baik.json');
+      writeFileSync(good, JSON.stringify(LOOSER));
+      const ok = run('rulebook', 'publish', good, '--json');
+      expect(ok.status, ok.stderr).toBe(0);
+      const lines = ok.stdout.trim().split('\n');
+      expect(JSON.parse(lines[lines.length - 1])).toEqual({ rulebookId: LOOSER.id, publishedAt: expect.any(String) });
+      const badFile = join(dir, 'buruk.json');
+      writeFileSync(badFile, JSON.stringify({ ...LOOSER, components: [] }));
+      const bad = run('rulebook', 'publish', badFile);
+      expect(bad.status).toBe(2);
+      expect(bad.stderr).toContain('components');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
