@@ -1,6 +1,7 @@
 /**
- * The service worker's lifecycle as the page sees it (after squoosh's sw-bridge):
- * register, tell the UI when a new version is waiting, and apply it on request.
+ * The service workers' lifecycle as the page sees it (after squoosh's sw-bridge):
+ * register, tell the UI when a new version is waiting, and apply it on request. The
+ * second, Background Sync worker is registered beside it and updates silently.
  *
  * No reload loop: the page reloads only when the controller changes *and* the page
  * was already controlled when it loaded (the first install merely claims the page),
@@ -8,7 +9,31 @@
  * entry form holds unsaved input); this module imports no UI.
  */
 
-/** Registers `url`; calls `onUpdate(apply)` whenever a new worker is installed and waiting. */
+/** The Background Sync worker (src/sw/sync.ts): a module, in a scope of its own where no page lives. */
+export const SYNC_WORKER_URL = '/sw-sync.js';
+export const SYNC_WORKER_SCOPE = '/background-sync/';
+
+/**
+ * Registers the Background Sync worker where the browser has Background Sync (Chromium,
+ * whose versions with it have run module workers since 91), and looks for a new version
+ * of it: registering again does not (no page navigates in its scope, which is what would).
+ * It controls no page, so a new version takes over at once, with no prompt: it keeps no
+ * state of its own, and leaves a database of another version to the page
+ * (src/device/background-sync.ts). Offline or refused, it stays as it was; the page's
+ * own sync triggers remain either way.
+ */
+export async function startSyncWorker(): Promise<ServiceWorkerRegistration | null> {
+  if (!('serviceWorker' in navigator) || !('SyncManager' in window)) return null;
+  try {
+    const reg = await navigator.serviceWorker.register(SYNC_WORKER_URL, { type: 'module', scope: SYNC_WORKER_SCOPE });
+    if (reg.active) reg.update().catch(() => {});
+    return reg;
+  } catch {
+    return null;
+  }
+}
+
+/** Registers `url` (and the Background Sync worker); calls `onUpdate(apply)` whenever a new worker is installed and waiting. */
 export async function startWorker(url: string, onUpdate: (apply: () => void) => void): Promise<void> {
   if (!('serviceWorker' in navigator)) return;
   const sw = navigator.serviceWorker;
@@ -21,6 +46,7 @@ export async function startWorker(url: string, onUpdate: (apply: () => void) => 
   });
 
   const reg = await sw.register(url);
+  void startSyncWorker();
   const offer = (worker: ServiceWorker) => onUpdate(() => worker.postMessage({ type: 'skip-waiting' }));
   if (reg.waiting && sw.controller) offer(reg.waiting);
   reg.addEventListener('updatefound', () => {
@@ -32,6 +58,8 @@ export async function startWorker(url: string, onUpdate: (apply: () => void) => 
   });
   // A phone keeps the app open for days: look for a new version when it comes back.
   document.addEventListener('visibilitychange', () => {
-    if (document.visibilityState === 'visible') reg.update().catch(() => {});
+    if (document.visibilityState !== 'visible') return;
+    reg.update().catch(() => {});
+    void startSyncWorker();
   });
 }

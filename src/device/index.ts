@@ -11,6 +11,7 @@ export * from './photos';
 export * from './snapshot';
 export * from './storage';
 export * from './backoff';
+export * from './background-sync';
 export * from './enrol';
 export * from './sync';
 export * from './sync-apply';

@@ -4,6 +4,14 @@
  * the first visit, and answers every navigation with the precached index.html (the
  * app routes by hash). A new version waits until the page asks it to take over
  * (`skip-waiting`, sent when the librarian taps "Versi baru tersedia").
+ *
+ * Background Sync is not here but in the second worker, src/sw/sync.ts (/sw-sync.js,
+ * scope /background-sync/), which runs the page's own sync engine: this worker is a
+ * classic script bundled on its own by vite-plugin-pwa (`injectManifest`, IIFE), and a
+ * bundled copy of Dexie, the engine and the schemas would push "everything precached"
+ * over its budget; the sync worker, a module, imports the app's chunks instead. Keeping
+ * this one classic also keeps every browser with service workers offline-capable, and
+ * lets phones that installed an earlier (classic) build update it.
  */
 import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from 'workbox-precaching';
 import { NavigationRoute, registerRoute } from 'workbox-routing';
@@ -12,7 +20,7 @@ declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: (string | { url:
 
 precacheAndRoute(self.__WB_MANIFEST);
 cleanupOutdatedCaches();
-// The API (sync, coming) must never be answered from the cache.
+// The API must never be answered from the cache.
 registerRoute(new NavigationRoute(createHandlerBoundToURL('index.html'), { denylist: [/^\/api\//] }));
 
 self.addEventListener('message', (event) => {

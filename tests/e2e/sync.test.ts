@@ -4,12 +4,19 @@
  * server": the app is served by the server), entries logged offline, the page closed and
  * reopened offline, then the network returns → the `online` trigger sends the queue; the
  * server holds exactly those entries (checked in its database) and each shows "Terkirim";
- * an entry the server rejects stays with "Ditolak: …"; and a second phone enrolled in the
- * same library converges with the first after edits on both.
+ * an entry the server rejects stays with "Ditolak: …"; a second phone enrolled in the
+ * same library converges with the first after edits on both; Background Sync sends the
+ * queue of a phone whose pages were all closed while offline (the Background Sync worker
+ * alone, its event fired by Chromium when the connection returns); and a rulebook the
+ * server publishes recolours the KPI card, and names itself there, after "Kirim sekarang".
  */
-import { rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
+import { defaultRulebook } from '../../src/domain';
+import { runAdmin } from '../../src/server/admin';
 import { buildApp, fillFirstRun, launchPhone, seriousViolations } from './harness';
 import { startSyncServer, type SyncServer } from '../device/sync-harness';
 
@@ -42,18 +49,54 @@ const field = (label: string) => page.getByLabel(label, { exact: true });
 const kpiCard = () => page.getByRole('region', { name: 'Warna KPI' });
 
 /** Each on its own day, so the likely-duplicate check stays quiet. */
-async function logEntry(title: string, daysAgo: number) {
-  await page.getByRole('link', { name: 'Catat kegiatan' }).click();
-  await poll(() => page.getByRole('heading', { level: 1, name: 'Catat kegiatan' }).count()).toBe(1);
-  await field('Strategi').selectOption('pelibatan');
-  await field('Jenis kegiatan').selectOption('kelas_literasi');
-  await field('Judul kegiatan').fill(title);
-  await field('Tanggal kegiatan').fill(new Date(Date.now() - daysAgo * 86_400_000).toISOString().slice(0, 10));
-  await field('Peserta laki-laki').fill('8');
-  await field('Peserta perempuan').fill('12');
-  await page.getByRole('button', { name: 'Simpan', exact: true }).click();
-  await kpiCard().waitFor();
+async function logEntry(title: string, daysAgo: number, p: Page = page) {
+  await logEntryOn(p, { title, date: new Date(Date.now() - daysAgo * 86_400_000).toISOString().slice(0, 10) });
 }
+
+/** Logs one entry through the form on `p` (a pelibatan literacy class unless told otherwise). */
+async function logEntryOn(p: Page, e: { title: string; date: string; strategy?: string; activityType?: string }) {
+  const f = (label: string) => p.getByLabel(label, { exact: true });
+  await p.getByRole('link', { name: 'Catat kegiatan' }).click();
+  await poll(() => p.getByRole('heading', { level: 1, name: 'Catat kegiatan' }).count()).toBe(1);
+  await f('Strategi').selectOption(e.strategy ?? 'pelibatan');
+  await f('Jenis kegiatan').selectOption(e.activityType ?? 'kelas_literasi');
+  await f('Judul kegiatan').fill(e.title);
+  await f('Tanggal kegiatan').fill(e.date);
+  await f('Peserta laki-laki').fill('8');
+  await f('Peserta perempuan').fill('12');
+  await p.getByRole('button', { name: 'Simpan', exact: true }).click();
+  await p.getByRole('region', { name: 'Warna KPI' }).waitFor();
+}
+
+/**
+ * A new phone (its own browser profile) past the first run, its worker in control, and
+ * enrolled in the library `libraryId` named `libraryName`; left on "Kirim data".
+ */
+async function enrolledPhone(libraryId: string, libraryName: string, localName: string) {
+  const phone = await launchPhone();
+  const p = await phone.context.newPage();
+  await p.goto(server.url);
+  await fillFirstRun(p, localName);
+  await p.getByRole('region', { name: 'Warna KPI' }).waitFor();
+  await p.waitForFunction(() => navigator.serviceWorker.controller !== null);
+  await p.getByRole('link', { name: 'Kirim data' }).click();
+  await p.getByLabel('Kode pendaftaran', { exact: true }).fill(await server.code(libraryId));
+  await p.getByRole('button', { name: 'Daftarkan' }).click();
+  await p.getByText(`Terdaftar untuk ${libraryName}`, { exact: true }).waitFor();
+  return { ...phone, page: p };
+}
+
+/** The Background Sync tags registered with the Background Sync worker and not yet fired. */
+function syncTags(p: Page): Promise<string[]> {
+  return p.evaluate(async () => {
+    type WithSync = ServiceWorkerRegistration & { sync: { getTags(): Promise<string[]> } };
+    const reg = (await navigator.serviceWorker.getRegistration('/background-sync/')) as WithSync | undefined;
+    return reg?.scope.endsWith('/background-sync/') ? reg.sync.getTags() : ['(no Background Sync worker)'];
+  });
+}
+
+/** Today in the libraries' time zone (the entry form refuses a later date). */
+const todayInJakarta = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Jakarta' }).format(new Date());
 
 it('enrols, logs offline, reopens, and sends the queue when the network returns', async (ctx) => {
   if (launchError !== null) {
@@ -206,3 +249,104 @@ async function firstLibraryId(): Promise<string | null> {
   const rows = await server.database.db.selectFrom('entries').select('library_id').limit(1).execute();
   return rows[0]?.library_id ?? null;
 }
+
+it('Background Sync sends the queue after the page is closed', async (ctx) => {
+  if (launchError !== null) return ctx.skip(`Chromium did not start: ${String(launchError)}`);
+  const library = await server.addLibrary('Perpustakaan Desa Latar');
+  const phone = await enrolledPhone(library.id, 'Perpustakaan Desa Latar', 'Perpustakaan lokal C');
+  try {
+    let p = phone.page;
+    await poll(() => p.locator('[data-sync-waiting]').getAttribute('data-sync-waiting')).toBe('0');
+    // The page registered the Background Sync worker beside the precaching one.
+    await p.waitForFunction(async () => {
+      const reg = await navigator.serviceWorker.getRegistration('/background-sync/');
+      return !!reg?.active && reg.scope.endsWith('/background-sync/') && reg.active.scriptURL.endsWith('/sw-sync.js');
+    });
+
+    // Offline, the entries cannot be sent: the page registers the Background Sync tag.
+    await phone.context.setOffline(true);
+    const titles = ['Latar 1', 'Latar 2', 'Latar 3'];
+    for (const [i, t] of titles.entries()) await logEntry(t, i + 1, p);
+    await poll(() => syncTags(p)).toEqual(['lapor-sync']);
+    expect((await server.stored(library.id)).size).toBe(0);
+
+    // Close every page (the persistent context's first blank tab too); the browser
+    // context, and with it the Background Sync worker, lives on.
+    for (const open of phone.context.pages()) await open.close();
+    expect(phone.context.pages()).toEqual([]);
+
+    // The network returns, and Chromium fires the sync event by itself — no dispatch.
+    // Playwright's offline mode is DevTools' network emulation, which it applies to the
+    // worker's DevTools session as well as the pages'; Chromium's background sync manager
+    // holds back the sync events of a worker under offline emulation and fires the ready
+    // ones when the emulation is lifted (network_handler.cc's BackgroundSyncRestorer →
+    // BackgroundSyncManager::EmulateServiceWorkerOffline → FireReadyEvents), as it does
+    // when a real connection returns. A headless browser's real connection never drops,
+    // so this is the connectivity change it can see; it is reliable because a worker with
+    // DevTools attached is never stopped for being idle, so the emulation holds for as
+    // long as the test is offline. (DevTools' other way, ServiceWorker.dispatchSyncEvent,
+    // exists only on a page target's CDP session, not the browser's: it would need an open
+    // page, which this test must not have.)
+    await phone.context.setOffline(false);
+    await expect.poll(async () => (await server.stored(library.id)).size, { timeout: 120_000, interval: 100 }).toBe(titles.length);
+    expect(phone.context.pages()).toEqual([]);
+    const stored = [...(await server.stored(library.id)).values()].map((s) => s.entry.title).sort();
+    expect(stored).toEqual(titles);
+
+    // Reopened, the phone agrees: nothing waits, each entry was sent, the tag is done.
+    p = await phone.context.newPage();
+    await p.goto(`${server.url}/#/kirim`);
+    await poll(() => p.locator('[data-sync-waiting]').getAttribute('data-sync-waiting')).toBe('0');
+    await poll(() => syncTags(p)).toEqual([]);
+    await p.getByRole('link', { name: 'Daftar kegiatan' }).click();
+    await poll(() => p.locator('[data-sync-status="sent"]').count()).toBe(titles.length);
+  } finally {
+    await phone.close();
+  }
+}, 300_000);
+
+it('a rulebook the server publishes recolours the card after "Kirim sekarang"', async (ctx) => {
+  if (launchError !== null) return ctx.skip(`Chromium did not start: ${String(launchError)}`);
+  const library = await server.addLibrary('Perpustakaan Desa Aturan');
+  const phone = await enrolledPhone(library.id, 'Perpustakaan Desa Aturan', 'Perpustakaan lokal D');
+  const dir = mkdtempSync(join(tmpdir(), 'lapor-rulebook-'));
+  try {
+    const p = phone.page;
+    const card = p.getByRole('region', { name: 'Warna KPI' });
+    // One entry of each strategy today: no strategy at zero, so not red; under the shipped
+    // rulebook the score stays far below its green threshold of 85 (at most 50 in January).
+    const today = todayInJakarta();
+    await logEntryOn(p, { title: 'Kelas membaca', date: today, strategy: 'pelibatan', activityType: 'kelas_literasi' });
+    await logEntryOn(p, { title: 'Audiensi', date: today, strategy: 'advokasi', activityType: 'audiensi_kepala_desa' });
+    await logEntryOn(p, { title: 'Layanan internet', date: today, strategy: 'layanan', activityType: 'layanan_tik' });
+    await poll(() => card.getAttribute('data-kpi-colour')).toBe('kuning');
+    await card.getByText(`Aturan ${defaultRulebook.id}`).waitFor();
+
+    // The server publishes a rulebook that makes the same entries green: no score needed,
+    // no months required. Through the admin command, as an operator would.
+    const rulebook = {
+      ...defaultRulebook,
+      id: 'uji-hijau-2025.9',
+      title: { id: 'Aturan uji: hijau', en: 'Test rulebook: green' },
+      green: { ...defaultRulebook.green, threshold: 0, sustained: { ...defaultRulebook.green.sustained, shareOfMonths: 0 } },
+    };
+    const file = join(dir, 'rulebook.json');
+    writeFileSync(file, JSON.stringify(rulebook, null, 2));
+    const errors: string[] = [];
+    const io = { out: () => {}, err: (line: string) => void errors.push(line), now: () => new Date(), readStdin: async () => '' };
+    expect(await runAdmin(['rulebook', 'publish', file], server.database, io), errors.join('\n')).toBe(0);
+
+    // The phone learns of it with its next sync; the card recolours and names the rulebook.
+    await p.getByRole('link', { name: 'Kirim data' }).click();
+    await p.getByRole('button', { name: 'Kirim sekarang' }).click();
+    await p.getByText('Semua terkirim.').waitFor();
+    await p.getByRole('link', { name: 'Beranda' }).click();
+    await poll(() => card.getAttribute('data-kpi-colour')).toBe('hijau');
+    await card.getByText(`Aturan ${rulebook.id}`).waitFor();
+    expect(await card.getByText(`Aturan ${defaultRulebook.id}`).count()).toBe(0);
+    expect((await server.stored(library.id)).size).toBe(3);
+  } finally {
+    await phone.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
