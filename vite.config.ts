@@ -34,7 +34,9 @@ export default defineConfig({
         rollupFormat: 'iife',
         globPatterns: ['**/*.{js,css,html,png,svg,webmanifest}'],
         // The 512 px icons are read once, online, when the app is installed: not worth precaching.
-        globIgnores: ['icons/*-512.png'],
+        // The monitoring screens are for supervisors, not librarians' phones: the worker keeps
+        // them on first use instead (src/device/names.ts, MONITOR_CACHE).
+        globIgnores: ['icons/*-512.png', 'assets/Monitor-*'],
       },
       includeAssets: ['favicon.svg'],
       includeManifestIcons: false,

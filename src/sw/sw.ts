@@ -15,6 +15,8 @@
  */
 import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from 'workbox-precaching';
 import { NavigationRoute, registerRoute } from 'workbox-routing';
+import { CacheFirst } from 'workbox-strategies';
+import { MONITOR_ASSET, MONITOR_CACHE } from '../device/names';
 
 declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: (string | { url: string; revision: string | null })[] };
 
@@ -22,6 +24,8 @@ precacheAndRoute(self.__WB_MANIFEST);
 cleanupOutdatedCaches();
 // The API must never be answered from the cache.
 registerRoute(new NavigationRoute(createHandlerBoundToURL('index.html'), { denylist: [/^\/api\//] }));
+// The monitoring screens: hashed, immutable files, kept once fetched (src/device/names.ts).
+registerRoute(({ url }) => url.origin === self.location.origin && MONITOR_ASSET.test(url.pathname), new CacheFirst({ cacheName: MONITOR_CACHE }));
 
 self.addEventListener('message', (event) => {
   if ((event.data as { type?: string } | null)?.type === 'skip-waiting') void self.skipWaiting();

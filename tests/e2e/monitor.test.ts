@@ -312,6 +312,12 @@ it('a province supervisor logs in, drills from the province to a library, and se
   await page.goto(`${server.url}/#/pantau`);
   await poll(() => page.locator('tr[data-library-id]').count()).toBe(3);
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+  // The monitoring chunk is not precached (librarians never need it) but kept on first use.
+  const kept = () =>
+    page.evaluate(async () => (await (await caches.open('lapor-monitor')).keys()).map((r) => new URL(r.url).pathname.replace(/-[\w-]+\./, '.')).sort());
+  await poll(kept).toEqual(['/assets/Monitor.css', '/assets/Monitor.js']);
+  const precached = await page.evaluate(async () => (await Promise.all((await caches.keys()).filter((n) => n.includes('precache')).map(async (n) => (await (await caches.open(n)).keys()).map((r) => r.url)))).flat());
+  expect(precached.filter((u) => u.includes('/assets/Monitor-'))).toEqual([]);
   await phone!.context.setOffline(true);
   await page.reload();
   await page.locator('.offline-note').first().waitFor();

@@ -5,6 +5,7 @@
  * form; then the area or library the address names (view.ts).
  */
 import { useEffect, useState } from 'preact/hooks';
+import { MONITOR_ASSET, MONITOR_CACHE } from '../../device/names';
 import { LANGS, type Lang, type SupervisorInfo } from '../../domain';
 import { supervisorInfoSchema } from '../../domain/monitor';
 import { logout, readJson, type MonitorError } from './api';
@@ -31,7 +32,27 @@ export interface MonitorProps {
   setLang: (lang: Lang) => void;
 }
 
+/**
+ * Keeps this chunk and its stylesheet for reading offline (they are not precached). The
+ * worker's route keeps them too, but not on the visit that installed it, which loaded
+ * them before it took over. Copies of earlier versions are dropped.
+ */
+function keepForOffline(): void {
+  if (!('caches' in self)) return;
+  const links = Array.from(document.querySelectorAll<HTMLLinkElement>('link[rel="stylesheet"]'), (l) => l.href);
+  const mine = [import.meta.url, ...links].filter((u) => MONITOR_ASSET.test(new URL(u, location.href).pathname));
+  if (mine.length === 0) return; // the dev server: nothing hashed to keep
+  void caches
+    .open(MONITOR_CACHE)
+    .then(async (cache) => {
+      for (const request of await cache.keys()) if (!mine.includes(request.url)) await cache.delete(request);
+      for (const url of mine) if (!(await cache.match(url))) await cache.add(url);
+    })
+    .catch(() => {}); // storage full or blocked: the worker's route may still keep them
+}
+
 export function Monitor({ view, lang, setLang }: MonitorProps) {
+  useEffect(keepForOffline, []);
   const [session, setSession] = useState<Session>({ state: 'checking' });
   const [attempt, setAttempt] = useState(0);
   useEffect(() => {
