@@ -12,7 +12,9 @@
  *      national and as a province supervisor: the national summary and one province's
  *      (budget ≤ 200 ms each), first call and median of 9, plus one kabupaten's library list.
  *
- * BENCH_LIBRARIES changes the number of libraries (for quick runs). PostgreSQL:
+ * BENCH_LIBRARIES changes the number of libraries (for quick runs); BENCH_REUSE=1 keeps the
+ * data set of an earlier run of the same size (its stored KPIs are refreshed by the
+ * server as needed) and only times the routes. PostgreSQL:
  * BENCH_POSTGRES_URL, or the database `tpbis_national` next to TEST_POSTGRES_URL (made if
  * missing; its schema is dropped at start). Seeding the full set takes a few minutes.
  */
@@ -263,12 +265,29 @@ async function timeRoute(label: string, url: string, cookie: string): Promise<vo
 async function main(): Promise<void> {
   const databaseUrl = await postgresUrl();
   const database: Database = openDatabase({ kind: 'postgres', url: databaseUrl });
+  console.log(`National monitoring benchmark: ${LIBRARIES.toLocaleString('en')} libraries × ${MONTHS} months × ${PER_MONTH} entries, PostgreSQL`);
+  const libraries = makeLibraries();
+  if (process.env.BENCH_REUSE === '1' && (await seededLibraries(database)) === LIBRARIES) {
+    console.log('Reusing the data set of the previous run (BENCH_REUSE=1): no seeding.');
+  } else {
+    await seedAll(database, databaseUrl, libraries);
+  }
+  await serveAndTime(database, databaseUrl);
+}
+
+async function seededLibraries(database: Database): Promise<number> {
+  try {
+    const { rows } = await sql<{ n: string }>`SELECT COUNT(*) AS n FROM library_kpi`.execute(database.db);
+    return Number(rows[0].n);
+  } catch {
+    return 0; // no schema yet
+  }
+}
+
+async function seedAll(database: Database, databaseUrl: string, libraries: SeedLibrary[]): Promise<void> {
   await sql`DROP SCHEMA IF EXISTS public CASCADE`.execute(database.db);
   await sql`CREATE SCHEMA public`.execute(database.db);
   await migrate(database.db, 'postgres');
-
-  console.log(`National monitoring benchmark: ${LIBRARIES.toLocaleString('en')} libraries × ${MONTHS} months × ${PER_MONTH} entries, PostgreSQL`);
-  const libraries = makeLibraries();
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
   const seeded = await seed(pool, libraries);
   await pool.end();
@@ -286,7 +305,11 @@ async function main(): Promise<void> {
   console.log(`Stored KPIs (the server's refresh): ${libraries.length.toLocaleString('en')} libraries in ${(snapMs / 1000).toFixed(1)} s → ${Math.round((libraries.length / snapMs) * 1000).toLocaleString('en')} libraries/s`);
   const colours = await sql<{ colour: string; n: string }>`SELECT colour, COUNT(*) AS n FROM library_kpi GROUP BY colour ORDER BY colour`.execute(database.db);
   console.log(`  colours: ${colours.rows.map((r) => `${r.colour} ${r.n}`).join(', ')}`);
+}
 
+async function serveAndTime(database: Database, databaseUrl: string): Promise<void> {
+  await sql`DELETE FROM supervisors`.execute(database.db);
+  await sql`DELETE FROM supervisor_sessions`.execute(database.db);
   const hash = await hashPassword(PASSWORD);
   await insertSupervisor(database.db, { name: 'nasional', scope: 'national', passwordHash: hash }, now);
   await insertSupervisor(database.db, { name: 'provinsi', scope: `province:${provinceName(0)}`, passwordHash: hash }, now);

@@ -119,12 +119,10 @@ export interface LibraryKpiTable {
   change_count: number;
   colour: string;
   score: number;
-  /** Counted entries per strategy in the KPI period (the sum of the result's `monthly`). */
+  /** Counted entries per strategy in the KPI period (the sum of its `monthly`). */
   layanan: number;
   pelibatan: number;
   advokasi: number;
-  /** The KpiResult, JSON. */
-  result: string;
   computed_at: string;
 }
 

@@ -34,14 +34,29 @@ export function areaName(area: Area): string {
   return area.regency ?? area.province ?? 'Indonesia';
 }
 
+/**
+ * The figures of an area. The aggregate also counts the stored KPIs that are out of
+ * date; only when there are some (a push just landed, a new day, a new rulebook before
+ * the sweep) are they recomputed and the aggregate run again — so the usual national
+ * summary is one query over the stored KPIs, not a freshness check and then a query.
+ */
 export async function buildSummary(deps: ServerDeps, area: Area): Promise<MonitorSummary> {
-  await deps.kpis.refreshArea(area);
   const { db } = deps.database;
-  const now = deps.now();
-  const rulebook = await deps.rulebooks.current();
   const childLevel = area.regency !== undefined ? 'none' : area.province !== undefined ? 'regency' : 'province';
-  const children = childLevel === 'none' ? [] : await areaFigures(db, area, childLevel, now);
-  const total = childLevel === 'none' ? (await areaFigures(db, area, null, now, areaName(area)))[0] : sumFigures(areaName(area), children);
+  const figuresNow = async () => {
+    const now = deps.now();
+    const rulebook = await deps.rulebooks.current();
+    const { figures, outdated } = await areaFigures(db, area, childLevel === 'none' ? null : childLevel, now, rulebook.id, areaName(area));
+    return { now, rulebook, figures, outdated };
+  };
+  let read = await figuresNow();
+  if (read.outdated > 0) {
+    await deps.kpis.refreshArea(area);
+    read = await figuresNow();
+  }
+  const { now, rulebook, figures } = read;
+  const children = childLevel === 'none' ? [] : figures;
+  const total = childLevel === 'none' ? figures[0] : sumFigures(areaName(area), children);
   return { area, rulebookId: rulebook.id, asOf: now.toISOString(), total, children, childLevel };
 }
 

@@ -37,23 +37,29 @@ function todayOfLibrary(now: Date) {
 /** The libraries of the area (all if none given; only these if `among`) whose stored KPI is missing or out of date. */
 export async function staleLibraryIds(db: Db, rulebookId: string, now: Date, area: Area = {}, among?: readonly string[]): Promise<string[]> {
   if (among?.length === 0) return [];
-  const today = todayOfLibrary(now);
   const rows = await db
     .selectFrom('libraries as l')
     .leftJoin('library_kpi as k', 'k.library_id', 'l.library_id')
     .select('l.library_id')
     .where(inArea(area))
     .$if(among !== undefined, (q) => q.where('l.library_id', 'in', among!))
-    .where((eb) =>
-      eb.or([
-        eb('k.library_id', 'is', null),
-        eb('k.rulebook_id', '<>', rulebookId),
-        eb('k.change_count', '<>', eb.ref('l.change_count')),
-        eb('k.computed_for', '<>', today(eb)),
-      ]),
-    )
+    .where(snapshotOutdated(rulebookId, now))
     .execute();
   return rows.map((r) => r.library_id);
+}
+
+type JoinedBuilder = ExpressionBuilder<Schema & { l: Schema['libraries']; k: Schema['library_kpi'] }, 'l' | 'k'>;
+
+/** True for a row of `libraries as l LEFT JOIN library_kpi as k` whose stored KPI is missing or out of date. */
+export function snapshotOutdated(rulebookId: string, now: Date) {
+  const today = todayOfLibrary(now);
+  return (eb: JoinedBuilder) =>
+    eb.or([
+      eb('k.library_id', 'is', null),
+      eb('k.rulebook_id', '<>', rulebookId),
+      eb('k.change_count', '<>', eb.ref('l.change_count')),
+      eb('k.computed_for', '<>', today(eb as unknown as ExpressionBuilder<Schema & { l: Schema['libraries'] }, 'l'>)),
+    ]);
 }
 
 /** Counted entries per strategy in the KPI's period. */
@@ -89,7 +95,6 @@ export async function refreshSnapshots(db: Db, rulebook: Rulebook, now: Date, li
       colour: kpi.colour,
       score: kpi.score,
       ...strategyTotals(kpi),
-      result: JSON.stringify(kpi),
       computed_at: computedAt,
     };
   });
@@ -106,15 +111,8 @@ export async function refreshSnapshots(db: Db, rulebook: Rulebook, now: Date, li
         layanan: eb.ref('excluded.layanan'),
         pelibatan: eb.ref('excluded.pelibatan'),
         advokasi: eb.ref('excluded.advokasi'),
-        result: eb.ref('excluded.result'),
         computed_at: eb.ref('excluded.computed_at'),
       })),
     )
     .execute();
-}
-
-/** The stored KPI of one library, as computed (null if none is stored). */
-export async function storedKpi(db: Db, libraryId: string): Promise<KpiResult | null> {
-  const row = await db.selectFrom('library_kpi').select('result').where('library_id', '=', libraryId).executeTakeFirst();
-  return row ? (JSON.parse(row.result) as KpiResult) : null;
 }

@@ -1,6 +1,6 @@
 /**
  * Monitoring's reads over the stored KPIs (store/kpi-snapshots.ts), which the caller has
- * refreshed for the area first. The figures of an area are one aggregate query over
+ * refreshed for the area first (or that report how many of theirs are out of date). The figures of an area are one aggregate query over
  * `libraries` joined to `library_kpi`, grouped by province or kabupaten/kota:
  *
  *   SELECT l.province AS name, COUNT(*) AS libraries,
@@ -16,7 +16,7 @@
 import { sql } from 'kysely';
 import { STALE_AFTER_DAYS, type Area, type AreaFigures, type Colour, type MonitorLibraryRow } from '../../domain';
 import type { Db } from '../schema';
-import { inArea } from './kpi-snapshots';
+import { inArea, snapshotOutdated } from './kpi-snapshots';
 
 /** The instant at or before which a last push makes a library "belum sinkron 30+ hari". */
 export function staleCutoff(now: Date): string {
@@ -46,8 +46,9 @@ export async function areaFigures(
   area: Area,
   groupBy: 'province' | 'regency' | null,
   now: Date,
+  rulebookId: string,
   wholeName = '',
-): Promise<AreaFigures[]> {
+): Promise<{ figures: AreaFigures[]; outdated: number }> {
   // The whole area: no GROUP BY, so exactly one row, even for an empty area.
   const name = groupBy === null ? sql<string>`''` : sql.ref<string>(`l.${groupBy}`);
   let query = db
@@ -65,17 +66,21 @@ export async function areaFigures(
       total('pelibatan').as('pelibatan'),
       total('advokasi').as('advokasi'),
       sql<number>`SUM(CASE WHEN l.last_push_at IS NULL OR l.last_push_at <= ${staleCutoff(now)} THEN 1 ELSE 0 END)`.as('stale'),
+      // Counted in the same scan, so that the usual case — every stored KPI fresh — is one query.
+      (eb) => eb.fn.sum<number>(eb.case().when(snapshotOutdated(rulebookId, now)(eb)).then(1).else(0).end()).as('outdated'),
     ]);
   if (groupBy !== null) query = query.groupBy(`l.${groupBy}`).orderBy(`l.${groupBy}`);
   const rows = await query.execute();
   // SUM over no rows (an empty area, not grouped) is NULL.
-  return rows.map((row) => ({
+  const outdated = rows.reduce((n, row) => n + Number(row.outdated ?? 0), 0);
+  const figures = rows.map((row) => ({
     name: groupBy === null ? wholeName : row.name,
     libraries: Number(row.libraries),
     colours: { hijau: Number(row.hijau ?? 0), kuning: Number(row.kuning ?? 0), merah: Number(row.merah ?? 0), 'abu-abu': Number(row.abu_abu ?? 0) },
     entries: { layanan: Number(row.layanan ?? 0), pelibatan: Number(row.pelibatan ?? 0), advokasi: Number(row.advokasi ?? 0) },
     stale: Number(row.stale ?? 0),
   }));
+  return { figures, outdated };
 }
 
 /** The sum of some areas' figures, named `name`. */
