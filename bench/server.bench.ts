@@ -93,7 +93,9 @@ let recording = false;
 
 async function spawnServer(databaseUrl: string): Promise<{ proc: ChildProcess; url: string }> {
   // The same V8 flag as `npm start`: a larger young generation halves GC time per batch.
-  const proc = spawn(process.execPath, ['--max-semi-space-size=64', '--import', 'tsx', 'src/server/main.ts'], {
+  // BENCH_SERVER_ARGS: extra node flags for the server, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
+  const extra = (process.env.BENCH_SERVER_ARGS ?? '').split(' ').filter(Boolean);
+  const proc = spawn(process.execPath, ['--max-semi-space-size=64', ...extra, '--import', 'tsx', 'src/server/main.ts'], {
     env: { ...process.env, DATABASE_URL: databaseUrl, PORT: '0', HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -167,6 +167,15 @@ function canonicalInstant(s: string): string {
  * only when present (never added then deleted), in the schema's order, which keeps the
  * object fast to serialise on the server's push path.
  */
+/**
+ * Sets `out[key]` unless `value` is undefined. At module level, not a closure made per
+ * entry: tsx (how the server runs) wraps every named closure in a `__name` call, which
+ * showed in the push path's profile for a per-entry helper.
+ */
+function putDefined(out: Record<string, unknown>, key: string, value: unknown): void {
+  if (value !== undefined) out[key] = value;
+}
+
 export function normaliseCheckedEntry(raw: unknown): ActivityEntry {
   const e = raw as Raw;
   const out: Record<string, unknown> = {
@@ -177,20 +186,17 @@ export function normaliseCheckedEntry(raw: unknown): ActivityEntry {
     title: (e.title as string).trim(),
     date: e.date,
   };
-  const put = (key: string, value: unknown) => {
-    if (value !== undefined) out[key] = value;
-  };
-  put('location', optionalTextOut(e.location));
+  putDefined(out, 'location', optionalTextOut(e.location));
   out.participantsMale = e.participantsMale;
   out.participantsFemale = e.participantsFemale;
-  put('participantsDisability', absent(e.participantsDisability) ? undefined : e.participantsDisability);
+  putDefined(out, 'participantsDisability', absent(e.participantsDisability) ? undefined : e.participantsDisability);
   if (Array.isArray(e.partners)) out.partners = e.partners.map((p: Raw) => ({ name: (p.name as string).trim(), kind: p.kind }));
-  put('description', optionalTextOut(e.description));
-  put('skills', optionalTextOut(e.skills));
-  put('economicImpact', optionalTextOut(e.economicImpact));
-  put('successStory', optionalTextOut(e.successStory));
-  put('testimony', optionalTextOut(e.testimony));
-  put('fundingSource', absent(e.fundingSource) ? undefined : e.fundingSource);
+  putDefined(out, 'description', optionalTextOut(e.description));
+  putDefined(out, 'skills', optionalTextOut(e.skills));
+  putDefined(out, 'economicImpact', optionalTextOut(e.economicImpact));
+  putDefined(out, 'successStory', optionalTextOut(e.successStory));
+  putDefined(out, 'testimony', optionalTextOut(e.testimony));
+  putDefined(out, 'fundingSource', absent(e.fundingSource) ? undefined : e.fundingSource);
   if (Array.isArray(e.attachments)) {
     out.attachments = e.attachments.map((a: Raw) => ({
       id: (a.id as string).toLowerCase(),
