@@ -55,9 +55,12 @@ export function formatScope(scope: Scope): string {
 
 // ── Login ─────────────────────────────────────────────────────────────────────
 
+/** No NUL: PostgreSQL's text cannot hold one (the name is looked up), and no one types it. */
+const noNul = z.refine<string>((s) => !s.includes('\u0000'), { params: { key: 'nulCharacter' } });
+
 export const loginRequestSchema = z.object({
-  username: z.string().check(z.minLength(1), z.maxLength(100)),
-  password: z.string().check(z.minLength(1), z.maxLength(200)),
+  username: z.string().check(z.minLength(1), z.maxLength(100), noNul),
+  password: z.string().check(z.minLength(1), z.maxLength(200), noNul),
 });
 export type LoginRequest = z.infer<typeof loginRequestSchema>;
 

@@ -24,6 +24,8 @@ export const ERROR_STATUS = {
   invalid_code: 401,
   invalid_login: 401,
   unauthorized: 401,
+  /** The monitoring routes without a valid session (the sync routes' missing device is `unauthorized`). */
+  login_required: 401,
   wrong_library: 403,
   out_of_scope: 403,
   not_found: 404,

@@ -98,7 +98,8 @@ export function parseAdminArgs(argv: readonly string[]): ParsedArgs {
     case 'supervisor add': {
       const name = normaliseName(flag('name'));
       if (!NAME_PATTERN.test(name)) return fail('--name must be letters, digits, ".", "_", "-" or "@" (at most 100), starting with a letter or digit');
-      const scope = parseScope(flag('scope'));
+      // No place name has a control character (and PostgreSQL's text cannot hold a NUL).
+      const scope = /[\u0000-\u001f]/.test(flag('scope')) ? null : parseScope(flag('scope'));
       if (!scope) return fail('--scope must be national, province:<name> or regency:<name>');
       return { ok: true, json, command: { kind, name, scope } };
     }

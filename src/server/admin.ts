@@ -3,12 +3,14 @@
  * DATABASE_URL as the server (SYNC-PROTOCOL.md, "Operating the server"). With
  * `--json` each command prints one JSON object on its last line. Bad arguments print
  * a message and the usage and exit 2; an unknown library or device id is also 2, and so
- * is a rulebook file that cannot be read, is invalid, or reuses a published id.
+ * is a rulebook file that cannot be read, is invalid, reuses a published id (the shipped
+ * rulebook's too) with other contents, or is an older rulebook published again (it
+ * would not become current: that takes a new id).
  * `supervisor add` reads the password from the first line of standard input, so it
  * never appears in the shell's history or the process list.
  */
 import { pathToFileURL } from 'node:url';
-import { computeKpi, formatScope, TIMEZONES } from '../domain';
+import { computeKpi, defaultRulebook, formatScope, TIMEZONES, type Scope } from '../domain';
 import { parseAdminArgs, USAGE, type AdminCommand } from './admin-args';
 import { readConfig } from './config';
 import { openDatabase, type Database } from './db';
@@ -20,6 +22,7 @@ import { issueCode } from './store/codes';
 import { listDevices, revokeDevice } from './store/devices';
 import { allEntries, countLiveEntries } from './store/entries';
 import { createLibrary, findLibrary, libraryFromRow, listLibraryRows } from './store/libraries';
+import { librariesInScope, placeNames } from './store/monitor';
 import { currentRulebook, publishRulebook } from './store/rulebooks';
 import { findSupervisor, insertSupervisor, listSupervisors, lockedForSeconds, removeSupervisor } from './store/supervisors';
 
@@ -118,19 +121,31 @@ async function execute(cmd: AdminCommand, database: Database, io: AdminIo): Prom
       if (!read.ok) throw new BadArgument(read.error);
       const published = await publishRulebook(db, read.rulebook, io.now());
       if (!published.ok) {
-        throw new BadArgument(`rulebook ${published.rulebookId} is already published with other contents; give the new one a new id`);
+        const { rulebookId } = published;
+        if (published.error === 'not_current') {
+          throw new BadArgument(
+            `rulebook ${rulebookId} was published before; the current rulebook is ${published.currentId}; publish it under a new id to make it current`,
+          );
+        }
+        const shipped = rulebookId === defaultRulebook.id ? ' (the rulebook shipped with the app)' : '';
+        throw new BadArgument(`rulebook ${rulebookId} is already published with other contents${shipped}; give the new one a new id`);
+      }
+      const { rulebookId, publishedAt } = published;
+      if (published.status === 'unchanged') {
+        const when = publishedAt === null ? 'is the rulebook shipped with the app and the current one' : `was already published on ${publishedAt} and is the current one`;
+        return { text: [`Rulebook ${rulebookId} ${when}: nothing changed`], json: { rulebookId, publishedAt } };
       }
       // Servers of this process on this database follow at once; others within a second.
       rulebookSourceFor(database).invalidate();
-      const { rulebookId, publishedAt } = published;
-      const text = published.status === 'published' ? `Rulebook published: ${rulebookId}` : `Rulebook ${rulebookId} was already published on ${publishedAt}: nothing changed`;
-      return { text: [text], json: { rulebookId, publishedAt } };
+      return { text: [`Rulebook published: ${rulebookId}`], json: { rulebookId, publishedAt } };
     }
     case 'supervisor add': {
       // Checked before the password is asked for; the insert below still refuses a race.
       const taken = `supervisor ${cmd.name} already exists (supervisor remove ${cmd.name} first to replace it)`;
       if (await findSupervisor(db, cmd.name)) throw new BadArgument(taken);
       const password = (await io.readStdin()).split(/\r?\n/)[0];
+      // A NUL could never be typed into the login form (LoginRequest refuses it).
+      if (password.includes('\u0000')) throw new BadArgument('the password may not contain a NUL character');
       if (password.length < PASSWORD_MIN || password.length > PASSWORD_MAX) {
         throw new BadArgument(`the password (first line of standard input) must be ${PASSWORD_MIN} to ${PASSWORD_MAX} characters`);
       }
@@ -138,7 +153,14 @@ async function execute(cmd: AdminCommand, database: Database, io: AdminIo): Prom
       if (!(await insertSupervisor(db, { name: cmd.name, scope, passwordHash: await hashPassword(password) }, io.now()))) {
         throw new BadArgument(taken);
       }
-      return { text: [`Supervisor added: ${cmd.name} (${scope})`], json: { name: cmd.name, scope } };
+      // Added even when no library is in the scope (supervisors may come before their
+      // libraries), but a mistyped name is said at once, not found by an empty screen.
+      const count = await librariesInScope(db, cmd.scope);
+      if (count === 0 && cmd.scope.level !== 'national') {
+        for (const line of emptyScopeWarning(cmd.name, cmd.scope, await placeNames(db))) io.err(line);
+      }
+      const covered = `${count} ${count === 1 ? 'library' : 'libraries'} in scope`;
+      return { text: [`Supervisor added: ${cmd.name} (${scope}), ${covered}`], json: { name: cmd.name, scope, librariesInScope: count } };
     }
     case 'supervisor list': {
       const supervisors = (await listSupervisors(db)).map((row) => ({
@@ -177,6 +199,69 @@ function readFirstLine(stream: NodeJS.ReadStream): Promise<string> {
     };
     stream.on('data', onData).once('end', done).once('error', reject);
   });
+}
+
+type Places = Awaited<ReturnType<typeof placeNames>>;
+type PlaceScope = Exclude<Scope, { level: 'national' }>;
+
+/** What `supervisor add` says on stderr when no library is in a province or kabupaten/kota scope. */
+function emptyScopeWarning(name: string, scope: PlaceScope, places: Places): string[] {
+  const scopeText = formatScope(scope);
+  const levelWord = scope.level === 'province' ? 'province' : 'regency (kabupaten/kota)';
+  if (places.province.length === 0) {
+    return [
+      `warning: ${scopeText} covers no library: none has been added yet. ${name} will see an empty area until libraries whose ${levelWord} is exactly "${scope.name}" are added.`,
+    ];
+  }
+  const lines = [
+    `warning: no library has the ${levelWord} "${scope.name}" (names match exactly, letter case too): ${name} will see an empty area.`,
+  ];
+  const close = closestScopes(scope, places);
+  if (close.length > 0) {
+    lines.push(`  closest existing: ${close.join(', ')}`);
+  } else {
+    const existing = places[scope.level];
+    const shown = existing.slice(0, 10).map((n) => `${scope.level}:${n}`);
+    lines.push(`  no existing name is close; existing: ${shown.join(', ')}${existing.length > shown.length ? `, … (${existing.length} in all)` : ''}`);
+  }
+  lines.push(`  if it is a mistake: supervisor remove ${name}, then supervisor add again with the right --scope`);
+  return lines;
+}
+
+/**
+ * Up to five existing places, as scopes, whose names are close to the scope's: the same
+ * in another case, one containing the other, or a few letters off — of either level, so
+ * a kabupaten/kota given as a province is found too.
+ */
+function closestScopes(scope: PlaceScope, places: Places): string[] {
+  const wanted = scope.name.toLowerCase();
+  const tolerance = Math.max(2, Math.floor(wanted.length / 4));
+  const found: { text: string; distance: number; otherLevel: boolean }[] = [];
+  for (const level of ['province', 'regency'] as const) {
+    for (const place of places[level]) {
+      const have = place.toLowerCase();
+      const contains = Math.min(have.length, wanted.length) >= 4 && (have.includes(wanted) || wanted.includes(have));
+      const distance = have === wanted ? 0 : contains ? 1 : 1 + editDistance(have, wanted, tolerance);
+      if (distance <= 1 + tolerance) found.push({ text: `${level}:${place}`, distance, otherLevel: level !== scope.level });
+    }
+  }
+  found.sort((a, b) => a.distance - b.distance || Number(a.otherLevel) - Number(b.otherLevel) || (a.text < b.text ? -1 : 1));
+  return found.slice(0, 5).map((f) => f.text);
+}
+
+/** Levenshtein distance, or more than `limit` as soon as it must be (names are short, places a few hundred). */
+function editDistance(a: string, b: string, limit: number): number {
+  if (Math.abs(a.length - b.length) > limit) return limit + 1;
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      row[j] = Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    if (Math.min(...row) > limit) return limit + 1;
+    previous = row;
+  }
+  return previous[b.length];
 }
 
 function describeError(error: unknown): string {

@@ -2,10 +2,17 @@
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context } from 'hono';
 
+/**
+ * The client's address for the rate limits. Behind a trusted proxy (TRUST_PROXY), the
+ * rightmost X-Forwarded-For entry: the one our proxy appended, the address it saw. The
+ * entries left of it were written by the client (or proxies we know nothing of), so
+ * they can say anything; trusting the leftmost would let a client pick a fresh address
+ * for each attempt. (Several header lines read as one list, in order.)
+ */
 export function clientAddress(c: Context, trustProxy: boolean): string {
   if (trustProxy) {
-    const first = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
-    if (first) return first.slice(0, 100);
+    const last = c.req.header('x-forwarded-for')?.split(',').pop()?.trim();
+    if (last) return last.slice(0, 100);
   }
   try {
     return getConnInfo(c).remote.address ?? 'unknown';

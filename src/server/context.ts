@@ -33,7 +33,7 @@ export interface ServerDeps {
   cursorKey: Buffer;
   /** Where the built app is; null serves no app. */
   distDir: string | null;
-  /** Behind a trusted proxy, the client is the first X-Forwarded-For address. */
+  /** Behind a trusted proxy, the client is the last X-Forwarded-For address (the one our proxy saw). */
   trustProxy: boolean;
 }
 

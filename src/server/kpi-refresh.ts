@@ -5,6 +5,10 @@
  *   - a sweep at start, every few minutes and as soon as this process sees a newly
  *     published rulebook absorbs day and month rollovers and the new rulebook before
  *     anyone asks;
+ *   - a sweep a few seconds after each time zone's midnight (WIT 15:00, WITA 16:00,
+ *     WIB 17:00 UTC), when every stored KPI of that zone goes out of date at once: the
+ *     first monitoring request of the new day must not wait for a whole area's
+ *     recomputation;
  *   - a monitoring request still refreshes what is stale in its area before aggregating
  *     (`refreshArea`), so what it shows is never out of date.
  * Work goes in batches, each recomputing only what is still stale when it starts, so
@@ -13,7 +17,7 @@
  * `stop()` lets the batch in progress finish and starts no other, so a shutdown does not
  * wait on a sweep.
  */
-import type { Area } from '../domain';
+import { TIMEZONES, todayIn, type Area } from '../domain';
 import type { Logger } from './context';
 import type { Database } from './db';
 import type { RulebookSource } from './rulebook-source';
@@ -29,6 +33,41 @@ export interface KpiRefreshOptions {
   sweepEveryMs?: number;
   /** Libraries per batch (their entries are read in one query, then computed without a pause). */
   batchSize?: number;
+  /** How long after a time zone's midnight its sweep runs (a little slack for clocks that differ). */
+  midnightDelayMs?: number;
+  /**
+   * Runs `fn` once after `ms` of real time without keeping the process alive; returns
+   * how to cancel it. For the midnight sweeps; tests pass their own to fire them at will.
+   */
+  midnightTimer?: (fn: () => void, ms: number) => () => void;
+}
+
+/** The first instant after `now` at which some library's day begins: the next midnight of any of the time zones. */
+export function nextLocalMidnight(now: Date): Date {
+  return new Date(Math.min(...TIMEZONES.map((tz) => nextMidnightIn(tz, now.getTime()))));
+}
+
+/**
+ * The first instant after `at` whose date in `tz` is another: found with `todayIn`
+ * itself, so it is exactly when the stored KPIs' `computed_for` goes out of date.
+ */
+function nextMidnightIn(tz: (typeof TIMEZONES)[number], at: number): number {
+  const today = todayIn(tz, new Date(at));
+  // todayIn(lo) is today, todayIn(hi) is not (a day later: no zone here changes its offset).
+  let lo = at;
+  let hi = at + 86_400_000;
+  while (hi - lo > 1) {
+    const mid = lo + Math.floor((hi - lo) / 2);
+    if (todayIn(tz, new Date(mid)) === today) lo = mid;
+    else hi = mid;
+  }
+  return hi;
+}
+
+function realTimer(fn: () => void, ms: number): () => void {
+  const timer = setTimeout(fn, ms);
+  timer.unref();
+  return () => clearTimeout(timer);
 }
 
 class Stopped extends Error {}
@@ -37,6 +76,8 @@ export class KpiRefresh {
   private readonly pending = new Set<string>();
   private flushTimer: NodeJS.Timeout | null = null;
   private sweepTimer: NodeJS.Timeout | null = null;
+  /** Cancels the sweep armed for the next midnight. */
+  private cancelMidnight: (() => void) | null = null;
   private sweeping = false;
   /** Something went stale while a sweep ran (a new rulebook): sweep again after it. */
   private sweepAgain = false;
@@ -54,12 +95,29 @@ export class KpiRefresh {
     this.batchSize = options.batchSize ?? 50;
   }
 
-  /** Sweeps now, then every `sweepEveryMs` (10 minutes by default) and whenever the rulebook changes. */
+  /**
+   * Sweeps now, then every `sweepEveryMs` (10 minutes by default), whenever the rulebook
+   * changes, and `midnightDelayMs` (5 s by default) after each time zone's midnight.
+   */
   start(): void {
     this.unsubscribe = this.options.rulebooks.onChange(() => this.runInBackground(() => this.sweep()));
     this.runInBackground(() => this.sweep());
     this.sweepTimer = setInterval(() => this.runInBackground(() => this.sweep()), this.options.sweepEveryMs ?? 10 * 60_000);
     this.sweepTimer.unref();
+    this.armMidnightSweep();
+  }
+
+  /** Arms one sweep for just after the next midnight of any zone; when it fires, arms the next. */
+  private armMidnightSweep(): void {
+    if (this.stopped) return;
+    const now = this.options.now();
+    // At least the delay, so that a clock standing still (or behind the timers) cannot spin.
+    const ms = nextLocalMidnight(now).getTime() - now.getTime() + (this.options.midnightDelayMs ?? 5_000);
+    this.cancelMidnight = (this.options.midnightTimer ?? realTimer)(() => {
+      this.cancelMidnight = null;
+      this.runInBackground(() => this.sweep());
+      this.armMidnightSweep();
+    }, ms);
   }
 
   /** Queues the library for recomputation (after a push that applied something). */
@@ -99,6 +157,8 @@ export class KpiRefresh {
     if (this.flushTimer) clearTimeout(this.flushTimer);
     if (this.sweepTimer) clearInterval(this.sweepTimer);
     this.flushTimer = this.sweepTimer = null;
+    this.cancelMidnight?.();
+    this.cancelMidnight = null;
     this.unsubscribe?.();
     this.pending.clear();
     await Promise.allSettled([...this.background]);

@@ -111,8 +111,6 @@ function migrations(kind: DbKind): Record<string, Migration> {
           .addColumn('scope', 'text', (c) => c.notNull())
           .addColumn('password_hash', 'text', (c) => c.notNull())
           .addColumn('created_at', 'text', (c) => c.notNull())
-          .addColumn('failed_logins', 'integer', (c) => c.notNull().defaultTo(0))
-          .addColumn('locked_until', 'text')
           .execute();
 
         await db.schema

@@ -13,7 +13,14 @@ import type { Db } from './schema';
 import type { LibraryRow } from './schema';
 import { provinceOfRegency } from './store/monitor';
 
-const name = z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(100)));
+/**
+ * No C0 control character: no place or library name has one, and PostgreSQL's text
+ * cannot even hold U+0000 (the query would fail, a 5xx). Checked after the trim, so a
+ * tab or line break at either end is only trimmed away.
+ */
+export const NO_CONTROL_CHARACTERS = /^[^\u0000-\u001f]*$/;
+
+const name = z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(100), z.regex(NO_CONTROL_CHARACTERS)));
 
 export const monitorQuerySchema = z.object({
   province: name,

@@ -85,9 +85,6 @@ export interface SupervisorsTable {
   /** Self-describing scrypt hash (passwords.ts). */
   password_hash: string;
   created_at: string;
-  /** Consecutive failed logins since the last success or lock. */
-  failed_logins: number;
-  locked_until: string | null;
 }
 
 /** A supervisor's login session; like device tokens, only the cookie token's SHA-256 is kept. */

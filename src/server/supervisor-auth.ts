@@ -1,7 +1,8 @@
 /**
  * The monitoring routes' authentication: the session cookie and nothing else. An
  * `Authorization` header is never looked at, so a device token cannot reach these
- * routes; `requireDevice` (auth.ts) in turn never looks at cookies.
+ * routes; `requireDevice` (auth.ts) in turn never looks at cookies. Without a valid
+ * session: `401 login_required` ("Silakan masuk dulu.").
  */
 import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
@@ -23,7 +24,8 @@ export function requireSupervisor(deps: ServerDeps): MiddlewareHandler<Env> {
   return async (c, next) => {
     const token = sessionToken(c);
     const supervisor = token ? await findSession(deps.database.db, token, deps.now()) : null;
-    if (!supervisor) return errorReply(c, 'unauthorized');
+    // Its own code, worded for a person: `unauthorized` speaks of an unenrolled device.
+    if (!supervisor) return errorReply(c, 'login_required');
     c.set('supervisor', supervisor);
     await next();
   };

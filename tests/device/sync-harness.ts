@@ -29,6 +29,8 @@ export interface SyncServer {
   /** Every stored entry of a library, by id, with its version. */
   stored(libraryId: string): Promise<Map<string, { version: number; entry: ActivityEntry }>>;
   requests: number;
+  /** Every log line the server wrote (one per request: method, path, status, device id). */
+  log: Record<string, unknown>[];
 }
 
 /** `distDir`: a built app the server serves too; `realClock`: the machine's clock (both for the browser suite). */
@@ -39,7 +41,7 @@ export async function startSyncServer(options: { distDir?: string; realClock?: b
   const now = options.realClock ? () => new Date() : () => new Date(SERVER_NOW);
   let database = open();
   const start = (port: number) =>
-    startServer({ database, port, host: '127.0.0.1', logger: () => { s.requests++; }, now, distDir: options.distDir ?? null, trustProxy: true });
+    startServer({ database, port, host: '127.0.0.1', logger: (line) => { s.requests++; s.log.push({ ...line }); }, now, distDir: options.distDir ?? null, trustProxy: true });
   let running: RunningServer = await start(0);
   const port = running.port;
   const s: SyncServer = {
@@ -48,6 +50,7 @@ export async function startSyncServer(options: { distDir?: string; realClock?: b
       return database;
     },
     requests: 0,
+    log: [],
     async restart() {
       await running.stop();
       database = open();

@@ -6,8 +6,10 @@
  * profile, the supervisor logs in through the form by its labels, sees the province's
  * figures (checked against `computeKpi` over the same entries), drills province →
  * kabupaten → library by clicking, searches by name, sees only their own province, finds
- * the export links working, reads the last view offline, and logs out. axe-core finds
- * nothing serious on any monitoring screen.
+ * the export links working (each named for its table, with a hint on which format suits
+ * Excel), sees each library's colour beside its name at 360 px (the name staying put
+ * when the table scrolls sideways), reads the last view offline, and logs out. axe-core
+ * finds nothing serious on any monitoring screen.
  */
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -93,6 +95,65 @@ async function shoot(name: string) {
     await page.screenshot({ path: join(SHOTS, `${name}-${width}.png`), fullPage: true });
   }
   await page.setViewportSize({ width: 360, height: 640 });
+}
+
+/**
+ * At 360×640 the first library row's colour (word and swatch) shows beside its name
+ * without scrolling sideways, and the name stays in view when the table is scrolled to
+ * its right end. Scrolls the page only vertically, to the row.
+ */
+async function expectColourBesideName(screen: string) {
+  expect(page.viewportSize()).toEqual({ width: 360, height: 640 });
+  const row = page.locator('tr[data-library-id]').first();
+  await row.evaluate((tr) => window.scrollBy(0, tr.getBoundingClientRect().top - window.innerHeight / 2));
+  const seen = () =>
+    row.evaluate((tr) => {
+      const scroller = tr.closest('.table-scroll')!;
+      const rect = (el: Element) => {
+        const r = el.getBoundingClientRect();
+        return { left: r.left, right: r.right, top: r.top, bottom: r.bottom };
+      };
+      return {
+        pageScrollX: window.scrollX,
+        tableScrollLeft: scroller.scrollLeft,
+        tableScrolls: scroller.scrollWidth > scroller.clientWidth,
+        viewport: { width: window.innerWidth, height: window.innerHeight },
+        scroller: rect(scroller),
+        name: rect(tr.querySelector('th')!),
+        colour: rect(tr.querySelector('td.colour-cell')!),
+        colourText: tr.querySelector('td.colour-cell')!.textContent,
+        swatch: tr.querySelector('td.colour-cell .swatch') !== null,
+      };
+    });
+  const inside = (r: { left: number; right: number; top: number; bottom: number }, v: { width: number; height: number }) =>
+    r.left >= 0 && r.right <= v.width && r.top >= 0 && r.bottom <= v.height;
+  const before = await seen();
+  expect(before.pageScrollX, screen).toBe(0);
+  expect(before.tableScrollLeft, screen).toBe(0);
+  expect(before.colourText, screen).toBe(colourWord((await row.getAttribute('data-colour')) as Colour));
+  expect(before.swatch, screen).toBe(true);
+  expect(inside(before.name, before.viewport), `${screen}: name ${JSON.stringify(before.name)}`).toBe(true);
+  expect(inside(before.colour, before.viewport), `${screen}: colour ${JSON.stringify(before.colour)}`).toBe(true);
+  expect(before.colour.right, screen).toBeLessThanOrEqual(before.scroller.right);
+  expect(before.colour.left, screen).toBeGreaterThanOrEqual(before.name.right - 1);
+  if (SHOTS) {
+    mkdirSync(SHOTS, { recursive: true });
+    await page.screenshot({ path: join(SHOTS, `${screen}-list-360x640.png`) });
+  }
+
+  // The rest of the row is wider than a phone: scrolled sideways, the name stays at the left edge.
+  expect(before.tableScrolls, screen).toBe(true);
+  await row.evaluate((tr) => {
+    const scroller = tr.closest('.table-scroll')!;
+    scroller.scrollLeft = scroller.scrollWidth;
+  });
+  const after = await seen();
+  expect(after.tableScrollLeft, screen).toBeGreaterThan(0);
+  expect(Math.abs(after.name.left - before.name.left), screen).toBeLessThanOrEqual(1);
+  if (SHOTS) await page.screenshot({ path: join(SHOTS, `${screen}-list-scrolled-360x640.png`) });
+  await row.evaluate((tr) => {
+    tr.closest('.table-scroll')!.scrollLeft = 0;
+  });
 }
 
 /** `count` entries a month from January to `toMonth`, each strategy as asked, documented. */
@@ -232,21 +293,25 @@ it('a province supervisor logs in, drills from the province to a library, and se
   expect(stale.sort()).toEqual([made.kenjeran.library.name, made.sidomulyo.library.name].sort());
   expect(await page.locator('tr[data-stale="true"]').first().textContent()).toContain('belum sinkron 30+ hari');
 
-  // Export links for each table, with the area, and they download with the session.
-  const csvLinks = page.getByRole('link', { name: 'Unduh CSV' });
-  const xlsxLinks = page.getByRole('link', { name: 'Unduh XLSX' });
-  expect(await csvLinks.count()).toBe(2);
-  expect(await xlsxLinks.count()).toBe(2);
-  const hrefs = [...(await csvLinks.evaluateAll((a) => a.map((x) => x.getAttribute('href')))), ...(await xlsxLinks.evaluateAll((a) => a.map((x) => x.getAttribute('href'))))];
-  expect(hrefs.sort()).toEqual(
-    [
-      `${API_BASE}/monitor/export/libraries.csv?province=Jawa+Timur`,
-      `${API_BASE}/monitor/export/libraries.xlsx?province=Jawa+Timur`,
-      `${API_BASE}/monitor/export/summary.csv?province=Jawa+Timur`,
-      `${API_BASE}/monitor/export/summary.xlsx?province=Jawa+Timur`,
-    ].sort(),
-  );
-  expect(await csvLinks.first().getAttribute('download')).not.toBeNull();
+  await expectColourBesideName('province');
+
+  // Export links for each table, each named for the table it exports while it reads
+  // "Unduh CSV" / "Unduh XLSX", with the area, and they download with the session.
+  const exportTables = { summary: 'ringkasan per kabupaten/kota', libraries: 'daftar perpustakaan' } as const;
+  for (const [file, table] of Object.entries(exportTables)) {
+    for (const format of ['csv', 'xlsx'] as const) {
+      const link = page.getByRole('link', { name: `Unduh ${format.toUpperCase()}: ${table}`, exact: true });
+      expect(await link.count(), `${format} ${table}`).toBe(1);
+      expect((await link.textContent())?.trim()).toBe(`Unduh ${format.toUpperCase()}`);
+      expect(await link.getAttribute('href')).toBe(`${API_BASE}/monitor/export/${file}.${format}?province=Jawa+Timur`);
+      expect(await link.getAttribute('download')).not.toBeNull();
+    }
+  }
+  const exportNames = await page.locator('.exports a').evaluateAll((links) => links.map((a) => a.getAttribute('aria-label')));
+  expect(exportNames.length).toBe(4);
+  expect(new Set(exportNames).size).toBe(4);
+  // Beside each pair: which format suits Excel (Indonesian Excel expects ';' in a CSV).
+  expect(await page.locator('.exports').getByText('XLSX untuk Excel; CSV untuk aplikasi lain', { exact: true }).count()).toBe(2);
   const csv = await page.evaluate(async (href) => {
     const res = await fetch(href, { credentials: 'same-origin' });
     return { status: res.status, text: await res.text() };
@@ -264,6 +329,7 @@ it('a province supervisor logs in, drills from the province to a library, and se
   expect((await crumbs.locator('li').allTextContents()).map((s) => s.trim())).toEqual(['Indonesia', 'Jawa Timur', 'Kabupaten Malang']);
   await poll(() => figures.locator('[data-libraries]').getAttribute('data-libraries')).toBe('2');
   await poll(() => page.locator('tr[data-library-id]').count()).toBe(2);
+  await expectColourBesideName('kabupaten');
   expect(await page.locator('tr[data-library-id]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-colour')).sort())).toEqual(
     [made.sukamaju, made.sidomulyo].map((m) => kpis.get(m.library.id)!.colour).sort(),
   );
@@ -291,7 +357,7 @@ it('a province supervisor logs in, drills from the province to a library, and se
   await page.getByRole('button', { name: 'Cari', exact: true }).click();
   await poll(async () => (await page.locator('tr[data-library-id] th').allTextContents()).join('|')).toBe(made.sukamaju.library.name);
   await page.getByText('Hasil pencarian "Sukamaju": 1 perpustakaan', { exact: true }).waitFor();
-  await poll(() => page.getByRole('link', { name: 'Unduh CSV' }).last().getAttribute('href')).toBe(
+  await poll(() => page.getByRole('link', { name: 'Unduh CSV: daftar perpustakaan', exact: true }).getAttribute('href')).toBe(
     `${API_BASE}/monitor/export/libraries.csv?province=Jawa+Timur&q=Sukamaju`,
   );
 

@@ -1,9 +1,10 @@
 /**
  * Sync in Debian's Chromium against the real server serving the production build:
  * an entry logged before enrolment, enrolment through "Kode pendaftaran" (no "Alamat
- * server": the app is served by the server), entries logged offline, the page closed and
- * reopened offline, then the network returns → the `online` trigger sends the queue; the
- * server holds exactly those entries (checked in its database) and each shows "Terkirim";
+ * server": the app is served by the server), 20 entries logged offline, the page closed
+ * and reopened offline, then the network returns → one sync sends the queue, in one push
+ * (counted in the server's request log); the server holds exactly those entries and the
+ * one from before enrolment, by id (checked in its database), and each shows "Terkirim";
  * an entry the server rejects stays with "Ditolak: …"; a second phone enrolled in the
  * same library converges with the first after edits on both; Background Sync sends the
  * queue of a phone whose pages were all closed while offline (the Background Sync worker
@@ -15,10 +16,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
-import { defaultRulebook } from '../../src/domain';
+import { API_BASE, defaultRulebook } from '../../src/domain';
 import { runAdmin } from '../../src/server/admin';
+import type { LogLine } from '../../src/server/context';
 import { buildApp, fillFirstRun, launchPhone, seriousViolations } from './harness';
 import { startSyncServer, type SyncServer } from '../device/sync-harness';
+
+/** The push requests the server has received from `deviceId`, in order. */
+const pushesFrom = (deviceId: string) =>
+  (server.log as Partial<LogLine>[]).filter((l) => l.method === 'POST' && l.path === `${API_BASE}/sync/push` && l.deviceId === deviceId);
 
 let server: SyncServer;
 let phone: { context: BrowserContext; close: () => Promise<void> } | null = null;
@@ -95,10 +101,30 @@ function syncTags(p: Page): Promise<string[]> {
   });
 }
 
+/** The entries stored on phone page `p` (its IndexedDB, not the list on screen), deleted ones left out. */
+function phoneEntries(p: Page): Promise<{ id: string; title: string }[]> {
+  return p.evaluate(
+    () =>
+      new Promise<{ id: string; title: string }[]>((resolve, reject) => {
+        const open = indexedDB.open('tpbis-lapor');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const all = open.result.transaction('entries').objectStore('entries').getAll();
+          all.onerror = () => reject(all.error);
+          all.onsuccess = () => {
+            open.result.close();
+            const rows = all.result as { id: string; title: string; deleted: boolean }[];
+            resolve(rows.filter((e) => !e.deleted).map((e) => ({ id: e.id, title: e.title })));
+          };
+        };
+      }),
+  );
+}
+
 /** Today in the libraries' time zone (the entry form refuses a later date). */
 const todayInJakarta = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Jakarta' }).format(new Date());
 
-it('enrols, logs offline, reopens, and sends the queue when the network returns', async (ctx) => {
+it('enrols, logs 20 entries offline, reopens, and sends them in one push when the network returns', async (ctx) => {
   if (launchError !== null) {
     if (process.env.CI) throw launchError;
     return ctx.skip(`Chromium did not start: ${String(launchError)}`);
@@ -117,29 +143,59 @@ it('enrols, logs offline, reopens, and sends the queue when the network returns'
   await field('Kode pendaftaran').fill((await server.code(library.id)).toLowerCase());
   await page.getByRole('button', { name: 'Daftarkan' }).click();
   await page.getByText('Terdaftar untuk Perpustakaan Desa Peramban', { exact: true }).waitFor();
+  // The entry from before enrolment is moved to the library and sent at once.
   await poll(async () => (await server.stored(library.id)).size).toBe(1);
+  const devices = await server.database.db.selectFrom('devices').select('device_id').where('library_id', '=', library.id).execute();
+  expect(devices.length).toBe(1);
+  const deviceId = devices[0].device_id;
+  await poll(() => pushesFrom(deviceId).length).toBeGreaterThan(0);
+  const pushesBefore = pushesFrom(deviceId).length;
 
+  // Offline: 20 entries, each on its own day, wait on the phone.
   await phone!.context.setOffline(true);
-  const titles = ['Kelas membaca 1', 'Kelas membaca 2', 'Kelas membaca 3'];
+  const titles = Array.from({ length: 20 }, (_, i) => `Kelas membaca ${i + 1}`);
   for (const [i, t] of titles.entries()) await logEntry(t, i + 2);
   await page.getByRole('link', { name: 'Daftar kegiatan' }).click();
-  await poll(() => page.getByText('Tersimpan di HP').count()).toBe(3);
+  await poll(() => page.locator('[data-sync-status="local"]').count()).toBe(titles.length);
+  expect(await page.getByText('Tersimpan di HP', { exact: true }).count()).toBe(titles.length);
+  const onPhone = await phoneEntries(page);
+  expect(onPhone.map((e) => e.title).sort()).toEqual(['Sebelum daftar', ...titles].sort());
   await page.close();
 
+  // Reopened while still offline; nothing has reached the server since enrolment.
   page = await phone!.context.newPage();
   await page.goto(server.url);
   await kpiCard().waitFor();
-  await phone!.context.setOffline(false);
-  await poll(async () => (await server.stored(library.id)).size).toBe(4);
-  const stored = [...(await server.stored(library.id)).values()].map((s) => s.entry.title).sort();
-  expect(stored).toEqual(['Sebelum daftar', ...titles].sort());
+  expect((await server.stored(library.id)).size).toBe(1);
+  expect(pushesFrom(deviceId).length).toBe(pushesBefore);
 
+  // The network returns: one sync sends the queue.
+  await phone!.context.setOffline(false);
+  await expect.poll(async () => (await server.stored(library.id)).size, { timeout: 60_000, interval: 100 }).toBe(titles.length + 1);
+
+  // The phone agrees, entry by entry: each shows "Terkirim". Its outbox is then empty, so
+  // no later push can come; the log line of the one that came is written by then too.
   await page.getByRole('link', { name: 'Daftar kegiatan' }).click();
-  await poll(() => page.locator('[data-sync-status="sent"]').count()).toBe(4);
-  expect(await page.getByText('Terkirim').count()).toBe(4);
+  await poll(() => page.locator('[data-sync-status="sent"]').count()).toBe(titles.length + 1);
+  const shown = await page.locator('li.entry').evaluateAll((items) =>
+    items.map((li) => ({ title: li.querySelector('h2')?.textContent ?? '', status: li.querySelector('[data-sync-status]')?.textContent ?? '' })),
+  );
+  expect(shown.map((e) => e.title).sort()).toEqual(['Sebelum daftar', ...titles].sort());
+  for (const e of shown) expect(e.status, e.title).toMatch(/^Terkirim\b/);
   await page.getByRole('link', { name: 'Kirim data' }).click();
   await poll(() => page.locator('[data-sync-waiting]').getAttribute('data-sync-waiting')).toBe('0');
   await page.getByText('Terakhir berhasil').waitFor();
+
+  // All 20 arrived in one push (the engine sends up to 200 in a batch), accepted.
+  await poll(() => pushesFrom(deviceId).length).toBeGreaterThan(pushesBefore);
+  expect(pushesFrom(deviceId).slice(pushesBefore).map((l) => l.status)).toEqual([200]);
+
+  // The server holds exactly the phone's entries, by id: the 20 and the one from before
+  // enrolment, each once, and nothing else.
+  const stored = await server.stored(library.id);
+  expect([...stored.keys()].sort()).toEqual(onPhone.map((e) => e.id).sort());
+  for (const e of onPhone) expect(stored.get(e.id)?.entry.title, e.id).toBe(e.title);
+
   expect(await seriousViolations(page)).toEqual([]);
   await page.getByRole('button', { name: 'Kirim sekarang' }).click();
   await page.getByText('Semua terkirim.').waitFor();
@@ -187,8 +243,8 @@ it('enrols, logs offline, reopens, and sends the queue when the network returns'
   await page.getByRole('link', { name: 'Daftar kegiatan' }).click();
   await poll(() => page.locator('[data-sync-status="rejected"]').count()).toBe(1);
   expect(await page.locator('[data-sync-status="rejected"]').textContent()).toMatch(/^Ditolak: .+/);
-  expect((await server.stored(library.id)).size).toBe(4);
-});
+  expect((await server.stored(library.id)).size).toBe(titles.length + 1);
+}, 300_000);
 
 it('two phones enrolled in the same library converge after edits on both', async (ctx) => {
   if (launchError !== null) return ctx.skip(`Chromium did not start: ${String(launchError)}`);
@@ -207,12 +263,13 @@ it('two phones enrolled in the same library converge after edits on both', async
     await on(b).field('Kode pendaftaran').fill(await server.code(libraryId));
     await b.getByRole('button', { name: 'Daftarkan' }).click();
     await b.getByRole('link', { name: 'Daftar kegiatan' }).click();
-    await poll(() => on(b).titles().then((t) => t.length)).toBe(4);
-    await poll(() => b.locator('[data-sync-status="remote"]').count()).toBe(4);
+    // The first test's 21 entries (its rejected one never reached the server).
+    await poll(() => on(b).titles().then((t) => t.length)).toBe(21);
+    await poll(() => b.locator('[data-sync-status="remote"]').count()).toBe(21);
 
     const edit = async (p: Page, from: string, to: string) => {
       await p.getByRole('link', { name: 'Daftar kegiatan' }).click();
-      await p.getByRole('link', { name: `Ubah ${from}` }).click();
+      await p.getByRole('link', { name: `Ubah ${from}`, exact: true }).click();
       await poll(() => on(p).field('Judul kegiatan').inputValue()).toBe(from);
       await on(p).field('Judul kegiatan').fill(to);
       await p.getByRole('button', { name: 'Simpan', exact: true }).click();

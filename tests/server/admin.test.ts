@@ -14,12 +14,13 @@ describe.each(DB_KINDS)('admin on %s', (kind) => {
   });
 
   /** Runs a command in-process against the test server's database; returns exit code and output. */
-  async function admin(...argv: string[]) {
+  async function adminWithStdin(stdin: string, argv: string[]) {
     const out: string[] = [];
     const err: string[] = [];
-    const code = await runAdmin(argv, s.database, { out: (l) => out.push(l), err: (l) => err.push(l), now: s.clock.now, readStdin: async () => '' });
-    return { code, out, err, json: out.length ? JSON.parse(out[out.length - 1]) : undefined };
+    const code = await runAdmin(argv, s.database, { out: (l) => out.push(l), err: (l) => err.push(l), now: s.clock.now, readStdin: async () => stdin });
+    return { code, out, err, json: argv.includes('--json') && out.length ? JSON.parse(out[out.length - 1]) : undefined };
   }
+  const admin = (...argv: string[]) => adminWithStdin('', argv);
 
   it('adds a library, issues a code a phone enrols with, lists and revokes the device', async () => {
     const added = await admin('library', 'add', '--name', 'Perpustakaan Desa Maju', '--village', 'Maju', '--district', 'Lowokwaru',
@@ -60,6 +61,52 @@ describe.each(DB_KINDS)('admin on %s', (kind) => {
     expect(after.status).toBe(401);
   });
 
+  it('supervisor add says how many libraries the scope covers, and warns with the closest names when it covers none', async () => {
+    const place = (name: string, regency: string, province: string) =>
+      admin('library', 'add', '--name', name, '--village', name, '--district', 'Gerung', '--regency', regency, '--province', province);
+    expect((await place('Perpustakaan Desa Gerung', 'Kabupaten Lombok Barat', 'Nusa Tenggara Barat')).code).toBe(0);
+    expect((await place('Perpustakaan Desa Kediri', 'Kabupaten Lombok Barat', 'Nusa Tenggara Barat')).code).toBe(0);
+    expect((await place('Perpustakaan Desa Praya', 'Kabupaten Lombok Tengah', 'Nusa Tenggara Barat')).code).toBe(0);
+    const total = (await admin('library', 'list', '--json')).json.libraries.length;
+    const add = (name: string, scope: string) => adminWithStdin('kata-sandi-1\n', ['supervisor', 'add', '--name', name, '--scope', scope, '--json']);
+    const exists = async (name: string) => (await admin('supervisor', 'list', '--json')).json.supervisors.some((v: { name: string }) => v.name === name);
+
+    // Right: the count, on stdout and in the JSON; nothing on stderr.
+    const ntb = await add('ntb', 'province:Nusa Tenggara Barat');
+    expect(ntb).toMatchObject({ code: 0, err: [], json: { name: 'ntb', scope: 'province:Nusa Tenggara Barat', librariesInScope: 3 } });
+    expect(ntb.out[0]).toContain('3 libraries in scope');
+    expect(await add('lobar', 'regency:Kabupaten Lombok Barat')).toMatchObject({ code: 0, err: [], json: { librariesInScope: 2 } });
+    expect(await add('nasional', 'national')).toMatchObject({ code: 0, err: [], json: { librariesInScope: total } });
+    const plain = await adminWithStdin('kata-sandi-1\n', ['supervisor', 'add', '--name', 'loteng', '--scope', 'regency:Kabupaten Lombok Tengah']);
+    expect(plain).toMatchObject({ code: 0, err: [] });
+    expect(plain.out).toEqual(['Supervisor added: loteng (regency:Kabupaten Lombok Tengah), 1 library in scope']);
+
+    // Mistyped: still added (exit 0), but stderr names the scope and the closest existing names.
+    const typo = await add('ntb2', 'province:Nusa Tenggara Baratt');
+    expect(typo).toMatchObject({ code: 0, json: { name: 'ntb2', scope: 'province:Nusa Tenggara Baratt', librariesInScope: 0 } });
+    expect(await exists('ntb2')).toBe(true);
+    const warned = typo.err.join('\n');
+    expect(warned).toContain('warning');
+    expect(warned).toContain('"Nusa Tenggara Baratt"');
+    expect(warned).toContain('province:Nusa Tenggara Barat');
+    expect(warned).not.toContain('province:Jawa Timur');
+    expect(typo.out[0]).toContain('0 libraries in scope');
+
+    // Another case is another name (the routes match exactly) — the right one is suggested.
+    const lower = await add('lobar2', 'regency:kabupaten lombok barat');
+    expect(lower.json.librariesInScope).toBe(0);
+    expect(lower.err.join('\n')).toMatch(/closest existing: regency:Kabupaten Lombok Barat\b/);
+    // A kabupaten given as a province: the kabupaten is suggested.
+    const level = await add('lobar3', 'province:Kabupaten Lombok Barat');
+    expect(level.err.join('\n')).toContain('regency:Kabupaten Lombok Barat');
+    // Nothing close: the existing names of that level instead.
+    const far = await add('entah', 'regency:Kota Antah Berantah');
+    expect(far).toMatchObject({ code: 0, json: { librariesInScope: 0 } });
+    expect(far.err.join('\n')).toContain('no existing name is close');
+    expect(far.err.join('\n')).toContain('regency:Kabupaten Lombok Tengah');
+    expect(await exists('entah')).toBe(true);
+  });
+
   it('exits 2 with a message on bad arguments', async () => {
     const bad: string[][] = [
       [],
@@ -73,6 +120,8 @@ describe.each(DB_KINDS)('admin on %s', (kind) => {
       ['device', 'list', '--library'],
       ['device', 'revoke'],
       ['device', 'revoke', 'no-such-device'],
+      ['supervisor', 'add', '--name', 'x1', '--scope', 'province:Jawa\u0000Timur'],
+      ['supervisor', 'add', '--name', 'x1', '--scope', 'regency:Kota\nMalang'],
     ];
     for (const argv of bad) {
       const r = await admin(...argv);
@@ -83,6 +132,19 @@ describe.each(DB_KINDS)('admin on %s', (kind) => {
 });
 
 describe('admin as a process', () => {
+  it('adds a supervisor before any library exists, with a warning that the scope covers none yet', () => {
+    const env = { ...process.env, DATABASE_URL: 'sqlite::memory:' };
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/server/admin.ts', 'supervisor', 'add', '--name', 'jatim', '--scope', 'province:Jawa Timur', '--json'], {
+      env,
+      encoding: 'utf8',
+      input: 'kata-sandi-1\n',
+    });
+    expect(r.status, r.stderr).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(JSON.parse(lines[lines.length - 1])).toEqual({ name: 'jatim', scope: 'province:Jawa Timur', librariesInScope: 0 });
+    expect(r.stderr).toContain('warning: province:Jawa Timur covers no library: none has been added yet');
+  });
+
   it('prints one JSON object on its last line with --json, and exits 2 on bad arguments', () => {
     const env = { ...process.env, DATABASE_URL: 'sqlite::memory:' };
     const ok = spawnSync(process.execPath, ['--import', 'tsx', 'src/server/admin.ts', 'library', 'list', '--json'], { env, encoding: 'utf8' });

@@ -101,6 +101,20 @@ describe.each(DB_KINDS)('enrol on %s', (kind) => {
     expect((await enroll(s, { code: good }, address)).status).toBe(201);
   });
 
+  it('counts the address the trusted proxy saw (the rightmost X-Forwarded-For entry): rotating the client-written entries does not escape the limit', async () => {
+    const lib = await addLibrary(s);
+    for (let i = 0; i < 10; i++) {
+      // The client writes whatever it likes on the left; the proxy appends what it saw.
+      expect((await enroll(s, { code: 'WXYZ-WXYZ' }, `203.0.113.${i}, 10.0.7.1`)).status).toBe(401);
+    }
+    const good = await newCode(s, lib.id);
+    const blocked = await enroll(s, { code: good }, '198.51.100.1, 10.0.7.1');
+    expect(blocked.status).toBe(429);
+    expect(blocked.body.error.code).toBe('rate_limited');
+    // A client whose own entry names the blocked address, seen by the proxy from elsewhere, is not blocked.
+    expect((await enroll(s, { code: good }, '10.0.7.1, 10.0.7.2')).status).toBe(201);
+  });
+
   it('keeps the count in the database, so a second server process on it refuses too', async () => {
     const address = '10.0.6.1';
     for (let i = 0; i < 10; i++) await enroll(s, { code: 'WXYZ-WXYZ' }, address);

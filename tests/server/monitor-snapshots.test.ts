@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { activityEntrySchema, computeKpi, defaultRulebook, todayIn, type ActivityEntryInput, type KpiResult } from '../../src/domain';
-import { KpiRefresh } from '../../src/server/kpi-refresh';
+import { KpiRefresh, nextLocalMidnight } from '../../src/server/kpi-refresh';
 import { RulebookSource, rulebookSourceFor } from '../../src/server/rulebook-source';
 import { refreshSnapshots, staleLibraryIds, strategyTotals } from '../../src/server/store/kpi-snapshots';
 import { applyPush } from '../../src/server/store/push';
@@ -156,6 +156,76 @@ describe.each(DB_KINDS)('stored KPIs on %s', (kind) => {
     } finally {
       await sweeper.stop();
     }
+  });
+
+  it('sweeps a few seconds after each time zone’s midnight, unasked, and re-arms for the next one', async () => {
+    // 12:00 UTC on 10 December: 19:00 WIB, 20:00 WITA, 21:00 WIT. The server's clock moves
+    // with this sweeper's, so that its own refresh after the pushes below agrees with it.
+    s.clock.ms = Date.parse('2025-12-10T12:00:00.000Z');
+    const [timur, barat] = await seedLibraries(s, [
+      { name: 'Perpustakaan Kampung Sentani', regency: 'Kabupaten Jayapura', province: 'Papua', profile: 'kuning', timezone: 'Asia/Jayapura' },
+      { name: 'Perpustakaan Desa Tengah Malam', regency: 'Kabupaten Madiun', province: 'Jawa Timur', profile: 'kuning' },
+    ]);
+    const armed: { fire: () => void; ms: number; cancelled: boolean }[] = [];
+    const sweeper = new KpiRefresh({
+      database: s.database,
+      rulebooks: rulebookSourceFor(s.database),
+      now: s.clock.now,
+      logger: () => {},
+      sweepEveryMs: 86_400_000, // the regular sweep never comes in this test
+      midnightDelayMs: 3_000,
+      midnightTimer: (fire, ms) => {
+        const timer = { fire, ms, cancelled: false };
+        armed.push(timer);
+        return () => void (timer.cancelled = true);
+      },
+    });
+    sweeper.start();
+    try {
+      await vi.waitFor(async () => {
+        expect(await snapshotOf(timur.library.id)).toMatchObject({ computed_for: '2025-12-10' });
+        expect(await snapshotOf(barat.library.id)).toMatchObject({ computed_for: '2025-12-10' });
+      }, WAIT);
+      // Armed for WIT's midnight, 15:00 UTC, and the delay.
+      expect(armed.map((t) => t.ms)).toEqual([3 * 3_600_000 + 3_000]);
+
+      // Its time comes: no request, no push — the sweep alone recomputes the WIT library.
+      s.clock.ms = Date.parse('2025-12-10T15:00:03.000Z');
+      armed[0].fire();
+      await vi.waitFor(async () => {
+        expect(await snapshotOf(timur.library.id)).toMatchObject({ computed_for: '2025-12-11' });
+      }, WAIT);
+      expect(await snapshotOf(timur.library.id)).toMatchObject(storedOf(kpiOf(timur, s.clock.now())));
+      // Still 10 December (22:00) in WIB: nothing to do there yet.
+      expect(await snapshotOf(barat.library.id)).toMatchObject({ computed_for: '2025-12-10' });
+      // Re-armed, for WITA's midnight at 16:00 UTC.
+      expect(armed.map((t) => t.ms)).toEqual([3 * 3_600_000 + 3_000, 3_600_000]);
+
+      // Then WITA's, then WIB's (17:00 UTC), then WIT's again the next day.
+      s.clock.ms = Date.parse('2025-12-10T16:00:03.000Z');
+      armed[1].fire();
+      s.clock.ms = Date.parse('2025-12-10T17:00:03.000Z');
+      armed[2].fire();
+      await vi.waitFor(async () => {
+        expect(await snapshotOf(barat.library.id)).toMatchObject({ computed_for: '2025-12-11' });
+      }, WAIT);
+      expect(armed.map((t) => t.ms)).toEqual([3 * 3_600_000 + 3_000, 3_600_000, 3_600_000, 22 * 3_600_000]);
+    } finally {
+      await sweeper.stop();
+    }
+    // Stopping cancels the armed one; a fired one is not armed again after a stop.
+    expect(armed.map((t) => t.cancelled)).toEqual([false, false, false, true]);
+    armed[3].fire();
+    expect(armed).toHaveLength(4);
+  });
+
+  it('finds the next midnight of any of the zones', () => {
+    const next = (iso: string) => nextLocalMidnight(new Date(iso)).toISOString();
+    expect(next('2025-12-10T12:00:00.000Z')).toBe('2025-12-10T15:00:00.000Z'); // WIT
+    expect(next('2025-12-10T15:00:00.000Z')).toBe('2025-12-10T16:00:00.000Z'); // WITA
+    expect(next('2025-12-10T16:59:59.999Z')).toBe('2025-12-10T17:00:00.000Z'); // WIB
+    expect(next('2025-12-10T17:00:00.000Z')).toBe('2025-12-11T15:00:00.000Z');
+    expect(next('2025-12-31T16:30:00.000Z')).toBe('2025-12-31T17:00:00.000Z'); // a new year in WIB
   });
 
   it('logs a failed background refresh and carries on', async () => {

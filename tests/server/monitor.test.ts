@@ -5,6 +5,7 @@
  * its search, colour filter and limit; one library; bad parameters.
  */
 import { parse } from 'csv-parse/sync';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   monitorLibrariesSchema,
@@ -167,22 +168,78 @@ describe.each(DB_KINDS)('monitoring figures on %s', (kind) => {
     }
     expect((await monitor(s, cookie, '/libraries/lib-tidakada12345')).status).toBe(404);
     expect((await monitor(s, cookie, `/libraries/${'x'.repeat(300)}`)).status).toBe(404);
+    // Not a library id at all (PostgreSQL's text cannot even hold a NUL): 404, never a lookup.
+    for (const id of ['%00', 'a%00b', `${libs[0].library.id}%00`, '%01', '-abc', 'a%20b', '%C3%A9', 'a_b', '%ZZ', 'x'.repeat(65)]) {
+      const res = await monitor(s, cookie, `/libraries/${id}`);
+      expect(res.status, id).toBe(404);
+      expect(res.body.error.code).toBe('not_found');
+    }
+    // An id in capitals is the same id.
+    expect((await monitor(s, cookie, `/libraries/${libs[0].library.id.toUpperCase()}`)).status).toBe(200);
   });
 
   it('refuses bad parameters with 400 invalid_request, never a 5xx', async () => {
     const long = 'x'.repeat(101);
-    const bad: Record<string, string>[] = [{ colour: 'ungu' }, { colour: 'HIJAU' }, { province: long }, { regency: long }, { q: long }];
+    const bad: Record<string, string>[] = [
+      { colour: 'ungu' },
+      { colour: 'HIJAU' },
+      { province: long },
+      { regency: long },
+      { q: long },
+      // Control characters: PostgreSQL's text cannot hold a NUL, and no name has the others.
+      { q: '\u0000' },
+      { q: 'desa\u0000' },
+      { regency: 'a\u0000b' },
+      { province: 'Jawa\u0000Timur' },
+      { q: 'a\u0001b' },
+      { q: 'a\u001fb' },
+      { regency: 'Kabupaten\nMalang' },
+      { province: 'Bali', q: 'x\u0007' },
+    ];
     for (const params of bad) {
-      for (const path of ['/summary', '/libraries', '/export/summary.csv', '/export/libraries.xlsx']) {
+      for (const path of ['/summary', '/libraries', '/export/summary.csv', '/export/libraries.csv', '/export/libraries.xlsx']) {
         const res = await monitor(s, cookie, `${path}${q(params)}`);
-        expect(res.status, `${path} ${JSON.stringify(params)}`).toBe(400);
-        expect(res.body.error.code).toBe('invalid_request');
+        const what = `${path} ${JSON.stringify(params)}`;
+        expect(res.status, what).toBe(400);
+        expect(res.body.error.code, what).toBe('invalid_request');
+        // The problem names its field (the last one given), in words.
+        const badField = Object.keys(params).at(-1)!;
+        expect(res.body.error.details, what).toContainEqual({ path: badField, message: expect.stringMatching(/\S/) });
       }
     }
+    // The same, written by hand as the reviewer did.
+    for (const path of ['/libraries?q=%00', '/summary?regency=a%00b', '/export/libraries.csv?q=%00', '/export/summary.xlsx?province=%00']) {
+      const res = await monitor(s, cookie, path);
+      expect(res.status, path).toBe(400);
+      expect(res.body.error.code, path).toBe('invalid_request');
+    }
+    // Inner spaces and other letters are still names.
+    expect((await monitor(s, cookie, `/libraries${q({ q: 'Desa Suka' })}`)).status).toBe(200);
+    expect((await monitor(s, cookie, `/libraries${q({ q: 'Pustaka 100% Ceria ✓ é 漢' })}`)).status).toBe(200);
     // Empty parameters are absent ones.
     const empty = await monitor(s, cookie, '/summary?province=&regency=&q=&colour=');
     expect(empty.status).toBe(200);
     expect(empty.body.area).toEqual({});
+  });
+
+  it('never answers a 5xx, whatever the query string (property)', async () => {
+    const paths = ['/summary', '/libraries', '/export/summary.csv', '/export/libraries.csv', '/export/libraries.xlsx'];
+    const keys = fc.constantFrom('province', 'regency', 'q', 'colour', 'x', 'province[]', '');
+    // Any text, control characters and lone surrogates included, encoded as a browser would.
+    const text = fc.oneof(fc.string({ unit: 'binary', maxLength: 120 }), fc.string({ unit: fc.constantFrom('\u0000', '\u0001', '\t', '\n', ' ', '%', '_', '\\', 'a', 'é', '\ud800'), maxLength: 8 }));
+    const encoded = fc.array(fc.tuple(keys, text), { maxLength: 4 }).map((pairs) => new URLSearchParams(pairs).toString());
+    // And raw query strings: stray %, half escapes, escapes of bytes that are not UTF-8.
+    const raw = fc
+      .array(fc.constantFrom('province=', 'regency=', 'q=', 'colour=', '&', '=', '%', '%00', '%0', '%ZZ', '%C3', '%ED%A0%80', '%FF', '+', 'a', 'Bali', 'hijau', '%25'), { maxLength: 10 })
+      .map((parts) => parts.join(''));
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...paths), fc.oneof(encoded, raw), async (path, query) => {
+        const res = await monitorRaw(s, cookie, `${path}?${query}`);
+        await res.arrayBuffer();
+        expect(res.status, `${path}?${query}`).toBeLessThan(500);
+      }),
+      { numRuns: 150 },
+    );
   });
 
   it('answers 401 without a session, and to a device token', async () => {

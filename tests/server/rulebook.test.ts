@@ -88,6 +88,31 @@ describe.each(DB_KINDS)('rulebook publish on %s', (kind) => {
     };
   }
 
+  it('the shipped rulebook counts as published: its id with another body is refused, with the same body nothing changes', async () => {
+    const rows = () => s.database.db.selectFrom('rulebooks').selectAll().execute();
+    // The shipped document itself, in another layout: nothing to do, nothing stored.
+    const reordered = Object.fromEntries(Object.entries(structuredClone(defaultRulebook)).reverse());
+    const same = await admin(s, ['rulebook', 'publish', file('bawaan.json', reordered), '--json']);
+    expect(same).toMatchObject({ code: 0, json: { rulebookId: defaultRulebook.id } });
+    expect(same.out.join('\n')).toContain('nothing changed');
+    expect(await rows()).toEqual([]);
+
+    // Another body under the shipped id would be served by this server from its cache, by
+    // a restarted one from the database, and never recolour a stored KPI: refused.
+    const changed = rulebookWith(defaultRulebook.id, (r) => {
+      r.green.threshold = 90;
+    });
+    const refused = await admin(s, ['rulebook', 'publish', file('bawaan-beda.json', changed), '--json']);
+    expect(refused.code).toBe(2);
+    expect(refused.out).toEqual([]);
+    expect(refused.err.join('\n')).toContain(`rulebook ${defaultRulebook.id} is already published with other contents`);
+    expect(await rows()).toEqual([]);
+    expect(await currentRulebookId(s.database.db)).toBe(defaultRulebook.id);
+    // A server started now (a fresh cache on the same database) serves the shipped body.
+    expect(await new RulebookSource(s.database.db).current()).toEqual(defaultRulebook);
+    expect((await call(s, 'GET', '/api/v1/rulebook', { token: libs[0].device!.token })).body).toEqual(defaultRulebook);
+  });
+
   it('publishes a valid rulebook, and every user follows it: a looser one turns kuning into hijau', async () => {
     expect(await observed()).toEqual({
       rulebook: defaultRulebook.id,
@@ -153,9 +178,19 @@ describe.each(DB_KINDS)('rulebook publish on %s', (kind) => {
     expect(refused.err.join('\n')).toContain(`rulebook ${STRICTER.id} is already published with other contents`);
     expect((await s.database.db.selectFrom('rulebooks').select('body').where('rulebook_id', '=', STRICTER.id).executeTakeFirstOrThrow()).body).toBe(JSON.stringify(STRICTER));
 
-    // An older id published again stays old: the current rulebook is the last one published.
-    expect((await admin(s, ['rulebook', 'publish', file('longgar-lagi.json', LOOSER)])).code).toBe(0);
-    expect(await currentRulebookId(s.database.db)).toBe(STRICTER.id);
+    // An older rulebook published again does not become current again, and says so: it
+    // must be published under a new id for that. The shipped one is such an older rulebook too.
+    for (const [name, older] of [['longgar-lagi.json', LOOSER], ['bawaan-lagi.json', defaultRulebook]] as const) {
+      const again = await admin(s, ['rulebook', 'publish', file(name, older), '--json']);
+      expect(again.code, older.id).toBe(2);
+      expect(again.out).toEqual([]);
+      expect(again.err.join('\n')).toContain(
+        `${older.id} was published before; the current rulebook is ${STRICTER.id}; publish it under a new id to make it current`,
+      );
+      expect(await currentRulebookId(s.database.db)).toBe(STRICTER.id);
+    }
+    // The current one published again is still a no-op.
+    expect((await admin(s, ['rulebook', 'publish', file('ketat-lagi.json', STRICTER)])).code).toBe(0);
   });
 
   it('refuses an unreadable file, bad JSON and an invalid rulebook with the field paths: exit 2, nothing published', async () => {

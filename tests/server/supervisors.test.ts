@@ -4,13 +4,21 @@
  */
 import { spawnSync } from 'node:child_process';
 import { Hono } from 'hono';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { supervisorInfoSchema } from '../../src/domain';
 import { runAdmin } from '../../src/server/admin';
-import { cameOverHttps } from '../../src/server/client-address';
+import { cameOverHttps, clientAddress } from '../../src/server/client-address';
+import { dummyHash, verifyPassword } from '../../src/server/passwords';
 import { startServer } from '../../src/server/server';
 import { hashToken } from '../../src/server/store/devices';
 import { DB_KINDS, addLibrary, call, enrollNew, makeEntry, openUrl, pushEntries, startTestServer, type TestServer } from './harness';
+
+// The real verifyPassword, watched: which hash each login was checked against tells
+// whether it reached the password check, and that every answer paid for scrypt.
+vi.mock('../../src/server/passwords', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../../src/server/passwords')>();
+  return { ...real, verifyPassword: vi.fn(real.verifyPassword) };
+});
 
 const MONITOR = '/api/v1/monitor';
 const PASSWORD = 'rahasia-jatim-1';
@@ -23,6 +31,12 @@ function sessionCookie(headers: Headers): { token: string; text: string } | null
 }
 
 const withSession = (token: string) => ({ cookie: `tpbis_session=${token}` });
+
+const verify = vi.mocked(verifyPassword);
+/** How many logins since the last `verify.mockClear()` were checked against `hash`. */
+const checkedAgainst = (hash: string) => verify.mock.calls.filter(([, h]) => h === hash).length;
+const statusCounts = (answers: { status: number }[]) =>
+  answers.reduce<Record<number, number>>((n, r) => ({ ...n, [r.status]: (n[r.status] ?? 0) + 1 }), {});
 
 describe.each(DB_KINDS)('supervisors on %s', (kind) => {
   let s: TestServer;
@@ -59,6 +73,11 @@ describe.each(DB_KINDS)('supervisors on %s', (kind) => {
   const login = (username: string, password: string, address: string, headers: Record<string, string> = {}) =>
     call(s, 'POST', `${MONITOR}/login`, { json: { username, password }, headers: { 'x-forwarded-for': address, ...headers } });
 
+  async function storedHash(name: string): Promise<string> {
+    const row = await s.database.db.selectFrom('supervisors').select('password_hash').where('name', '=', name).executeTakeFirstOrThrow();
+    return row.password_hash;
+  }
+
   async function loggedIn(name: string, address: string): Promise<string> {
     const res = await login(name, PASSWORD, address);
     expect(res.status).toBe(200);
@@ -69,9 +88,9 @@ describe.each(DB_KINDS)('supervisors on %s', (kind) => {
     it('adds a supervisor with the password from stdin, stores only its scrypt hash, lists and refuses a second add', async () => {
       const added = await admin(['supervisor', 'add', '--name', 'Jatim', '--scope', 'province: Jawa Timur ', '--json'], `${PASSWORD}\nignored\n`);
       expect(added.code).toBe(0);
-      expect(added.json).toEqual({ name: 'jatim', scope: 'province:Jawa Timur' });
+      expect(added.json).toEqual({ name: 'jatim', scope: 'province:Jawa Timur', librariesInScope: 0 });
       const row = await s.database.db.selectFrom('supervisors').selectAll().where('name', '=', 'jatim').executeTakeFirstOrThrow();
-      expect(row).toMatchObject({ scope: 'province:Jawa Timur', failed_logins: 0, locked_until: null, created_at: s.clock.now().toISOString() });
+      expect(row).toMatchObject({ scope: 'province:Jawa Timur', created_at: s.clock.now().toISOString() });
       expect(row.password_hash).toMatch(/^scrypt\$16384\$8\$1\$/);
       expect(row.password_hash).not.toContain(PASSWORD);
       // Only the first line is the password.
@@ -199,6 +218,9 @@ describe.each(DB_KINDS)('supervisors on %s', (kind) => {
     });
 
     it('takes JSON only, and refuses malformed bodies with 400 without counting them as failures', async () => {
+      const counted = () =>
+        s.database.db.selectFrom('enroll_failures').selectAll().where('address', 'in', ['name:surabaya', 'login:10.2.3.1']).orderBy('nonce').execute();
+      const before = await counted();
       const address = { 'x-forwarded-for': '10.2.3.1' };
       const body = JSON.stringify({ username: 'surabaya', password: 'bukan-sandinya' });
       for (const headers of [{}, { 'content-type': 'text/plain' }, { 'content-type': 'application/x-www-form-urlencoded' }]) {
@@ -212,9 +234,30 @@ describe.each(DB_KINDS)('supervisors on %s', (kind) => {
       }
       expect((await call(s, 'POST', `${MONITOR}/login`, { raw: '{', headers: { ...address, 'content-type': 'application/json' } })).status).toBe(400);
       expect((await call(s, 'POST', `${MONITOR}/login`, { json: { username: 'surabaya', password: 'x'.repeat(5000) }, headers: address })).status).toBe(413);
+      expect(await counted()).toEqual(before);
       expect((await login('surabaya', PASSWORD, '10.2.3.1')).status).toBe(200);
-      const row = await s.database.db.selectFrom('supervisors').select('failed_logins').where('name', '=', 'surabaya').executeTakeFirstOrThrow();
-      expect(row.failed_logins).toBe(0);
+    });
+
+    it('refuses a NUL character in the name or the password with 400 and a field message, never a 5xx', async () => {
+      const address = '10.2.4.1';
+      const cases: [Record<string, string>, string[]][] = [
+        [{ username: 'sura\u0000baya', password: PASSWORD }, ['username']],
+        [{ username: '\u0000', password: PASSWORD }, ['username']],
+        [{ username: 'surabaya', password: `${PASSWORD}\u0000` }, ['password']],
+        [{ username: 'surabaya\u0000', password: '\u0000' }, ['username', 'password']],
+      ];
+      for (const [json, paths] of cases) {
+        const res = await call(s, 'POST', `${MONITOR}/login`, { json, headers: { 'x-forwarded-for': address } });
+        expect(res.status, JSON.stringify(json)).toBe(400);
+        expect(res.body.error.code).toBe('invalid_request');
+        expect(res.body.error.details.map((d: { path: string }) => d.path)).toEqual(paths);
+      }
+      const id = await call(s, 'POST', `${MONITOR}/login`, { json: cases[0][0], headers: { 'x-forwarded-for': address } });
+      expect(id.body.error.details).toEqual([{ path: 'username', message: 'Nama pengguna tidak boleh berisi karakter NUL' }]);
+      const en = await call(s, 'POST', `${MONITOR}/login`, { json: cases[2][0], headers: { 'x-forwarded-for': address, 'accept-language': 'en' } });
+      expect(en.body.error.details).toEqual([{ path: 'password', message: 'Password may not contain a NUL character' }]);
+      // Refused before anything is counted: the address and the name can still log in.
+      expect((await login('surabaya', PASSWORD, address)).status).toBe(200);
     });
   });
 
@@ -232,8 +275,11 @@ describe.each(DB_KINDS)('supervisors on %s', (kind) => {
       for (const headers of [{}, withSession(''), withSession('x'.repeat(43)), withSession(`${token}x`), { cookie: `other=${token}` }]) {
         const res = await call(s, 'GET', `${MONITOR}/me`, { headers });
         expect(res.status).toBe(401);
-        expect(res.body.error.code).toBe('unauthorized');
+        // Its own code and words: not the device's "Perangkat belum terdaftar…".
+        expect(res.body).toEqual({ error: { code: 'login_required', message: 'Silakan masuk dulu.' } });
       }
+      const en = await call(s, 'GET', `${MONITOR}/me`, { headers: { 'accept-language': 'en' } });
+      expect(en.body).toEqual({ error: { code: 'login_required', message: 'Please log in first.' } });
     });
 
     it('logs out: 204, the cookie cleared, the session gone', async () => {
@@ -319,6 +365,86 @@ describe.each(DB_KINDS)('supervisors on %s', (kind) => {
       s.clock.advance(5 * MINUTE);
       expect((await login('alamat', PASSWORD, '10.4.2.1')).status).toBe(200);
     });
+
+    it('lets at most 5 of 40 wrong passwords sent at once for one name reach the password check', async () => {
+      await addSupervisor('serentak', 'province:Jawa Barat');
+      const hash = await storedHash('serentak');
+      verify.mockClear();
+      const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => login('serentak', `salah-${i}-sandi`, '10.4.3.1')));
+      expect(statusCounts(answers)).toEqual({ 401: 5, 429: 35 });
+      expect(checkedAgainst(hash)).toBe(5);
+      // The refused ones cost scrypt's time as well.
+      expect(verify).toHaveBeenCalledTimes(40);
+      for (const res of answers.filter((r) => r.status === 429)) expect(res.body.error.code).toBe('rate_limited');
+      expect((await login('serentak', PASSWORD, '10.4.3.2')).status).toBe(429);
+    });
+
+    it('lets at most 10 of 40 failures sent at once from one address reach the password check', async () => {
+      await addSupervisor('serentak2', 'province:Jawa Barat');
+      const hash = await storedHash('serentak2');
+      verify.mockClear();
+      const answers = await Promise.all(
+        Array.from({ length: 40 }, (_, i) => login(i === 0 ? 'serentak2' : `tebak-${i}`, 'salah-sandi', '10.4.4.1')),
+      );
+      expect(statusCounts(answers)).toEqual({ 401: 10, 429: 30 });
+      expect(verify).toHaveBeenCalledTimes(40);
+      expect(checkedAgainst(hash)).toBeLessThanOrEqual(1);
+      expect((await login('serentak2', PASSWORD, '10.4.4.1')).status).toBe(429);
+      expect((await login('serentak2', PASSWORD, '10.4.4.2')).status).toBe(200);
+    });
+
+    it('keeps both limits across server processes on one database, for attempts sent at once to each', async () => {
+      const second = await startServer({ database: openUrl(s.databaseUrl), port: 0, host: '127.0.0.1', logger: () => {}, now: s.clock.now, trustProxy: true });
+      try {
+        const to = (url: string, username: string, address: string) =>
+          fetch(`${url}${MONITOR}/login`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', 'x-forwarded-for': address },
+            body: JSON.stringify({ username, password: 'salah-sandi' }),
+          });
+        // One name from many addresses: 5 in all reach the check.
+        const byName = await Promise.all(Array.from({ length: 30 }, (_, i) => to(i % 2 ? second.url : s.url, 'dua-proses', `10.4.7.${i + 1}`)));
+        expect(statusCounts(byName)).toEqual({ 401: 5, 429: 25 });
+        // One address, many names: 10 in all.
+        const byAddress = await Promise.all(Array.from({ length: 30 }, (_, i) => to(i % 2 ? second.url : s.url, `dua-proses-${i}`, '10.4.8.1')));
+        expect(statusCounts(byAddress)).toEqual({ 401: 10, 429: 20 });
+      } finally {
+        await second.stop();
+      }
+    });
+
+    it('refuses unknown and known names alike: 429 after 5 failures for both, checked against the dummy hash once locked', async () => {
+      await addSupervisor('ada', 'province:Jawa Barat');
+      for (const name of ['ada', 'tidak-ada']) {
+        for (let i = 0; i < 5; i++) expect((await login(name, `salah-${i}-sandi`, `10.4.5.${i + 1}`)).status).toBe(401);
+      }
+      verify.mockClear();
+      const known = await login('ada', PASSWORD, '10.4.5.9');
+      const unknown = await login('Tidak-Ada ', PASSWORD, '10.4.5.9');
+      for (const res of [known, unknown]) {
+        expect(res.status).toBe(429);
+        expect(res.body).toEqual({ error: { code: 'rate_limited', message: 'Terlalu banyak percobaan. Coba lagi nanti.' } });
+        expect(res.headers.get('retry-after')).toBe('900');
+      }
+      // Both paid for one scrypt, against the dummy hash: neither the answer nor its time tells which name exists.
+      expect(verify.mock.calls).toEqual([
+        [PASSWORD, await dummyHash()],
+        [PASSWORD, await dummyHash()],
+      ]);
+      s.clock.advance(15 * MINUTE);
+      expect((await login('ada', PASSWORD, '10.4.5.9')).status).toBe(200);
+      expect((await login('tidak-ada', PASSWORD, '10.4.5.9')).status).toBe(401);
+    });
+
+    it('counts the address the trusted proxy saw (the rightmost X-Forwarded-For entry), so rotating the others does not help', async () => {
+      await addSupervisor('putar', 'province:Bali');
+      for (let i = 0; i < 10; i++) {
+        expect((await login(`putar-${i}`, 'salah-sandi', `203.0.113.${i}, 10.4.6.1`)).status).toBe(401);
+      }
+      const blocked = await login('putar', PASSWORD, '198.51.100.1, 10.4.6.1');
+      expect(blocked.status).toBe(429);
+      expect((await login('putar', PASSWORD, '10.4.6.1, 10.4.6.2')).status).toBe(200);
+    });
   });
 
   describe('separation from the sync routes', () => {
@@ -331,7 +457,7 @@ describe.each(DB_KINDS)('supervisors on %s', (kind) => {
       for (const headers of [{ authorization: `Bearer ${device.token}` }, { authorization: `Bearer ${token}` }]) {
         const me = await call(s, 'GET', `${MONITOR}/me`, { headers });
         expect(me.status).toBe(401);
-        expect(me.body.error.code).toBe('unauthorized');
+        expect(me.body.error.code).toBe('login_required');
       }
 
       const cookie = withSession(token);
@@ -408,14 +534,34 @@ describe('supervisor add as a process', () => {
 
   it('reads the password piped to standard input, and exits 2 for a short one', () => {
     const ok = run(['supervisor', 'add', '--name', 'jatim', '--scope', 'province:Jawa Timur', '--json'], 'secret123\n');
-    expect(ok.stderr).toBe('');
+    // An empty database: the account is made, with a warning that its scope covers no library yet.
     expect(ok.status).toBe(0);
+    expect(ok.stderr).toContain('province:Jawa Timur');
     const lines = ok.stdout.trim().split('\n');
-    expect(JSON.parse(lines[lines.length - 1])).toEqual({ name: 'jatim', scope: 'province:Jawa Timur' });
+    expect(JSON.parse(lines[lines.length - 1])).toEqual({ name: 'jatim', scope: 'province:Jawa Timur', librariesInScope: 0 });
     expect(ok.stdout).not.toContain('secret123');
     const short = run(['supervisor', 'add', '--name', 'jatim', '--scope', 'province:Jawa Timur'], 'secret\n');
     expect(short.status).toBe(2);
     expect(short.stderr).toContain('8 to 200 characters');
+  });
+});
+
+describe('clientAddress', () => {
+  it('behind a trusted proxy is the rightmost X-Forwarded-For entry, the one the proxy saw; else the connection', async () => {
+    const answer = async (trustProxy: boolean, headers: [string, string][] = []) => {
+      const app = new Hono().get('/', (c) => c.text(clientAddress(c, trustProxy)));
+      return (await app.request('http://tpbis.contoh.id/', { headers })).text();
+    };
+    const xff = (v: string): [string, string] => ['x-forwarded-for', v];
+    expect(await answer(true, [xff('10.9.0.1')])).toBe('10.9.0.1');
+    expect(await answer(true, [xff('203.0.113.7, 10.9.0.1')])).toBe('10.9.0.1');
+    expect(await answer(true, [xff(' 203.0.113.7 ,  10.9.0.2 ')])).toBe('10.9.0.2');
+    // A second header line, as a proxy appends it after the client's own.
+    expect(await answer(true, [xff('203.0.113.7'), xff('10.9.0.3')])).toBe('10.9.0.3');
+    // No usable entry, or no trusted proxy: the connection's address (none under app.request).
+    expect(await answer(true, [xff('10.9.0.1, ')])).toBe('unknown');
+    expect(await answer(true)).toBe('unknown');
+    expect(await answer(false, [xff('10.9.0.1')])).toBe('unknown');
   });
 });
 

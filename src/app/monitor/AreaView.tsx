@@ -167,7 +167,7 @@ function Children({ summary, area, lang }: { summary: MonitorSummary; area: Area
           </tbody>
         </table>
       </div>
-      <ExportLinks label="export.summary" csv={exportSummaryUrl(area, 'csv')} xlsx={exportSummaryUrl(area, 'xlsx')} lang={lang} />
+      <ExportLinks label="export.summary" table={level} csv={exportSummaryUrl(area, 'csv')} xlsx={exportSummaryUrl(area, 'xlsx')} lang={lang} />
     </section>
   );
 }

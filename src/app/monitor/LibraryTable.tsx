@@ -1,7 +1,9 @@
 /**
- * The libraries of an area as a table: name (a link to the library), village and
- * district, colour as word and swatch, score, entries per strategy, the last push and,
- * in its own mark, "belum sinkron 30+ hari". With its CSV and XLSX export links.
+ * The libraries of an area as a table: name (a link to the library), colour as word and
+ * swatch, village and district, score, entries per strategy, the last push and, in its
+ * own mark, "belum sinkron 30+ hari". The colour comes right after the name, and the
+ * name column stays put when the table scrolls sideways, so on a 360 px phone both show
+ * without scrolling. With its CSV and XLSX export links.
  */
 import { formatNumber, STRATEGIES, t, type Area, type Lang, type MonitorLibraries } from '../../domain';
 import { ColourWord, ExportLinks, formatInstant, StaleMark } from './parts';
@@ -36,14 +38,14 @@ export function LibraryTable({ data, area, q, green, caption, lang }: LibraryTab
             <caption id="m-libraries-caption">{mw(lang, green ? 'list.captionGreen' : 'list.caption', { area: caption })}</caption>
             <thead>
               <tr>
-                <th scope="col" rowSpan={2}>
+                <th scope="col" rowSpan={2} class="sticky-col">
                   {mw(lang, 'col.name')}
                 </th>
                 <th scope="col" rowSpan={2}>
-                  {mw(lang, 'col.place')}
+                  {mw(lang, 'col.colour')}
                 </th>
                 <th scope="col" rowSpan={2}>
-                  {mw(lang, 'col.colour')}
+                  {mw(lang, 'col.place')}
                 </th>
                 <th scope="col" rowSpan={2} class="num">
                   {mw(lang, 'col.score')}
@@ -66,13 +68,13 @@ export function LibraryTable({ data, area, q, green, caption, lang }: LibraryTab
             <tbody>
               {rows.map((r) => (
                 <tr key={r.id} data-library-id={r.id} data-colour={r.colour} data-stale={r.stale ? 'true' : 'false'}>
-                  <th scope="row">
+                  <th scope="row" class="sticky-col">
                     <a href={libraryHash(r.id)}>{r.name}</a>
                   </th>
-                  <td>{area.regency ? `${r.village}, ${r.district}` : `${r.village}, ${r.district}, ${r.regency}`}</td>
-                  <td>
+                  <td class="colour-cell">
                     <ColourWord colour={r.colour} lang={lang} />
                   </td>
+                  <td class="place">{area.regency ? `${r.village}, ${r.district}` : `${r.village}, ${r.district}, ${r.regency}`}</td>
                   <td class="num">{n(Math.round(r.score))}</td>
                   {STRATEGIES.map((s) => (
                     <td key={s} class="num">
@@ -94,7 +96,7 @@ export function LibraryTable({ data, area, q, green, caption, lang }: LibraryTab
           </table>
         </div>
       )}
-      <ExportLinks label="export.libraries" csv={exportLibrariesUrl(area, q, green, 'csv')} xlsx={exportLibrariesUrl(area, q, green, 'xlsx')} lang={lang} />
+      <ExportLinks label="export.libraries" table="libraries" csv={exportLibrariesUrl(area, q, green, 'csv')} xlsx={exportLibrariesUrl(area, q, green, 'xlsx')} lang={lang} />
     </>
   );
 }

@@ -65,7 +65,7 @@ export function ErrorNote({ error, lang, onRetry, notFound = 'notFound' }: { err
 function errorText(error: MonitorError, lang: Lang, notFound: 'notFound' | 'libraryNotFound'): string {
   if (error.kind === 'unreachable') return mw(lang, 'unreachable');
   if (error.kind === 'invalid') return mw(lang, 'badBody');
-  if (error.kind === 'unauthorized') return t(lang, 'error.unauthorized');
+  if (error.kind === 'unauthorized') return t(lang, 'error.login_required');
   if (error.status === 403) return t(lang, 'error.out_of_scope');
   if (error.status === 404) return mw(lang, notFound);
   if (error.code) return t(lang, `error.${error.code}`);
@@ -97,16 +97,34 @@ export function Breadcrumb({ scope, area, current, lang }: { scope: Scope; area:
   );
 }
 
-/** "Unduh CSV" and "Unduh XLSX": plain links; the session cookie goes along. */
-export function ExportLinks({ label, csv, xlsx, lang }: { label: 'export.summary' | 'export.libraries'; csv: string; xlsx: string; lang: Lang }) {
+/**
+ * "Unduh CSV" and "Unduh XLSX": plain links; the session cookie goes along. Each link's
+ * accessible name adds which table it exports ("Unduh CSV: daftar perpustakaan"), as
+ * two tables on one page each have a pair; a hint says which format suits Excel.
+ */
+export function ExportLinks({
+  label,
+  table,
+  csv,
+  xlsx,
+  lang,
+}: {
+  label: 'export.summary' | 'export.libraries';
+  table: 'province' | 'regency' | 'libraries';
+  csv: string;
+  xlsx: string;
+  lang: Lang;
+}) {
+  const what = mw(lang, `export.table.${table}`);
   return (
     <div class="exports" role="group" aria-label={mw(lang, label)}>
-      <a class="button" href={csv} download>
+      <a class="button" href={csv} download aria-label={mw(lang, 'export.csvNamed', { table: what })}>
         {mw(lang, 'export.csv')}
       </a>
-      <a class="button" href={xlsx} download>
+      <a class="button" href={xlsx} download aria-label={mw(lang, 'export.xlsxNamed', { table: what })}>
         {mw(lang, 'export.xlsx')}
       </a>
+      <p class="hint export-hint">{mw(lang, 'export.hint')}</p>
     </div>
   );
 }

@@ -87,6 +87,14 @@ const id = {
   'export.libraries': 'Unduh daftar perpustakaan',
   'export.csv': 'Unduh CSV',
   'export.xlsx': 'Unduh XLSX',
+  // Each link's accessible name says which table it exports; it starts with the visible words.
+  'export.csvNamed': 'Unduh CSV: {table}',
+  'export.xlsxNamed': 'Unduh XLSX: {table}',
+  'export.table.province': 'ringkasan per provinsi',
+  'export.table.regency': 'ringkasan per kabupaten/kota',
+  'export.table.libraries': 'daftar perpustakaan',
+  // Excel set to Indonesian separates lists with ';', so a CSV with ',' opens in one column.
+  'export.hint': 'XLSX untuk Excel; CSV untuk aplikasi lain',
 
   'detail.place': '{village}, {district}, {regency}, {province}',
   'detail.lastPush': 'Kiriman terakhir: {time}',
@@ -178,6 +186,12 @@ const en: Record<MonitorWord, string> = {
   'export.libraries': 'Download the library list',
   'export.csv': 'Download CSV',
   'export.xlsx': 'Download XLSX',
+  'export.csvNamed': 'Download CSV: {table}',
+  'export.xlsxNamed': 'Download XLSX: {table}',
+  'export.table.province': 'summary per province',
+  'export.table.regency': 'summary per regency/city',
+  'export.table.libraries': 'library list',
+  'export.hint': 'XLSX for Excel; CSV for other programs',
 
   'detail.place': '{village}, {district}, {regency}, {province}',
   'detail.lastPush': 'Last sent: {time}',

@@ -1,10 +1,18 @@
 /**
  * Supervisor login, logout and "who am I" (issue 6; routes in domain/monitor.ts).
  *
- * Login answers `401 invalid_login` alike for an unknown name and a wrong password, and
- * takes as long for both (passwords.ts). Five wrong passwords in a row lock the name for
- * 15 minutes (`429`, even for the right password); ten failures from one address in 15
- * minutes lock the address, whatever names it tried. Malformed bodies count for neither.
+ * Login answers `401 invalid_login` alike for an unknown name and a wrong password.
+ * Five failures for one name within 15 minutes lock it (`429`, even for the right
+ * password) until the oldest of them is 15 minutes old — names that exist and names
+ * that do not alike, so a lock tells nothing either; ten failures from one address in
+ * 15 minutes lock the address, whatever names it tried. A right password clears the
+ * name's count. Malformed bodies count for neither.
+ *
+ * Each attempt is counted against both limits before its password is checked, and
+ * taken back if it was right (store/rate-limit.ts), so attempts sent at once cannot all
+ * slip past the limits during the check. Every answer after a well-formed body pays
+ * for one scrypt — against the dummy hash when the name is unknown or refused — so the
+ * time taken does not tell either.
  *
  * The session is an HttpOnly, SameSite=Strict cookie scoped to the monitoring routes:
  * page scripts cannot read it, other sites cannot send it, the sync routes never see it.
@@ -17,19 +25,8 @@ import { cameOverHttps, clientAddress } from '../client-address';
 import type { Env, ServerDeps } from '../context';
 import { errorReply, langOf } from '../errors';
 import { dummyHash, verifyPassword } from '../passwords';
-import { LOGIN_LIMIT, limitState, recordFailure } from '../store/rate-limit';
-import {
-  createSession,
-  deleteSession,
-  findSession,
-  findSupervisor,
-  lockedForSeconds,
-  normaliseName,
-  recordLoginFailure,
-  resetLoginFailures,
-  SESSION_TTL_MS,
-  supervisorInfo,
-} from '../store/supervisors';
+import { clearFailures, LOGIN_LIMIT, LOGIN_NAME_LIMIT, releaseFailure, reserveFailure } from '../store/rate-limit';
+import { createSession, deleteSession, findSession, findSupervisor, normaliseName, SESSION_TTL_MS, supervisorInfo } from '../store/supervisors';
 import { sessionToken } from '../supervisor-auth';
 
 /** A login body is a name and a password; nothing near the sync routes' 1 MiB. */
@@ -51,7 +48,8 @@ function tooManyAttempts(c: Context, retryAfterSeconds: number): Response {
 }
 
 export function loginRoute(deps: ServerDeps): Handler<Env> {
-  const { db } = deps.database;
+  const { database } = deps;
+  const { db } = database;
   return async (c) => {
     c.header('Cache-Control', 'no-store');
     // JSON only, declared: a cross-site page cannot send that without a CORS preflight,
@@ -59,29 +57,36 @@ export function loginRoute(deps: ServerDeps): Handler<Env> {
     const contentType = c.req.header('content-type');
     if (contentType === undefined || !isJsonType(contentType)) return errorReply(c, 'invalid_request');
 
-    const now = deps.now();
-    const address = clientAddress(c, deps.trustProxy);
-    const addressLimit = await limitState(db, LOGIN_LIMIT, address, now);
-    if (addressLimit.blocked) return tooManyAttempts(c, addressLimit.retryAfterSeconds);
-
     const body = await readJsonBody(c.req.raw, LOGIN_BODY_BYTES);
     if (!body.ok) return errorReply(c, body.code);
     const parsed = parseWithMessages(loginRequestSchema, body.value, langOf(c));
     if (!parsed.ok) return errorReply(c, 'invalid_request', parsed.errors);
 
+    const now = deps.now();
+    const address = clientAddress(c, deps.trustProxy);
     const name = normaliseName(parsed.value.username);
-    const row = await findSupervisor(db, name);
-    const locked = row ? lockedForSeconds(row, now) : null;
-    if (locked !== null) return tooManyAttempts(c, locked);
-
-    const right = await verifyPassword(parsed.value.password, row?.password_hash ?? (await dummyHash()));
-    if (!row || !right) {
-      await recordFailure(db, LOGIN_LIMIT, address, now);
-      if (row) await recordLoginFailure(db, name, now);
-      return errorReply(c, 'invalid_login');
+    // Count the attempt as a failure of the name, then of the address, before checking
+    // the password; an attempt refused by one limit is not left counted by the other.
+    const byName = await reserveFailure(database, LOGIN_NAME_LIMIT, name, now);
+    const byAddress = byName.reserved ? await reserveFailure(database, LOGIN_LIMIT, address, now) : null;
+    let retryAfterSeconds: number | null = null;
+    if (!byName.reserved) {
+      retryAfterSeconds = byName.retryAfterSeconds;
+    } else if (byAddress && !byAddress.reserved) {
+      retryAfterSeconds = byAddress.retryAfterSeconds;
+      await releaseFailure(db, byName.failure);
     }
 
-    await resetLoginFailures(db, name);
+    // Refused or not, known name or not: one scrypt, so the time taken tells nothing.
+    const row = await findSupervisor(db, name);
+    const hash = retryAfterSeconds === null && row ? row.password_hash : await dummyHash();
+    const right = await verifyPassword(parsed.value.password, hash);
+    if (retryAfterSeconds !== null) return tooManyAttempts(c, retryAfterSeconds);
+    if (!row || !right) return errorReply(c, 'invalid_login'); // both failures stay counted
+
+    // The right password: the name's count starts again, and this attempt was no failure of the address.
+    await clearFailures(db, LOGIN_NAME_LIMIT, name);
+    if (byAddress?.reserved) await releaseFailure(db, byAddress.failure);
     const session = await createSession(db, name, now);
     setSessionCookie(c, deps, session.token, SESSION_TTL_MS / 1000);
     const info = supervisorInfo(row);

@@ -13,6 +13,7 @@ import {
   type MonitorLibraryDetail,
   type MonitorSummary,
 } from '../../domain';
+import { idSchema } from '../../domain/text';
 import type { Env, ServerDeps } from '../context';
 import { errorReply, langOf } from '../errors';
 import { inScope, parseMonitorQuery, resolveArea, type MonitorQuery } from '../monitor-area';
@@ -91,8 +92,10 @@ export function librariesRoute(deps: ServerDeps): Handler<Env> {
 export function libraryDetailRoute(deps: ServerDeps): Handler<Env> {
   const { db } = deps.database;
   return async (c) => {
-    const id = c.req.param('id') ?? '';
-    const found = id.length <= 100 ? await findLibrary(db, id.toLowerCase()) : null;
+    // Only what can be a library id is looked up (in any case, as everywhere): a NUL
+    // would fail PostgreSQL's query, and nothing else can name a library anyway.
+    const id = idSchema.safeParse(c.req.param('id') ?? '');
+    const found = id.success ? await findLibrary(db, id.data) : null;
     if (!found || !inScope(c.get('supervisor').scope, found.library)) return errorReply(c, 'not_found');
     const now = deps.now();
     const [entries, rulebook] = await Promise.all([allEntries(db, found.library.id), deps.rulebooks.current()]);

@@ -14,7 +14,7 @@
  * (A library added after the refresh has no snapshot yet, and no entries: abu-abu.)
  */
 import { sql } from 'kysely';
-import { STALE_AFTER_DAYS, type Area, type AreaFigures, type Colour, type MonitorLibraryRow } from '../../domain';
+import { STALE_AFTER_DAYS, type Area, type AreaFigures, type Colour, type MonitorLibraryRow, type Scope } from '../../domain';
 import type { Db } from '../schema';
 import { inArea, snapshotOutdated } from './kpi-snapshots';
 
@@ -161,4 +161,20 @@ export async function libraryRows(
       stale: isStale(r.last_push_at, now),
     })),
   };
+}
+
+/** How many libraries a supervisor's scope covers (names match exactly, as the routes match them). */
+export async function librariesInScope(db: Db, scope: Scope): Promise<number> {
+  let query = db.selectFrom('libraries').select(sql<number>`COUNT(*)`.as('n'));
+  if (scope.level !== 'national') query = query.where(scope.level, '=', scope.name);
+  return Number((await query.executeTakeFirstOrThrow()).n);
+}
+
+/** Every province and kabupaten/kota that has a library, each list by name. */
+export async function placeNames(db: Db): Promise<{ province: string[]; regency: string[] }> {
+  const [provinces, regencies] = await Promise.all([
+    db.selectFrom('libraries').select('province').distinct().orderBy('province').execute(),
+    db.selectFrom('libraries').select('regency').distinct().orderBy('regency').execute(),
+  ]);
+  return { province: provinces.map((r) => r.province), regency: regencies.map((r) => r.regency) };
 }

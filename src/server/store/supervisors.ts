@@ -1,17 +1,18 @@
 /**
  * Supervisor accounts and their login sessions (issue 6). Session tokens are stored as
  * SHA-256 only, like device tokens: a copy of the database logs nobody in.
+ *
+ * A name's lockout is not kept on its row: failed logins are counted per typed name in
+ * `enroll_failures` (store/rate-limit.ts, LOGIN_NAME_LIMIT), for names that exist and
+ * names that do not alike; `listSupervisors` tells when a name's lock ends from them.
  */
 import { parseScope, type SupervisorInfo } from '../../domain';
 import type { Db, SupervisorsTable } from '../schema';
 import { hashToken, newToken } from './devices';
+import { blockedUntil, LOGIN_NAME_LIMIT } from './rate-limit';
 
 /** A session lasts 12 hours from login; the cookie's Max-Age says the same. */
 export const SESSION_TTL_MS = 12 * 60 * 60_000;
-/** Consecutive wrong passwords for one name before it is locked… */
-export const LOCKOUT_FAILURES = 5;
-/** …for this long, even for the right password. */
-export const LOCKOUT_MS = 15 * 60_000;
 
 /** Login names are compared in lower case: a phone's keyboard capitalises the first letter. */
 export function normaliseName(name: string): string {
@@ -41,8 +42,6 @@ export async function insertSupervisor(
       scope: supervisor.scope,
       password_hash: supervisor.passwordHash,
       created_at: now.toISOString(),
-      failed_logins: 0,
-      locked_until: null,
     })
     .onConflict((oc) => oc.column('name').doNothing())
     .executeTakeFirst();
@@ -53,8 +52,12 @@ export async function findSupervisor(db: Db, name: string): Promise<SupervisorsT
   return db.selectFrom('supervisors').selectAll().where('name', '=', name).executeTakeFirst();
 }
 
-export async function listSupervisors(db: Db): Promise<SupervisorsTable[]> {
-  return db.selectFrom('supervisors').selectAll().orderBy('name').execute();
+/** Every supervisor, `locked_until` being when the name's current or last lockout ends (null if it never reached one). */
+export async function listSupervisors(db: Db): Promise<(SupervisorsTable & { locked_until: string | null })[]> {
+  const rows = await db.selectFrom('supervisors').selectAll().orderBy('name').execute();
+  return Promise.all(
+    rows.map(async (row) => ({ ...row, locked_until: (await blockedUntil(db, LOGIN_NAME_LIMIT, row.name))?.toISOString() ?? null })),
+  );
 }
 
 /** Removes the supervisor and ends their sessions; false when there is no such name. */
@@ -66,37 +69,11 @@ export async function removeSupervisor(db: Db, name: string): Promise<boolean> {
   });
 }
 
-/** Seconds until the name's lock ends, or null when it is not locked. */
-export function lockedForSeconds(row: Pick<SupervisorsTable, 'locked_until'>, now: Date): number | null {
+/** Seconds until the name's lock ends (`locked_until` as listSupervisors fills it), or null when it is not locked. */
+export function lockedForSeconds(row: { locked_until: string | null }, now: Date): number | null {
   if (row.locked_until === null) return null;
   const waitMs = Date.parse(row.locked_until) - now.getTime();
   return waitMs > 0 ? Math.max(1, Math.ceil(waitMs / 1000)) : null;
-}
-
-/**
- * Counts one wrong password for the name; the LOCKOUT_FAILURES-th locks it for
- * LOCKOUT_MS and starts the count again. The increment is one statement, so concurrent
- * failures are all counted.
- */
-export async function recordLoginFailure(db: Db, name: string, now: Date): Promise<void> {
-  const row = await db
-    .updateTable('supervisors')
-    .set((eb) => ({ failed_logins: eb('failed_logins', '+', 1) }))
-    .where('name', '=', name)
-    .returning('failed_logins')
-    .executeTakeFirst();
-  if (!row || Number(row.failed_logins) < LOCKOUT_FAILURES) return;
-  await db
-    .updateTable('supervisors')
-    .set({ failed_logins: 0, locked_until: new Date(now.getTime() + LOCKOUT_MS).toISOString() })
-    .where('name', '=', name)
-    .where('failed_logins', '>=', LOCKOUT_FAILURES)
-    .execute();
-}
-
-/** A right password: the count of failures starts again. */
-export async function resetLoginFailures(db: Db, name: string): Promise<void> {
-  await db.updateTable('supervisors').set({ failed_logins: 0, locked_until: null }).where('name', '=', name).execute();
 }
 
 /** Starts a session; returns the token for the cookie (never stored) and when it ends. */
