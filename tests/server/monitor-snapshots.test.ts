@@ -228,6 +228,35 @@ describe.each(DB_KINDS)('stored KPIs on %s', (kind) => {
     expect(next('2025-12-31T16:30:00.000Z')).toBe('2025-12-31T17:00:00.000Z'); // a new year in WIB
   });
 
+  it('recomputes a burst of pushes once it pauses, and at the latest maxWaitMs after it began if it never does', async () => {
+    const batches: string[][] = [];
+    const watched = (options: { debounceMs: number; maxWaitMs: number }) => {
+      const r = new KpiRefresh({ database: s.database, rulebooks: rulebookSourceFor(s.database), now: s.clock.now, logger: () => {}, ...options });
+      const refresh = r.refresh.bind(r);
+      r.refresh = (ids) => (batches.push([...ids].sort()), refresh(ids));
+      return r;
+    };
+
+    // Pushes that never pause: only the longest wait can flush them, and it does, with every library queued.
+    const rush = watched({ debounceMs: 10 * 60_000, maxWaitMs: 200 });
+    const started = performance.now();
+    while (batches.length === 0 && performance.now() - started < 30_000) {
+      rush.schedule('lib-rush-a');
+      rush.schedule('lib-rush-b');
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    await rush.stop();
+    expect(batches[0]).toEqual(['lib-rush-a', 'lib-rush-b']);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(200);
+
+    // A burst that pauses: one recomputation for all of it, not one per push.
+    batches.length = 0;
+    const burst = watched({ debounceMs: 50, maxWaitMs: 10 * 60_000 });
+    for (const id of ['lib-a', 'lib-b', 'lib-a', 'lib-c']) burst.schedule(id);
+    await vi.waitFor(() => expect(batches).toEqual([['lib-a', 'lib-b', 'lib-c']]), WAIT);
+    await burst.stop();
+  });
+
   it('logs a failed background refresh and carries on', async () => {
     const lines: Record<string, unknown>[] = [];
     const broken = { current: () => Promise.reject(new Error('rulebook unreadable')), onChange: () => () => {} } as unknown as RulebookSource;
