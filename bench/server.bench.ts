@@ -45,6 +45,8 @@ const INGEST_BATCH = 500;
 /** Ingest alternates HTTP and direct inserts in slices of this many batches. */
 const SLICE_BATCHES = 20;
 const WARMUP_BATCHES = 20;
+/** The second ingest run: this many devices (of as many libraries) push at once, and as many direct connections insert at once. */
+const INGEST_DEVICES = Number(process.env.BENCH_INGEST_DEVICES ?? 4);
 const DEVICES = 100;
 const LATENCY_BATCH = 20;
 const LATENCY_ROUNDS = 10;
@@ -309,6 +311,59 @@ async function directInserter(target: DatabaseTarget): Promise<DirectInserter> {
   };
 }
 
+/**
+ * The concurrent ingest: INGEST_ENTRIES entries split over INGEST_DEVICES devices, each
+ * pushing its share in batches of 500 one after another while the others do the same;
+ * alternating, in slices, with the same rows inserted directly by as many connections at
+ * once. Returns both throughputs.
+ */
+async function ingestAtOnce(database: Database, serverUrl: string, url: URL, target: DatabaseTarget): Promise<{ httpRate: number; directRate: number }> {
+  const share = Math.floor(INGEST_ENTRIES / INGEST_DEVICES / INGEST_BATCH) * INGEST_BATCH;
+  const devices: { connection: Connection; requests: Buffer[]; direct: Row[][] }[] = [];
+  for (let d = 0; d < INGEST_DEVICES; d++) {
+    const dev = await enrolDevice(database, serverUrl, `Rush ${d}`);
+    const entries = makeEntries(share, dev.libraryId, 50 + d);
+    const directLibrary = await addLibrary(database, `Rush direct ${d}`);
+    devices.push({
+      connection: await Connection.open(url),
+      requests: pushBodies(entries, INGEST_BATCH).map((b) => pushRequest(url, dev.token, b)),
+      direct: directRows(directLibrary, entries),
+    });
+  }
+  const inserters = await Promise.all(
+    Array.from({ length: target.kind === 'postgres' ? INGEST_DEVICES : 1 }, () => directInserter(target)),
+  );
+  const batchesEach = share / INGEST_BATCH;
+  const sliceEach = Math.max(1, Math.floor(SLICE_BATCHES / INGEST_DEVICES));
+  let httpMs = 0;
+  let directMs = 0;
+  try {
+    for (let at = 0; at < batchesEach; at += sliceEach) {
+      const end = Math.min(at + sliceEach, batchesEach);
+      let t = performance.now();
+      await Promise.all(
+        devices.map(async (d) => {
+          for (let i = at; i < end; i++) await d.connection.push(d.requests[i]);
+        }),
+      );
+      httpMs += performance.now() - t;
+      t = performance.now();
+      await Promise.all(
+        inserters.map(async (inserter, k) => {
+          // Each connection takes its devices' rows (on SQLite, one connection takes them all).
+          for (let d = k; d < devices.length; d += inserters.length) for (let i = at; i < end; i++) await inserter.insert(devices[d].direct[i]);
+        }),
+      );
+      directMs += performance.now() - t;
+    }
+  } finally {
+    for (const d of devices) d.connection.close();
+    await Promise.all(inserters.map((i) => i.close()));
+  }
+  const total = share * INGEST_DEVICES;
+  return { httpRate: total / (httpMs / 1000), directRate: total / (directMs / 1000) };
+}
+
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
@@ -366,6 +421,11 @@ async function benchOne(target: DatabaseTarget): Promise<Record<string, string |
       .execute();
     if (stored.length !== 2 || stored.some((r) => Number(r.n) !== INGEST_ENTRIES)) throw new Error(`ingest stored ${JSON.stringify(stored)}`);
 
+    // Ingest again, INGEST_DEVICES devices of as many libraries at once (a month-end rush),
+    // beside as many direct connections inserting at once (on SQLite one connection: its
+    // single writer takes one transaction at a time however many connections ask).
+    const rush = await ingestAtOnce(database, server.url, url, target);
+
     // Latency: 100 devices at once, bodies made and connections opened first.
     const devices = [];
     for (let d = 0; d < DEVICES; d++) devices.push(await enrolDevice(database, server.url, `Device ${d}`));
@@ -407,6 +467,8 @@ async function benchOne(target: DatabaseTarget): Promise<Record<string, string |
       'HTTP entries/s': Math.round(httpRate),
       'direct entries/s': Math.round(directRate),
       ratio: round(httpRate / directRate, 2),
+      [`${INGEST_DEVICES} at once: HTTP/direct entries/s`]: `${Math.round(rush.httpRate)}/${Math.round(rush.directRate)}`,
+      [`${INGEST_DEVICES} at once: ratio`]: round(rush.httpRate / rush.directRate, 2),
       'p50 ms': round(percentile(latencies, 50)),
       'p99 ms': round(percentile(latencies, 99)),
       'max ms': round(latencies[latencies.length - 1]),
@@ -433,7 +495,8 @@ try {
   rmSync(dir, { recursive: true, force: true });
 }
 console.log(
-  `\nServer benchmark: ingest ${INGEST_ENTRIES} entries in batches of ${INGEST_BATCH} (HTTP and direct alternating); ` +
+  `\nServer benchmark: ingest ${INGEST_ENTRIES} entries in batches of ${INGEST_BATCH} (HTTP and direct alternating), ` +
+    `by one device, then by ${INGEST_DEVICES} devices at once; ` +
     `${DEVICES} devices × ${LATENCY_ROUNDS} batches of ${LATENCY_BATCH} at once`,
 );
 console.table(results);
