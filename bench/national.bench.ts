@@ -37,6 +37,7 @@ import { migrate } from '../src/server/migrations';
 import { hashPassword } from '../src/server/passwords';
 import { refreshSnapshots } from '../src/server/store/kpi-snapshots';
 import { insertSupervisor } from '../src/server/store/supervisors';
+import { prng } from '../tests/device/sync-harness';
 
 const LIBRARIES = Number(process.env.BENCH_LIBRARIES ?? 84_000);
 const PROVINCES = 38;
@@ -48,18 +49,6 @@ const SNAPSHOT_BATCH = 500;
 const PASSWORD = 'bench-password';
 
 const now = new Date();
-
-/** A small seeded PRNG (mulberry32): the same data set on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
 const provinceName = (p: number) => `Provinsi ${pad(p + 1, 2)}`;
@@ -313,7 +302,6 @@ async function serveAndTime(database: Database, databaseUrl: string): Promise<vo
   const hash = await hashPassword(PASSWORD);
   await insertSupervisor(database.db, { name: 'nasional', scope: 'national', passwordHash: hash }, now);
   await insertSupervisor(database.db, { name: 'provinsi', scope: `province:${provinceName(0)}`, passwordHash: hash }, now);
-  await database.close();
 
   const server = await spawnServer(databaseUrl);
   try {
@@ -328,8 +316,16 @@ async function serveAndTime(database: Database, databaseUrl: string): Promise<vo
       `${server.url}/api/v1/monitor/libraries?province=${encodeURIComponent(provinceName(0))}&regency=${encodeURIComponent(regency)}`,
       province,
     );
+
+    // The worst case, no budget: every stored KPI out of date at once, as just after a
+    // zone's midnight before the server's midnight sweep has run (or after a publish).
+    // The first summary then recomputes the whole area itself.
+    await sql`UPDATE library_kpi SET computed_for = '2000-01-01'`.execute(database.db);
+    const cold = await timedGet(`${server.url}/api/v1/monitor/summary`, national);
+    console.log(`  national summary, every stored KPI out of date (no budget): ${(cold.ms / 1000).toFixed(1)} s, then fresh again`);
   } finally {
     server.proc.kill('SIGTERM');
+    await database.close();
   }
 }
 

@@ -6,7 +6,8 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import { MONITOR_ASSET, MONITOR_CACHE } from '../../device/names';
-import { LANGS, type Lang, type SupervisorInfo } from '../../domain';
+import { type Lang, type SupervisorInfo } from '../../domain';
+import { LanguageSelect } from '../components/LanguageSelect';
 import { supervisorInfoSchema } from '../../domain/monitor';
 import { logout, readJson, type MonitorError } from './api';
 import { AreaView } from './AreaView';
@@ -23,7 +24,6 @@ type Session =
   | { state: 'in'; me: SupervisorInfo }
   | { state: 'error'; error: MonitorError };
 
-const LANG_NAMES: Record<Lang, string> = { id: 'Bahasa Indonesia', en: 'English' };
 
 export interface MonitorProps {
   /** What follows `#/pantau` in the address. */
@@ -125,15 +125,8 @@ export function Monitor({ view, lang, setLang }: MonitorProps) {
           ) : (
             <AreaView me={session.me} view={shown} lang={lang} onUnauthorized={toLogin} />
           ))}
-        <div class="field monitor-lang">
-          <label for="m-lang">{mw(lang, 'language')}</label>
-          <select id="m-lang" value={lang} onChange={(e) => setLang((e.target as HTMLSelectElement).value as Lang)}>
-            {LANGS.map((l) => (
-              <option key={l} value={l} lang={l}>
-                {LANG_NAMES[l]}
-              </option>
-            ))}
-          </select>
+        <div class="monitor-lang">
+          <LanguageSelect id="m-lang" label={mw(lang, 'language')} lang={lang} onChange={setLang} />
         </div>
       </main>
     </>

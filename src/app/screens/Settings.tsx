@@ -3,14 +3,14 @@
  * import, and the app's version.
  */
 import { useEffect, useState } from 'preact/hooks';
-import { formatNumber, LANGS, type Lang } from '../../domain';
+import { formatNumber, type Lang } from '../../domain';
 import { exportCsv, exportJson, importJson, setLibrary, storageHealth, type StorageHealth } from '../../device';
+import { LanguageSelect } from '../components/LanguageSelect';
 import { ProfileForm } from '../components/ProfileForm';
 import { useApp, useUi } from '../context';
 import { useLive } from '../live';
 import { MonitorLink, monitorTitle } from '../monitor/link';
 
-const LANG_NAMES: Record<Lang, string> = { id: 'Bahasa Indonesia', en: 'English' };
 
 export function Settings({ version }: { version: string }) {
   const app = useApp();
@@ -52,16 +52,7 @@ export function Settings({ version }: { version: string }) {
 
       <section>
         <h2 id="s-lang">{u('settings.language')}</h2>
-        <div class="field">
-          <label for="lang">{u('settings.language')}</label>
-          <select id="lang" value={lang} onChange={(e) => app.setLang((e.target as HTMLSelectElement).value as Lang)}>
-            {LANGS.map((l) => (
-              <option key={l} value={l} lang={l}>
-                {LANG_NAMES[l]}
-              </option>
-            ))}
-          </select>
-        </div>
+        <LanguageSelect id="lang" label={u('settings.language')} lang={lang} onChange={app.setLang} />
       </section>
 
       <section>
