@@ -263,6 +263,8 @@ it('a province supervisor logs in, drills from the province to a library, and se
   await page.locator('[data-libraries]').waitFor();
   const figures = page.locator('.figures');
   expect(await figures.locator('[data-libraries]').getAttribute('data-libraries')).toBe('3');
+  // The colours are our estimate, and the screen says so.
+  await page.getByText('Perkiraan KPI — bukan skor resmi SIM TPBIS', { exact: true }).waitFor();
   const colours = jatim.map((m) => kpis.get(m.library.id)!.colour);
   for (const c of ['hijau', 'kuning', 'merah', 'abu-abu'] as const) {
     const n = colours.filter((x) => x === c).length;

@@ -58,6 +58,8 @@ export function AreaView({ me, view, lang, onUnauthorized }: AreaViewProps) {
         <>
           <OfflineNote savedAt={summary.savedAt} lang={lang} />
           <Figures figures={summary.data.total} lang={lang} />
+          {/* The colours are our estimate, not the official SIM TPBIS score: said where they are shown. */}
+          <p class="disclaimer">{t(lang, 'disclaimer')}</p>
           <p class="hint">
             {mw(lang, 'asOf', { time: formatInstant(summary.data.asOf, lang, true), rulebook: summary.data.rulebookId })}
           </p>
