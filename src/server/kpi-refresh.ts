@@ -181,8 +181,13 @@ export class KpiRefresh {
     await Promise.allSettled([...this.background]);
   }
 
-  private async runBatches(ids: readonly string[]): Promise<void> {
+  private async runBatches(all: readonly string[]): Promise<void> {
     const { database, rulebooks, now } = this.options;
+    // Each process starts at its own random place in the list: server processes sweeping
+    // at the same midnight then mostly split the work (each batch skips what another has
+    // stored meanwhile) instead of computing the same batches side by side.
+    const start = Math.floor(Math.random() * all.length);
+    const ids = [...all.slice(start), ...all.slice(0, start)];
     for (let i = 0; i < ids.length; i += this.batchSize) {
       if (this.stopped) throw new Stopped('stopping');
       const rulebook = await rulebooks.current();
