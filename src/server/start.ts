@@ -45,6 +45,8 @@ await runServer(async (running, { db }) => {
   }
   process.stdout.write(
     `\nLapor TPBIS is running at ${running.url}/\n` +
-      'More enrolment codes: npm run admin -- library list, then npm run admin -- code issue --library <id>\n\n',
+      'More enrolment codes: npm run admin -- library list, then npm run admin -- code issue --library <id>\n' +
+      `Regional monitoring: ${running.url}/#/pantau — first add a supervisor: ` +
+      `printf 'a-long-password\\n' | npm run admin -- supervisor add --name <login> --scope national\n\n`,
   );
 });
