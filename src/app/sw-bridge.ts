@@ -15,8 +15,10 @@ export const SYNC_WORKER_SCOPE = '/background-sync/';
 
 /**
  * Registers the Background Sync worker where the browser has Background Sync (Chromium,
- * whose versions with it have run module workers since 91), and looks for a new version
- * of it: registering again does not (no page navigates in its scope, which is what would).
+ * since version 49), and looks for a new version of it: registering again does not (no
+ * page navigates in its scope, which is what would). It is a module worker, which Chromium
+ * runs only since version 91: on 49–90 the registration fails, is caught here, and those
+ * phones keep the page's own sync triggers (their offline app is the classic /sw.js).
  * It controls no page, so a new version takes over at once, with no prompt: it keeps no
  * state of its own, and leaves a database of another version to the page
  * (src/device/background-sync.ts). Offline or refused, it stays as it was; the page's

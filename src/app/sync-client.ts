@@ -4,12 +4,15 @@
  * the "Kirim sekarang" button, and the backoff timer (armed by the scheduler itself).
  * Web Locks keep it to one sync at a time across tabs and the worker.
  *
- * Background Sync: whenever changes wait that could not be sent — a sync attempt failed
- * and may be retried, or a change was saved while offline — the page asks the browser
- * (where it has Background Sync: Chromium) to wake the service worker when the network
- * is back, even if the app has been closed by then; the Background Sync worker
- * (src/sw/sync.ts, registered by sw-bridge.ts) then runs the same engine. The tag can
- * only be registered while a page is open.
+ * Background Sync: the page asks the browser (where it has Background Sync: Chromium) to
+ * wake the Background Sync worker (src/sw/sync.ts, registered by sw-bridge.ts) — which
+ * runs the same engine, even if the app has been closed by then — only when that can
+ * help: a change saved while offline, the connection dropping with changes waiting, and
+ * the page being hidden or closed with changes waiting. Not after a failed attempt while
+ * online: Chromium fires an online tag at once, so the worker would push again right
+ * after the server said to wait; the page's own backoff timer retries instead (and the
+ * worker, when woken, honours that backoff too). The tag can only be registered while a
+ * page is open.
  */
 import {
   BACKGROUND_SYNC_TAG,
@@ -17,6 +20,7 @@ import {
   lastOutboxSeq,
   waitingCount,
   watch,
+  type FetchFn,
   type LaporDb,
   type SyncResult,
   type SyncScheduler,
@@ -24,20 +28,38 @@ import {
 import type { Lang } from '../domain';
 import { SYNC_WORKER_SCOPE } from './sw-bridge';
 
+/** What the triggers need of the page (the browser's by default; tests pass their own). */
+export interface PageEnv {
+  /** Where `online`, `offline` and `pagehide` fire. */
+  window: EventTarget;
+  /** Where `visibilitychange` fires. */
+  document: EventTarget & { readonly visibilityState: DocumentVisibilityState };
+  navigator: { readonly onLine: boolean };
+  fetch: FetchFn;
+  /** Registers the Background Sync tag; false where it cannot. */
+  requestBackgroundSync(): Promise<boolean>;
+  setTimer?: (fn: () => void, ms: number) => unknown;
+  clearTimer?: (handle: unknown) => void;
+}
+
+export function browserPage(): PageEnv {
+  return { window, document, navigator, fetch: (input, init) => fetch(input, init), requestBackgroundSync };
+}
+
 const schedulers = new WeakMap<LaporDb, SyncScheduler>();
 
-export function syncScheduler(db: LaporDb, lang: Lang = 'id'): SyncScheduler {
+export function syncScheduler(db: LaporDb, lang: Lang = 'id', env?: PageEnv): SyncScheduler {
   let s = schedulers.get(db);
   if (!s) {
+    const page = env ?? browserPage();
     s = createSyncScheduler({
       db,
-      fetch: (input, init) => fetch(input, init),
+      fetch: page.fetch,
       now: () => new Date(),
       random: Math.random,
       lang,
-      onResult: (result) => {
-        if (result.status === 'retry') void backgroundSyncIfWaiting(db);
-      },
+      setTimer: page.setTimer,
+      clearTimer: page.clearTimer,
     });
     schedulers.set(db, s);
   }
@@ -66,41 +88,44 @@ export async function requestBackgroundSync(): Promise<boolean> {
 }
 
 /** Registers Background Sync when changes wait in the outbox. */
-export async function backgroundSyncIfWaiting(db: LaporDb): Promise<boolean> {
-  return (await waitingCount(db)) > 0 && requestBackgroundSync();
+export async function backgroundSyncIfWaiting(db: LaporDb, register: () => Promise<boolean> = requestBackgroundSync): Promise<boolean> {
+  return (await waitingCount(db)) > 0 && register();
 }
 
 /** Starts the triggers; returns the function that removes them. */
-export function startSyncTriggers(db: LaporDb): () => void {
-  const s = syncScheduler(db);
+export function startSyncTriggers(db: LaporDb, env: PageEnv = browserPage()): () => void {
+  const s = syncScheduler(db, 'id', env);
   const kick = () => void s.trigger();
-  const onVisible = () => {
-    if (document.visibilityState === 'visible') kick();
+  const handOver = () => void backgroundSyncIfWaiting(db, () => env.requestBackgroundSync());
+  const onVisibility = () => {
+    if (env.document.visibilityState === 'visible') kick();
+    // Hidden (switched away, screen off, about to close): the page may not run again, so
+    // the worker takes over what waits. It honours the backoff the page was keeping.
+    else handOver();
   };
   // While offline, each change saved (the outbox counter moving; and any already waiting
   // when the connection drops) is work no trigger can send until the network returns.
   let stopWatching: (() => void) | null = null;
   const onOffline = () => {
-    stopWatching ??= watch(
-      () => lastOutboxSeq(db),
-      () => void backgroundSyncIfWaiting(db),
-    );
+    stopWatching ??= watch(() => lastOutboxSeq(db), handOver);
   };
   const onOnline = () => {
     stopWatching?.();
     stopWatching = null;
     kick();
   };
-  window.addEventListener('online', onOnline);
-  window.addEventListener('offline', onOffline);
-  document.addEventListener('visibilitychange', onVisible);
-  if (!navigator.onLine) onOffline();
+  env.window.addEventListener('online', onOnline);
+  env.window.addEventListener('offline', onOffline);
+  env.window.addEventListener('pagehide', handOver);
+  env.document.addEventListener('visibilitychange', onVisibility);
+  if (!env.navigator.onLine) onOffline();
   void s.resume();
   return () => {
     stopWatching?.();
-    window.removeEventListener('online', onOnline);
-    window.removeEventListener('offline', onOffline);
-    document.removeEventListener('visibilitychange', onVisible);
+    env.window.removeEventListener('online', onOnline);
+    env.window.removeEventListener('offline', onOffline);
+    env.window.removeEventListener('pagehide', handOver);
+    env.document.removeEventListener('visibilitychange', onVisibility);
   };
 }
 

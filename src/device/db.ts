@@ -63,6 +63,11 @@ export interface OpenOptions {
   /** An IDBFactory (fake-indexeddb in tests); the browser's by default. */
   indexedDB?: IDBFactory;
   IDBKeyRange?: typeof IDBKeyRange;
+  /**
+   * False: Dexie opens the database only on an explicit `open()`, never on first use nor
+   * again after a close (the Background Sync worker's instance). Default true (the page).
+   */
+  autoOpen?: boolean;
 }
 
 /** Opens (and, when needed, upgrades) the phone's database. */
@@ -88,7 +93,7 @@ export function openDb(options: OpenOptions = {}): LaporDb {
 export function dexieOptions(options: OpenOptions) {
   // The query cache is off: entries.ts writes the hot path with plain IndexedDB, which
   // Dexie's cache would not see; live queries re-read instead (few, and small but one).
-  const base = { cache: 'disabled' as const };
+  const base = options.autoOpen === false ? { cache: 'disabled' as const, autoOpen: false } : { cache: 'disabled' as const };
   return options.indexedDB ? { ...base, indexedDB: options.indexedDB, IDBKeyRange: options.IDBKeyRange } : base;
 }
 

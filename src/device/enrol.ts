@@ -2,13 +2,16 @@
  * Enrolment (`POST /api/v1/enroll`): a code from the administrator → the device's token,
  * the library profile and the rulebook, stored in `meta`. Entries logged before enrolment
  * (under the phone's local library id) move to the enrolled library and are queued from
- * seq 1, the new device's first; nothing is lost.
+ * seq 1, the new device's first; nothing is lost. The storing runs under the sync lock: it
+ * rebuilds the outbox, which must not happen while a sync (another tab's, or the Background
+ * Sync worker's) has a push of the old numbers in flight.
  */
 import { enrollResponseSchema, type EnrollResponse, type Lang, type Library } from '../domain';
 import type { LaporDb, OutboxRow } from './db';
 import { OUTBOX_SEQ_KEY } from './entries';
 import { plainEntry } from './sync-apply';
 import { request, type FetchFn } from './sync-http';
+import { defaultLock, type LockFn } from './sync';
 import {
   CURSOR_KEY,
   EMPTY_SYNC_STATE,
@@ -28,6 +31,8 @@ export interface EnrolOptions {
   code: string;
   deviceName?: string;
   lang?: Lang;
+  /** The sync lock (sync.ts's `defaultLock` by default: Web Locks in the browser). */
+  lock?: LockFn;
 }
 
 export type EnrolResult =
@@ -41,7 +46,9 @@ export async function enrol(opts: EnrolOptions): Promise<EnrolResult> {
   if (!res.ok) return { ok: false, error: res.error, retryAfterMs: res.retry ? res.retryAfterMs : null };
   const parsed = enrollResponseSchema.safeParse(res.body);
   if (!parsed.success) return { ok: false, error: { status: res.status, code: null, message: 'unreadable answer' }, retryAfterMs: null };
-  const queued = await storeEnrolment(opts.db, parsed.data, serverUrl, opts.now());
+  const enrolled = parsed.data;
+  const lock = opts.lock ?? defaultLock(opts.db);
+  const queued = await lock(() => storeEnrolment(opts.db, enrolled, serverUrl, opts.now()));
   return { ok: true, library: parsed.data.library, deviceId: parsed.data.deviceId, queued };
 }
 
@@ -49,7 +56,8 @@ export async function enrol(opts: EnrolOptions): Promise<EnrolResult> {
  * Stores the enrolment and re-keys and re-queues the phone's entries, in one transaction.
  * Entries of another library (the local one, or a previous enrolment's) move to the new
  * library as new entries; entries with unsent changes are queued once each, in the order
- * they were first queued. Returns the number of queued mutations.
+ * they were first queued. Returns the number of queued mutations. Call it holding the sync
+ * lock (as `enrol` does).
  */
 export async function storeEnrolment(db: LaporDb, res: EnrollResponse, serverUrl: string, now: Date): Promise<number> {
   const libraryId = res.library.id;

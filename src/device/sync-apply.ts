@@ -106,7 +106,7 @@ export function mergeRemote(
 }
 
 export interface AckSummary {
-  /** Outbox rows acknowledged (and deleted) by this answer. */
+  /** The batch's mutations the server acknowledged (each deleted unless its seq now holds another). */
   acked: number;
   applied: number;
   duplicate: number;
@@ -119,7 +119,9 @@ export interface AckSummary {
 /**
  * Applies one push answer: deletes the batch's acknowledged rows, stores a receipt per
  * entry, the winner of each lost conflict, and rebases later mutations of an applied
- * entry onto its new version — in one transaction.
+ * entry onto its new version — in one transaction. An acknowledged seq whose row is no
+ * longer the mutation sent (same entry, same `updatedAt` and body) is left alone, row and
+ * entry: the answer is about a write this outbox no longer holds.
  */
 export async function applyPushAnswer(
   db: LaporDb,
@@ -134,10 +136,14 @@ export async function applyPushAnswer(
     await index.refresh(db);
     const last = batch[batch.length - 1].seq;
     const ackTo = Math.min(answer.ackSeq, last);
-    const acked = batch.filter((m) => m.seq <= ackTo);
-    summary.acked = acked.length;
+    const sentAcked = batch.filter((m) => m.seq <= ackTo);
+    summary.acked = sentAcked.length;
+    // Only a row that is still the mutation sent is done: a seq can have been given to
+    // another one meanwhile (an outbox rebuilt by an enrolment), which must stay queued.
+    const stored = await db.outbox.bulkGet(sentAcked.map((m) => m.seq));
+    const acked = sentAcked.filter((m, i) => sameMutation(stored[i], m));
     for (const m of acked) index.remove(m);
-    const bySeq = new Map(batch.map((m) => [m.seq, m]));
+    const bySeq = new Map(acked.map((m) => [m.seq, m]));
     const results = [...answer.results].sort((a, b) => a.seq - b.seq);
     const ids = [...new Set(acked.map((m) => m.entry.id))];
     const [rows] = await Promise.all([
@@ -177,6 +183,11 @@ export async function applyPushAnswer(
     }
   });
   return summary;
+}
+
+/** True when outbox row `row` is still mutation `sent`: the same entry at the same write. */
+function sameMutation(row: OutboxRow | undefined, sent: OutboxRow): boolean {
+  return row !== undefined && row.entry.id === sent.entry.id && sameEntry(row.entry, sent.entry);
 }
 
 function applyResult(

@@ -1,7 +1,12 @@
 /**
  * The sync engine's requests: JSON with the device's token, each answer sorted into
- * "use it", "try again later" (network failure, 5xx, 429) or "stop" (any other 4xx on the
- * whole request), with the protocol's error body read through the domain's schema.
+ * "use it", "try again later" (network failure, 5xx, 429, no answer in time) or "stop"
+ * (any other 4xx on the whole request), with the protocol's error body read through the
+ * domain's schema.
+ *
+ * Every request has a deadline (`timeoutMs`, 60 s by default) for the whole exchange,
+ * answer body included: a connection that stalls on a flaky 2G link would otherwise hold
+ * the sync lock, the page's scheduler and the Background Sync worker's event forever.
  */
 import { API_BASE, errorBodySchema, type FieldError, type Lang } from '../domain';
 import { parseRetryAfter } from './backoff';
@@ -22,7 +27,11 @@ export interface RequestOptions {
   lang?: Lang;
   /** Gzip a JSON body larger than this many bytes (when CompressionStream exists); null: never. */
   gzipAbove?: number | null;
+  /** Give up on a request (a retryable network failure) when its answer is not in after this many ms. Default 60 s. */
+  timeoutMs?: number;
 }
+
+export const REQUEST_TIMEOUT_MS = 60_000;
 
 /** Bytes sent by this module, for the benchmark: raw JSON and as sent on the wire. */
 export const bytesSent = { raw: 0, wire: 0 };
@@ -60,11 +69,29 @@ export async function request(
   }
   let res: Response;
   let text: string;
+  const timeoutMs = opts.timeoutMs ?? REQUEST_TIMEOUT_MS;
+  const abort = new AbortController();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  // Aborting stops the fetch and its body; the race also ends a fetch that ignores the signal.
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const e = new Error(`no answer within ${timeoutMs >= 1000 ? `${Math.round(timeoutMs / 1000)} s` : `${timeoutMs} ms`}`);
+      e.name = 'TimeoutError';
+      reject(e);
+      abort.abort(e);
+    }, timeoutMs);
+  });
   try {
-    res = await opts.fetch(`${opts.serverUrl}${API_BASE}${path}`, { method, headers, body });
-    text = await res.text();
+    const exchange = (async () => {
+      const r = await opts.fetch(`${opts.serverUrl}${API_BASE}${path}`, { method, headers, body, signal: abort.signal });
+      return [r, await r.text()] as const;
+    })();
+    exchange.catch(() => {}); // settled after the deadline won: nothing waits for it
+    [res, text] = await Promise.race([exchange, deadline]);
   } catch (e) {
     return { ok: false, retry: true, retryAfterMs: null, error: { status: 0, code: null, message: messageOf(e) } };
+  } finally {
+    clearTimeout(timer);
   }
   const dated = Date.parse(res.headers.get('date') ?? '');
   const serverTime = Number.isNaN(dated) ? opts.now() : new Date(dated);

@@ -30,6 +30,12 @@ export const SYNC_LOCK_NAME = 'lapor-sync';
 /** Runs `fn` while holding the one sync lock. */
 export type LockFn = <T>(fn: () => Promise<T>) => Promise<T>;
 
+/** Runs `fn` holding the sync lock if it is free now; otherwise does not run it, and says so. */
+export type TryLockFn = <T>(fn: () => Promise<T>) => Promise<{ ran: true; value: T } | { ran: false }>;
+
+/** The part of Web Locks' LockManager the engine uses. */
+export type Locks = Pick<LockManager, 'request'>;
+
 export interface SyncDeps {
   db: LaporDb;
   fetch: FetchFn;
@@ -42,6 +48,8 @@ export interface SyncDeps {
   pullLimit?: number;
   /** Gzip push bodies over this many bytes; null never. Default 1024. */
   gzipAbove?: number | null;
+  /** Each request's deadline (sync-http.ts, 60 s by default); tests make it short. */
+  requestTimeoutMs?: number;
 }
 
 export type SyncResult =
@@ -53,16 +61,46 @@ export type SyncResult =
 type Step = { ok: true; count: number; rejected?: number } | { ok: false; res: HttpResult & { ok: false } } | { ok: false; stop: SyncError };
 
 const mutexes = new WeakMap<object, Promise<unknown>>();
+/** How many runs hold or wait for each database's fallback mutex. */
+const holders = new WeakMap<object, number>();
+
+function platformLocks(): Locks | undefined {
+  const locks = (globalThis.navigator as { locks?: LockManager } | undefined)?.locks;
+  return locks?.request ? locks : undefined;
+}
 
 /** The default lock: Web Locks where the platform has them, else one queue per database. */
-export function defaultLock(db: LaporDb): LockFn {
-  const locks = (globalThis.navigator as { locks?: LockManager } | undefined)?.locks;
-  if (locks?.request) return (fn) => locks.request(SYNC_LOCK_NAME, fn) as ReturnType<typeof fn>;
+export function defaultLock(db: LaporDb, locks: Locks | undefined = platformLocks()): LockFn {
+  if (locks) return (fn) => locks.request(SYNC_LOCK_NAME, fn) as ReturnType<typeof fn>;
   return <T>(fn: () => Promise<T>) => {
     const before = mutexes.get(db) ?? Promise.resolve();
-    const run = before.then(fn, fn);
+    holders.set(db, (holders.get(db) ?? 0) + 1);
+    const run = before.then(fn, fn).finally(() => holders.set(db, holders.get(db)! - 1));
     mutexes.set(db, run.catch(() => {}));
     return run;
+  };
+}
+
+/**
+ * The same lock taken only if it is free now (Web Locks' `ifAvailable`), for the Background
+ * Sync worker: whoever holds it is already syncing, and waiting behind a stalled sync would
+ * keep the worker's event alive until the browser kills it.
+ */
+export function lockIfAvailable(db: LaporDb, locks: Locks | undefined = platformLocks()): TryLockFn {
+  if (locks) {
+    return async <T>(fn: () => Promise<T>) => {
+      let ran = false;
+      const value = await locks.request(SYNC_LOCK_NAME, { ifAvailable: true }, async (lock) => {
+        if (!lock) return undefined;
+        ran = true;
+        return fn();
+      });
+      return ran ? { ran: true as const, value: value as T } : { ran: false as const };
+    };
+  }
+  return async <T>(fn: () => Promise<T>) => {
+    if ((holders.get(db) ?? 0) > 0) return { ran: false as const };
+    return { ran: true as const, value: await defaultLock(db, undefined)(fn) };
   };
 }
 
@@ -83,6 +121,7 @@ async function runSync(deps: SyncDeps): Promise<SyncResult> {
     token: enrolment.token,
     lang: deps.lang,
     gzipAbove: deps.gzipAbove === undefined ? 1024 : deps.gzipAbove,
+    timeoutMs: deps.requestTimeoutMs,
   };
   await adoptStrays(db, enrolment.libraryId);
   const index = new OutboxIndex();

@@ -1,15 +1,18 @@
 /** The sync engine against the real server in this process: enrolment, each push status, faults. */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PushResponse } from '../../src/domain';
 import { deleteEntry, getLibrary, getRulebook, pendingMutations, saveEntry } from '../../src/device';
-import { mergeRemote } from '../../src/device/sync-apply';
+import { applyPushAnswer, mergeRemote, OutboxIndex } from '../../src/device/sync-apply';
 import { backoffDelay, BACKOFF_CAP_MS, parseRetryAfter } from '../../src/device/backoff';
 import { enrol } from '../../src/device/enrol';
-import { syncNow, createSyncScheduler } from '../../src/device/sync';
+import { syncNow, createSyncScheduler, type LockFn } from '../../src/device/sync';
 import type { FetchFn } from '../../src/device/sync-http';
 import { entrySyncStatus, getEnrolment, getSyncState, pendingEntryIds, type SyncedRow } from '../../src/device/sync-state';
 import { revokeDevice } from '../../src/server/store/devices';
 import { entry } from './helpers';
-import { enrolPhone, faultyFetch, newCounts, newPhone, noFaults, prng, startSyncServer, type Fault, type SyncServer } from './sync-harness';
+import { enrolPhone, faultyFetch, newCounts, newPhone, noFaults, prng, SERVER_NOW, startSyncServer, type Fault, type SyncServer } from './sync-harness';
 
 let server: SyncServer;
 beforeAll(async () => {
@@ -313,5 +316,97 @@ describe('faults', () => {
     expect(b.status).toBe('ok');
     expect((await server.stored(library.id)).size).toBe(1);
     scheduler.stop();
+  });
+});
+
+describe('stalls and concurrent enrolment', () => {
+  it('a server that never answers: each request times out, the sync ends as retry and the lock is free again', async () => {
+    const library = await server.addLibrary('Perpustakaan Sinyal Lemah');
+    // Accepts the connection and reads the request, never answers (a stalled 2G link).
+    const silent = createServer(() => {});
+    await new Promise<void>((ok) => silent.listen(0, '127.0.0.1', ok));
+    const silentUrl = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+    const stalled: FetchFn = (input, init) => {
+      const u = new URL(input);
+      return fetch(`${silentUrl}${u.pathname}${u.search}`, init);
+    };
+    try {
+      const phone = newPhone(plainFetch, clock, prng(13));
+      await enrolPhone(phone, server, library.id);
+      await saveEntry(phone.db, entry({ libraryId: library.id }));
+
+      const result = await syncNow({ ...phone.deps, fetch: stalled, requestTimeoutMs: 50 });
+      expect(result).toMatchObject({ status: 'retry', pushed: 0, error: { status: 0, message: expect.stringMatching(/no answer/) } });
+      expect((await getSyncState(phone.db)).failures).toBe(1);
+      // A fetch that ignores the abort signal ends at the deadline too.
+      const deaf: FetchFn = () => new Promise<Response>(() => {});
+      expect(await syncNow({ ...phone.deps, fetch: deaf, requestTimeoutMs: 20 })).toMatchObject({ status: 'retry', error: { status: 0 } });
+
+      // The same lock is free: the next sync, with the network back, sends the entry.
+      expect(await syncNow(phone.deps)).toMatchObject({ status: 'ok', pushed: 1 });
+      expect((await server.stored(library.id)).size).toBe(1);
+    } finally {
+      silent.closeAllConnections();
+      await new Promise((ok) => silent.close(ok));
+    }
+  });
+
+  it('enrolment stores its answer while holding the sync lock', async () => {
+    const library = await server.addLibrary('Perpustakaan Kunci');
+    const phone = newPhone(plainFetch, clock, prng(14));
+    await saveEntry(phone.db, entry({ libraryId: 'lokal-kunci' }));
+    const seen: string[] = [];
+    const lock: LockFn = async (fn) => {
+      seen.push(`enter, enrolled: ${(await getEnrolment(phone.db)) !== null}`);
+      const value = await fn();
+      seen.push(`leave, enrolled: ${(await getEnrolment(phone.db)) !== null}`);
+      return value;
+    };
+    const res = await enrol({ db: phone.db, fetch: plainFetch, now: clock, serverUrl: server.url, code: await server.code(library.id), lock });
+    expect(res).toMatchObject({ ok: true, queued: 1 });
+    expect(seen).toEqual(['enter, enrolled: false', 'leave, enrolled: true']);
+  });
+
+  it('an acknowledged seq that now holds another mutation (the outbox rebuilt meanwhile) is not deleted', async () => {
+    const first = await server.addLibrary('Perpustakaan Lama');
+    const second = await server.addLibrary('Perpustakaan Baru');
+    const phone = newPhone(plainFetch, clock, prng(15));
+    await enrolPhone(phone, server, first.id);
+    const a = entry({ libraryId: first.id });
+    await saveEntry(phone.db, a);
+    // A push of seq 1 goes out...
+    const batch = await pendingMutations(phone.db);
+    expect(batch.map((m) => [m.seq, m.entry.id])).toEqual([[1, a.id]]);
+    // ...and meanwhile the phone is enrolled again (another tab): the outbox is rebuilt from
+    // seq 1, the entry re-keyed to the new library, and a new entry is saved after it.
+    await enrolPhone(phone, server, second.id);
+    const b = entry({ libraryId: second.id });
+    await saveEntry(phone.db, b);
+    const before = await pendingMutations(phone.db);
+    expect(before.map((m) => [m.seq, m.entry.id, m.entry.libraryId])).toEqual([
+      [1, a.id, second.id],
+      [2, b.id, second.id],
+    ]);
+
+    // The old push's answer acknowledges seq 1: the mutation now there was never sent.
+    const answer: PushResponse = { ackSeq: 1, results: [{ seq: 1, entryId: a.id, status: 'applied', version: 1 }] };
+    const summary = await applyPushAnswer(phone.db, new OutboxIndex(), batch, answer, new Date(SERVER_NOW));
+    expect(summary.acked).toBe(1);
+    expect(await pendingMutations(phone.db)).toEqual(before);
+    // Nor is the entry given the old library's version and receipt.
+    expect(await row(phone.db, a.id)).not.toHaveProperty('serverVersion');
+    expect(await row(phone.db, a.id)).not.toHaveProperty('receipt');
+
+    // A seq now holding another entry's mutation stays too.
+    await phone.db.transaction('rw', phone.db.outbox, async () => {
+      await phone.db.outbox.clear();
+      await phone.db.outbox.bulkAdd([{ ...before[1], seq: 1 }, { ...before[0], seq: 2 }]);
+    });
+    await applyPushAnswer(phone.db, new OutboxIndex(), batch, answer, new Date(SERVER_NOW));
+    expect((await pendingMutations(phone.db)).map((m) => [m.seq, m.entry.id])).toEqual([[1, b.id], [2, a.id]]);
+
+    // Everything still reaches the second library.
+    expect(await syncNow(phone.deps)).toMatchObject({ status: 'ok' });
+    expect([...(await server.stored(second.id)).keys()].sort()).toEqual([a.id, b.id].sort());
   });
 });

@@ -8,8 +8,9 @@
  * an entry the server rejects stays with "Ditolak: …"; a second phone enrolled in the
  * same library converges with the first after edits on both; Background Sync sends the
  * queue of a phone whose pages were all closed while offline (the Background Sync worker
- * alone, its event fired by Chromium when the connection returns); and a rulebook the
- * server publishes recolours the KPI card, and names itself there, after "Kirim sekarang".
+ * alone, its event fired by Chromium when the connection returns), in exactly one push;
+ * and a rulebook the server publishes recolours the KPI card, and names itself there,
+ * after "Kirim sekarang".
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -320,6 +321,11 @@ it('Background Sync sends the queue after the page is closed', async (ctx) => {
       return !!reg?.active && reg.scope.endsWith('/background-sync/') && reg.active.scriptURL.endsWith('/sw-sync.js');
     });
 
+    const devices = await server.database.db.selectFrom('devices').select('device_id').where('library_id', '=', library.id).execute();
+    expect(devices.length).toBe(1);
+    const deviceId = devices[0].device_id;
+    const pushesBefore = pushesFrom(deviceId).length;
+
     // Offline, the entries cannot be sent: the page registers the Background Sync tag.
     await phone.context.setOffline(true);
     const titles = ['Latar 1', 'Latar 2', 'Latar 3'];
@@ -351,12 +357,17 @@ it('Background Sync sends the queue after the page is closed', async (ctx) => {
     expect(stored).toEqual(titles);
 
     // Reopened, the phone agrees: nothing waits, each entry was sent, the tag is done.
+    // (Its outbox is then empty, so no later push can come from it.)
     p = await phone.context.newPage();
     await p.goto(`${server.url}/#/kirim`);
     await poll(() => p.locator('[data-sync-waiting]').getAttribute('data-sync-waiting')).toBe('0');
     await poll(() => syncTags(p)).toEqual([]);
     await p.getByRole('link', { name: 'Daftar kegiatan' }).click();
     await poll(() => p.locator('[data-sync-status="sent"]').count()).toBe(titles.length);
+
+    // Exactly one push reached the server from this phone for those entries: the worker's,
+    // accepted (no second attempt, no retry sent on top of it).
+    expect(pushesFrom(deviceId).slice(pushesBefore).map((l) => l.status)).toEqual([200]);
   } finally {
     await phone.close();
   }

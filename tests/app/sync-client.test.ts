@@ -1,0 +1,156 @@
+/**
+ * When the page registers the Background Sync tag (src/app/sync-client.ts), with the page's
+ * events played on stand-ins for window and document, the real engine, a fake IndexedDB
+ * and the real server in this process: a change saved offline, the connection dropping
+ * with changes waiting, and the page hidden or closed with changes waiting register it; a
+ * failed attempt while online does not (Chromium would fire the tag at once, and the
+ * worker push again right after "Retry-After"), nor does anything when nothing waits.
+ * Dexie runs live queries (the offline watch) only where a global indexedDB exists, so
+ * fake-indexeddb is installed globally before Dexie loads.
+ */
+import 'fake-indexeddb/auto';
+import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSyncTriggers, type PageEnv } from '../../src/app/sync-client';
+import { openDb, saveEntry, waitingCount, type LaporDb } from '../../src/device';
+import type { FetchFn } from '../../src/device/sync-http';
+import { getSyncState } from '../../src/device/sync-state';
+import { entry } from '../device/helpers';
+import { enrolPhone, prng, startSyncServer, type SyncServer } from '../device/sync-harness';
+
+let server: SyncServer;
+beforeAll(async () => {
+  server = await startSyncServer();
+});
+afterAll(async () => {
+  await server.stop();
+});
+
+class FakeDocument extends EventTarget {
+  visibilityState: DocumentVisibilityState = 'visible';
+  set(state: DocumentVisibilityState) {
+    this.visibilityState = state;
+    this.dispatchEvent(new Event('visibilitychange'));
+  }
+}
+
+/** A page: its events, its connection, the tags it registers, and the network its syncs meet. */
+function fakePage(network: { fetch: FetchFn }) {
+  const nav = { onLine: true };
+  const timers: { ms: number }[] = [];
+  const page = {
+    window: new EventTarget(),
+    document: new FakeDocument(),
+    navigator: nav,
+    registrations: 0,
+    timers,
+    fetch: (input: string, init?: RequestInit) => network.fetch(input, init),
+    requestBackgroundSync: async () => {
+      page.registrations++;
+      return true;
+    },
+    setTimer: (_fn: () => void, ms: number) => timers.push({ ms }),
+    clearTimer: () => {},
+    goOffline() {
+      nav.onLine = false;
+      page.window.dispatchEvent(new Event('offline'));
+    },
+  };
+  return page satisfies PageEnv;
+}
+
+const rateLimited: FetchFn = async () =>
+  new Response(JSON.stringify({ error: { code: 'rate_limited', message: 'rate_limited' } }), {
+    status: 429,
+    headers: { 'content-type': 'application/json', 'retry-after': '600' },
+  });
+
+async function enrolledDb(name: string, seed: number): Promise<{ db: LaporDb; libraryId: string }> {
+  const library = await server.addLibrary(name);
+  const db = openDb({ indexedDB: new IDBFactory(), IDBKeyRange });
+  await enrolPhone({ db, deps: { db, fetch: fetch as FetchFn, now: () => new Date(), random: prng(seed) } }, server, library.id);
+  return { db, libraryId: library.id };
+}
+
+/**
+ * Lets every handler already started finish its look at the outbox: a count issued now
+ * completes after theirs (same connection, requests in order), and any registration
+ * they make follows at once.
+ */
+async function settled(db: LaporDb): Promise<void> {
+  await waitingCount(db);
+  await new Promise((ok) => setTimeout(ok, 0));
+}
+
+describe('the page registers Background Sync', () => {
+  it('not after a failed attempt while online; when the page is hidden or closed with changes waiting', async () => {
+    const { db, libraryId } = await enrolledDb('Perpustakaan Halaman', 1);
+    await saveEntry(db, entry({ libraryId }));
+    const network = { fetch: rateLimited };
+    const page = fakePage(network);
+    const stop = startSyncTriggers(db, page);
+    try {
+      // App start syncs; the server answers 429 with Retry-After: 600; the page's timer waits.
+      await expect.poll(async () => (await getSyncState(db)).lastError?.status).toBe(429);
+      await expect.poll(() => page.timers.map((t) => t.ms)).toEqual([600_000]);
+      await settled(db);
+      expect(page.registrations).toBe(0);
+
+      // Hidden: the page may not run again; the worker takes over what waits (and keeps
+      // to the backoff itself).
+      page.document.set('hidden');
+      await expect.poll(() => page.registrations).toBe(1);
+      page.window.dispatchEvent(new Event('pagehide'));
+      await expect.poll(() => page.registrations).toBe(2);
+      expect(await waitingCount(db)).toBe(1);
+
+      // Visible again, the network works: the page sends it; hiding now registers nothing.
+      network.fetch = fetch as FetchFn;
+      page.document.set('visible');
+      await expect.poll(() => waitingCount(db)).toBe(0);
+      await expect.poll(async () => (await getSyncState(db)).lastError).toBeNull();
+      page.document.set('hidden');
+      page.window.dispatchEvent(new Event('pagehide'));
+      await settled(db);
+      expect(page.registrations).toBe(2);
+    } finally {
+      stop();
+    }
+  });
+
+  it('when the connection drops with changes waiting, and for each change saved offline', async () => {
+    const { db, libraryId } = await enrolledDb('Perpustakaan Luring', 2);
+    const network = { fetch: fetch as FetchFn };
+    const page = fakePage(network);
+    const stop = startSyncTriggers(db, page);
+    try {
+      await expect.poll(async () => (await getSyncState(db)).lastSuccessAt).not.toBeNull();
+      // Saved online: left to the page's own triggers.
+      await saveEntry(db, entry({ libraryId }));
+      await settled(db);
+      expect(page.registrations).toBe(0);
+      // The connection drops with that change waiting.
+      page.goOffline();
+      await expect.poll(() => page.registrations).toBeGreaterThanOrEqual(1);
+      // Each change saved offline.
+      for (let i = 0; i < 2; i++) {
+        const before = page.registrations;
+        await saveEntry(db, entry({ libraryId }));
+        await expect.poll(() => page.registrations).toBeGreaterThan(before);
+      }
+      expect(await waitingCount(db)).toBe(3);
+    } finally {
+      stop();
+    }
+    // A page opened offline (its start-up sync fails) with changes waiting registers at once.
+    network.fetch = () => Promise.reject(new TypeError('Failed to fetch'));
+    const reopened = fakePage(network);
+    reopened.navigator.onLine = false;
+    const stopReopened = startSyncTriggers(db, reopened);
+    try {
+      await expect.poll(() => reopened.registrations).toBe(1);
+    } finally {
+      stopReopened();
+    }
+  });
+});
