@@ -101,6 +101,13 @@ describe.each(DB_KINDS)('enrol on %s', (kind) => {
     expect((await enroll(s, { code: good }, address)).status).toBe(201);
   });
 
+  it('lets at most 10 of 30 invalid codes sent at once from one address be tried', async () => {
+    const answers = await Promise.all(Array.from({ length: 30 }, () => enroll(s, { code: 'WXYZ-WXYZ' }, '10.0.8.1')));
+    const statuses = answers.map((a) => a.status).sort();
+    expect(statuses.filter((x) => x === 401)).toHaveLength(10);
+    expect(statuses.filter((x) => x === 429)).toHaveLength(20);
+  });
+
   it('counts the address the trusted proxy saw (the rightmost X-Forwarded-For entry): rotating the client-written entries does not escape the limit', async () => {
     const lib = await addLibrary(s);
     for (let i = 0; i < 10; i++) {

@@ -1,7 +1,9 @@
 /**
  * `POST /api/v1/enroll`: a valid code → a device, its token (shown once), the library
  * and the rulebook. Unknown, used or expired codes are `401 invalid_code` and count
- * towards the address's rate limit; malformed bodies do not.
+ * towards the address's rate limit; malformed bodies do not. The failure is reserved
+ * before the code is looked up and taken back when it was right, as login does, so
+ * attempts sent at once cannot all pass the count before any is recorded.
  */
 import type { Handler } from 'hono';
 import { enrollRequestSchema, parseWithMessages, type EnrollResponse } from '../../domain';
@@ -10,7 +12,7 @@ import { clientAddress } from '../client-address';
 import type { Env, ServerDeps } from '../context';
 import { errorReply, langOf } from '../errors';
 import { enrollDevice } from '../store/enrollment';
-import { enrollLimitState, recordEnrollFailure } from '../store/rate-limit';
+import { ENROLL_LIMIT, enrollLimitState, releaseFailure, reserveFailure } from '../store/rate-limit';
 
 export function enrollRoute(deps: ServerDeps): Handler<Env> {
   const { db } = deps.database;
@@ -27,11 +29,14 @@ export function enrollRoute(deps: ServerDeps): Handler<Env> {
     if (!parsed.ok) return errorReply(c, 'invalid_request', parsed.errors);
 
     const now = deps.now();
-    const enrolled = await enrollDevice(db, parsed.value.code, parsed.value.deviceName, now);
-    if (!enrolled) {
-      await recordEnrollFailure(db, address, now);
-      return errorReply(c, 'invalid_code');
+    const reservation = await reserveFailure(deps.database, ENROLL_LIMIT, address, now);
+    if (!reservation.reserved) {
+      c.header('Retry-After', String(reservation.retryAfterSeconds));
+      return errorReply(c, 'rate_limited');
     }
+    const enrolled = await enrollDevice(db, parsed.value.code, parsed.value.deviceName, now);
+    if (!enrolled) return errorReply(c, 'invalid_code');
+    await releaseFailure(db, reservation.failure);
     c.set('device', { deviceId: enrolled.deviceId, libraryId: enrolled.library.id, library: enrolled.library, lastPushAt: null });
     const reply: EnrollResponse = { ...enrolled, rulebook: await deps.rulebooks.current() };
     return c.json(reply, 201);

@@ -13,9 +13,9 @@
  * All live in `enroll_failures`, told apart by a prefix on the key in its `address`
  * column (enrolment's rows, the older, have none).
  *
- * Login reserves its failure before the password is checked (`reserveFailure`), in one
- * step that counts and inserts together, so requests sent at once cannot all pass the
- * count before any is recorded; a right password then takes its reservation back.
+ * Login and enrolment reserve their failure before the password or code is checked
+ * (`reserveFailure`), in one step that counts and inserts together, so requests sent at
+ * once cannot all pass the count before any is recorded; a right one takes it back.
  */
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
@@ -62,16 +62,6 @@ export async function limitState(db: Db, rule: FailureLimit, subject: string, no
   const oldest = Date.parse(rows[rows.length - 1]);
   const waitMs = oldest + rule.windowMs - now.getTime();
   return { blocked: true, retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) };
-}
-
-export async function recordFailure(db: Db, rule: FailureLimit, subject: string, now: Date): Promise<void> {
-  const key = rule.prefix + subject;
-  const since = new Date(now.getTime() - rule.windowMs).toISOString();
-  await db.deleteFrom('enroll_failures').where('address', '=', key).where('failed_at', '<=', since).execute();
-  await db
-    .insertInto('enroll_failures')
-    .values({ address: key, failed_at: now.toISOString(), nonce: randomBytes(8).toString('hex') })
-    .execute();
 }
 
 /** One reserved failure row, to take back if the attempt succeeds. */
@@ -140,8 +130,4 @@ export async function clearFailures(db: Db, rule: FailureLimit, subject: string)
 
 export function enrollLimitState(db: Db, address: string, now: Date): Promise<LimitState> {
   return limitState(db, ENROLL_LIMIT, address, now);
-}
-
-export function recordEnrollFailure(db: Db, address: string, now: Date): Promise<void> {
-  return recordFailure(db, ENROLL_LIMIT, address, now);
 }
