@@ -22,7 +22,8 @@
  *   lines), the server's CPU per push, and its peak RSS over the whole run.
  *
  * BENCH_DB=sqlite|postgres limits the run to one database; BENCH_ENTRIES changes the
- * ingest size (for quick runs). PostgreSQL: BENCH_POSTGRES_URL, or the database
+ * ingest size (for quick runs); BENCH_PARTS=ingest (or ingest,rush) skips the rest, e.g.
+ * to profile the server on one part (BENCH_SERVER_ARGS). PostgreSQL: BENCH_POSTGRES_URL, or the database
  * `tpbis_bench` next to TEST_POSTGRES_URL (made if missing; its schema is dropped at start).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -47,6 +48,8 @@ const SLICE_BATCHES = 20;
 const WARMUP_BATCHES = 20;
 /** The second ingest run: this many devices (of as many libraries) push at once, and as many direct connections insert at once. */
 const INGEST_DEVICES = Number(process.env.BENCH_INGEST_DEVICES ?? 4);
+/** BENCH_PARTS: which parts run (comma-separated: ingest, rush, latency); all by default. */
+const PARTS = new Set((process.env.BENCH_PARTS ?? 'ingest,rush,latency').split(',').map((s) => s.trim()));
 const DEVICES = 100;
 const LATENCY_BATCH = 20;
 const LATENCY_ROUNDS = 10;
@@ -424,7 +427,16 @@ async function benchOne(target: DatabaseTarget): Promise<Record<string, string |
     // Ingest again, INGEST_DEVICES devices of as many libraries at once (a month-end rush),
     // beside as many direct connections inserting at once (on SQLite one connection: its
     // single writer takes one transaction at a time however many connections ask).
-    const rush = await ingestAtOnce(database, server.url, url, target);
+    const rush = PARTS.has('rush') ? await ingestAtOnce(database, server.url, url, target) : null;
+    if (!PARTS.has('latency')) {
+      return {
+        db: target.kind,
+        'HTTP entries/s': Math.round(INGEST_ENTRIES / (httpMs / 1000)),
+        'direct entries/s': Math.round(INGEST_ENTRIES / (directMs / 1000)),
+        ratio: round(directMs / httpMs, 2),
+        ...(rush && { [`${INGEST_DEVICES} at once: ratio`]: round(rush.httpRate / rush.directRate, 2) }),
+      };
+    }
 
     // Latency: 100 devices at once, bodies made and connections opened first.
     const devices = [];
@@ -467,8 +479,10 @@ async function benchOne(target: DatabaseTarget): Promise<Record<string, string |
       'HTTP entries/s': Math.round(httpRate),
       'direct entries/s': Math.round(directRate),
       ratio: round(httpRate / directRate, 2),
-      [`${INGEST_DEVICES} at once: HTTP/direct entries/s`]: `${Math.round(rush.httpRate)}/${Math.round(rush.directRate)}`,
-      [`${INGEST_DEVICES} at once: ratio`]: round(rush.httpRate / rush.directRate, 2),
+      ...(rush && {
+        [`${INGEST_DEVICES} at once: HTTP/direct entries/s`]: `${Math.round(rush.httpRate)}/${Math.round(rush.directRate)}`,
+        [`${INGEST_DEVICES} at once: ratio`]: round(rush.httpRate / rush.directRate, 2),
+      }),
       'p50 ms': round(percentile(latencies, 50)),
       'p99 ms': round(percentile(latencies, 99)),
       'max ms': round(latencies[latencies.length - 1]),

@@ -144,6 +144,47 @@ describe.each(DB_KINDS)('group commit on %s', (kind) => {
     expect(pulled.body.entries[0]).toMatchObject({ title: 'Versi A' });
   });
 
+  it('decides creations that meet an existing or same-group entry by the conflict rule, keeping the group whole', async () => {
+    const lib = await addLibrary(s);
+    const [a, b, c] = [await enrollNew(s, lib, 'A'), await enrollNew(s, lib, 'B'), await enrollNew(s, lib, 'C')];
+    const other = await enrollNew(s, await addLibrary(s));
+    const stored = makeEntry(lib.id);
+    const v1 = (await pushEntries(s, a, [stored])).body.results[0].version as number;
+    // In one group: B creates an entry that exists (later: wins) and a new one; A and C
+    // both create one new id (C's later: wins); another library's batch only creates.
+    const same = makeEntry(lib.id);
+    const fresh = makeEntry(lib.id);
+    const elsewhere = [makeEntry(other.library.id), makeEntry(other.library.id)];
+    const settled = await together(s, [
+      batch(s, other, 1, elsewhere),
+      batch(s, b, 1, [{ ...stored, title: 'Dari B', updatedAt: '2025-10-04T00:00:00.000Z' }, fresh]),
+      batch(s, a, 2, [{ ...same, title: 'Dari A', updatedAt: '2025-10-04T00:00:00.000Z' }]),
+      batch(s, c, 1, [{ ...same, title: 'Dari C', updatedAt: '2025-10-05T00:00:00.000Z' }]),
+    ]);
+    const [ro, rb, ra, rc] = settled.map((r) => {
+      if (r.status !== 'fulfilled' || !r.value.ok) throw new Error(`expected every batch processed: ${JSON.stringify(r)}`);
+      return r.value.results as { status: string; version: number }[];
+    });
+    expect(ro.map((r) => r.status)).toEqual(['applied', 'applied']);
+    expect(rb.map((r) => r.status)).toEqual(['applied', 'applied']);
+    expect(rb[0].version).toBeGreaterThan(v1);
+    expect(ra[0].status).toBe('applied');
+    expect(rc[0].status).toBe('applied');
+    expect(rc[0].version).toBeGreaterThan(ra[0].version);
+
+    const pulled = await call(s, 'GET', '/api/v1/sync/pull', { token: a.token });
+    const byId = new Map(pulled.body.entries.map((x: { id: string; title: string; version: number }) => [x.id, [x.title, x.version]]));
+    expect(byId).toEqual(
+      new Map([
+        [stored.id, ['Dari B', rb[0].version]],
+        [fresh.id, [fresh.title, rb[1].version]],
+        [same.id, ['Dari C', rc[0].version]],
+      ]),
+    );
+    expect(await storedIds(s, other.library.id)).toEqual(elsewhere.map((e) => e.id).sort());
+    expect([await lastSeq(s, a), await lastSeq(s, b), await lastSeq(s, c), await lastSeq(s, other)]).toEqual([2, 2, 1, 2]);
+  });
+
   it('keeps every HTTP push of many devices at once whole and exactly once', async () => {
     const lib = await addLibrary(s);
     const devices: Enrolled[] = [];

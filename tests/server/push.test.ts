@@ -227,6 +227,41 @@ describe.each(DB_KINDS)('push on %s', (kind) => {
       expect(byId.get(far.id)).toBe(s.clock.now().toISOString());
     });
 
+    it('decides a creation of an entry that exists (baseVersion 0) by the conflict rule, storing the rest of its batch once', async () => {
+      // A phone restored from a backup, or two phones that made the same id: the writers
+      // insert creations without reading them first and must fall back to the rule.
+      const lib = await addLibrary(s);
+      const a = await enrollNew(s, lib, 'A');
+      const b = await enrollNew(s, lib, 'B');
+      const e = makeEntry(lib.id);
+      const v1 = (await pushEntries(s, a, [e])).body.results[0].version;
+      const before = await rowCounts(s.database);
+
+      const later = { ...e, title: 'Dibuat lagi di B', updatedAt: '2025-10-04T00:00:00.000Z' };
+      const f = makeEntry(lib.id);
+      const won = await pushEntries(s, b, [later, f]);
+      expect(won.status).toBe(200);
+      expect(won.body.results.map((r: { status: string }) => r.status)).toEqual(['applied', 'applied']);
+      const [ve, vf] = won.body.results.map((r: { version: number }) => r.version);
+      expect(ve).toBeGreaterThan(v1);
+      expect(vf).toBeGreaterThan(v1);
+
+      const older = { ...e, title: 'Salinan lama', updatedAt: '2025-10-03T00:00:00.000Z' };
+      const g = makeEntry(lib.id);
+      const lost = await pushEntries(s, b, [older, g]);
+      expect(lost.body.results[0]).toMatchObject({ status: 'superseded', version: ve, entry: { title: 'Dibuat lagi di B' } });
+      expect(lost.body.results[1]).toMatchObject({ status: 'applied' });
+
+      // The same device sending its own write again under a new seq: the same write.
+      const again = await pushEntries(s, b, [later]);
+      expect(again.body.results[0]).toEqual({ seq: again.body.ackSeq, entryId: e.id, status: 'duplicate', version: ve });
+
+      const pulled = await call(s, 'GET', '/api/v1/sync/pull', { token: a.token });
+      const titles = new Map(pulled.body.entries.map((x: { id: string; title: string }) => [x.id, x.title]));
+      expect(titles).toEqual(new Map([[e.id, 'Dibuat lagi di B'], [f.id, f.title], [g.id, g.title]]));
+      expect((await rowCounts(s.database)).entries).toBe(before.entries + 2);
+    });
+
     it('lets a tombstone compete like any write and stores it', async () => {
       const lib = await addLibrary(s);
       const dev = await enrollNew(s, lib);

@@ -87,6 +87,27 @@ export function idsToLoad(mutations: readonly CheckedMutation[], lastSeq: number
   return [...ids];
 }
 
+/**
+ * True when the batch can be decided without reading stored rows, because it only
+ * creates entries: every mutation is new (beyond `lastSeq`), and every valid one has
+ * baseVersion 0 and an id not named before in `seen` (the ids of the transaction so
+ * far, which it extends). Such a batch, decided against no stored state, writes only
+ * INSERTs — what nearly every push is. The writers then skip reading the batch's rows
+ * and insert without ON CONFLICT; if an entry exists after all (a phone restored from a
+ * backup, two phones that made the same id), the unique key refuses the insert, the
+ * writer rolls it back and decides again with the stored rows.
+ */
+export function onlyCreates(mutations: readonly CheckedMutation[], lastSeq: number, seen: Set<string>): boolean {
+  if (seqGap(mutations, lastSeq) !== null) return true; // decides nothing
+  for (const m of mutations) {
+    if (m.seq <= lastSeq) return false; // a duplicate reports its stored version
+    if (!m.check.ok) continue; // rejected: compared with nothing
+    if (m.baseVersion !== 0 || seen.has(m.entryId)) return false;
+    seen.add(m.entryId);
+  }
+  return true;
+}
+
 /** True when the batch's first new seq is beyond the next one expected: `409 seq_gap`. */
 export function seqGap(mutations: readonly CheckedMutation[], lastSeq: number): number | null {
   const firstNew = mutations.find((m) => m.seq > lastSeq);
@@ -170,13 +191,6 @@ function resolveConflict(entry: ActivityEntry, deviceId: string, stored: EntrySt
   if (entry.updatedAt !== stored.updatedAt) return entry.updatedAt > stored.updatedAt ? 'applied' : 'superseded';
   if (deviceId === stored.deviceId) return 'duplicate';
   return deviceId > stored.deviceId ? 'applied' : 'superseded';
-}
-
-/** How many versions the batch can need at most: one per new, valid mutation. */
-export function maxWrites(mutations: readonly CheckedMutation[], lastSeq: number): number {
-  let n = 0;
-  for (const m of mutations) if (m.seq > lastSeq && m.check.ok) n++;
-  return n;
 }
 
 /** The writes still current after a transaction's batches: only the last write of each entry is stored. */

@@ -5,18 +5,24 @@
  * (`synchronous_commit` stays on; nothing relies on `commit_delay`). One transaction
  * per request, with a hundred devices at once, queues requests for the pool's
  * connections and for each other's round trips. So the batches waiting when a
- * transaction can start are applied together in ONE transaction of five round trips,
- * whatever their number:
+ * transaction can start are applied together in ONE transaction of at most four round
+ * trips, whatever their number:
  *
- *   BEGIN
- *   lock   — SELECT … FROM libraries JOIN devices … ORDER BY library_id, device_id FOR UPDATE:
+ *   open   — one simple query of three statements, run in order: BEGIN;
+ *            SELECT … FROM libraries JOIN devices … ORDER BY library_id, device_id FOR UPDATE:
  *            every library and device of the group, always in the same order (no deadlock
  *            between groups, nor between server processes); READ COMMITTED re-reads a
- *            locked row at its latest committed version, so each device's seq is current
- *   read   — the stored rows of every entry of the group, and nextval() for every write
- *            the group can make: a statement after the lock, so its snapshot includes every
- *            write committed before the lock was granted, and within a library versions
- *            become visible in increasing order — a pull never skips a write
+ *            locked row at its latest committed version, so each device's seq is current;
+ *            and nextval() for every write the group can make: after the lock, so within
+ *            a library versions become visible in increasing order — a pull never skips
+ *            a write (one per valid mutation; those a duplicate or a conflict leaves
+ *            unused are skipped: versions need only grow)
+ *   read   — the stored rows of every entry of the group: a statement after the lock, so
+ *            its snapshot includes every write committed before the lock was granted.
+ *            Skipped when the group only creates entries (`onlyCreates`: nearly every
+ *            push); their rows are then inserted plainly, and should one exist after all,
+ *            the unique key refuses the insert, the transaction is rolled back and the
+ *            group runs again with the read.
  *   decide — in memory, batch after batch in arrival order (push-decide.ts)
  *   write  — one statement: INSERT of the new entries and UPDATE of the existing ones (the
  *            rows as one JSON array), and the devices' and libraries' updates
@@ -27,14 +33,14 @@
  * group fails, its batches are retried one by one, each in its own transaction, so a
  * batch that breaks a statement fails alone.
  */
-import type pg from 'pg';
+import pg from 'pg';
 import type { PostgresDatabase } from '../db';
 import {
   bodyOf,
   decideBatch,
   fillVersions,
   finalWrites,
-  maxWrites,
+  onlyCreates,
   storedState,
   type Decision,
   type EntryState,
@@ -49,26 +55,28 @@ import type { PushWriter } from './push';
 const MAX_GROUP_BATCHES = 100;
 const MAX_GROUP_MUTATIONS = 10_000;
 
-const LOCK = {
-  name: 'push-lock',
-  text:
-    'SELECT d.library_id, d.device_id, d.last_seq FROM libraries l JOIN devices d ON d.library_id = l.library_id ' +
-    'JOIN unnest($1::text[], $2::text[]) AS k(library_id, device_id) ON k.library_id = d.library_id AND k.device_id = d.device_id ' +
-    'ORDER BY d.library_id, d.device_id FOR UPDATE OF l, d',
-};
-
 /**
- * The stored rows of the group's entries and, in the same statement (after the lock),
- * enough fresh versions for every write the group can make — one per new, valid
- * mutation; the ones a conflict leaves unused are skipped (versions need only grow).
+ * The opening round trip (see above). A simple query, so that its three statements
+ * travel together: it cannot take parameters, so the ids are inlined as escaped literals.
  */
+function openingSql(deviceKeys: [string, string][], versions: number): string {
+  const column = (i: 0 | 1) => `ARRAY[${deviceKeys.map((k) => pg.escapeLiteral(k[i])).join(',')}]::text[]`;
+  return (
+    'BEGIN; ' +
+    'SELECT d.library_id, d.device_id, d.last_seq FROM libraries l JOIN devices d ON d.library_id = l.library_id ' +
+    `JOIN unnest(${column(0)}, ${column(1)}) AS k(library_id, device_id) ON k.library_id = d.library_id AND k.device_id = d.device_id ` +
+    'ORDER BY d.library_id, d.device_id FOR UPDATE OF l, d; ' +
+    `SELECT nextval('entry_version') AS v FROM generate_series(1, ${Math.trunc(versions)})`
+  );
+}
+
+/** The stored rows of the group's entries. */
 const READ = {
   name: 'push-read',
   text:
-    'SELECT e.library_id, e.entry_id, e.version, e.device_id, e.updated_at, e.body, NULL::bigint AS fresh ' +
+    'SELECT e.library_id, e.entry_id, e.version, e.device_id, e.updated_at, e.body ' +
     'FROM unnest($1::text[], $2::text[]) AS k(library_id, entry_id) ' +
-    'JOIN entries e ON e.library_id = k.library_id AND e.entry_id = k.entry_id ' +
-    "UNION ALL SELECT NULL, NULL, NULL, NULL, NULL, NULL, nextval('entry_version') FROM generate_series(1, $3::integer)",
+    'JOIN entries e ON e.library_id = k.library_id AND e.entry_id = k.entry_id',
 };
 
 /**
@@ -100,6 +108,9 @@ const WRITE = {
     'WHERE l.library_id = v.library_id) ' +
     'SELECT 1',
 };
+
+/** PostgreSQL's answer when a plain INSERT meets an existing (library_id, entry_id). */
+const isExistingEntry = (error: unknown) => (error as { code?: unknown }).code === '23505';
 
 interface RowOut {
   l: string;
@@ -160,8 +171,13 @@ export class PostgresPushWriter implements PushWriter {
   /** Settles every promise of the group. */
   private async runGroup(group: Waiting[]): Promise<void> {
     let outcomes: PushOutcome[];
+    const batches = group.map((w) => w.batch);
     try {
-      outcomes = await this.transaction(group.map((w) => w.batch));
+      outcomes = await this.transaction(batches, true).catch((error: unknown) => {
+        // An entry the group only creates exists after all: again, reading the stored rows.
+        if (isExistingEntry(error)) return this.transaction(batches, false);
+        throw error;
+      });
     } catch (error) {
       if (group.length === 1) {
         group[0].reject(error);
@@ -174,13 +190,13 @@ export class PostgresPushWriter implements PushWriter {
     group.forEach((w, i) => w.resolve(outcomes[i]));
   }
 
-  private async transaction(batches: PushBatch[]): Promise<PushOutcome[]> {
+  private async transaction(batches: PushBatch[], optimistic: boolean): Promise<PushOutcome[]> {
     const client = await this.database.pool.connect();
     let broken: Error | undefined;
     try {
-      await client.query('BEGIN');
       try {
-        const outcomes = await this.applyGroup(client, batches);
+        // BEGIN is the first statement of applyGroup's first query.
+        const outcomes = await this.applyGroup(client, batches, optimistic);
         await client.query('COMMIT');
         return outcomes;
       } catch (error) {
@@ -196,41 +212,39 @@ export class PostgresPushWriter implements PushWriter {
     }
   }
 
-  private async applyGroup(client: pg.PoolClient, batches: PushBatch[]): Promise<PushOutcome[]> {
-    // Lock every library and device of the group and read the devices' seqs.
+  private async applyGroup(client: pg.PoolClient, batches: PushBatch[], optimistic: boolean): Promise<PushOutcome[]> {
     const deviceKeys = uniquePairs(batches.map((b) => [b.libraryId, b.deviceId]));
-    const locked = await client.query<{ library_id: string; device_id: string; last_seq: number }>({
-      ...LOCK,
-      values: [deviceKeys.map((k) => k[0]), deviceKeys.map((k) => k[1])],
-    });
-    const lastSeq = new Map(locked.rows.map((r) => [pairKey(r.library_id, r.device_id), Number(r.last_seq)]));
+    let versions = 0;
+    for (const b of batches) for (const m of b.mutations) if (m.check.ok) versions++;
+    const opened = (await client.query(openingSql(deviceKeys, versions))) as unknown as pg.QueryResult[];
+    const locked = opened[1].rows as { library_id: string; device_id: string; last_seq: number }[];
+    const fresh = opened[2].rows.map((r: { v: number }) => Number(r.v)).sort((a, b) => a - b);
+    const lastSeq = new Map(locked.map((r) => [pairKey(r.library_id, r.device_id), Number(r.last_seq)]));
     if (lastSeq.size !== deviceKeys.length) throw new Error('push: a device of the group is not enrolled');
 
-    // The stored state of every entry of the group, by library, and the versions its writes may take.
-    let maxVersions = 0;
-    for (const b of batches) maxVersions += maxWrites(b.mutations, lastSeq.get(pairKey(b.libraryId, b.deviceId))!);
-    const entryKeys = uniquePairs(batches.flatMap((b) => b.mutations.map((m) => [b.libraryId, m.entryId])));
-    const read = await client.query<{
-      library_id: string;
-      entry_id: string;
-      version: number;
-      device_id: string;
-      updated_at: string;
-      body: string;
-      fresh: number | null;
-    }>({ ...READ, values: [entryKeys.map((k) => k[0]), entryKeys.map((k) => k[1]), maxVersions] });
     const states = new Map<string, Map<string, EntryState>>();
     const statesOf = (libraryId: string) => {
       let m = states.get(libraryId);
       if (!m) states.set(libraryId, (m = new Map()));
       return m;
     };
-    const fresh: number[] = [];
-    for (const row of read.rows) {
-      if (row.fresh !== null) fresh.push(Number(row.fresh));
-      else statesOf(row.library_id).set(row.entry_id, storedState(row));
+    const seen = new Map<string, Set<string>>();
+    const seenIn = (libraryId: string) => {
+      let ids = seen.get(libraryId);
+      if (!ids) seen.set(libraryId, (ids = new Set()));
+      return ids;
+    };
+    const assumeNew =
+      optimistic && batches.every((b) => onlyCreates(b.mutations, lastSeq.get(pairKey(b.libraryId, b.deviceId))!, seenIn(b.libraryId)));
+
+    if (!assumeNew) {
+      const entryKeys = uniquePairs(batches.flatMap((b) => b.mutations.map((m) => [b.libraryId, m.entryId])));
+      const read = await client.query<{ library_id: string; entry_id: string; version: number; device_id: string; updated_at: string; body: string }>({
+        ...READ,
+        values: [entryKeys.map((k) => k[0]), entryKeys.map((k) => k[1])],
+      });
+      for (const row of read.rows) statesOf(row.library_id).set(row.entry_id, storedState(row));
     }
-    fresh.sort((a, b) => a - b);
 
     // Decide batch after batch, as if each ran alone in arrival order.
     const writes: EntryState[] = [];

@@ -16,6 +16,11 @@
  * by another writer, in this process or another (the admin command, a second server).
  * That is the library-row serialisation of SYNC-PROTOCOL.md, for every library at once.
  *
+ * A batch that only creates entries (`onlyCreates`, nearly every push) is decided
+ * without reading its rows and written with a plain INSERT; should an entry exist after
+ * all, SQLite refuses that statement alone, the batch goes back to its savepoint and is
+ * decided again with the stored rows (an upsert).
+ *
  * The connection is Kysely's too: the group runs while holding Kysely's connection lock,
  * so it can never land inside a Kysely transaction of another route (enrolment).
  */
@@ -27,6 +32,7 @@ import {
   fillVersions,
   finalWrites,
   idsToLoad,
+  onlyCreates,
   seqGap,
   storedState,
   type EntryState,
@@ -42,12 +48,15 @@ const ON_CONFLICT =
   'ON CONFLICT (library_id, entry_id) DO UPDATE SET version = excluded.version, device_id = excluded.device_id, ' +
   'updated_at = excluded.updated_at, deleted = excluded.deleted, body = excluded.body';
 /**
- * Prepared multi-row upserts kept, by row count, most recently used last. One statement
- * of exactly a batch's size costs 15 % less than the same rows as powers of two (1.62
- * against 1.90 ms for 500 rows, measured); phones send at most 200 a batch, so a few
- * dozen sizes cover nearly every push, and an unusual size costs one prepare.
+ * Prepared multi-row inserts kept, by kind and row count, most recently used last. One
+ * statement of exactly a batch's size costs 15 % less than the same rows as powers of
+ * two (1.62 against 1.90 ms for 500 rows, measured); phones send at most 200 a batch,
+ * so a few dozen sizes cover nearly every push, and an unusual size costs one prepare.
  */
 const MAX_PREPARED_INSERTS = 64;
+
+/** SQLite's answer when a plain INSERT meets an existing (library_id, entry_id). */
+const isExistingEntry = (error: unknown) => (error as { code?: unknown }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
 
 class Statements {
   readonly device: Sqlite.Statement<[string, string], { last_seq: number }>;
@@ -61,7 +70,7 @@ class Statements {
   readonly savepoint: Sqlite.Statement;
   readonly release: Sqlite.Statement;
   readonly rollbackTo: Sqlite.Statement;
-  private readonly inserts = new Map<number, Sqlite.Statement>();
+  private readonly inserts = new Map<string, Sqlite.Statement>();
 
   constructor(private readonly sqlite: Sqlite.Database) {
     this.device = sqlite.prepare('SELECT last_seq FROM devices WHERE library_id = ? AND device_id = ?');
@@ -81,17 +90,21 @@ class Statements {
     this.rollbackTo = sqlite.prepare('ROLLBACK TO push_batch');
   }
 
-  /** A multi-row upsert of `rows` rows (at most MAX_MUTATIONS: 3,500 parameters, far below SQLite's limit). */
-  insert(rows: number): Sqlite.Statement {
-    let statement = this.inserts.get(rows);
+  /**
+   * A multi-row INSERT of `rows` rows (at most MAX_MUTATIONS: 3,500 parameters, far
+   * below SQLite's limit): an upsert, or for rows known to be new a plain one.
+   */
+  insert(rows: number, upsert: boolean): Sqlite.Statement {
+    const key = `${upsert ? 'u' : 'i'}${rows}`;
+    let statement = this.inserts.get(key);
     if (statement) {
-      this.inserts.delete(rows);
+      this.inserts.delete(key);
     } else {
       const values = Array.from({ length: rows }, () => '(?,?,?,?,?,?,?)').join(',');
-      statement = this.sqlite.prepare(`INSERT INTO entries ${COLUMNS} VALUES ${values} ${ON_CONFLICT}`);
+      statement = this.sqlite.prepare(`INSERT INTO entries ${COLUMNS} VALUES ${values}${upsert ? ` ${ON_CONFLICT}` : ''}`);
       if (this.inserts.size >= MAX_PREPARED_INSERTS) this.inserts.delete(this.inserts.keys().next().value!);
     }
-    this.inserts.set(rows, statement);
+    this.inserts.set(key, statement);
     return statement;
   }
 }
@@ -199,8 +212,12 @@ export class SqlitePushWriter implements PushWriter {
     }
   }
 
-  /** One batch inside the group's transaction (SYNC-PROTOCOL.md "Push" steps 3–4). */
-  private applyBatch(st: Statements, { libraryId, deviceId, mutations, now }: PushBatch): PushOutcome {
+  /**
+   * One batch inside the group's transaction, just after its savepoint (SYNC-PROTOCOL.md
+   * "Push" steps 3–4). `optimistic`: a batch that only creates entries skips reading them.
+   */
+  private applyBatch(st: Statements, batch: PushBatch, optimistic = true): PushOutcome {
+    const { libraryId, deviceId, mutations, now } = batch;
     const device = st.device.get(libraryId, deviceId);
     if (!device) throw new Error('push: the device is not enrolled');
     const lastSeq = Number(device.last_seq);
@@ -208,7 +225,8 @@ export class SqlitePushWriter implements PushWriter {
     if (gap !== null) return { ok: false, expectedSeq: gap };
 
     const states = new Map<string, EntryState>();
-    const ids = idsToLoad(mutations, lastSeq);
+    const assumeNew = optimistic && onlyCreates(mutations, lastSeq, new Set());
+    const ids = assumeNew ? [] : idsToLoad(mutations, lastSeq);
     if (ids.length > 0) for (const row of st.entries.all(libraryId, JSON.stringify(ids))) states.set(row.entry_id, storedState(row));
 
     const writes: EntryState[] = [];
@@ -218,7 +236,14 @@ export class SqlitePushWriter implements PushWriter {
       const last = Number(st.bumpVersion.get(writes.length)!.value);
       writes.forEach((w, i) => (w.version = last - writes.length + 1 + i));
     }
-    this.upsert(st, libraryId, finalWrites(states));
+    try {
+      this.insert(st, libraryId, finalWrites(states), !assumeNew);
+    } catch (error) {
+      if (!assumeNew || !isExistingEntry(error)) throw error;
+      // An entry assumed new exists: undo the version bump, decide again with the stored rows.
+      st.rollbackTo.run();
+      return this.applyBatch(st, batch, false);
+    }
     const nowIso = now.toISOString();
     st.touchLibrary.run(nowIso, libraryId);
     st.touchDevice.run(decision.ackSeq, nowIso, libraryId, deviceId);
@@ -226,7 +251,7 @@ export class SqlitePushWriter implements PushWriter {
   }
 
   /** One statement for the batch's rows (a batch holds at most MAX_MUTATIONS). */
-  private upsert(st: Statements, libraryId: string, rows: EntryState[]): void {
+  private insert(st: Statements, libraryId: string, rows: EntryState[], upsert: boolean): void {
     if (rows.length === 0) return;
     const params: unknown[] = new Array(rows.length * 7);
     for (let i = 0; i < rows.length; i++) {
@@ -240,6 +265,6 @@ export class SqlitePushWriter implements PushWriter {
       params[o + 5] = s.entry!.deleted ? 1 : 0;
       params[o + 6] = bodyOf(s);
     }
-    st.insert(rows.length).run(params);
+    st.insert(rows.length, upsert).run(params);
   }
 }
