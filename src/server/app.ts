@@ -53,17 +53,26 @@ export function createApp(deps: ServerDeps): Hono<Env> {
   // Not the monitoring routes: they authenticate with a cookie, and are called only by
   // the app on this server's own origin, so no other origin gets CORS headers for them
   // (not even a preflight: a cross-site page cannot post a JSON login).
+  //
+  // Preflights go to Hono's cors(). Other requests get their two headers as prepared
+  // headers, which every answer made through the context carries: cors() would build a
+  // Response before the route runs and copy it into the route's, two Response objects
+  // per request, ~5 % of a small push's CPU.
   const monitorPath = `${API_BASE}${MONITOR_BASE}`;
-  const apiCors = cors({
+  const preflight = cors({
     origin: '*',
     allowMethods: ['GET', 'POST'],
     allowHeaders: ['Authorization', 'Content-Type', 'Content-Encoding', 'Accept-Language'],
     exposeHeaders: ['Retry-After'],
     maxAge: 86_400,
   });
-  app.use(`${API_BASE}/*`, (c, next) =>
-    c.req.path === monitorPath || c.req.path.startsWith(`${monitorPath}/`) ? next() : apiCors(c, next),
-  );
+  app.use(`${API_BASE}/*`, (c, next) => {
+    if (c.req.path === monitorPath || c.req.path.startsWith(`${monitorPath}/`)) return next();
+    if (c.req.method === 'OPTIONS') return preflight(c, next);
+    c.header('Access-Control-Allow-Origin', '*');
+    c.header('Access-Control-Expose-Headers', 'Retry-After');
+    return next();
+  });
 
   const auth = requireDevice(deps);
   app.get('/healthz', healthRoute(deps));

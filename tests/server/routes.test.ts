@@ -64,6 +64,26 @@ describe.each(DB_KINDS)('routes on %s', (kind) => {
     const unauthorised = await call(s, 'GET', '/api/v1/library', { headers: origin });
     expect(unauthorised.status).toBe(401);
     expect(unauthorised.headers.get('access-control-allow-origin')).toBe('*');
+    // Every answer of the device routes: pushes, gzipped pulls, errors, Retry-After readable.
+    const lib = await addLibrary(s);
+    const dev = await enrollNew(s, lib);
+    const pushed = await call(s, 'POST', '/api/v1/sync/push', {
+      token: dev.token,
+      headers: origin,
+      json: { mutations: [{ seq: 1, baseVersion: 0, entry: makeEntry(lib.id) }] },
+    });
+    const pulled = await call(s, 'GET', '/api/v1/sync/pull', { token: dev.token, headers: { ...origin, 'accept-encoding': 'gzip' } });
+    const gap = await call(s, 'POST', '/api/v1/sync/push', {
+      token: dev.token,
+      headers: origin,
+      json: { mutations: [{ seq: 9, baseVersion: 0, entry: makeEntry(lib.id) }] },
+    });
+    expect([pushed.status, pulled.status, gap.status]).toEqual([200, 200, 409]);
+    for (const res of [pushed, pulled, gap]) {
+      expect(res.headers.get('access-control-allow-origin')).toBe('*');
+      expect(res.headers.get('access-control-expose-headers')).toBe('Retry-After');
+      expect(res.headers.get('access-control-allow-credentials')).toBeNull();
+    }
   });
 
   it('sends the app and pulled pages gzipped to a client that accepts it', async () => {
