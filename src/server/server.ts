@@ -1,6 +1,6 @@
 /**
- * Starting and stopping one server process: migrate, listen, sweep the stored KPIs in
- * the background, and on shutdown stop accepting, let in-flight requests finish, let
+ * Starting and stopping one server process: migrate, listen, sweep the stored KPIs and
+ * keep house in the background, and on shutdown stop accepting, let in-flight requests finish, let
  * the KPI batch in progress finish, close the database.
  */
 import type { AddressInfo } from 'node:net';
@@ -9,6 +9,7 @@ import { serve } from '@hono/node-server';
 import { createApp } from './app';
 import type { Logger } from './context';
 import type { Database } from './db';
+import { startHousekeeping } from './housekeeping';
 import { KpiRefresh } from './kpi-refresh';
 import { migrate } from './migrations';
 import { rulebookSourceFor } from './rulebook-source';
@@ -54,6 +55,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   });
   const port = (server.address() as AddressInfo).port;
   kpis.start();
+  const housekeeping = startHousekeeping({ database: opts.database, now, logger: opts.logger });
   let stopping: Promise<void> | null = null;
   return {
     server,
@@ -71,7 +73,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
         });
         server.closeIdleConnections();
       })
-        .then(() => kpis.stop())
+        .then(() => Promise.all([kpis.stop(), housekeeping.stop()]))
         .then(() => opts.database.close());
       return stopping;
     },

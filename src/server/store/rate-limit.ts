@@ -123,6 +123,16 @@ export async function releaseFailure(db: Db, failure: ReservedFailure): Promise<
     .execute();
 }
 
+/** Failures older than this count for no limit. */
+const LONGEST_WINDOW_MS = Math.max(ENROLL_LIMIT.windowMs, LOGIN_LIMIT.windowMs, LOGIN_NAME_LIMIT.windowMs);
+
+/** Deletes every failure that no limit counts any more (housekeeping.ts); returns how many. */
+export async function forgetOldFailures(db: Db, now: Date): Promise<number> {
+  const before = new Date(now.getTime() - LONGEST_WINDOW_MS).toISOString();
+  const result = await db.deleteFrom('enroll_failures').where('failed_at', '<=', before).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
 /** Forgets every failure of `subject`: its count starts again. */
 export async function clearFailures(db: Db, rule: FailureLimit, subject: string): Promise<void> {
   await db.deleteFrom('enroll_failures').where('address', '=', rule.prefix + subject).execute();

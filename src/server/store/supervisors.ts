@@ -89,6 +89,12 @@ export async function createSession(db: Db, name: string, now: Date): Promise<{ 
   return { token, expiresAt };
 }
 
+/** Deletes the sessions that have ended (housekeeping.ts); returns how many. */
+export async function deleteEndedSessions(db: Db, now: Date): Promise<number> {
+  const result = await db.deleteFrom('supervisor_sessions').where('expires_at', '<=', now.toISOString()).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
 /** The supervisor of an unexpired session, or null. */
 export async function findSession(db: Db, token: string, now: Date): Promise<SupervisorInfo | null> {
   const row = await db

@@ -1,0 +1,67 @@
+/**
+ * Housekeeping (src/server/housekeeping.ts): counted failures older than every limit's
+ * window and ended sessions are deleted; what still counts or still works is kept.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { keepHouse } from '../../src/server/housekeeping';
+import { startServer } from '../../src/server/server';
+import { ENROLL_LIMIT, LOGIN_NAME_LIMIT, limitState, reserveFailure } from '../../src/server/store/rate-limit';
+import { createSession, findSession, insertSupervisor, SESSION_TTL_MS } from '../../src/server/store/supervisors';
+import { DB_KINDS, openUrl, startTestServer, type TestServer } from './harness';
+
+const MINUTE = 60_000;
+
+describe.each(DB_KINDS)('housekeeping on %s', (kind) => {
+  let s: TestServer;
+  beforeAll(async () => {
+    s = await startTestServer(kind);
+  });
+  afterAll(async () => {
+    await s?.stop();
+  });
+
+  it('forgets failures no limit counts and ended sessions, keeping the rest', async () => {
+    const db = s.database.db;
+    const at = (minutesAgo: number) => new Date(s.clock.ms - minutesAgo * MINUTE);
+    // Made-up names and addresses tried once, long ago: nothing would ever delete them.
+    for (let i = 0; i < 30; i++) await reserveFailure(s.database, LOGIN_NAME_LIMIT, `tebakan-${i}`, at(16 + i));
+    await reserveFailure(s.database, ENROLL_LIMIT, '203.0.113.9', at(60));
+    // A name at its limit right now: its lock must survive.
+    for (let i = 0; i < LOGIN_NAME_LIMIT.limit; i++) await reserveFailure(s.database, LOGIN_NAME_LIMIT, 'siti', at(10 - i));
+    expect(await limitState(db, LOGIN_NAME_LIMIT, 'siti', s.clock.now())).toMatchObject({ blocked: true });
+
+    await insertSupervisor(db, { name: 'budi', scope: 'national', passwordHash: 'x' }, at(24 * 60));
+    const ended = await createSession(db, 'budi', new Date(s.clock.ms - SESSION_TTL_MS - MINUTE));
+    const live = await createSession(db, 'budi', at(5));
+
+    const done = await keepHouse(s.database, s.clock.now());
+    expect(done).toEqual({ failures: 31, sessions: 1 });
+
+    const left = await db.selectFrom('enroll_failures').select('address').execute();
+    expect(left.map((r) => r.address).sort()).toEqual(Array(LOGIN_NAME_LIMIT.limit).fill('name:siti'));
+    expect(await limitState(db, LOGIN_NAME_LIMIT, 'siti', s.clock.now())).toMatchObject({ blocked: true });
+    expect(await findSession(db, live.token, s.clock.now())).toMatchObject({ name: 'budi' });
+    const sessions = await db.selectFrom('supervisor_sessions').select('expires_at').execute();
+    expect(sessions.map((r) => r.expires_at)).toEqual([live.expiresAt]);
+    expect(ended.expiresAt <= s.clock.now().toISOString()).toBe(true);
+
+    // Nothing more to do: a second round deletes nothing.
+    expect(await keepHouse(s.database, s.clock.now())).toEqual({ failures: 0, sessions: 0 });
+  });
+
+  it('keeps house when a server process starts (and every 10 minutes after)', async () => {
+    await reserveFailure(s.database, ENROLL_LIMIT, '198.51.100.7', new Date(s.clock.ms - 30 * MINUTE));
+    const logs: Record<string, unknown>[] = [];
+    const second = await startServer({
+      database: openUrl(s.databaseUrl),
+      port: 0,
+      host: '127.0.0.1',
+      logger: (line) => void logs.push(line as Record<string, unknown>),
+      now: s.clock.now,
+      distDir: null,
+    });
+    await second.stop(); // waits for the round in progress
+    expect(logs).toContainEqual({ event: 'housekeeping', failures: 1, sessions: 0 });
+    expect(await s.database.db.selectFrom('enroll_failures').select('address').where('address', '=', '198.51.100.7').execute()).toEqual([]);
+  });
+});
