@@ -14,7 +14,8 @@ export type AdminCommand =
   | { kind: 'rulebook publish'; file: string }
   | { kind: 'supervisor add'; name: string; scope: Scope }
   | { kind: 'supervisor list' }
-  | { kind: 'supervisor remove'; name: string };
+  | { kind: 'supervisor remove'; name: string }
+  | { kind: 'supervisor passwd'; name: string };
 
 export type ParsedArgs = { ok: true; command: AdminCommand; json: boolean } | { ok: false; error: string };
 
@@ -27,7 +28,8 @@ export const USAGE = `usage: npm run admin -- <command> [--json]
   rulebook publish <file.json>
   supervisor add --name <login> --scope national|province:<name>|regency:<name>   (password: first line of stdin)
   supervisor list
-  supervisor remove <login>`;
+  supervisor remove <login>
+  supervisor passwd <login>   (new password: first line of stdin; ends their sessions, lifts a lock)`;
 
 const FLAGS: Record<string, { allowed: string[]; required: string[]; positional: number }> = {
   'library add': { allowed: ['name', 'village', 'district', 'regency', 'province', 'npp', 'tz'], required: ['name', 'village', 'district', 'regency', 'province'], positional: 0 },
@@ -39,6 +41,7 @@ const FLAGS: Record<string, { allowed: string[]; required: string[]; positional:
   'supervisor add': { allowed: ['name', 'scope'], required: ['name', 'scope'], positional: 0 },
   'supervisor list': { allowed: [], required: [], positional: 0 },
   'supervisor remove': { allowed: [], required: [], positional: 1 },
+  'supervisor passwd': { allowed: [], required: [], positional: 1 },
 };
 
 export function parseAdminArgs(argv: readonly string[]): ParsedArgs {
@@ -106,6 +109,7 @@ export function parseAdminArgs(argv: readonly string[]): ParsedArgs {
     case 'supervisor list':
       return { ok: true, json, command: { kind } };
     case 'supervisor remove':
+    case 'supervisor passwd':
       return { ok: true, json, command: { kind, name: normaliseName(positional[0]) } };
     case 'rulebook publish':
       return { ok: true, json, command: { kind, file: positional[0] } };

@@ -6,8 +6,8 @@
  * is a rulebook file that cannot be read, is invalid, reuses a published id (the shipped
  * rulebook's too) with other contents, or is an older rulebook published again (it
  * would not become current: that takes a new id).
- * `supervisor add` reads the password from the first line of standard input, so it
- * never appears in the shell's history or the process list.
+ * `supervisor add` and `supervisor passwd` read the password from the first line of
+ * standard input, so it never appears in the shell's history or the process list.
  */
 import { pathToFileURL } from 'node:url';
 import { computeKpi, defaultRulebook, formatScope, TIMEZONES, type Scope } from '../domain';
@@ -24,7 +24,8 @@ import { allEntries, countLiveEntries } from './store/entries';
 import { createLibrary, findLibrary, libraryFromRow, listLibraryRows } from './store/libraries';
 import { librariesInScope, placeNames } from './store/monitor';
 import { currentRulebook, publishRulebook } from './store/rulebooks';
-import { findSupervisor, insertSupervisor, listSupervisors, lockedForSeconds, removeSupervisor } from './store/supervisors';
+import { clearFailures, LOGIN_NAME_LIMIT } from './store/rate-limit';
+import { findSupervisor, insertSupervisor, listSupervisors, lockedForSeconds, removeSupervisor, setSupervisorPassword } from './store/supervisors';
 
 export interface AdminIo {
   out: (line: string) => void;
@@ -143,14 +144,9 @@ async function execute(cmd: AdminCommand, database: Database, io: AdminIo): Prom
       // Checked before the password is asked for; the insert below still refuses a race.
       const taken = `supervisor ${cmd.name} already exists (supervisor remove ${cmd.name} first to replace it)`;
       if (await findSupervisor(db, cmd.name)) throw new BadArgument(taken);
-      const password = (await io.readStdin()).split(/\r?\n/)[0];
-      // A NUL could never be typed into the login form (LoginRequest refuses it).
-      if (password.includes('\u0000')) throw new BadArgument('the password may not contain a NUL character');
-      if (password.length < PASSWORD_MIN || password.length > PASSWORD_MAX) {
-        throw new BadArgument(`the password (first line of standard input) must be ${PASSWORD_MIN} to ${PASSWORD_MAX} characters`);
-      }
+      const passwordHash = await hashPassword(await readPassword(io));
       const scope = formatScope(cmd.scope);
-      if (!(await insertSupervisor(db, { name: cmd.name, scope, passwordHash: await hashPassword(password) }, io.now()))) {
+      if (!(await insertSupervisor(db, { name: cmd.name, scope, passwordHash }, io.now()))) {
         throw new BadArgument(taken);
       }
       // Added even when no library is in the scope (supervisors may come before their
@@ -172,11 +168,30 @@ async function execute(cmd: AdminCommand, database: Database, io: AdminIo): Prom
       const text = supervisors.map((v) => `${v.name}  ${v.scope}  added ${v.createdAt}${v.locked ? '  LOCKED' : ''}`);
       return { text: text.length ? text : ['No supervisors.'], json: { supervisors } };
     }
+    case 'supervisor passwd': {
+      if (!(await findSupervisor(db, cmd.name))) throw new BadArgument(`no supervisor named ${cmd.name}`);
+      const passwordHash = await hashPassword(await readPassword(io));
+      if (!(await setSupervisorPassword(db, cmd.name, passwordHash))) throw new BadArgument(`no supervisor named ${cmd.name}`);
+      // Whoever was locked out by wrong passwords may try the new one at once.
+      await clearFailures(db, LOGIN_NAME_LIMIT, cmd.name);
+      return { text: [`Password changed: ${cmd.name} (sessions ended)`], json: { name: cmd.name, passwordChanged: true } };
+    }
     case 'supervisor remove': {
       if (!(await removeSupervisor(db, cmd.name))) throw new BadArgument(`no supervisor named ${cmd.name}`);
       return { text: [`Supervisor removed: ${cmd.name} (sessions ended)`], json: { name: cmd.name, removed: true } };
     }
   }
+}
+
+/** The password on the first line of standard input, checked as the login form would take it. */
+async function readPassword(io: AdminIo): Promise<string> {
+  const password = (await io.readStdin()).split(/\r?\n/)[0];
+  // A NUL could never be typed into the login form (LoginRequest refuses it).
+  if (password.includes('\u0000')) throw new BadArgument('the password may not contain a NUL character');
+  if (password.length < PASSWORD_MIN || password.length > PASSWORD_MAX) {
+    throw new BadArgument(`the password (first line of standard input) must be ${PASSWORD_MIN} to ${PASSWORD_MAX} characters`);
+  }
+  return password;
 }
 
 /**

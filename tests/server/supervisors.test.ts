@@ -127,6 +127,28 @@ describe.each(DB_KINDS)('supervisors on %s', (kind) => {
       expect((await admin(['supervisor', 'remove', 'pergi'])).code).toBe(2);
     });
 
+    it('changes a password from stdin: the old one stops working, sessions end, a lock is lifted', async () => {
+      await addSupervisor('lupa', 'national');
+      const token = await loggedIn('lupa', '10.1.2.1');
+      // Locked out by wrong passwords (from several addresses).
+      for (let i = 0; i < 5; i++) expect((await login('lupa', 'salah-terus', `10.1.2.${10 + i}`)).status).toBe(401);
+      expect((await login('lupa', PASSWORD, '10.1.2.20')).status).toBe(429);
+
+      const changed = await admin(['supervisor', 'passwd', 'Lupa', '--json'], 'kata-sandi-baru\n');
+      expect(changed).toMatchObject({ code: 0, json: { name: 'lupa', passwordChanged: true } });
+      expect((await call(s, 'GET', `${MONITOR}/me`, { headers: withSession(token) })).status).toBe(401);
+      expect((await login('lupa', PASSWORD, '10.1.2.21')).status).toBe(401);
+      expect((await login('lupa', 'kata-sandi-baru', '10.1.2.22')).status).toBe(200);
+
+      // An unknown name, or a password the login form could not take: exit 2, nothing changed.
+      const before = await storedHash('lupa');
+      expect((await admin(['supervisor', 'passwd', 'tidak-ada'], 'kata-sandi-baru\n')).code).toBe(2);
+      const short = await admin(['supervisor', 'passwd', 'lupa'], 'pendek\n');
+      expect(short.code).toBe(2);
+      expect(short.err.join('\n')).toContain('8 to 200 characters');
+      expect(await storedHash('lupa')).toBe(before);
+    });
+
     it('exits 2 with a message on bad arguments or a bad password, adding nobody', async () => {
       const bad: [string[], string][] = [
         [['supervisor', 'add', '--name', 'x1'], PASSWORD],

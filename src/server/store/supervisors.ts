@@ -69,6 +69,15 @@ export async function removeSupervisor(db: Db, name: string): Promise<boolean> {
   });
 }
 
+/** Replaces the supervisor's password hash and ends their sessions; false when there is no such name. */
+export async function setSupervisorPassword(db: Db, name: string, passwordHash: string): Promise<boolean> {
+  return db.transaction().execute(async (tx) => {
+    const updated = await tx.updateTable('supervisors').set({ password_hash: passwordHash }).where('name', '=', name).executeTakeFirst();
+    await tx.deleteFrom('supervisor_sessions').where('name', '=', name).execute();
+    return Number(updated.numUpdatedRows) > 0;
+  });
+}
+
 /** Seconds until the name's lock ends (`locked_until` as listSupervisors fills it), or null when it is not locked. */
 export function lockedForSeconds(row: { locked_until: string | null }, now: Date): number | null {
   if (row.locked_until === null) return null;
