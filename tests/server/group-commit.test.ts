@@ -144,45 +144,72 @@ describe.each(DB_KINDS)('group commit on %s', (kind) => {
     expect(pulled.body.entries[0]).toMatchObject({ title: 'Versi A' });
   });
 
-  it('decides creations that meet an existing or same-group entry by the conflict rule, keeping the group whole', async () => {
+  it('decides a creation that meets a stored entry by the conflict rule, keeping the rest of the group', async () => {
+    // The writers insert creations without reading first; this group makes the insert
+    // fail (PostgreSQL: the whole group runs again; SQLite: that batch alone).
     const lib = await addLibrary(s);
-    const [a, b, c] = [await enrollNew(s, lib, 'A'), await enrollNew(s, lib, 'B'), await enrollNew(s, lib, 'C')];
+    const [a, b] = [await enrollNew(s, lib, 'A'), await enrollNew(s, lib, 'B')];
     const other = await enrollNew(s, await addLibrary(s));
     const stored = makeEntry(lib.id);
     const v1 = (await pushEntries(s, a, [stored])).body.results[0].version as number;
-    // In one group: B creates an entry that exists (later: wins) and a new one; A and C
-    // both create one new id (C's later: wins); another library's batch only creates.
-    const same = makeEntry(lib.id);
     const fresh = makeEntry(lib.id);
     const elsewhere = [makeEntry(other.library.id), makeEntry(other.library.id)];
     const settled = await together(s, [
       batch(s, other, 1, elsewhere),
       batch(s, b, 1, [{ ...stored, title: 'Dari B', updatedAt: '2025-10-04T00:00:00.000Z' }, fresh]),
-      batch(s, a, 2, [{ ...same, title: 'Dari A', updatedAt: '2025-10-04T00:00:00.000Z' }]),
-      batch(s, c, 1, [{ ...same, title: 'Dari C', updatedAt: '2025-10-05T00:00:00.000Z' }]),
     ]);
-    const [ro, rb, ra, rc] = settled.map((r) => {
+    const [ro, rb] = settled.map((r) => {
       if (r.status !== 'fulfilled' || !r.value.ok) throw new Error(`expected every batch processed: ${JSON.stringify(r)}`);
       return r.value.results as { status: string; version: number }[];
     });
     expect(ro.map((r) => r.status)).toEqual(['applied', 'applied']);
     expect(rb.map((r) => r.status)).toEqual(['applied', 'applied']);
     expect(rb[0].version).toBeGreaterThan(v1);
-    expect(ra[0].status).toBe('applied');
-    expect(rc[0].status).toBe('applied');
-    expect(rc[0].version).toBeGreaterThan(ra[0].version);
-
     const pulled = await call(s, 'GET', '/api/v1/sync/pull', { token: a.token });
     const byId = new Map(pulled.body.entries.map((x: { id: string; title: string; version: number }) => [x.id, [x.title, x.version]]));
-    expect(byId).toEqual(
-      new Map([
-        [stored.id, ['Dari B', rb[0].version]],
-        [fresh.id, [fresh.title, rb[1].version]],
-        [same.id, ['Dari C', rc[0].version]],
-      ]),
-    );
+    expect(byId).toEqual(new Map([[stored.id, ['Dari B', rb[0].version]], [fresh.id, [fresh.title, rb[1].version]]]));
     expect(await storedIds(s, other.library.id)).toEqual(elsewhere.map((e) => e.id).sort());
-    expect([await lastSeq(s, a), await lastSeq(s, b), await lastSeq(s, c), await lastSeq(s, other)]).toEqual([2, 2, 1, 2]);
+    expect([await lastSeq(s, a), await lastSeq(s, b), await lastSeq(s, other)]).toEqual([1, 2, 2]);
+  });
+
+  it('decides two devices creating one new id in one group by the conflict rule', async () => {
+    const lib = await addLibrary(s);
+    const [a, c] = [await enrollNew(s, lib, 'A'), await enrollNew(s, lib, 'C')];
+    const same = makeEntry(lib.id);
+    const settled = await together(s, [
+      batch(s, a, 1, [{ ...same, title: 'Dari A', updatedAt: '2025-10-04T00:00:00.000Z' }]),
+      batch(s, c, 1, [{ ...same, title: 'Dari C', updatedAt: '2025-10-05T00:00:00.000Z' }]),
+    ]);
+    const [ra, rc] = settled.map((r) => (r as PromiseFulfilledResult<PushOutcome & { ok: true }>).value.results[0] as { status: string; version: number });
+    expect([ra.status, rc.status]).toEqual(['applied', 'applied']);
+    expect(rc.version).toBeGreaterThan(ra.version);
+    const pulled = await call(s, 'GET', '/api/v1/sync/pull', { token: a.token });
+    expect(pulled.body.entries).toEqual([expect.objectContaining({ id: same.id, title: 'Dari C', version: rc.version })]);
+  });
+
+  it('answers a retried batch in the same group as its first copy with the stored versions of its duplicates', async () => {
+    // One device twice in a group (a retry after a timeout): the second copy's mutations
+    // are duplicates of the first's, and a duplicate of a stored entry reports its version.
+    const lib = await addLibrary(s);
+    const dev = await enrollNew(s, lib);
+    const x = makeEntry(lib.id);
+    const vx = (await pushEntries(s, dev, [x])).body.results[0].version as number;
+    const rejectedX = (seq: number): CheckedMutation => ({
+      seq,
+      baseVersion: vx,
+      entryId: String(x.id),
+      check: { ok: false, errors: [{ path: 'title', message: 'Judul wajib diisi' }] },
+    });
+    const y = makeEntry(lib.id);
+    const first: PushBatch = { libraryId: lib.id, deviceId: dev.deviceId, mutations: [rejectedX(2)], now: s.clock.now() };
+    const retry = batch(s, dev, 3, [y]);
+    const withRetry: PushBatch = { ...retry, mutations: [rejectedX(2), ...retry.mutations] };
+    const settled = await together(s, [first, withRetry]);
+    const [r1, r2] = settled.map((r) => (r as PromiseFulfilledResult<PushOutcome & { ok: true }>).value);
+    expect(r1.results).toEqual([expect.objectContaining({ seq: 2, status: 'rejected' })]);
+    expect(r2.results[0]).toEqual({ seq: 2, entryId: x.id, status: 'duplicate', version: vx });
+    expect(r2.results[1]).toMatchObject({ seq: 3, entryId: y.id, status: 'applied' });
+    expect(await lastSeq(s, dev)).toBe(3);
   });
 
   it('keeps every HTTP push of many devices at once whole and exactly once', async () => {

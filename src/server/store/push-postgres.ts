@@ -41,6 +41,7 @@ import {
   fillVersions,
   finalWrites,
   onlyCreates,
+  seqGap,
   storedState,
   type Decision,
   type EntryState,
@@ -228,14 +229,7 @@ export class PostgresPushWriter implements PushWriter {
       if (!m) states.set(libraryId, (m = new Map()));
       return m;
     };
-    const seen = new Map<string, Set<string>>();
-    const seenIn = (libraryId: string) => {
-      let ids = seen.get(libraryId);
-      if (!ids) seen.set(libraryId, (ids = new Set()));
-      return ids;
-    };
-    const assumeNew =
-      optimistic && batches.every((b) => onlyCreates(b.mutations, lastSeq.get(pairKey(b.libraryId, b.deviceId))!, seenIn(b.libraryId)));
+    const assumeNew = optimistic && groupOnlyCreates(batches, lastSeq);
 
     if (!assumeNew) {
       const entryKeys = uniquePairs(batches.flatMap((b) => b.mutations.map((m) => [b.libraryId, m.entryId])));
@@ -291,6 +285,25 @@ export class PostgresPushWriter implements PushWriter {
 
     return decisions.map((d) => (d.ok ? fillVersions(d) : d));
   }
+}
+
+/**
+ * True when every batch of the group `onlyCreates`, judged as `decideBatch` will judge
+ * it: one after another, each device's seq advanced by its earlier batches in the group
+ * (a device may be there twice: a retry after a timeout), ids seen per library.
+ */
+function groupOnlyCreates(batches: readonly PushBatch[], lockedSeqs: ReadonlyMap<string, number>): boolean {
+  const seqs = new Map(lockedSeqs);
+  const seen = new Map<string, Set<string>>();
+  for (const b of batches) {
+    const key = pairKey(b.libraryId, b.deviceId);
+    const lastSeq = seqs.get(key)!;
+    let ids = seen.get(b.libraryId);
+    if (!ids) seen.set(b.libraryId, (ids = new Set()));
+    if (!onlyCreates(b.mutations, lastSeq, ids)) return false;
+    if (seqGap(b.mutations, lastSeq) === null) seqs.set(key, Math.max(lastSeq, b.mutations[b.mutations.length - 1].seq));
+  }
+  return true;
 }
 
 const pairKey = (a: string, b: string) => `${a}\u0000${b}`;
