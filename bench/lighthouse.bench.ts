@@ -6,8 +6,8 @@
  * Debian's Chromium (CHROMIUM_PATH, default /usr/bin/chromium).
  *
  * Lighthouse is not a dependency (~110 MB that CI would install and never run): npx
- * fetches it from the npm registry on first use. Version 12.2.3, the last that runs on
- * Node 20 (13 wants Node 22).
+ * fetches it from the npm registry on first use. Pinned to 12.2.3, the version tried on
+ * these machines (13 wants Node 22).
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -29,12 +29,14 @@ interface Report {
 }
 
 const work = mkdtempSync(join(tmpdir(), 'tpbis-lighthouse-'));
-const dist = await buildApp('lighthouse');
-const database = openDatabase({ kind: 'sqlite', path: join(work, 'lighthouse.sqlite') });
-const running = await startServer({ database, port: 0, host: '127.0.0.1', logger: () => {}, distDir: dist });
+let dist: string | null = null;
+let running: Awaited<ReturnType<typeof startServer>> | null = null;
 const rows: Record<string, string | number>[] = [];
 const shortfalls: string[] = [];
 try {
+  dist = await buildApp('lighthouse');
+  const database = openDatabase({ kind: 'sqlite', path: join(work, 'lighthouse.sqlite') });
+  running = await startServer({ database, port: 0, host: '127.0.0.1', logger: () => {}, distDir: dist });
   for (const page of PAGES) {
     const output = join(work, 'report.json');
     // Not spawnSync: the server answering Lighthouse runs in this process's event loop.
@@ -53,7 +55,10 @@ try {
       ],
       { env: { ...process.env, CHROME_PATH: process.env.CHROMIUM_PATH || '/usr/bin/chromium' }, stdio: ['ignore', 'inherit', 'inherit'] },
     );
-    const status = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    const status = await new Promise<number | null>((resolve, reject) => {
+      child.once('error', reject); // npx not found
+      child.once('exit', resolve);
+    });
     if (status !== 0) throw new Error(`lighthouse exited with ${status} on ${page.path}`);
     const report = JSON.parse(readFileSync(output, 'utf8')) as Report;
     const score = (category: string) => Math.round((report.categories[category]?.score ?? 0) * 100);
@@ -72,9 +77,9 @@ try {
     }
   }
 } finally {
-  await running.stop();
+  await running?.stop();
   rmSync(work, { recursive: true, force: true });
-  rmSync(dist, { recursive: true, force: true });
+  if (dist) rmSync(dist, { recursive: true, force: true });
 }
 console.log('\nLighthouse, mobile profile');
 console.table(rows);

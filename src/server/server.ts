@@ -19,7 +19,7 @@ export interface RunningServer {
   server: Server;
   port: number;
   url: string;
-  /** Stops accepting, waits for in-flight requests (and the KPI batch in progress), closes the database. */
+  /** Stops accepting, waits for in-flight requests (and the KPI batch and housekeeping round in progress), closes the database. */
   stop(): Promise<void>;
 }
 

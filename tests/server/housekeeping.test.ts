@@ -24,15 +24,15 @@ describe.each(DB_KINDS)('housekeeping on %s', (kind) => {
     const db = s.database.db;
     const at = (minutesAgo: number) => new Date(s.clock.ms - minutesAgo * MINUTE);
     // Made-up names and addresses tried once, long ago: nothing would ever delete them.
-    for (let i = 0; i < 30; i++) await reserveFailure(s.database, LOGIN_NAME_LIMIT, `tebakan-${i}`, at(16 + i));
+    for (let i = 0; i < 30; i++) await reserveFailure(s.database, LOGIN_NAME_LIMIT, `tebakan-${i}`, at(15.01 + i));
     await reserveFailure(s.database, ENROLL_LIMIT, '203.0.113.9', at(60));
     // A name at its limit right now: its lock must survive.
     for (let i = 0; i < LOGIN_NAME_LIMIT.limit; i++) await reserveFailure(s.database, LOGIN_NAME_LIMIT, 'siti', at(10 - i));
     expect(await limitState(db, LOGIN_NAME_LIMIT, 'siti', s.clock.now())).toMatchObject({ blocked: true });
 
     await insertSupervisor(db, { name: 'budi', scope: 'national', passwordHash: 'x' }, at(24 * 60));
-    const ended = await createSession(db, 'budi', new Date(s.clock.ms - SESSION_TTL_MS - MINUTE));
-    const live = await createSession(db, 'budi', at(5));
+    const ended = (await createSession(db, 'budi', new Date(s.clock.ms - SESSION_TTL_MS - MINUTE), 'x'))!;
+    const live = (await createSession(db, 'budi', at(5), 'x'))!;
 
     const done = await keepHouse(s.database, s.clock.now());
     expect(done).toEqual({ failures: 31, sessions: 1 });

@@ -11,6 +11,7 @@ import { cameOverHttps, clientAddress } from '../../src/server/client-address';
 import { dummyHash, verifyPassword } from '../../src/server/passwords';
 import { startServer } from '../../src/server/server';
 import { hashToken } from '../../src/server/store/devices';
+import { createSession } from '../../src/server/store/supervisors';
 import { DB_KINDS, addLibrary, call, enrollNew, makeEntry, openUrl, pushEntries, startTestServer, type TestServer } from './harness';
 
 // The real verifyPassword, watched: which hash each login was checked against tells
@@ -134,11 +135,14 @@ describe.each(DB_KINDS)('supervisors on %s', (kind) => {
       for (let i = 0; i < 5; i++) expect((await login('lupa', 'salah-terus', `10.1.2.${10 + i}`)).status).toBe(401);
       expect((await login('lupa', PASSWORD, '10.1.2.20')).status).toBe(429);
 
+      const oldHash = await storedHash('lupa');
       const changed = await admin(['supervisor', 'passwd', 'Lupa', '--json'], 'kata-sandi-baru\n');
       expect(changed).toMatchObject({ code: 0, json: { name: 'lupa', passwordChanged: true } });
       expect((await call(s, 'GET', `${MONITOR}/me`, { headers: withSession(token) })).status).toBe(401);
       expect((await login('lupa', PASSWORD, '10.1.2.21')).status).toBe(401);
       expect((await login('lupa', 'kata-sandi-baru', '10.1.2.22')).status).toBe(200);
+      // A login that checked the old password just before the change gets no session.
+      expect(await createSession(s.database.db, 'lupa', s.clock.now(), oldHash)).toBeNull();
 
       // An unknown name, or a password the login form could not take: exit 2, nothing changed.
       const before = await storedHash('lupa');

@@ -87,7 +87,8 @@ export function loginRoute(deps: ServerDeps): Handler<Env> {
     // The right password: the name's count starts again, and this attempt was no failure of the address.
     await clearFailures(db, LOGIN_NAME_LIMIT, name);
     if (byAddress?.reserved) await releaseFailure(db, byAddress.failure);
-    const session = await createSession(db, name, now);
+    const session = await createSession(db, name, now, row.password_hash);
+    if (!session) return errorReply(c, 'invalid_login'); // the password changed meanwhile
     setSessionCookie(c, deps, session.token, SESSION_TTL_MS / 1000);
     const info = supervisorInfo(row);
     c.set('supervisor', info);

@@ -123,7 +123,7 @@ export async function releaseFailure(db: Db, failure: ReservedFailure): Promise<
     .execute();
 }
 
-/** Failures older than this count for no limit. */
+/** Failures older than this count for no limit (a new limit with a longer window must be added here). */
 const LONGEST_WINDOW_MS = Math.max(ENROLL_LIMIT.windowMs, LOGIN_LIMIT.windowMs, LOGIN_NAME_LIMIT.windowMs);
 
 /** Deletes every failure that no limit counts any more (housekeeping.ts); returns how many. */

@@ -6,6 +6,7 @@
  * `enroll_failures` (store/rate-limit.ts, LOGIN_NAME_LIMIT), for names that exist and
  * names that do not alike; `listSupervisors` tells when a name's lock ends from them.
  */
+import { sql } from 'kysely';
 import { parseScope, type SupervisorInfo } from '../../domain';
 import type { Db, SupervisorsTable } from '../schema';
 import { hashToken, newToken } from './devices';
@@ -85,17 +86,29 @@ export function lockedForSeconds(row: { locked_until: string | null }, now: Date
   return waitMs > 0 ? Math.max(1, Math.ceil(waitMs / 1000)) : null;
 }
 
-/** Starts a session; returns the token for the cookie (never stored) and when it ends. */
-export async function createSession(db: Db, name: string, now: Date): Promise<{ token: string; expiresAt: string }> {
+/**
+ * Starts a session for a login whose password was checked against `checkedHash`;
+ * returns the token for the cookie (never stored) and when it ends. Null when the stored
+ * hash is no longer that one: `supervisor passwd` ran while the password was being
+ * checked, and ended the sessions of the old password, this one included.
+ */
+export async function createSession(
+  db: Db,
+  name: string,
+  now: Date,
+  checkedHash: string,
+): Promise<{ token: string; expiresAt: string } | null> {
   // Housekeeping: the name's ended sessions go when it logs in again (indexed by name).
   await db.deleteFrom('supervisor_sessions').where('name', '=', name).where('expires_at', '<=', now.toISOString()).execute();
   const token = newToken();
   const expiresAt = new Date(now.getTime() + SESSION_TTL_MS).toISOString();
-  await db
-    .insertInto('supervisor_sessions')
-    .values({ token_hash: hashToken(token), name, created_at: now.toISOString(), expires_at: expiresAt })
-    .execute();
-  return { token, expiresAt };
+  // One statement: the hash is compared and the session stored with no change between.
+  const inserted = await sql<{ name: string }>`
+    INSERT INTO supervisor_sessions (token_hash, name, created_at, expires_at)
+    SELECT CAST(${hashToken(token)} AS TEXT), name, CAST(${now.toISOString()} AS TEXT), CAST(${expiresAt} AS TEXT)
+    FROM supervisors WHERE name = ${name} AND password_hash = ${checkedHash}
+    RETURNING name`.execute(db);
+  return inserted.rows.length === 1 ? { token, expiresAt } : null;
 }
 
 /** Deletes the sessions that have ended (housekeeping.ts); returns how many. */
