@@ -19,6 +19,7 @@ import {
   startStaticServer,
   type StaticServer,
   fillFirstRun,
+  needsBrowser,
 } from './harness';
 
 /** A 1×1 PNG. */
@@ -50,13 +51,6 @@ afterAll(async () => {
   await server?.close();
   for (const dir of builds) rmSync(dir, { recursive: true, force: true });
 });
-
-/** Chromium must start in CI; elsewhere a machine without it skips the suite loudly. */
-function needsBrowser(ctx: { skip: (note?: string) => void }) {
-  if (launchError === null) return;
-  if (process.env.CI) throw launchError;
-  ctx.skip(`Chromium did not start: ${String(launchError)}`);
-}
 
 /** Waits for the page to reach a state (bounded only so that a broken build fails, not timed). */
 const poll = <T,>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 15_000, interval: 50 });
@@ -107,7 +101,7 @@ async function logEntry(e: { strategy: string; type: string; title: string; male
 
 describe('the offline app in Chromium', () => {
   it('asks for the library profile on first run, then shows Beranda in grey', async (ctx) => {
-    needsBrowser(ctx);
+    needsBrowser(launchError, ctx);
     await page.goto(server.url);
     await field('Nama perpustakaan').waitFor();
     await expectNoSeriousViolations('first run');
@@ -121,7 +115,7 @@ describe('the offline app in Chromium', () => {
   });
 
   it('is controlled by the worker and loads with no network', async (ctx) => {
-    needsBrowser(ctx);
+    needsBrowser(launchError, ctx);
     await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
     await phone!.context.setOffline(true);
     await page.reload();
@@ -130,7 +124,7 @@ describe('the offline app in Chromium', () => {
   });
 
   it('shows the field messages for invalid input and saves nothing', async (ctx) => {
-    needsBrowser(ctx);
+    needsBrowser(launchError, ctx);
     await openForm();
     await expectNoSeriousViolations('Catat kegiatan');
     await field('Judul kegiatan').fill('ab');
@@ -151,7 +145,7 @@ describe('the offline app in Chromium', () => {
   });
 
   it('moves the colour abu-abu → merah → kuning as entries are logged offline', async (ctx) => {
-    needsBrowser(ctx);
+    needsBrowser(launchError, ctx);
     await logEntry({ strategy: 'pelibatan', type: 'kelas_literasi', title: 'Kelas membaca anak' });
     await poll(colour).toBe('merah');
     await logEntry({ strategy: 'advokasi', type: 'musyawarah_desa', title: 'Musyawarah desa anggaran', male: '5', female: '3' });
@@ -162,7 +156,7 @@ describe('the offline app in Chromium', () => {
   });
 
   it('keeps every entry through an offline reload', async (ctx) => {
-    needsBrowser(ctx);
+    needsBrowser(launchError, ctx);
     await page.reload();
     await kpiCard().waitFor();
     await poll(colour).toBe('kuning');
@@ -174,7 +168,7 @@ describe('the offline app in Chromium', () => {
   });
 
   it('filters the list by strategy and by month', async (ctx) => {
-    needsBrowser(ctx);
+    needsBrowser(launchError, ctx);
     const titles = () => page.locator('.entry h2').allTextContents();
     await field('Strategi').selectOption('advokasi');
     await poll(titles).toEqual(['Musyawarah desa anggaran']);
@@ -187,7 +181,7 @@ describe('the offline app in Chromium', () => {
   });
 
   it('edits an entry from the list', async (ctx) => {
-    needsBrowser(ctx);
+    needsBrowser(launchError, ctx);
     await page.getByRole('link', { name: 'Ubah Musyawarah desa anggaran' }).click();
     await page.getByRole('heading', { level: 1, name: 'Ubah kegiatan' }).waitFor();
     await poll(() => field('Judul kegiatan').inputValue()).toBe('Musyawarah desa anggaran');
@@ -206,7 +200,7 @@ describe('the offline app in Chromium', () => {
   });
 
   it('deletes with undo, and the colour follows', async (ctx) => {
-    needsBrowser(ctx);
+    needsBrowser(launchError, ctx);
     const titles = () => page.locator('.entry h2').allTextContents();
     await page.getByRole('button', { name: 'Hapus Layanan internet desa' }).click();
     await poll(titles).not.toContain('Layanan internet desa');
@@ -223,7 +217,7 @@ describe('the offline app in Chromium', () => {
   });
 
   it('points out a likely duplicate before saving', async (ctx) => {
-    needsBrowser(ctx);
+    needsBrowser(launchError, ctx);
     await openForm();
     await field('Strategi').selectOption('pelibatan');
     await field('Jenis kegiatan').selectOption('kelas_literasi');
@@ -237,7 +231,7 @@ describe('the offline app in Chromium', () => {
   });
 
   it('attaches a documentation photo, which counts as documented', async (ctx) => {
-    needsBrowser(ctx);
+    needsBrowser(launchError, ctx);
     const documented = () => page.locator('.components li').last().textContent();
     const before = await (async () => {
       await page.getByRole('link', { name: 'Beranda' }).click();
@@ -257,7 +251,7 @@ describe('the offline app in Chromium', () => {
   });
 
   it('keeps a draft when the app is closed mid-entry', async (ctx) => {
-    needsBrowser(ctx);
+    needsBrowser(launchError, ctx);
     await openForm();
     await field('Judul kegiatan').fill('Pelatihan menjahit');
     // The draft is written shortly after typing stops; wait until it is stored.
@@ -267,7 +261,7 @@ describe('the offline app in Chromium', () => {
   });
 
   it('shows Pengaturan with storage health and backup', async (ctx) => {
-    needsBrowser(ctx);
+    needsBrowser(launchError, ctx);
     await page.getByRole('link', { name: 'Pengaturan' }).click();
     await page.getByRole('heading', { level: 1, name: 'Pengaturan' }).waitFor();
     expect(await page.locator('main').textContent()).toContain('Penyimpanan permanen');
@@ -276,7 +270,7 @@ describe('the offline app in Chromium', () => {
   });
 
   it('exports a JSON backup that imports back without doubling', async (ctx) => {
-    needsBrowser(ctx);
+    needsBrowser(launchError, ctx);
     const [download] = await Promise.all([
       page.waitForEvent('download'),
       page.getByRole('button', { name: 'Unduh cadangan JSON' }).click(),
@@ -290,13 +284,13 @@ describe('the offline app in Chromium', () => {
   });
 
   it('refuses a malformed backup file and says so', async (ctx) => {
-    needsBrowser(ctx);
+    needsBrowser(launchError, ctx);
     await field('Pulihkan dari cadangan JSON').setInputFiles({ name: 'rusak.json', mimeType: 'application/json', buffer: Buffer.from('{"format": ') });
     await page.getByText('Berkas ini bukan JSON. Tidak ada yang diubah.').waitFor();
   });
 
   it('switches to English and back', async (ctx) => {
-    needsBrowser(ctx);
+    needsBrowser(launchError, ctx);
     await field('Bahasa').selectOption('en');
     await page.getByRole('link', { name: 'Home' }).click();
     await page.getByRole('region', { name: 'KPI colour' }).waitFor();
@@ -309,7 +303,7 @@ describe('the offline app in Chromium', () => {
   });
 
   it('stays usable 320 px wide', async (ctx) => {
-    needsBrowser(ctx);
+    needsBrowser(launchError, ctx);
     await page.setViewportSize({ width: 320, height: 640 });
     for (const screen of ['Beranda', 'Catat kegiatan', 'Daftar kegiatan', 'Pengaturan']) {
       await page.getByRole('link', { name: screen }).click();
@@ -321,7 +315,7 @@ describe('the offline app in Chromium', () => {
   });
 
   it('offers a new version but never reloads over unsaved input, then reloads once', async (ctx) => {
-    needsBrowser(ctx);
+    needsBrowser(launchError, ctx);
     await phone!.context.setOffline(false);
     // The draft from before is still in the form: unsaved input.
     await openForm();

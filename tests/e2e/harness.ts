@@ -96,6 +96,16 @@ export const CHROMIUM_ARGS = [
 ];
 
 /** Chromium with a fresh profile at a phone's viewport. */
+/**
+ * Chromium must start in CI, so there a launch error fails the test; elsewhere a machine
+ * without it skips the test loudly.
+ */
+export function needsBrowser(launchError: unknown, ctx: { skip: (note?: string) => void }): void {
+  if (launchError === null) return;
+  if (process.env.CI) throw launchError;
+  ctx.skip(`Chromium did not start: ${String(launchError)}`);
+}
+
 export async function launchPhone(): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
   const userDataDir = mkdtempSync(join(tmpdir(), 'lapor-chromium-'));
   const context = await chromium.launchPersistentContext(userDataDir, {

@@ -29,7 +29,7 @@ import {
   type StrategyCounts,
 } from '../../src/domain';
 import { runAdmin } from '../../src/server/admin';
-import { buildApp, fillFirstRun, launchPhone, scrollsSideways, seriousViolations, smallTapTargets } from './harness';
+import { buildApp, fillFirstRun, launchPhone, needsBrowser, scrollsSideways, seriousViolations, smallTapTargets } from './harness';
 import { addLibrary, enrollNew, makeEntry, pushEntries, startTestServer, type TestServer } from '../server/harness';
 
 let server: TestServer;
@@ -66,12 +66,6 @@ afterAll(async () => {
   await server?.stop();
   if (build) rmSync(build, { recursive: true, force: true });
 });
-
-function needsBrowser(ctx: { skip: (note?: string) => void }) {
-  if (launchError === null) return;
-  if (process.env.CI) throw launchError;
-  ctx.skip(`Chromium did not start: ${String(launchError)}`);
-}
 
 const poll = <T,>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 30_000, interval: 50 });
 const field = (label: string) => page.getByLabel(label, { exact: true });
@@ -230,7 +224,7 @@ const colourWord = (c: Colour) => t('id', `colour.${c}`);
 const fmt = (n: number) => new Intl.NumberFormat('id-ID').format(n);
 
 it('a province supervisor logs in, drills from the province to a library, and sees only their province', { timeout: 900_000 }, async (ctx) => {
-  needsBrowser(ctx);
+  needsBrowser(launchError, ctx);
   await seed();
   const jatim = [made.sukamaju, made.sidomulyo, made.kenjeran];
   const kpis = new Map(Object.values(made).map((m) => [m.library.id, kpiOf(m)]));
@@ -406,7 +400,7 @@ it('a province supervisor logs in, drills from the province to a library, and se
 });
 
 it('Pengaturan links to the monitoring section', { timeout: 300_000 }, async (ctx) => {
-  needsBrowser(ctx);
+  needsBrowser(launchError, ctx);
   const other = await launchPhone();
   try {
     const p = await other.context.newPage();

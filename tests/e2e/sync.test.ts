@@ -20,7 +20,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { API_BASE, defaultRulebook } from '../../src/domain';
 import { runAdmin } from '../../src/server/admin';
 import type { LogLine } from '../../src/server/context';
-import { buildApp, fillFirstRun, launchPhone, seriousViolations } from './harness';
+import { buildApp, fillFirstRun, launchPhone, needsBrowser, seriousViolations } from './harness';
 import { startSyncServer, type SyncServer } from '../device/sync-harness';
 
 /** The push requests the server has received from `deviceId`, in order. */
@@ -126,10 +126,7 @@ function phoneEntries(p: Page): Promise<{ id: string; title: string }[]> {
 const todayInJakarta = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Jakarta' }).format(new Date());
 
 it('enrols, logs 20 entries offline, reopens, and sends them in one push when the network returns', async (ctx) => {
-  if (launchError !== null) {
-    if (process.env.CI) throw launchError;
-    return ctx.skip(`Chromium did not start: ${String(launchError)}`);
-  }
+  needsBrowser(launchError, ctx);
   const library = await server.addLibrary('Perpustakaan Desa Peramban');
   await page.goto(server.url);
   await fillFirstRun(page, 'Perpustakaan lokal');
@@ -248,7 +245,7 @@ it('enrols, logs 20 entries offline, reopens, and sends them in one push when th
 }, 300_000);
 
 it('two phones enrolled in the same library converge after edits on both', async (ctx) => {
-  if (launchError !== null) return ctx.skip(`Chromium did not start: ${String(launchError)}`);
+  needsBrowser(launchError, ctx);
   const libraryId = (await firstLibraryId())!;
   const other = await launchPhone();
   try {
@@ -309,7 +306,7 @@ async function firstLibraryId(): Promise<string | null> {
 }
 
 it('Background Sync sends the queue after the page is closed', async (ctx) => {
-  if (launchError !== null) return ctx.skip(`Chromium did not start: ${String(launchError)}`);
+  needsBrowser(launchError, ctx);
   const library = await server.addLibrary('Perpustakaan Desa Latar');
   const phone = await enrolledPhone(library.id, 'Perpustakaan Desa Latar', 'Perpustakaan lokal C');
   try {
@@ -374,7 +371,7 @@ it('Background Sync sends the queue after the page is closed', async (ctx) => {
 }, 300_000);
 
 it('a rulebook the server publishes recolours the card after "Kirim sekarang"', async (ctx) => {
-  if (launchError !== null) return ctx.skip(`Chromium did not start: ${String(launchError)}`);
+  needsBrowser(launchError, ctx);
   const library = await server.addLibrary('Perpustakaan Desa Aturan');
   const phone = await enrolledPhone(library.id, 'Perpustakaan Desa Aturan', 'Perpustakaan lokal D');
   const dir = mkdtempSync(join(tmpdir(), 'lapor-rulebook-'));

@@ -8,9 +8,8 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AreaFigures, MonitorLibraryRow } from '../../src/domain';
 import { DB_KINDS, type TestServer, startTestServer } from './harness';
-import { addSupervisor, agePushes, DATASET, login, monitor, monitorRaw, seedLibraries } from './monitor-fixtures';
+import { addSupervisor, agePushes, DATASET, login, monitor, monitorRaw, q, seedLibraries } from './monitor-fixtures';
 
-const q = (params: Record<string, string>) => (Object.keys(params).length ? `?${new URLSearchParams(params)}` : '');
 
 const SUMMARY_HEADERS = ['Wilayah', 'Perpustakaan', 'Hijau', 'Kuning', 'Merah', 'Abu-abu', 'Layanan', 'Pelibatan', 'Advokasi', 'Belum sinkron 30+ hari'];
 const LIBRARY_HEADERS = ['Nama', 'Desa/Kelurahan', 'Kecamatan', 'Kabupaten/Kota', 'Provinsi', 'Warna', 'Skor', 'Layanan', 'Pelibatan', 'Advokasi', 'Sinkron terakhir', 'Belum sinkron 30+ hari'];

@@ -58,6 +58,9 @@ export function monitor(s: TestServer, cookie: string, path: string) {
 }
 
 /** A GET returning the raw response (exports). */
+/** A query string for the monitoring routes (empty without parameters). */
+export const q = (params: Record<string, string>) => (Object.keys(params).length ? `?${new URLSearchParams(params)}` : '');
+
 export function monitorRaw(s: TestServer, cookie: string, path: string): Promise<Response> {
   return fetch(`${s.url}${MONITOR}${path}`, { headers: { cookie } });
 }

@@ -18,11 +18,11 @@ import {
   login,
   monitor,
   monitorRaw,
+  q,
   seedLibraries,
   type Seeded,
 } from './monitor-fixtures';
 
-const q = (params: Record<string, string>) => `?${new URLSearchParams(params)}`;
 
 describe.each(DB_KINDS)('monitoring scopes on %s', (kind) => {
   let s: TestServer;

@@ -195,16 +195,12 @@ export class PostgresPushWriter implements PushWriter {
     const client = await this.database.pool.connect();
     let broken: Error | undefined;
     try {
-      try {
-        // BEGIN is the first statement of applyGroup's first query.
-        const outcomes = await this.applyGroup(client, batches, optimistic);
-        await client.query('COMMIT');
-        return outcomes;
-      } catch (error) {
-        await client.query('ROLLBACK').catch((e: Error) => (broken = e));
-        throw error;
-      }
+      // BEGIN is the first statement of applyGroup's first query.
+      const outcomes = await this.applyGroup(client, batches, optimistic);
+      await client.query('COMMIT');
+      return outcomes;
     } catch (error) {
+      await client.query('ROLLBACK').catch((e: Error) => (broken = e));
       broken ??= isConnectionError(error) ? (error as Error) : undefined;
       throw error;
     } finally {
