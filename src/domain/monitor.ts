@@ -18,6 +18,7 @@
  */
 import * as z from 'zod/mini';
 import { colourSchema, COLOURS, kpiResultSchema, type Colour } from './kpi-result';
+import { noNul } from './protocol';
 import { librarySchema } from './library';
 
 export const MONITOR_BASE = '/monitor';
@@ -56,7 +57,6 @@ export function formatScope(scope: Scope): string {
 // ── Login ─────────────────────────────────────────────────────────────────────
 
 /** No NUL: PostgreSQL's text cannot hold one (the name is looked up), and no one types it. */
-const noNul = z.refine<string>((s) => !s.includes('\u0000'), { params: { key: 'nulCharacter' } });
 
 export const loginRequestSchema = z.object({
   username: z.string().check(z.minLength(1), z.maxLength(100), noNul),

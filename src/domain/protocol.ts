@@ -53,9 +53,14 @@ export type ErrorBody = z.infer<typeof errorBodySchema>;
 
 // ── Enrolment ─────────────────────────────────────────────────────────────────
 
+/** NUL is refused where text reaches a database column as it is: PostgreSQL's `text` cannot hold it. */
+export const noNul = z.refine<string | undefined>((s) => s === undefined || !s.includes('\u0000'), {
+  params: { key: 'nulCharacter' },
+});
+
 export const enrollRequestSchema = z.object({
   code: z.string().check(z.minLength(1), z.maxLength(64)),
-  deviceName: optionalText(100),
+  deviceName: optionalText(100).check(noNul),
 });
 export type EnrollRequest = z.infer<typeof enrollRequestSchema>;
 
@@ -130,7 +135,9 @@ export type PushResponse = z.infer<typeof pushResponseSchema>;
 
 /** Query parameters arrive as strings; `limit` must be a whole number in 1–1000. */
 export const pullQuerySchema = z.object({
-  cursor: z.optional(z.string().check(z.maxLength(200))),
+  // Any string: a cursor the server did not make, however long, is `invalid_cursor` (the
+  // server's own check), not a malformed query.
+  cursor: z.optional(z.string()),
   limit: z.pipe(
     z.optional(
       z.pipe(

@@ -83,7 +83,8 @@ export function parseAdminArgs(argv: readonly string[]): ParsedArgs {
         district: flag('district'),
         regency: flag('regency'),
         province: flag('province'),
-        tz: flags.get('tz')?.trim() || 'Asia/Jakarta',
+        // Given but empty is refused by the library schema, like any other zone it does not know.
+        tz: flags.has('tz') ? flag('tz') : 'Asia/Jakarta',
         ...(flags.has('npp') ? { npp: flag('npp') } : {}),
       };
       return { ok: true, json, command: { kind, fields } };

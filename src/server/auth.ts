@@ -7,7 +7,8 @@ import type { Env, ServerDeps } from './context';
 import { errorReply } from './errors';
 import { findDeviceByToken } from './store/devices';
 
-const BEARER = /^Bearer ([A-Za-z0-9_-]{16,128})$/;
+/** The scheme's name is case-insensitive (RFC 9110 §11.1); the token is not. */
+const BEARER = /^[Bb][Ee][Aa][Rr][Ee][Rr] +([A-Za-z0-9_-]{16,128})$/;
 
 export function requireDevice(deps: ServerDeps): MiddlewareHandler<Env> {
   return async (c, next) => {

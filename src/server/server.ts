@@ -14,11 +14,15 @@ import { KpiRefresh } from './kpi-refresh';
 import { migrate } from './migrations';
 import { rulebookSourceFor } from './rulebook-source';
 import { loadCursorKey } from './store/cursor';
+import { localUrl, networkUrls } from './urls';
 
 export interface RunningServer {
   server: Server;
   port: number;
+  /** Where to open it on this machine. */
   url: string;
+  /** Where to open it from another device, when bound to every address (`0.0.0.0`, `::`). */
+  networkUrls: string[];
   /** Stops accepting, waits for in-flight requests (and the KPI batch and housekeeping round in progress), closes the database. */
   stop(): Promise<void>;
 }
@@ -60,7 +64,8 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   return {
     server,
     port,
-    url: `http://${opts.host}:${port}`,
+    url: localUrl(opts.host, port),
+    networkUrls: networkUrls(opts.host, port),
     stop() {
       stopping ??= new Promise<void>((resolve) => {
         // close() stops accepting and calls back once every connection is gone. A

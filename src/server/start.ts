@@ -43,8 +43,13 @@ await runServer(async (running, { db }) => {
         `Enrolment code: ${demo.code} (valid until ${demo.expiresAt})\n`,
     );
   }
+  const onNetwork = running.networkUrls;
   process.stdout.write(
     `\nLapor TPBIS is running at ${running.url}/\n` +
+      (onNetwork.length > 0
+        ? `From another device on this network: ${onNetwork.map((u) => `${u}/`).join(' ')}\n` +
+          '(Phones keep the app offline only over HTTPS or on localhost: for real use, put an HTTPS proxy in front, see README.)\n'
+        : '') +
       'More enrolment codes: npm run admin -- library list, then npm run admin -- code issue --library <id>\n' +
       `Regional monitoring: ${running.url}/#/pantau — first add a supervisor: ` +
       `printf 'a-long-password\\n' | npm run admin -- supervisor add --name <login> --scope national\n\n`,

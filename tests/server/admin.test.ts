@@ -113,6 +113,7 @@ describe.each(DB_KINDS)('admin on %s', (kind) => {
       ['library'],
       ['library', 'add', '--name', 'X'],
       ['library', 'add', '--name', 'X', '--village', 'V', '--district', 'D', '--regency', 'R', '--province', 'P', '--tz', 'Europe/Paris'],
+      ['library', 'add', '--name', 'X', '--village', 'V', '--district', 'D', '--regency', 'R', '--province', 'P', '--tz', ''],
       ['library', 'list', '--colour', 'hijau'],
       ['code', 'issue'],
       ['code', 'issue', '--library', 'nope'],

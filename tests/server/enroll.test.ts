@@ -79,6 +79,17 @@ describe.each(DB_KINDS)('enrol on %s', (kind) => {
     expect((await enroll(s, { code: 'ABCD-EFGH' }, '10.0.4.1')).status).toBe(401);
   });
 
+  it('refuses a device name with a NUL (which PostgreSQL cannot store) with 400, leaving the code unused', async () => {
+    const lib = await addLibrary(s);
+    const code = await newCode(s, lib.id, 14);
+    const nul = await enroll(s, { code, deviceName: 'HP\u0000x' }, '10.0.4.2');
+    expect(nul.status).toBe(400);
+    expect(nul.body.error.code).toBe('invalid_request');
+    expect(nul.body.error.details[0].path).toBe('deviceName');
+    const ok = await enroll(s, { code, deviceName: 'HP Bu Sari' }, '10.0.4.2');
+    expect(ok.status).toBe(201);
+  });
+
   it('rate-limits an address after 10 invalid codes in 15 minutes, with Retry-After, until the window slides', async () => {
     const lib = await addLibrary(s);
     const address = '10.0.5.1';

@@ -81,7 +81,7 @@ describe.each(DB_KINDS)('pull on %s', (kind) => {
     const dev = await enrollNew(s, lib);
     await pushEntries(s, dev, [makeEntry(lib.id)]);
     const good: string = (await pull(dev.token)).body.cursor;
-    const forged = ['abc', '42', '1.AAAAAAAAAAAAAAAAAAAAAA', `${good}x`, good.replace(/^[0-9a-z]+/, 'zz'), '%00'];
+    const forged = ['abc', '42', '1.AAAAAAAAAAAAAAAAAAAAAA', `${good}x`, good.replace(/^[0-9a-z]+/, 'zz'), '%00', 'a'.repeat(201), `${good}${'A'.repeat(300)}`];
     for (const cursor of forged) {
       const res = await pull(dev.token, `?cursor=${encodeURIComponent(cursor)}`);
       expect(res.status).toBe(400);

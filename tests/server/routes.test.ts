@@ -133,6 +133,16 @@ describe.each(DB_KINDS)('routes on %s', (kind) => {
     }
   });
 
+  it('takes the Bearer scheme in any letter case, the token only as it is', async () => {
+    const lib = await addLibrary(s);
+    const dev = await enrollNew(s, lib);
+    for (const scheme of ['Bearer', 'bearer', 'BEARER']) {
+      expect((await call(s, 'GET', '/api/v1/library', { headers: { authorization: `${scheme} ${dev.token}` } })).status).toBe(200);
+    }
+    const res = await call(s, 'GET', '/api/v1/library', { headers: { authorization: `Bearer ${dev.token.toUpperCase()}` } });
+    expect(res.status).toBe(401);
+  });
+
   it('answers 404 not_found to unknown routes and methods', async () => {
     for (const [method, path] of [['GET', '/api/v1/nope'], ['GET', '/api/v1/enroll'], ['DELETE', '/api/v1/sync/push'], ['GET', '/api']]) {
       const res = await call(s, method, path);

@@ -34,7 +34,14 @@ export function enrollRoute(deps: ServerDeps): Handler<Env> {
       c.header('Retry-After', String(reservation.retryAfterSeconds));
       return errorReply(c, 'rate_limited');
     }
-    const enrolled = await enrollDevice(db, parsed.value.code, parsed.value.deviceName, now);
+    let enrolled: Awaited<ReturnType<typeof enrollDevice>>;
+    try {
+      enrolled = await enrollDevice(db, parsed.value.code, parsed.value.deviceName, now);
+    } catch (error) {
+      // Not the client's failure (the database refused or was unreachable): it must not count.
+      await releaseFailure(db, reservation.failure).catch(() => {});
+      throw error;
+    }
     if (!enrolled) return errorReply(c, 'invalid_code');
     await releaseFailure(db, reservation.failure);
     c.set('device', { deviceId: enrolled.deviceId, libraryId: enrolled.library.id, library: enrolled.library, lastPushAt: null });
