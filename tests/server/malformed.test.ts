@@ -97,7 +97,7 @@ function arbitraries(token: string, libraryId: string) {
     fc.constantFrom('br', 'deflate', 'compress', 'zstd', 'gzip;q=1', 'identity, gzip').map((enc) => ({
       label: 'unsupported encoding', method: 'POST', path: '/api/v1/sync/push', headers: { ...auth, 'content-encoding': enc }, body: utf8(JSON.stringify(validPush)),
     })),
-    fc.oneof(fc.constant(''), fc.string(), fc.constant(`Bearer ${token}x`), fc.constant(`bearer ${token}`), fc.constant(token)).map((authorization) => ({
+    fc.oneof(fc.constant(''), fc.string(), fc.constant(`Bearer ${token}x`), fc.constant(`Basic ${token}`), fc.constant(token)).map((authorization) => ({
       label: 'bad token', method: 'POST', path: '/api/v1/sync/push', headers: { authorization, 'content-type': 'application/json' }, body: utf8(JSON.stringify(validPush)),
     })),
     fc.constant(0).map(() => ({ label: 'too large', method: 'POST', path: '/api/v1/sync/push', headers: auth, body: utf8(JSON.stringify({ ...validPush, pad: 'x'.repeat(MiB) })) })),
