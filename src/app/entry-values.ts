@@ -98,10 +98,50 @@ export function valuesFromDraft(draft: Record<string, unknown>, fallback: FormVa
   return out;
 }
 
-/** `"12"` → 12, `""` → absent, `"abc"` → NaN (the schema says it is not a number). */
-function numberOf(s: string): number | undefined {
+/** The inputs where a count of people is typed. */
+export const COUNT_KEYS = ['participantsMale', 'participantsFemale', 'participantsDisability'] as const satisfies readonly TextKey[];
+export type CountKey = (typeof COUNT_KEYS)[number];
+
+/**
+ * What a typed count says: nothing, a whole number, digits written in a way that is not a
+ * whole number ("1,5", "2.5", "1 000"), or no number at all ("dua").
+ */
+export type CountReading =
+  | { kind: 'blank' }
+  | { kind: 'number'; value: number }
+  | { kind: 'notWhole' }
+  | { kind: 'notNumber' };
+
+// Plain digits, or digits grouped in threes by dots as Indonesians write thousands
+// ("1.500"); a minus sign is read so that the schema can say "minimal 0".
+const WHOLE = /^-?(\d+|\d{1,3}(\.\d{3})+)$/;
+// Only digits and the marks people put in numbers: a number written wrongly, not a word.
+const NUMBER_LIKE = /^[-+]?[\d.,\s]*\d[\d.,\s]*$/;
+
+/**
+ * Reads a count as a librarian types it. Never `Number(text)`: it reads "1.000" as 1,
+ * "1e3" as 1000 and "0x10" as 16.
+ */
+export function readCount(s: string): CountReading {
   const t = s.trim();
-  return t === '' ? undefined : Number(t);
+  if (t === '') return { kind: 'blank' };
+  if (WHOLE.test(t)) return { kind: 'number', value: Number(t.replace(/\./g, '')) };
+  return NUMBER_LIKE.test(t) ? { kind: 'notWhole' } : { kind: 'notNumber' };
+}
+
+/** `"12"` and `"1.200"` → 12 and 1200, `""` → absent, anything else → NaN (the schema refuses it). */
+function numberOf(s: string): number | undefined {
+  const r = readCount(s);
+  return r.kind === 'blank' ? undefined : r.kind === 'number' ? r.value : NaN;
+}
+
+/**
+ * The counts typed with a comma, a decimal or spaces. The schema would only say "harus
+ * berupa angka" of them, which puzzles someone who did type digits; the form says how
+ * to write the number instead.
+ */
+export function badlyWrittenCounts(v: FormValues): CountKey[] {
+  return COUNT_KEYS.filter((k) => readCount(v[k]).kind === 'notWhole');
 }
 
 const blankToAbsent = (s: string) => (s.trim() === '' ? undefined : s);
@@ -135,6 +175,34 @@ export function entryInput(v: FormValues, meta: EntryMeta): ActivityEntryInput {
     attachments: v.attachments.length > 0 ? (v.attachments as ActivityEntryInput['attachments']) : undefined,
     deleted: false,
   };
+}
+
+/** The inputs whose messages go together: one rule reads all three counts. */
+const LINKED: Partial<Record<keyof FormValues, readonly (keyof FormValues)[]>> = Object.fromEntries(
+  COUNT_KEYS.map((k) => [k, COUNT_KEYS]),
+);
+
+/**
+ * The field messages still standing once the values `before` became `after`: a changed
+ * input loses its messages (its nested ones too, `partners.0.name`), as does every input
+ * linked to it; the others keep theirs until the next save checks them all again.
+ */
+export function errorsAfterChange(
+  errors: Readonly<Record<string, string>>,
+  before: FormValues,
+  after: FormValues,
+): Record<string, string> {
+  const changed = new Set<string>();
+  for (const k of Object.keys(after) as (keyof FormValues)[]) {
+    if (JSON.stringify(before[k]) === JSON.stringify(after[k])) continue;
+    for (const linked of LINKED[k] ?? [k]) changed.add(linked);
+  }
+  if (changed.size === 0) return errors as Record<string, string>;
+  const left: Record<string, string> = {};
+  for (const [path, message] of Object.entries(errors)) {
+    if (!changed.has(path.split('.')[0])) left[path] = message;
+  }
+  return Object.keys(left).length === Object.keys(errors).length ? (errors as Record<string, string>) : left;
 }
 
 /** The schema's messages by field path, the first per field. */

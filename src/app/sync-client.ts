@@ -17,15 +17,17 @@
 import {
   BACKGROUND_SYNC_TAG,
   createSyncScheduler,
+  defaultLock,
+  getSettings,
   lastOutboxSeq,
   waitingCount,
   watch,
   type FetchFn,
   type LaporDb,
+  type SchedulerDeps,
   type SyncResult,
   type SyncScheduler,
 } from '../device';
-import type { Lang } from '../domain';
 import { SYNC_WORKER_SCOPE } from './sw-bridge';
 
 /** What the triggers need of the page (the browser's by default; tests pass their own). */
@@ -48,19 +50,28 @@ export function browserPage(): PageEnv {
 
 const schedulers = new WeakMap<LaporDb, SyncScheduler>();
 
-export function syncScheduler(db: LaporDb, lang: Lang = 'id', env?: PageEnv): SyncScheduler {
+export function syncScheduler(db: LaporDb, env?: PageEnv): SyncScheduler {
   let s = schedulers.get(db);
   if (!s) {
     const page = env ?? browserPage();
-    s = createSyncScheduler({
+    const lock = defaultLock(db);
+    const deps: SchedulerDeps = {
       db,
       fetch: page.fetch,
       now: () => new Date(),
       random: Math.random,
-      lang,
       setTimer: page.setTimer,
       clearTimer: page.clearTimer,
-    });
+      // The server words its answers (a rejected entry's reasons, errors) in the language
+      // asked for. The scheduler lives as long as the page, across changes in Pengaturan:
+      // like the Background Sync worker, read the saved language at each sync, once the
+      // lock is held (the engine reads `deps.lang` right after).
+      lock: (fn) => lock(async () => {
+        deps.lang = (await getSettings(db)).lang;
+        return fn();
+      }),
+    };
+    s = createSyncScheduler(deps);
     schedulers.set(db, s);
   }
   return s;
@@ -94,7 +105,7 @@ export async function backgroundSyncIfWaiting(db: LaporDb, register: () => Promi
 
 /** Starts the triggers; returns the function that removes them. */
 export function startSyncTriggers(db: LaporDb, env: PageEnv = browserPage()): () => void {
-  const s = syncScheduler(db, 'id', env);
+  const s = syncScheduler(db, env);
   const kick = () => void s.trigger();
   const handOver = () => void backgroundSyncIfWaiting(db, () => env.requestBackgroundSync());
   const onVisibility = () => {

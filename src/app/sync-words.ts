@@ -1,5 +1,6 @@
 /** The words of enrolment and sync, in Bahasa Indonesia and English (kept beside i18n.ts). */
-import type { Lang } from '../domain';
+import { englishPlural, formatNumber, type Lang } from '../domain';
+import { NO_ANSWER, type SyncError } from '../device';
 
 const id = {
   'nav.sync': 'Kirim data',
@@ -27,7 +28,21 @@ const id = {
   'sync.stopped': 'Pengiriman berhenti: {message}',
   'sync.error': 'Gagal terakhir: {message}',
   'sync.ok': 'Semua terkirim.',
+  'sync.okRejected': 'Terkirim, tetapi {count} kegiatan ditolak server — buka Daftar kegiatan untuk memperbaikinya.',
+  'sync.okStillRejected': 'Semua terkirim. Masih ada {count} kegiatan yang ditolak server — buka Daftar kegiatan untuk memperbaikinya.',
+  'sync.rejectedWaiting': '{count} kegiatan ditolak server, menunggu diperbaiki',
+  'sync.rejectedLink': 'Lihat yang ditolak',
   'sync.library': 'Terdaftar untuk {library}',
+  'error.network': 'Tidak ada sinyal atau server tidak terjangkau.',
+  'error.timeout': 'Server tidak menjawab tepat waktu (sinyal lemah atau server sibuk).',
+  'error.unreadable': 'Jawaban server tidak terbaca. Kegiatan tetap aman di HP; coba lagi nanti.',
+  'error.busy': 'Server sedang sibuk. Kegiatan tetap aman di HP; coba lagi nanti.',
+  'error.server': 'Server sedang bermasalah. Kegiatan tetap aman di HP; coba lagi nanti.',
+  'error.unauthorized':
+    'Izin HP ini dicabut atau HP belum terdaftar. Daftarkan lagi dengan kode baru dari petugas kabupaten; kegiatan yang menunggu tetap tersimpan dan ikut terkirim.',
+  'error.seqGap': 'Urutan kiriman HP ini tidak cocok dengan server. Kegiatan tetap aman di HP; hubungi petugas kabupaten.',
+  'error.tooLarge': 'Ada kegiatan yang terlalu besar untuk dikirim. Kegiatan tetap aman di HP; hubungi petugas kabupaten.',
+  'error.refused': 'Server menolak kiriman (kode {status}). Kegiatan tetap aman di HP; hubungi petugas kabupaten.',
   'status.local': 'Tersimpan di HP',
   'status.sent': 'Terkirim {time}',
   'status.rejected': 'Ditolak: {reason}',
@@ -62,7 +77,21 @@ const en: Record<SyncWord, string> = {
   'sync.stopped': 'Sending stopped: {message}',
   'sync.error': 'Last failure: {message}',
   'sync.ok': 'Everything sent.',
+  'sync.okRejected': 'Sent, but the server rejected {count} {activity} — open Activities to correct and resend.',
+  'sync.okStillRejected': 'Everything sent. {count} {activity} still rejected by the server — open Activities to correct and resend.',
+  'sync.rejectedWaiting': '{count} {activity} rejected by the server, waiting to be corrected',
+  'sync.rejectedLink': 'Show what was rejected',
   'sync.library': 'Enrolled for {library}',
+  'error.network': 'No signal, or the server cannot be reached.',
+  'error.timeout': 'The server did not answer in time (weak signal or a busy server).',
+  'error.unreadable': "The server's answer could not be read. Activities are safe on the phone; try again later.",
+  'error.busy': 'The server is busy. Activities are safe on the phone; try again later.',
+  'error.server': 'The server has a problem. Activities are safe on the phone; try again later.',
+  'error.unauthorized':
+    "This phone's access was revoked, or it is not enrolled. Enrol it again with a new code from the district officer; waiting activities are kept and sent.",
+  'error.seqGap': "This phone's sending order does not match the server's. Activities are safe on the phone; contact the district officer.",
+  'error.tooLarge': 'An activity is too large to send. Activities are safe on the phone; contact the district officer.',
+  'error.refused': 'The server refused the request (code {status}). Activities are safe on the phone; contact the district officer.',
   'status.local': 'Saved on phone',
   'status.sent': 'Sent {time}',
   'status.rejected': 'Rejected: {reason}',
@@ -73,6 +102,29 @@ const CATALOGUE: Record<Lang, Record<SyncWord, string>> = { id, en };
 
 export function syncWord(lang: Lang, key: SyncWord, params: Record<string, string | number> = {}): string {
   return CATALOGUE[lang][key].replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+}
+
+/**
+ * A failed sync in plain words, from its status and code only: the stored message is the
+ * browser's or the server's text ("Failed to fetch", "HTTP 502"), possibly in the other
+ * language, so it never reaches the screen.
+ */
+export function syncErrorText(error: Pick<SyncError, 'status' | 'code'>, lang: Lang): string {
+  const w = (key: SyncWord, params?: Record<string, string | number>) => syncWord(lang, key, params);
+  if (error.status === 0) return w(error.code === NO_ANSWER.timeout ? 'error.timeout' : 'error.network');
+  if (error.status === 408) return w('error.timeout');
+  if (error.status >= 200 && error.status < 300) return w('error.unreadable');
+  if (error.status === 429) return w('error.busy');
+  if (error.status >= 500) return w('error.server');
+  if (error.code === 'unauthorized') return w('error.unauthorized');
+  if (error.code === 'seq_gap') return w('error.seqGap');
+  if (error.code === 'payload_too_large') return w('error.tooLarge');
+  return w('error.refused', { status: error.status });
+}
+
+/** "{count} kegiatan ditolak …" words: the count, and English's singular or plural noun. */
+export function rejectedParams(count: number, lang: Lang): { count: string; activity: string } {
+  return { count: formatNumber(count, lang), activity: englishPlural(count, 'activity', 'activities') };
 }
 
 /** A time as the librarian reads it: day, month, hours and minutes in the phone's zone. */

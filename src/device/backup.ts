@@ -2,12 +2,25 @@
  * Backups the librarian keeps outside the phone: a JSON file with every entry at full
  * fidelity (tombstones included), importable back; and a CSV with Indonesian headers
  * for spreadsheets. Import validates the whole file first and then merges by id in one
- * transaction — a malformed file changes nothing, and importing twice never doubles.
+ * transaction — a malformed file changes nothing (its problems are named in the
+ * librarian's words), and importing twice never doubles.
  */
 import * as z from 'zod/mini';
-import { activityEntrySchema, librarySchema, t, type ActivityEntry, type Library } from '../domain';
+import {
+  activityEntrySchema,
+  formatNumber,
+  librarySchema,
+  parseWithMessages,
+  t,
+  type ActivityEntry,
+  type FieldError,
+  type Lang,
+  type Library,
+} from '../domain';
 import { type LaporDb } from './db';
-import { stripRow, writeEntries } from './entries';
+import { moveToLibrary, stripRow, writeEntries } from './entries';
+import { getLibrary, getSettings } from './meta';
+import { getEnrolment } from './sync-state';
 
 export const BACKUP_FORMAT = 'tpbis-lapor-backup';
 export const BACKUP_VERSION = 1;
@@ -31,15 +44,31 @@ export async function exportJson(db: LaporDb, library: Library | null, now: Date
 
 export type ImportResult =
   | { ok: true; added: number; updated: number; unchanged: number }
-  | { ok: false; error: 'notJson' | 'notBackup' | 'invalidEntries'; details: string[] };
+  | { ok: false; error: 'notJson' | 'notBackup' | 'invalidEntries' | 'otherLibrary'; details: string[] };
+
+export interface ImportOptions {
+  /** The language of the messages in `details`; the phone's setting by default. */
+  lang?: Lang;
+}
+
+/** At most this many problems of a broken file are named, then how many more there are. */
+const MAX_PROBLEMS_SHOWN = 5;
 
 /**
  * Merges a JSON backup into the database. An entry new to the phone is added; one the
  * phone has is replaced only when the file's copy was updated later. Changed entries go
  * to the outbox like any edit, so a restored phone sends them to the server again
  * (harmless: writes are idempotent by id).
+ *
+ * The phone's KPI counts only its own library's entries, so entries of another library
+ * move to this phone's library as new ones, as enrolment moves the phone's earlier
+ * entries — when that other library is a phone's local one (`lokal-…`, never on a server),
+ * or this phone is not enrolled (a phone restored before it is enrolled again). An
+ * enrolled phone refuses, whole, a file holding entries of another enrolled library:
+ * moving them would report that library's activities as this one's, and the server
+ * answers such entries `wrong_library`. Nothing changes, and the file keeps them.
  */
-export async function importJson(db: LaporDb, text: string): Promise<ImportResult> {
+export async function importJson(db: LaporDb, text: string, options: ImportOptions = {}): Promise<ImportResult> {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -48,20 +77,69 @@ export async function importJson(db: LaporDb, text: string): Promise<ImportResul
   }
   const head = z.object({ format: z.literal(BACKUP_FORMAT), version: z.literal(BACKUP_VERSION) }).safeParse(raw);
   if (!head.success) return { ok: false, error: 'notBackup', details: [] };
-  const parsed = backupSchema.safeParse(raw);
-  if (!parsed.success) {
-    const details = parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.')}: ${i.message}`);
-    return { ok: false, error: 'invalidEntries', details };
+  const lang = options.lang ?? (await getSettings(db)).lang;
+  const parsed = parseWithMessages(backupSchema, raw, lang);
+  if (!parsed.ok) return { ok: false, error: 'invalidEntries', details: describeProblems(parsed.errors, raw, lang) };
+  const backup = parsed.value;
+  const [library, enrolment] = await Promise.all([getLibrary(db), getEnrolment(db)]);
+  const home = enrolment?.libraryId ?? library?.id;
+  if (enrolment) {
+    const foreign = backup.entries.find((e) => e.libraryId !== enrolment.libraryId && !isLocalLibraryId(e.libraryId));
+    if (foreign) return { ok: false, error: 'otherLibrary', details: [otherLibraryMessage(backup, foreign, library, enrolment.libraryId, lang)] };
   }
-  const incoming = dedupeById(parsed.data.entries);
+  const incoming = dedupeById(backup.entries).map((e) => (home && e.libraryId !== home ? moveToLibrary(e, home) : e));
   const existing = await db.entries.bulkGet(incoming.map((e) => e.id));
   const changed = incoming.filter((e, i) => {
     const have = existing[i];
     return !have || (e.updatedAt > have.updatedAt);
   });
-  if (changed.length > 0) await writeEntries(db, changed);
+  // What a server may hold (a backup of an enrolled library) is never deleted on the phone alone.
+  const known = new Set(backup.entries.filter((e) => !isLocalLibraryId(e.libraryId)).map((e) => e.id));
+  if (changed.length > 0) await writeEntries(db, changed, [], undefined, known);
   const added = changed.filter((e) => !existing[incoming.indexOf(e)]).length;
   return { ok: true, added, updated: changed.length - added, unchanged: incoming.length - changed.length };
+}
+
+/** The id a phone gives its library on first run, before any enrolment (ProfileForm). */
+export function isLocalLibraryId(libraryId: string): boolean {
+  return libraryId.startsWith('lokal-');
+}
+
+function otherLibraryMessage(backup: Backup, foreign: ActivityEntry, library: Library | null, homeId: string, lang: Lang): string {
+  const current = library?.name ?? homeId;
+  // The file's profile names the library only when it is the one its entries belong to.
+  const other = backup.library?.id === foreign.libraryId ? backup.library.name : null;
+  return other === null ? t(lang, 'backup.otherLibraryUnnamed', { current }) : t(lang, 'backup.otherLibrary', { current, other });
+}
+
+/**
+ * A broken file's problems in the librarian's words: each entry's by its number in the
+ * file and its title ("Kegiatan ke-2 “Musdes 2025”: Peserta laki-laki minimal 0"), the
+ * rest by the field's label.
+ */
+function describeProblems(errors: readonly FieldError[], raw: unknown, lang: Lang): string[] {
+  const entries = (raw as { entries?: unknown }).entries;
+  const lines = errors.map(({ path, message }) => {
+    const at = /^entries\.(\d+)(?:\.|$)/.exec(path);
+    if (!at) return message;
+    const index = Number(at[1]);
+    const n = formatNumber(index + 1, lang);
+    const title = Array.isArray(entries) ? titleOf(entries[index]) : null;
+    return title === null
+      ? t(lang, 'backup.entryProblem', { n, problem: message })
+      : t(lang, 'backup.entryProblemTitled', { n, title, problem: message });
+  });
+  const shown = lines.slice(0, MAX_PROBLEMS_SHOWN);
+  const more = lines.length - shown.length;
+  return more > 0 ? [...shown, t(lang, 'backup.moreProblems', { count: formatNumber(more, lang) })] : shown;
+}
+
+/** An entry's title as the file has it, shortened, or null when it has none to show. */
+function titleOf(entry: unknown): string | null {
+  const title = (entry as { title?: unknown } | null)?.title;
+  if (typeof title !== 'string' || title.trim() === '') return null;
+  const chars = [...title.trim()];
+  return chars.length > 40 ? `${chars.slice(0, 39).join('')}…` : chars.join('');
 }
 
 /** A file may list an id twice (hand-edited, concatenated): keep its latest copy. */

@@ -5,7 +5,7 @@
  * Tables:
  * - `entries`: one row per activity entry, tombstones included (keyed by `id`,
  *   indexed by date, strategy, and strategy+type+date for the likely-duplicate check).
- * - `outbox`: the mutations not yet acknowledged by the server, keyed by gap-free `seq`.
+ * - `outbox`: the mutations not yet acknowledged by the server, keyed by `seq` (consecutive, but for the gap a delete on the phone alone leaves, which the sync engine renumbers away).
  * - `photos`: documentation photos' bytes by attachment id (entries hold the metadata).
  * - `meta`: small documents by key — library profile, device, rulebook, settings,
  *   drafts, and the last outbox `seq` handed out.
@@ -17,8 +17,13 @@ import { Dexie, liveQuery, type EntityTable } from 'dexie';
 import type { ActivityEntry, Mutation } from '../domain';
 import { DB_NAME } from './names';
 
-/** An entry as stored: the wire shape plus the server version it was last seen at. */
-export type EntryRow = ActivityEntry & { serverVersion?: number };
+/**
+ * An entry as stored: the wire shape plus the server version it was last seen at, and
+ * `onServer` once the server is known to hold some write of it without the phone knowing
+ * its version (a `duplicate` answer, a backup of an enrolled library). Never cleared:
+ * it keeps a delete from being done on the phone alone (entries.ts, `deleteEntry`).
+ */
+export type EntryRow = ActivityEntry & { serverVersion?: number; onServer?: true };
 
 export type OutboxRow = Mutation;
 

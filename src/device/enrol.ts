@@ -8,7 +8,7 @@
  */
 import { enrollResponseSchema, type EnrollResponse, type Lang, type Library } from '../domain';
 import type { LaporDb, OutboxRow } from './db';
-import { OUTBOX_SEQ_KEY } from './entries';
+import { movedRow, moveToLibrary, OUTBOX_SEQ_KEY, SENT_THROUGH_KEY } from './entries';
 import { plainEntry } from './sync-apply';
 import { request, type FetchFn } from './sync-http';
 import { defaultLock, type LockFn } from './sync';
@@ -62,9 +62,10 @@ export async function enrol(opts: EnrolOptions): Promise<EnrolResult> {
 export async function storeEnrolment(db: LaporDb, res: EnrollResponse, serverUrl: string, now: Date): Promise<number> {
   const libraryId = res.library.id;
   return db.transaction('rw', db.entries, db.outbox, db.meta, async () => {
-    const [rows, pending] = await Promise.all([
+    const [rows, pending, before] = await Promise.all([
       db.entries.toArray() as Promise<SyncedRow[]>,
       db.outbox.orderBy('seq').toArray(),
+      db.meta.get(ENROLMENT_KEY),
     ]);
     const byId = new Map(rows.map((r) => [r.id, r]));
     const order: string[] = [];
@@ -78,8 +79,7 @@ export async function storeEnrolment(db: LaporDb, res: EnrollResponse, serverUrl
     }
     const updated: SyncedRow[] = [];
     for (const id of moved) {
-      const { serverVersion: _v, receipt: _r, ...entry } = byId.get(id)!;
-      const row: SyncedRow = { ...entry, libraryId };
+      const row: SyncedRow = movedRow(byId.get(id)!, libraryId);
       byId.set(id, row);
       updated.push(row);
     }
@@ -91,7 +91,7 @@ export async function storeEnrolment(db: LaporDb, res: EnrollResponse, serverUrl
       } else {
         // A queued change whose row is gone (should not happen): keep it, re-keyed.
         const m = pending.filter((p) => p.entry.id === id).pop()!;
-        mutations.push({ seq: mutations.length + 1, baseVersion: 0, entry: { ...m.entry, libraryId } });
+        mutations.push({ seq: mutations.length + 1, baseVersion: 0, entry: moveToLibrary(m.entry, libraryId) });
       }
     }
     const enrolment: Enrolment = {
@@ -107,6 +107,9 @@ export async function storeEnrolment(db: LaporDb, res: EnrollResponse, serverUrl
       db.outbox.bulkAdd(mutations),
       db.meta.bulkPut([
         { key: OUTBOX_SEQ_KEY, value: mutations.length },
+        // Renumbered from 1. Never enrolled, nothing was ever sent; enrolled before, any of
+        // them may have reached the server under the old enrolment, answer lost.
+        { key: SENT_THROUGH_KEY, value: before ? mutations.length : 0 },
         { key: ENROLMENT_KEY, value: enrolment },
         { key: 'library', value: res.library },
         { key: 'rulebook', value: res.rulebook },

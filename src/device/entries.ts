@@ -1,17 +1,41 @@
 /**
- * Writing entries: every save, edit, delete or undo writes the entry *and* its outbox
- * mutation `{ seq, baseVersion, entry }` in one transaction, with the next `seq` from
- * a counter kept in `meta`. IndexedDB runs read-write transactions on the same stores
- * one at a time, so concurrent saves get consecutive seqs with no gap, and a failed
- * write leaves neither the entry nor its mutation behind.
+ * Writing entries: every save, edit, undo, and every delete of an entry the server may
+ * hold, writes the entry *and* its outbox mutation `{ seq, baseVersion, entry }` in one
+ * transaction, with the next `seq` from a counter kept in `meta`. IndexedDB runs
+ * read-write transactions on the same stores one at a time, so concurrent saves get
+ * consecutive seqs, and a failed write leaves neither the entry nor its mutation behind.
+ * (A delete on the phone alone removes its mutations and leaves their seqs unused: the
+ * next push meets the gap as `409 seq_gap`, and the sync engine renumbers.)
  */
 import { activityEntrySchema, type ActivityEntry, type FieldError } from '../domain';
 import { Dexie, RangeSet } from 'dexie';
 import { isQuotaError, type EntryRow, type LaporDb, type MetaRow, type OutboxRow } from './db';
 import { draftKey } from './meta';
+import { lockIfAvailable, type TryLockFn } from './sync';
+import type { SyncedRow } from './sync-state';
 
 /** The meta row holding the last outbox seq handed out (the sync engine renumbers it on seq_gap). */
 export const OUTBOX_SEQ_KEY = 'outboxSeq';
+
+/**
+ * The meta row holding the highest outbox seq ever put in a push request (in the outbox's
+ * current numbering): a mutation at or below it may have reached the server, even if no
+ * answer came. The sync engine raises it before each request; renumbering and enrolment
+ * reset it (sync-apply.ts, enrol.ts).
+ */
+export const SENT_THROUGH_KEY = 'sentThroughSeq';
+
+/** The highest outbox seq that may have reached the server (0 when none). */
+export async function sentThrough(db: LaporDb): Promise<number> {
+  return ((await db.meta.get(SENT_THROUGH_KEY))?.value as number | undefined) ?? 0;
+}
+
+/** Records, before a push request leaves, that mutations up to `seq` may reach the server. */
+export async function noteSent(db: LaporDb, seq: number): Promise<void> {
+  await db.transaction('rw', db.meta, async () => {
+    if (seq > (await sentThrough(db))) await db.meta.put({ key: SENT_THROUGH_KEY, value: seq });
+  });
+}
 
 export type SaveResult =
   | { ok: true; entry: ActivityEntry; seq: number }
@@ -79,6 +103,8 @@ export async function writeEntries(
   entries: readonly ActivityEntry[],
   deleteMeta: readonly string[] = [],
   whileCommitting?: () => void,
+  /** Ids of entries the server is known to hold (a backup of an enrolled library): marked `onServer`. */
+  onServer: ReadonlySet<string> = new Set(),
 ): Promise<number[]> {
   if (entries.length === 0 && deleteMeta.length === 0) return [];
   // Inside a Dexie transaction on these stores, this transaction would wait for it forever.
@@ -86,12 +112,12 @@ export async function writeEntries(
   let idb = await nativeDb(db);
   let seqs: number[];
   try {
-    seqs = await writeInTransaction(idb, entries, deleteMeta, whileCommitting);
+    seqs = await writeInTransaction(idb, entries, deleteMeta, whileCommitting, onServer);
   } catch (e) {
     // The connection was closed under us (a newer version opened elsewhere): reopen once.
     if ((e as { name?: string })?.name !== 'InvalidStateError') throw e;
     idb = await nativeDb(db, true);
-    seqs = await writeInTransaction(idb, entries, deleteMeta, whileCommitting);
+    seqs = await writeInTransaction(idb, entries, deleteMeta, whileCommitting, onServer);
   }
   // In a task of its own: the live queries it wakes re-read at once, and the caller (a
   // save waiting to show its entry) should not wait for them.
@@ -110,7 +136,8 @@ function writeInTransaction(
   idb: IDBDatabase,
   entries: readonly ActivityEntry[],
   deleteMeta: readonly string[],
-  whileCommitting?: () => void,
+  whileCommitting: (() => void) | undefined,
+  onServer: ReadonlySet<string>,
 ): Promise<number[]> {
   return new Promise((resolve, reject) => {
     // 'strict': `complete` (and so the save) waits until the OS has flushed the write to
@@ -134,8 +161,14 @@ function writeInTransaction(
         const last = (counter.result?.value as number | undefined) ?? 0;
         seqs = entries.map((_, i) => last + 1 + i);
         entries.forEach((entry, i) => {
-          const version = existing[i].result?.serverVersion;
-          entryStore.put(version === undefined ? { ...entry } : { ...entry, serverVersion: version });
+          const before = existing[i].result;
+          const version = before?.serverVersion;
+          // The receipt goes (this change is not answered yet); what the server holds stays.
+          entryStore.put({
+            ...entry,
+            ...(version === undefined ? {} : { serverVersion: version }),
+            ...(before?.onServer || onServer.has(entry.id) ? { onServer: true } : {}),
+          } satisfies EntryRow);
           outbox.add({ seq: seqs![i], baseVersion: version ?? 0, entry } satisfies OutboxRow);
         });
         meta.put({ key: OUTBOX_SEQ_KEY, value: last + entries.length } satisfies MetaRow);
@@ -176,26 +209,121 @@ function announceWrite(db: LaporDb, entryIds: readonly string[], seqs: readonly 
   Dexie.on('storagemutated').fire(parts);
 }
 
-/** Marks an entry deleted (a tombstone: it stays, stops counting, and reaches the server). */
-export function deleteEntry(db: LaporDb, id: string, now: Date): Promise<SaveResult> {
-  return setDeleted(db, id, true, now);
+export type DeleteResult =
+  | SaveResult
+  /** The server never received the entry: it is gone from the phone with its queued changes; `entry` is what it was. */
+  | { ok: true; entry: ActivityEntry; discarded: true };
+
+export interface DeleteOptions {
+  /** The sync lock, taken only if free now (sync.ts's `lockIfAvailable` by default; tests pass their own). */
+  tryLock?: TryLockFn;
 }
 
-/** Undoes a delete. */
-export function restoreEntry(db: LaporDb, id: string, now: Date): Promise<SaveResult> {
-  return setDeleted(db, id, false, now);
-}
-
-async function setDeleted(db: LaporDb, id: string, deleted: boolean, now: Date): Promise<SaveResult> {
+/**
+ * Deletes an entry. One the server may hold becomes a tombstone: it stays, stops counting,
+ * and reaches the server. One the server never received "is deleted on the phone alone,
+ * without a push" (SYNC-PROTOCOL.md, "Push"): its row and its queued changes go in one
+ * transaction, so what was typed (perhaps personal data, by mistake) never leaves the phone.
+ */
+export async function deleteEntry(db: LaporDb, id: string, now: Date, options: DeleteOptions = {}): Promise<DeleteResult> {
   const row = await db.entries.get(id);
   if (!row) return { ok: false, reason: 'missing' };
-  return saveEntry(db, { ...stripRow(row), deleted, updatedAt: now.toISOString() });
+  if (!mayBeOnServer(row)) {
+    // Under the sync lock no push is in flight. If a sync holds it, the entry may be in the
+    // batch on its way: only a tombstone is sure to delete it on the server too.
+    const tryLock = options.tryLock ?? lockIfAvailable(db);
+    const taken = await tryLock(() => discardIfNeverSent(db, id));
+    if (taken.ran && taken.value) return { ok: true, entry: taken.value, discarded: true };
+  }
+  return writeTombstone(db, id, now);
+}
+
+/**
+ * Undoes a delete: a tombstone lives again (another mutation). An entry deleted on the
+ * phone alone has no row left; given its content (`deleteEntry`'s `entry`, or the list's
+ * copy), it is saved again, queued as new.
+ */
+export async function restoreEntry(db: LaporDb, entry: ActivityEntry | string, now: Date): Promise<SaveResult> {
+  const id = typeof entry === 'string' ? entry : entry.id;
+  const row = await db.entries.get(id);
+  if (row) return saveEntry(db, { ...stripRow(row), deleted: false, updatedAt: now.toISOString() });
+  if (typeof entry === 'string') return { ok: false, reason: 'missing' };
+  return saveEntry(db, { ...entry, deleted: false, updatedAt: now.toISOString() });
+}
+
+async function writeTombstone(db: LaporDb, id: string, now: Date): Promise<SaveResult> {
+  // Read again: the row may have changed while the sync lock was tried.
+  const row = await db.entries.get(id);
+  if (!row) return { ok: false, reason: 'missing' };
+  return saveEntry(db, { ...stripRow(row), deleted: true, updatedAt: now.toISOString() });
+}
+
+/**
+ * True when the server may hold some write of the entry, whatever its outbox says: it
+ * told the phone a version (`serverVersion`), or that it holds one (`onServer`: a
+ * `duplicate` answer, a backup of an enrolled library). A `rejected` answer stores nothing.
+ */
+function mayBeOnServer(row: SyncedRow): boolean {
+  return row.serverVersion !== undefined || row.onServer === true;
+}
+
+/**
+ * Removes an entry the server cannot have, with its outbox rows, in one transaction; returns
+ * what it was, or null (and changes nothing) when the server may hold it. Call it holding
+ * the sync lock, so no push is on its way.
+ *
+ * The server cannot have it when it never answered with a version of it (`mayBeOnServer`)
+ * and none of its queued mutations was ever put in a push request: each is above the
+ * highest seq sent (`sentThrough`, raised before every request, whether or not an answer
+ * came). A mutation sent and answered is gone from the outbox, and its answer left its
+ * mark on the row unless it was `rejected`, which stores nothing.
+ *
+ * The freed seqs stay a gap: the next push meets it as `409 seq_gap` and the engine
+ * renumbers from the server's expected seq. The counter moves on by one (a seq no
+ * mutation takes), as with every entry write: the app re-reads its rows for the KPI card
+ * when it moves.
+ */
+async function discardIfNeverSent(db: LaporDb, id: string): Promise<ActivityEntry | null> {
+  return db.transaction('rw', db.entries, db.outbox, db.meta, async () => {
+    const [row, queued, sent, last] = await Promise.all([
+      db.entries.get(id) as Promise<SyncedRow | undefined>,
+      db.outbox.filter((m) => m.entry.id === id).toArray(),
+      sentThrough(db),
+      lastOutboxSeq(db),
+    ]);
+    if (!row || mayBeOnServer(row) || queued.some((m) => m.seq <= sent)) return null;
+    await Promise.all([
+      db.entries.delete(id),
+      db.outbox.bulkDelete(queued.map((m) => m.seq)),
+      db.meta.put({ key: OUTBOX_SEQ_KEY, value: last + 1 } satisfies MetaRow),
+    ]);
+    return stripRow(row);
+  });
 }
 
 /** The entry without the phone's bookkeeping (server version, sync receipt): what backups and edits carry. */
 export function stripRow(row: EntryRow): ActivityEntry {
-  const { serverVersion: _version, receipt: _receipt, ...entry } = row as EntryRow & { receipt?: unknown };
+  const { serverVersion: _version, receipt: _receipt, onServer: _onServer, ...entry } = row as EntryRow & { receipt?: unknown };
   return entry;
+}
+
+/**
+ * The entry moved to library `libraryId` as a new one there: without the bookkeeping of
+ * the library it leaves (its server version, receipt). Enrolment moves the phone's earlier
+ * entries with it; a backup import, those of another phone's unenrolled library.
+ */
+export function moveToLibrary(row: EntryRow, libraryId: string): ActivityEntry {
+  return { ...stripRow(row), libraryId };
+}
+
+/**
+ * The row moved to library `libraryId` (`moveToLibrary`), still marked `onServer` when
+ * some server holds a write of it: a delete then stays a tombstone, never done on the
+ * phone alone, should the phone come back to that server's library.
+ */
+export function movedRow(row: EntryRow, libraryId: string): EntryRow {
+  const moved = moveToLibrary(row, libraryId);
+  return row.serverVersion !== undefined || row.onServer ? { ...moved, onServer: true } : moved;
 }
 
 /** One entry by id, or undefined. */

@@ -10,15 +10,14 @@
  */
 import type { ActivityEntry, PushResponse, PushResult } from '../domain';
 import type { LaporDb, OutboxRow } from './db';
-import { OUTBOX_SEQ_KEY } from './entries';
+import { movedRow, moveToLibrary, OUTBOX_SEQ_KEY, SENT_THROUGH_KEY, stripRow } from './entries';
 import type { Receipt, SyncedRow } from './sync-state';
 
-/** The outbox counter's key in `meta` (entries.ts hands seqs out from it). */
-
 /**
- * Which entries have mutations waiting, kept in memory for one sync run. Only the sync
- * engine removes or renumbers outbox rows (under the sync lock); everyone else only
- * appends, so rows above the highest seq seen are all that can be new.
+ * Which entries have mutations waiting, kept in memory for one sync run. Only code holding
+ * the sync lock removes or renumbers outbox rows — the engine, and a delete on the phone
+ * alone, which takes the lock only when no sync holds it; everyone else only appends, so
+ * during a sync, rows above the highest seq seen are all that can be new.
  */
 export class OutboxIndex {
   private byEntry = new Map<string, Set<number>>();
@@ -59,8 +58,7 @@ export class OutboxIndex {
 
 /** The entry without the phone's bookkeeping (server version, receipt). */
 export function plainEntry(row: SyncedRow): ActivityEntry {
-  const { serverVersion: _v, receipt: _r, ...entry } = row;
-  return entry;
+  return stripRow(row);
 }
 
 /** JSON with keys sorted, so two copies of an entry compare equal whatever their key order. */
@@ -98,11 +96,19 @@ export function mergeRemote(
   if (row && pending && !(remote.updatedAt > row.updatedAt)) return null;
   const same = row !== undefined && sameEntry(plainEntry(row), remote);
   if (same && row.serverVersion === version) return null;
-  // The phone's own write coming back is not "updated from another device".
-  const receipt: Receipt = same
-    ? { status: 'applied', version, at: row.receipt?.at ?? at }
+  // The phone's own write coming back is not "updated from another device": the same
+  // content, or the very version the server acknowledged to this phone, whose copy can
+  // differ (an `updatedAt` ahead of the server's clock is stored clamped). The server's
+  // copy is the truth, so it is taken either way.
+  const receipt: Receipt = same || isOwnWrite(row, version)
+    ? { status: 'applied', version, at: row?.receipt?.at ?? at }
     : { status, version, at };
   return { ...remote, serverVersion: version, receipt };
+}
+
+/** True when `version` is the write the server applied for this phone (its receipt says so). */
+function isOwnWrite(row: SyncedRow | undefined, version: number): boolean {
+  return row?.receipt?.status === 'applied' && row.receipt.version === version;
 }
 
 export interface AckSummary {
@@ -209,8 +215,10 @@ function applyResult(
         receipt: { status: 'applied', version: r.version, at },
       };
     case 'duplicate':
-      // Its version may be a later write by another device: the pull brings that one.
-      return row ? { ...row, receipt: { status: 'duplicate', version: r.version, at } } : null;
+      // Its version may be a later write by another device: the pull brings that one. With
+      // a version, the server holds the entry, whatever answers come after (`onServer`).
+      if (!row) return null;
+      return { ...row, ...(r.version !== undefined ? { onServer: true as const } : {}), receipt: { status: 'duplicate', version: r.version, at } };
     case 'rejected':
       return row ? { ...row, receipt: { status: 'rejected', errors: r.errors, at } } : null;
     case 'superseded':
@@ -229,6 +237,9 @@ async function renumberInTransaction(db: LaporDb, from: number): Promise<void> {
   await Promise.all([
     db.outbox.bulkAdd(rows.map((r, i) => ({ ...r, seq: from + i }))),
     db.meta.put({ key: OUTBOX_SEQ_KEY, value: from + rows.length - 1 }),
+    // A gap means the server took none of the queued mutations (the first of them was past
+    // its expected seq): in the new numbering, none has been sent.
+    db.meta.put({ key: SENT_THROUGH_KEY, value: from - 1 }),
   ]);
 }
 
@@ -278,11 +289,9 @@ export async function adoptStrays(db: LaporDb, libraryId: string): Promise<numbe
     const ids = [...new Set(stray.map((m) => m.entry.id))];
     const rows = (await db.entries.bulkGet(ids)) as (SyncedRow | undefined)[];
     await Promise.all([
-      db.outbox.bulkPut(stray.map((m) => ({ ...m, baseVersion: 0, entry: { ...m.entry, libraryId } }))),
+      db.outbox.bulkPut(stray.map((m) => ({ ...m, baseVersion: 0, entry: moveToLibrary(m.entry, libraryId) }))),
       db.entries.bulkPut(
-        rows
-          .filter((r): r is SyncedRow => !!r && r.libraryId !== libraryId)
-          .map(({ serverVersion: _v, receipt: _r, ...r }) => ({ ...r, libraryId })),
+        rows.filter((r): r is SyncedRow => !!r && r.libraryId !== libraryId).map((r) => movedRow(r, libraryId)),
       ),
     ]);
     return stray.length;

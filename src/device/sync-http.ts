@@ -33,6 +33,9 @@ export interface RequestOptions {
 
 export const REQUEST_TIMEOUT_MS = 60_000;
 
+/** The phone's own codes for a request that got no answer (status 0): the network failed, or the deadline passed. */
+export const NO_ANSWER = { network: 'network', timeout: 'timeout' } as const;
+
 /** Bytes sent by this module, for the benchmark: raw JSON and as sent on the wire. */
 export const bytesSent = { raw: 0, wire: 0 };
 
@@ -89,7 +92,10 @@ export async function request(
     exchange.catch(() => {}); // settled after the deadline won: nothing waits for it
     [res, text] = await Promise.race([exchange, deadline]);
   } catch (e) {
-    return { ok: false, retry: true, retryAfterMs: null, error: { status: 0, code: null, message: messageOf(e) } };
+    // No answer at all: the code tells the screen which plain words to show (sync-words.ts);
+    // the browser's own text ("Failed to fetch") stays in `message`, for diagnosis only.
+    const code = e instanceof Error && e.name === 'TimeoutError' ? NO_ANSWER.timeout : NO_ANSWER.network;
+    return { ok: false, retry: true, retryAfterMs: null, error: { status: 0, code, message: messageOf(e) } };
   } finally {
     clearTimeout(timer);
   }

@@ -35,7 +35,7 @@ export type SyncedRow = EntryRow & { receipt?: Receipt };
 export interface SyncError {
   /** HTTP status, or 0 for a network failure. */
   status: number;
-  /** The protocol's error code, when the server sent one. */
+  /** The protocol's error code, when the server sent one; for status 0, the phone's own `network` or `timeout` (sync-http.ts). */
   code: string | null;
   message: string;
 }
@@ -125,6 +125,37 @@ export async function pendingEntryIds(db: LaporDb): Promise<Set<string>> {
 export async function syncOverview(db: LaporDb): Promise<{ waiting: number; state: SyncState; enrolment: Enrolment | null }> {
   const [waiting, state, enrolment] = await Promise.all([db.outbox.count(), getSyncState(db), getEnrolment(db)]);
   return { waiting, state, enrolment };
+}
+
+/** Live entries (not deleted) by what their badge in the list says. */
+export interface EntrySyncCounts {
+  live: number;
+  /** "Tersimpan di HP": a change waits to be sent (each entry once, however many changes). */
+  waiting: number;
+  /** "Ditolak: …": the server refused the last change, and the librarian has not corrected it yet. */
+  rejected: number;
+  /** Deleted entries whose delete waits to be sent: not activities, but unsent work all the same. */
+  deletesWaiting: number;
+}
+
+/**
+ * The counts Pengaturan and Kirim data show, the same as the list's: tombstones are not
+ * activities, and an entry with several unsent changes is one activity waiting.
+ */
+export async function entrySyncCounts(db: LaporDb): Promise<EntrySyncCounts> {
+  const [rows, pending] = await Promise.all([db.entries.toArray() as Promise<SyncedRow[]>, pendingEntryIds(db)]);
+  const counts: EntrySyncCounts = { live: 0, waiting: 0, rejected: 0, deletesWaiting: 0 };
+  for (const row of rows) {
+    if (row.deleted) {
+      if (pending.has(row.id)) counts.deletesWaiting++;
+      continue;
+    }
+    counts.live++;
+    const { kind } = entrySyncStatus(row, pending);
+    if (kind === 'local') counts.waiting++;
+    else if (kind === 'rejected') counts.rejected++;
+  }
+  return counts;
 }
 
 /** Every entry's status by id, for the list (one read of each table). */

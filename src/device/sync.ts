@@ -18,6 +18,7 @@ import {
 } from '../domain';
 import { backoffDelay } from './backoff';
 import type { LaporDb, OutboxRow } from './db';
+import { noteSent } from './entries';
 import { adoptStrays, applyPullPage, applyPushAnswer, OutboxIndex, renumberOutbox } from './sync-apply';
 import { request, type FetchFn, type HttpResult, type RequestOptions } from './sync-http';
 import { CURSOR_KEY, getCursor, getEnrolment, getSyncState, updateSyncState, type SyncError, type SyncState } from './sync-state';
@@ -189,6 +190,8 @@ async function pushAll(deps: SyncDeps, http: RequestOptions, index: OutboxIndex)
   for (;;) {
     const batch = await nextBatch(deps.db, max, PUSH_MAX_BYTES);
     if (batch.length === 0) return { ok: true, count, rejected };
+    // Before it leaves: once sent, its mutations may reach the server whatever happens next.
+    await noteSent(deps.db, batch[batch.length - 1].seq);
     const res = await request(http, 'POST', '/sync/push', { mutations: batch });
     if (res.ok) {
       const answer = pushResponseSchema.safeParse(res.body);

@@ -69,9 +69,16 @@ export const attachmentSchema = z.object({
   bytes: wholeNumber(0, MAX_ATTACHMENT_BYTES),
 });
 
+/**
+ * A date that is not a real one gets only `dateInvalid`: the later limits pass it. They
+ * do so instead of the first rule aborting, because an explicit abort would also stop
+ * the object's cross-field rules and hide their messages until the next save.
+ */
 const entryDateSchema = z.string().check(
-  z.refine(isRealDate, { params: { key: 'dateInvalid' }, abort: true }),
-  z.refine((d: string) => d >= EARLIEST_ENTRY_DATE, { params: { key: 'dateTooEarly', min: EARLIEST_ENTRY_DATE } }),
+  z.refine(isRealDate, { params: { key: 'dateInvalid' } }),
+  z.refine((d: string) => !isRealDate(d) || d >= EARLIEST_ENTRY_DATE, {
+    params: { key: 'dateTooEarly', min: EARLIEST_ENTRY_DATE },
+  }),
 );
 
 /** The fields of an entry; with `today`, the date may not be after it. */
@@ -85,7 +92,7 @@ function entryFields(today?: IsoDate) {
     date:
       today === undefined
         ? entryDateSchema
-        : entryDateSchema.check(z.refine((d: string) => d <= today, { params: { key: 'dateInFuture' } })),
+        : entryDateSchema.check(z.refine((d: string) => !isRealDate(d) || d <= today, { params: { key: 'dateInFuture' } })),
     location: optionalText(TEXT_LIMITS.location[1]),
     participantsMale: wholeNumber(0, MAX_PARTICIPANTS),
     participantsFemale: wholeNumber(0, MAX_PARTICIPANTS),

@@ -22,6 +22,18 @@ export const stepSchema = z.object({
 });
 export type Step = z.infer<typeof stepSchema>;
 
+/**
+ * Green out of reach today but not this year (an optional addition to DOMAIN.md's shape):
+ * the first month it can be reached, the months with the sustained strategy needed by
+ * then, and what to log today to stay on course.
+ */
+export const greenLaterSchema = z.object({
+  month: z.string().check(z.regex(/^\d{4}-\d{2}$/)),
+  required: z.number().check(z.int(), z.minimum(1)),
+  thisMonth: z.array(stepSchema),
+});
+export type GreenLater = z.infer<typeof greenLaterSchema>;
+
 export const kpiComponentSchema = z.object({
   key: z.string(),
   actual: z.number(),
@@ -51,7 +63,10 @@ export const kpiResultSchema = z.object({
   nextSteps: z.object({
     toNext: z.array(stepSchema),
     toGreen: z.array(stepSchema),
+    /** Reachable by some month of this calendar year, not necessarily today. */
     greenReachable: z.boolean(),
+    /** Present exactly when green is reachable this year but not with entries dated today. */
+    greenLater: z.optional(greenLaterSchema),
   }),
 });
 export type KpiResult = z.infer<typeof kpiResultSchema>;

@@ -34,7 +34,7 @@ export function computeKpi(
     components: a.components,
     monthly: monthsOfPeriod(period).map((month, i) => ({ month, ...monthly[i] })),
     sustained: { monthsWithPelibatan: tally.sustainedMonths, required: a.sustainedRequired },
-    nextSteps: nextSteps(tally, a.colour, rulebook, m),
+    nextSteps: nextSteps(tally, a.colour, rulebook, period),
   };
 }
 

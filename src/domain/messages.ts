@@ -43,6 +43,12 @@ const id = {
   'nextStep.green': 'Sudah Hijau. Pertahankan kegiatan setiap bulan dan dokumentasikan hasilnya.',
   'nextStep.greenUnreachable':
     'Hijau tidak dapat dicapai tahun ini: kegiatan {strategy} tercatat di {have} bulan, padahal perlu {required} bulan.',
+  'nextStep.greenLater':
+    'Hijau bisa dicapai mulai {month} bila setiap bulan ada kegiatan {strategy} (sekarang {have} bulan, perlu {required} bulan pada {month}).',
+  'nextStep.onCourseOne': 'Bulan ini, catat {count} kegiatan {strategy} lagi agar tetap di jalur menuju {colour}',
+  'nextStep.onCourseOneDocumented':
+    'Bulan ini, catat {count} kegiatan {strategy} lagi, dengan foto, kisah sukses, atau testimoni, agar tetap di jalur menuju {colour}',
+  'nextStep.onCourseMany': 'Agar tetap di jalur menuju {colour}, bulan ini catat lagi: {items}',
 
   'field.id': 'ID',
   'field.libraryId': 'Perpustakaan',
@@ -89,6 +95,10 @@ const id = {
   'field.cursor': 'Kursor',
   'field.limit': 'Batas',
   'field.body': 'Isi permintaan',
+  'field.entries': 'Daftar kegiatan',
+  'field.entries.*': 'Kegiatan',
+  'field.library': 'Profil perpustakaan',
+  'field.exportedAt': 'Waktu cadangan dibuat',
 
   'invalid.required': '{label} wajib diisi',
   'invalid.wholeNumber': '{label} harus berupa bilangan bulat',
@@ -134,6 +144,14 @@ const id = {
   'error.unsupported_encoding': 'Pemadatan kiriman tidak didukung (hanya gzip).',
   'error.rate_limited': 'Terlalu banyak percobaan. Coba lagi nanti.',
   'error.internal': 'Terjadi kesalahan di server. Data Anda aman; coba lagi nanti.',
+
+  'backup.entryProblem': 'Kegiatan ke-{n}: {problem}',
+  'backup.entryProblemTitled': 'Kegiatan ke-{n} “{title}”: {problem}',
+  'backup.moreProblems': 'dan {count} masalah lain',
+  'backup.otherLibrary':
+    'Cadangan ini berisi kegiatan milik perpustakaan lain ({other}), sedangkan HP ini terdaftar untuk {current}. Tidak ada yang diubah.',
+  'backup.otherLibraryUnnamed':
+    'Cadangan ini berisi kegiatan milik perpustakaan lain, sedangkan HP ini terdaftar untuk {current}. Tidak ada yang diubah.',
 } as const;
 
 export type MessageKey = keyof typeof id;
@@ -175,6 +193,12 @@ const en: Record<MessageKey, string> = {
   'nextStep.green': 'Green already. Keep up activities every month and document their results.',
   'nextStep.greenUnreachable':
     'Green cannot be reached this year: {strategy} activities were logged in {have} {haveMonths}, and {required} are needed.',
+  'nextStep.greenLater':
+    'Green can be reached from {month} if every month has {strategy} activities (now {have} {haveMonths}, {required} needed by {month}).',
+  'nextStep.onCourseOne': 'This month, log {count} more {strategy} {activities} to stay on course for {colour}',
+  'nextStep.onCourseOneDocumented':
+    'This month, log {count} more {strategy} {activities}, with a photo, success story or testimony, to stay on course for {colour}',
+  'nextStep.onCourseMany': 'To stay on course for {colour}, log this month: {items}',
 
   'field.id': 'ID',
   'field.libraryId': 'Library',
@@ -221,6 +245,10 @@ const en: Record<MessageKey, string> = {
   'field.cursor': 'Cursor',
   'field.limit': 'Limit',
   'field.body': 'Request body',
+  'field.entries': 'Activities',
+  'field.entries.*': 'Activity',
+  'field.library': 'Library profile',
+  'field.exportedAt': 'Backup time',
 
   'invalid.required': '{label} is required',
   'invalid.wholeNumber': '{label} must be a whole number',
@@ -266,6 +294,14 @@ const en: Record<MessageKey, string> = {
   'error.unsupported_encoding': 'Unsupported content encoding (gzip only).',
   'error.rate_limited': 'Too many attempts. Try again later.',
   'error.internal': 'Something went wrong on the server. Your data is safe; try again later.',
+
+  'backup.entryProblem': 'Activity no. {n}: {problem}',
+  'backup.entryProblemTitled': 'Activity no. {n} “{title}”: {problem}',
+  'backup.moreProblems': 'and {count} more problems',
+  'backup.otherLibrary':
+    'This backup holds activities of another library ({other}), while this phone is enrolled for {current}. Nothing was changed.',
+  'backup.otherLibraryUnnamed':
+    'This backup holds activities of another library, while this phone is enrolled for {current}. Nothing was changed.',
 };
 
 const CATALOGUE: Record<Lang, Record<MessageKey, string>> = { id, en };

@@ -1,6 +1,8 @@
 /**
  * Next steps: the smallest set of entries, dated today, that lifts a library to at
- * least the next colour (`toNext`) and to green (`toGreen`).
+ * least the next colour (`toNext`) and to green (`toGreen`); and whether green can be
+ * reached by some month of this calendar year (`greenReachable`), with, when that month
+ * is a later one, the month and what to log today to stay on course (`greenLater`).
  *
  * Smallest means fewest entries; among those, fewest documented; remaining ties go
  * to the strategy order pelibatan, advokasi, layanan (DOMAIN.md).
@@ -15,7 +17,8 @@
  * strategy of the order: the others never need more than their deficit.
  */
 import { assess, componentTarget, sustainedRequired, type Tally } from './kpi-assess';
-import { colourRank, type Colour, type Step } from './kpi-result';
+import type { KpiPeriod } from './calendar';
+import { colourRank, type Colour, type GreenLater, type Step } from './kpi-result';
 import type { Rulebook } from './rulebook-schema';
 import { STRATEGIES, perStrategy, type PerStrategy } from './strategies';
 
@@ -23,6 +26,7 @@ export interface NextSteps {
   toNext: Step[];
   toGreen: Step[];
   greenReachable: boolean;
+  greenLater?: GreenLater;
 }
 
 interface Addition {
@@ -33,13 +37,66 @@ interface Addition {
 /** Beyond this many entries we call a colour unreachable rather than search on. */
 const MAX_ENTRIES = 1 << 20;
 
-export function nextSteps(tally: Tally, colour: Colour, rulebook: Rulebook, m: number): NextSteps {
+export function nextSteps(tally: Tally, colour: Colour, rulebook: Rulebook, period: KpiPeriod): NextSteps {
   if (colour === 'hijau') return { toNext: [], toGreen: [], greenReachable: true };
+  const m = period.monthsElapsed;
   const green = cheapestAddition(tally, 'hijau', rulebook, m);
   const toGreen = green ? stepsOf(green) : [];
   const next = COLOUR_AFTER[colour];
   const toNext = next === 'hijau' ? toGreen : stepsOf(cheapestAddition(tally, next, rulebook, m) ?? noAddition());
-  return { toNext, toGreen, greenReachable: green !== null };
+  if (green) return { toNext, toGreen, greenReachable: true };
+  const later = greenLater(tally, rulebook, period);
+  return later ? { toNext, toGreen, greenReachable: true, greenLater: later } : { toNext, toGreen, greenReachable: false };
+}
+
+/**
+ * Green in a later month of this year, when entries dated today cannot reach it.
+ *
+ * Only the sustained rule looks back: every later month can add one month with the
+ * sustained strategy (this month too, if it lacks one), while the required count
+ * ceil(share × m′) grows by at most one a month (share ≤ 1). So the margin never
+ * shrinks, and the first month m′ ≤ 12 where it closes is the first candidate.
+ * The count and documentation parts do not care when an entry is dated, only that it
+ * is in the year; their targets only grow with m′, so if they cannot be met in that
+ * first month they cannot be met in any later one either.
+ */
+function greenLater(t: Tally, rulebook: Rulebook, period: KpiPeriod): GreenLater | null {
+  const m = period.monthsElapsed;
+  const month = firstSustainedMonth(t, rulebook, m);
+  // This very month was today's search, which found nothing: the counts are out of reach.
+  if (month === null || month === m) return null;
+  const required = sustainedRequired(rulebook, month);
+  // With the months kept, some addition must meet the rest of green then; the largest the
+  // search would try settles it, since more documented entries never lower a colour.
+  const kept: Tally = { ...t, sustainedMonths: required, sustainedThisMonth: true };
+  if (!feasible(kept, MAX_ENTRIES, deficits(kept, rulebook, month), 'hijau', rulebook, month)) return null;
+  const onCourse = cheapestAddition(onCourseTally(t, rulebook, m), 'hijau', rulebook, m);
+  return {
+    month: `${period.from.slice(0, 4)}-${String(month).padStart(2, '0')}`,
+    required,
+    thisMonth: onCourse ? stepsOf(onCourse) : [],
+  };
+}
+
+/** The first month m′ in m…12 by which the sustained rule can hold, logging every month from now. */
+function firstSustainedMonth(t: Tally, rulebook: Rulebook, m: number): number | null {
+  const reachableNow = t.sustainedMonths + (t.sustainedThisMonth ? 0 : 1);
+  for (let month = m; month <= 12; month++) {
+    if (reachableNow + (month - m) >= sustainedRequired(rulebook, month)) return month;
+  }
+  return null;
+}
+
+/**
+ * The tally as if the months already lost were not: green for it, at today's targets,
+ * means this month has the sustained strategy and the count and documentation targets
+ * are where they should be by now, which is what "on course" asks of today.
+ */
+function onCourseTally(t: Tally, rulebook: Rulebook, m: number): Tally {
+  const required = sustainedRequired(rulebook, m);
+  // Lacking this month, one short, so the smallest addition includes the sustained strategy.
+  const sustainedMonths = t.sustainedThisMonth ? required : Math.max(0, required - 1);
+  return { ...t, sustainedMonths };
 }
 
 const COLOUR_AFTER: Record<Exclude<Colour, 'hijau'>, Colour> = {

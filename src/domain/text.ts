@@ -34,12 +34,16 @@ export function preprocess<S extends z.ZodMiniType>(fn: (v: unknown) => unknown,
 export interface Preprocess<S extends z.ZodMiniType>
   extends z.ZodMiniType<z.output<S>, unknown, z.core.$ZodPreprocessInternals<S, unknown>> {}
 
-/** A required text, trimmed, `min`–`max` code points. */
+/**
+ * A required text, trimmed, `min`–`max` code points. No refinement aborts: an explicit
+ * abort would also stop the object's cross-field rules (zod skips `when` checks after
+ * one), and the two limits never both fail anyway.
+ */
 export function requiredText(min: number, max: number) {
   return preprocess(
     trimmed,
     z.string().check(
-      z.refine((s: string) => codePointLength(s) >= min, { params: { key: 'textTooShort', min }, abort: true }),
+      z.refine((s: string) => codePointLength(s) >= min, { params: { key: 'textTooShort', min } }),
       z.refine((s: string) => codePointLength(s) <= max, { params: { key: 'textTooLong', max } }),
     ),
   );

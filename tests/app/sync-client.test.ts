@@ -12,9 +12,10 @@ import 'fake-indexeddb/auto';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSyncTriggers, type PageEnv } from '../../src/app/sync-client';
-import { openDb, saveEntry, waitingCount, type LaporDb } from '../../src/device';
+import { openDb, saveEntry, setSettings, waitingCount, type LaporDb } from '../../src/device';
 import type { FetchFn } from '../../src/device/sync-http';
-import { getSyncState } from '../../src/device/sync-state';
+import { entrySyncStatus, getSyncState, type SyncedRow } from '../../src/device/sync-state';
+import { t } from '../../src/domain';
 import { entry } from '../device/helpers';
 import { enrolPhone, prng, startSyncServer, type SyncServer } from '../device/sync-harness';
 
@@ -154,3 +155,44 @@ describe('the page registers Background Sync', () => {
     }
   });
 });
+
+describe("the page's syncs ask the server for the saved language", () => {
+  it('a rejected entry reads in the language of Pengaturan, changed while the page runs', async () => {
+    const { db, libraryId } = await enrolledDb('Perpustakaan Bahasa', 3);
+    const asked: (string | null)[] = [];
+    const network: { fetch: FetchFn } = {
+      fetch: (input, init) => {
+        asked.push(new Headers(init?.headers).get('accept-language'));
+        return fetch(input, init);
+      },
+    };
+    await setSettings(db, { lang: 'en' });
+    const bad = entry({ libraryId, activityType: 'tidak_ada_di_aturan' });
+    await saveEntry(db, bad);
+    const page = fakePage(network);
+    const stop = startSyncTriggers(db, page);
+    try {
+      await expect.poll(async () => rejectedReasons(db, bad.id)).not.toEqual([]);
+      expect(await rejectedReasons(db, bad.id)).toEqual([t('en', 'invalid.activityTypeNotInStrategy')]);
+      expect(new Set(asked)).toEqual(new Set(['en']));
+
+      // Back to Indonesian in Pengaturan: the same page's next sync asks in Indonesian.
+      await setSettings(db, { lang: 'id' });
+      await saveEntry(db, { ...bad, title: 'Diubah', updatedAt: new Date().toISOString() });
+      asked.length = 0;
+      page.document.set('visible');
+      await expect.poll(async () => rejectedReasons(db, bad.id)).toEqual([t('id', 'invalid.activityTypeNotInStrategy')]);
+      expect(new Set(asked)).toEqual(new Set(['id']));
+    } finally {
+      stop();
+    }
+  });
+});
+
+/** The reasons of an entry's rejected receipt, or [] while it has none. */
+async function rejectedReasons(db: LaporDb, id: string): Promise<string[]> {
+  const row = (await db.entries.get(id)) as SyncedRow | undefined;
+  if (!row || (await waitingCount(db)) > 0) return [];
+  const status = entrySyncStatus(row, new Set());
+  return status.kind === 'rejected' ? status.errors.map((e) => e.message) : [];
+}

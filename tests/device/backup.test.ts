@@ -8,7 +8,8 @@ import {
   pendingMutations,
   saveEntry,
 } from '../../src/device';
-import type { Library } from '../../src/domain';
+import { computeKpi, defaultRulebook, type Library } from '../../src/domain';
+import { ENROLMENT_KEY, setLibrary, setSettings, type LaporDb } from '../../src/device';
 import { entry, freshDb, LIBRARY_ID, NOW } from './helpers';
 
 const library: Library = {
@@ -31,6 +32,8 @@ async function seeded() {
   const b = entry({ strategy: 'advokasi', activityType: 'musyawarah_desa', title: 'Musdes, "anggaran" 2025' });
   const c = entry({ strategy: 'layanan', activityType: 'layanan_tik', title: '=HYPERLINK("x")', participantsMale: 0, participantsFemale: 0 });
   for (const e of [a, b, c]) await saveEntry(db, e);
+  // Acknowledged by the server first, so that its delete is a tombstone (backups keep those).
+  await db.entries.update(c.id, { serverVersion: 3 } as never);
   await deleteEntry(db, c.id, NOW);
   return { db, a, b, c };
 }
@@ -98,6 +101,138 @@ describe('exportJson and importJson', () => {
     expect(result).toMatchObject({ ok: false, error });
     expect(await listEntries(db)).toEqual(entriesBefore);
     expect(await pendingMutations(db)).toEqual(outboxBefore);
+  });
+});
+
+/** A phone after first run (its local library) and, with `enrolledIn`, enrolled in that library. */
+async function phone(local: Library, enrolledIn?: Library): Promise<LaporDb> {
+  const { db } = freshDb();
+  await setLibrary(db, enrolledIn ?? local);
+  if (enrolledIn) {
+    await db.meta.put({
+      key: ENROLMENT_KEY,
+      value: { deviceId: 'hp-b', token: 't', serverUrl: '', libraryId: enrolledIn.id, enrolledAt: NOW.toISOString() },
+    });
+  }
+  return db;
+}
+
+/** Phone A's backup: three entries, one per strategy, logged under `libraryId`. */
+async function backupOf(from: Library) {
+  const { db } = freshDb();
+  const entries = [
+    entry({ libraryId: from.id, title: 'Lomba baca puisi', activityType: 'lomba' }),
+    entry({ libraryId: from.id, strategy: 'advokasi', activityType: 'musyawarah_desa', title: 'Musdes 2025' }),
+    entry({ libraryId: from.id, strategy: 'layanan', activityType: 'layanan_tik', title: 'Layanan internet' }),
+  ];
+  for (const e of entries) await saveEntry(db, e);
+  return { file: await exportJson(db, from, NOW), entries };
+}
+
+const localA: Library = { ...library, id: 'lokal-01a22710-d19e-7dad-a76b-c25a36d02b8a', name: 'Perpustakaan Melati' };
+const localB: Library = { ...library, id: 'lokal-01a22710-ffff-7dad-a76b-c25a36d02b8a', name: 'Perpustakaan Melati' };
+const enrolledL1: Library = { ...library, id: 'perpus-satu', name: 'Perpustakaan Desa Satu' };
+const enrolledL2: Library = { ...library, id: 'perpus-dua', name: 'Perpustakaan Desa Dua' };
+
+describe("importJson: entries of another library", () => {
+  it("a restored backup of another phone's local library becomes this library's, queued, and counts on the card", async () => {
+    const { file, entries } = await backupOf(localA);
+    const db = await phone(localB);
+    expect(await importJson(db, file)).toEqual({ ok: true, added: 3, updated: 0, unchanged: 0 });
+    const stored = await listEntries(db);
+    expect(stored.map((e) => e.libraryId)).toEqual([localB.id, localB.id, localB.id]);
+    expect((await pendingMutations(db)).map((m) => [m.baseVersion, m.entry.libraryId])).toEqual([
+      [0, localB.id],
+      [0, localB.id],
+      [0, localB.id],
+    ]);
+    const kpi = computeKpi(stored, localB, defaultRulebook, NOW);
+    expect(kpi.colour).not.toBe('abu-abu');
+    expect(kpi.score).toBeGreaterThan(0);
+    // Everything else is the file's, and a second import changes nothing.
+    expect(stored.map((e) => ({ ...e, libraryId: localA.id })).sort((x, y) => x.id.localeCompare(y.id))).toEqual(
+      [...entries].sort((x, y) => x.id.localeCompare(y.id)),
+    );
+    expect(await importJson(db, file)).toEqual({ ok: true, added: 0, updated: 0, unchanged: 3 });
+    expect(await db.outbox.count()).toBe(3);
+  });
+
+  it('an enrolled phone takes entries of a local library into its own, to be sent', async () => {
+    const { file } = await backupOf(localA);
+    const db = await phone(localB, enrolledL2);
+    expect(await importJson(db, file)).toMatchObject({ ok: true, added: 3 });
+    expect((await pendingMutations(db)).map((m) => m.entry.libraryId)).toEqual([enrolledL2.id, enrolledL2.id, enrolledL2.id]);
+  });
+
+  it('a phone not enrolled (restored before enrolling again) takes an enrolled library\'s backup as its own', async () => {
+    const { file } = await backupOf(enrolledL1);
+    const db = await phone(localB);
+    expect(await importJson(db, file)).toMatchObject({ ok: true, added: 3 });
+    expect((await listEntries(db)).map((e) => e.libraryId)).toEqual([localB.id, localB.id, localB.id]);
+  });
+
+  it("an enrolled phone refuses, whole, another enrolled library's backup and changes nothing", async () => {
+    const { file } = await backupOf(enrolledL1);
+    const db = await phone(localB, enrolledL2);
+    const own = entry({ libraryId: enrolledL2.id });
+    await saveEntry(db, own);
+    const mixed = JSON.parse(file);
+    mixed.entries.unshift({ ...own, title: 'Versi lebih baru', updatedAt: '2025-03-15T00:00:00.000Z' });
+    const before = [await listEntries(db), await pendingMutations(db)];
+    expect(await importJson(db, JSON.stringify(mixed))).toEqual({
+      ok: false,
+      error: 'otherLibrary',
+      details: [
+        'Cadangan ini berisi kegiatan milik perpustakaan lain (Perpustakaan Desa Satu), sedangkan HP ini terdaftar untuk Perpustakaan Desa Dua. Tidak ada yang diubah.',
+      ],
+    });
+    expect([await listEntries(db), await pendingMutations(db)]).toEqual(before);
+    // The same library's backup is welcome.
+    const ownBackup = await backupOf(enrolledL2);
+    expect(await importJson(db, ownBackup.file)).toMatchObject({ ok: true, added: 3 });
+  });
+});
+
+describe('importJson: a broken file', () => {
+  const broken = async () => {
+    const { file } = await backupOf(localA);
+    const backup = JSON.parse(file);
+    backup.entries[0].title = 'ab';
+    backup.entries[1].participantsMale = -3;
+    delete backup.entries[2].title;
+    return backup;
+  };
+
+  it('names each problem by the entry and the field, in plain Indonesian', async () => {
+    const db = await phone(localB);
+    const result = await importJson(db, JSON.stringify(await broken()));
+    expect(result).toEqual({
+      ok: false,
+      error: 'invalidEntries',
+      details: [
+        'Kegiatan ke-1 “ab”: Judul kegiatan minimal 3 karakter',
+        'Kegiatan ke-2 “Musdes 2025”: Peserta laki-laki minimal 0',
+        'Kegiatan ke-3: Judul kegiatan wajib diisi',
+      ],
+    });
+    expect(await db.entries.count()).toBe(0);
+    expect(await db.outbox.count()).toBe(0);
+  });
+
+  it('speaks the phone\'s language, and counts the problems past the first five', async () => {
+    const db = await phone(localB);
+    await setSettings(db, { lang: 'en' });
+    const backup = await broken();
+    backup.entries.push(...Array.from({ length: 4 }, () => ({ ...entry(), date: '2025-02-30' })));
+    backup.exportedAt = 5;
+    const result = await importJson(db, JSON.stringify(backup));
+    expect(result.ok).toBe(false);
+    const details = result.ok ? [] : result.details;
+    expect(details[0]).toBe('Backup time must be text');
+    expect(details[1]).toBe('Activity no. 1 “ab”: Activity title needs at least 3 characters');
+    expect(details).toHaveLength(6);
+    expect(details[5]).toBe('and 3 more problems');
+    for (const line of details) expect(line).not.toMatch(/Invalid|Too small|expected|entries\./);
   });
 });
 

@@ -6,11 +6,16 @@ import {
   getEntry,
   lastOutboxSeq,
   listEntries,
+  noteSent,
   pendingMutations,
   restoreEntry,
   saveEntry,
   setDraft,
+  EMPTY_SYNC_STATE,
+  ENROLMENT_KEY,
+  SYNC_STATE_KEY,
   type LaporDb,
+  type TryLockFn,
 } from '../../src/device';
 import { entry, freshDb, NOW } from './helpers';
 
@@ -140,22 +145,118 @@ describe('saveEntry', () => {
   });
 });
 
+/** As after a sync: the server applied the entry's queued changes (acknowledged, so gone from the outbox). */
+async function acknowledge(db: LaporDb, id: string, version = 1): Promise<void> {
+  await db.outbox.filter((m) => m.entry.id === id).delete();
+  await db.entries.update(id, { serverVersion: version, receipt: { status: 'applied', version, at: NOW.toISOString() } } as never);
+}
+
+/** Enrols the phone (as far as deleting cares) with its last sync begun at `lastAttemptAt`. */
+async function enrolled(db: LaporDb, lastAttemptAt: Date | null): Promise<void> {
+  await db.meta.bulkPut([
+    { key: ENROLMENT_KEY, value: { deviceId: 'hp-1', token: 't', serverUrl: '', libraryId: 'perpus-sukamaju', enrolledAt: NOW.toISOString() } },
+    { key: SYNC_STATE_KEY, value: { ...EMPTY_SYNC_STATE, lastAttemptAt: lastAttemptAt?.toISOString() ?? null } },
+  ]);
+}
+
+const at = (minutes: number) => new Date(NOW.getTime() + minutes * 60_000);
+const held: TryLockFn = async () => ({ ran: false });
+
 describe('deleteEntry', () => {
-  it('keeps a tombstone and queues it', async () => {
+  it('keeps a tombstone and queues it when the server has the entry', async () => {
     const { db } = freshDb();
     const e = entry();
     await saveEntry(db, e);
+    await acknowledge(db, e.id);
     const later = new Date(NOW.getTime() + 3_600_000);
     expect(await deleteEntry(db, e.id, later)).toMatchObject({ ok: true, seq: 2 });
     const stored = await getEntry(db, e.id);
     expect(stored).toEqual({ ...e, deleted: true, updatedAt: later.toISOString() });
     const outbox = await pendingMutations(db);
-    expect(outbox[1].entry.deleted).toBe(true);
+    expect(outbox.map((m) => [m.baseVersion, m.entry.deleted])).toEqual([[1, true]]);
   });
 
   it('reports a missing entry', async () => {
     const { db } = freshDb();
     expect(await deleteEntry(db, entry().id, NOW)).toEqual({ ok: false, reason: 'missing' });
+  });
+
+  it('deletes an entry never sent on the phone alone: row and queued changes go, nothing is queued', async () => {
+    const { db } = freshDb();
+    const e = entry({ title: 'Data pribadi Ibu Sari' });
+    const other = entry();
+    await saveEntry(db, e);
+    await saveEntry(db, other);
+    await saveEntry(db, { ...e, title: 'Data pribadi Ibu Sari, NIK', updatedAt: at(1).toISOString() });
+    const result = await deleteEntry(db, e.id, at(2));
+    expect(result).toMatchObject({ ok: true, discarded: true, entry: { id: e.id, title: 'Data pribadi Ibu Sari, NIK', deleted: false } });
+    expect(await getEntry(db, e.id)).toBeUndefined();
+    expect((await pendingMutations(db)).map((m) => [m.seq, m.entry.id])).toEqual([[2, other.id]]);
+    expect(JSON.stringify(await pendingMutations(db))).not.toContain('Ibu Sari');
+    // The freed seqs are not handed out again (the server may know them; the push heals the
+    // gap), and the counter moves, as with every entry write (the KPI card re-reads on it).
+    expect(await lastOutboxSeq(db)).toBe(4);
+    expect(await saveEntry(db, entry())).toMatchObject({ ok: true, seq: 5 });
+  });
+
+  it('deletes a rejected entry (the server stored nothing) on the phone alone', async () => {
+    const { db } = freshDb();
+    const e = entry();
+    await saveEntry(db, e);
+    await db.outbox.clear();
+    await db.entries.update(e.id, { receipt: { status: 'rejected', errors: [{ path: 'date', message: 'x' }], at: NOW.toISOString() } } as never);
+    expect(await deleteEntry(db, e.id, at(1))).toMatchObject({ ok: true, discarded: true });
+    expect(await db.entries.count()).toBe(0);
+    expect(await pendingMutations(db)).toEqual([]);
+  });
+
+  it('deletes alone only what no push request ever carried: at or below the sent mark, a tombstone', async () => {
+    const { db } = freshDb();
+    const sentMaybe = entry();
+    const unsent = entry();
+    await saveEntry(db, sentMaybe);
+    await saveEntry(db, unsent);
+    await enrolled(db, null);
+    // A push carried the first (seq 1); its answer never came, so no receipt: the server may have it.
+    await noteSent(db, 1);
+    expect(await deleteEntry(db, sentMaybe.id, at(3))).toMatchObject({ ok: true, seq: 3 });
+    expect(await deleteEntry(db, unsent.id, at(3))).toMatchObject({ ok: true, discarded: true });
+    expect((await pendingMutations(db)).map((m) => [m.entry.id, m.entry.deleted])).toEqual([
+      [sentMaybe.id, false],
+      [sentMaybe.id, true],
+    ]);
+  });
+
+  it('on an enrolled phone that has not synced since enrolment, deletes alone', async () => {
+    const { db } = freshDb();
+    const e = entry();
+    await saveEntry(db, e);
+    await enrolled(db, null);
+    expect(await deleteEntry(db, e.id, at(1))).toMatchObject({ ok: true, discarded: true });
+  });
+
+  it('keeps the mark that the server holds an entry through later edits: a tombstone, not a delete alone', async () => {
+    const { db } = freshDb();
+    const e = entry();
+    await saveEntry(db, e);
+    await db.outbox.clear();
+    // A `duplicate` answer with a version: the server holds it, though the phone never learnt its version.
+    await db.entries.update(e.id, { onServer: true, receipt: { status: 'duplicate', version: 4, at: NOW.toISOString() } } as never);
+    await saveEntry(db, { ...e, title: 'Diubah lagi', updatedAt: at(1).toISOString() });
+    expect((await db.entries.get(e.id))?.onServer).toBe(true);
+    expect(await deleteEntry(db, e.id, at(2))).toMatchObject({ ok: true });
+    expect((await getEntry(db, e.id))?.deleted).toBe(true);
+    // The mark never travels: the server gets the entry without the phone's bookkeeping.
+    expect((await pendingMutations(db)).every((m) => !('onServer' in m.entry))).toBe(true);
+  });
+
+  it('writes a tombstone while a sync holds the lock: the entry may be in the push on its way', async () => {
+    const { db } = freshDb();
+    const e = entry();
+    await saveEntry(db, e);
+    await enrolled(db, null);
+    expect(await deleteEntry(db, e.id, at(1), { tryLock: held })).toMatchObject({ ok: true, seq: 2 });
+    expect((await pendingMutations(db)).map((m) => m.entry.deleted)).toEqual([false, true]);
   });
 });
 
@@ -164,10 +265,26 @@ describe('restoreEntry', () => {
     const { db } = freshDb();
     const e = entry();
     await saveEntry(db, e);
+    await acknowledge(db, e.id);
     await deleteEntry(db, e.id, NOW);
     await restoreEntry(db, e.id, NOW);
     expect((await getEntry(db, e.id))?.deleted).toBe(false);
-    expect((await pendingMutations(db)).map((m) => m.entry.deleted)).toEqual([false, true, false]);
+    expect((await pendingMutations(db)).map((m) => [m.baseVersion, m.entry.deleted])).toEqual([
+      [1, true],
+      [1, false],
+    ]);
+  });
+
+  it('brings back an entry deleted on the phone alone, queued as new', async () => {
+    const { db } = freshDb();
+    const e = entry();
+    await saveEntry(db, e);
+    const deleted = await deleteEntry(db, e.id, at(1));
+    expect(deleted).toMatchObject({ discarded: true });
+    expect(await restoreEntry(db, e.id, at(2))).toEqual({ ok: false, reason: 'missing' });
+    expect(await restoreEntry(db, e, at(2))).toMatchObject({ ok: true });
+    expect(await getEntry(db, e.id)).toEqual({ ...e, updatedAt: at(2).toISOString() });
+    expect((await pendingMutations(db)).map((m) => [m.baseVersion, m.entry.deleted])).toEqual([[0, false]]);
   });
 });
 

@@ -81,6 +81,7 @@ it(`${LIBRARIES * PHONES_PER_LIBRARY} phones × ${ENTRIES_PER_PHONE} entries wit
   const results: Record<SyncResult['status'], number> = { ok: 0, retry: 0, stopped: 0, 'not-enrolled': 0 };
   let gaps = 0;
   let restarts = 0;
+  let discarded = 0;
   const perRound = Math.ceil(ENTRIES_PER_PHONE / ROUNDS);
 
   for (let round = 0; round < ROUNDS; round++) {
@@ -100,11 +101,17 @@ it(`${LIBRARIES * PHONES_PER_LIBRARY} phones × ${ENTRIES_PER_PHONE} entries wit
       const edits = Math.floor(r() * 6);
       for (let i = 0; i < edits && known.length > 0; i++) {
         const pick = known[Math.floor(r() * known.length)];
-        const current = (await db.entries.get(pick.id)) as SyncedRow;
-        if (current.deleted) continue;
+        const current = (await db.entries.get(pick.id)) as SyncedRow | undefined;
+        // Gone: deleted earlier in this round on the phone alone.
+        if (!current || current.deleted) continue;
         if (r() < 0.2) {
           const res = await deleteEntry(db, pick.id, clock());
-          if (res.ok) note(res.entry);
+          if (res.ok && 'discarded' in res) {
+            // Never sent, so deleted on the phone alone: no server may ever hold it.
+            created.get(sim.libraryId)!.delete(pick.id);
+            latest.delete(pick.id);
+            discarded++;
+          } else if (res.ok) note(res.entry);
         } else {
           const res = await saveEntry(db, {
             ...plainEntry(current),
@@ -150,6 +157,7 @@ it(`${LIBRARIES * PHONES_PER_LIBRARY} phones × ${ENTRIES_PER_PHONE} entries wit
   for (const f of FAULTS) expect(counts[f], f).toBeGreaterThan(0);
   expect(gaps).toBeGreaterThan(0);
   expect(restarts).toBe(2);
+  expect(discarded).toBeGreaterThan(0);
 
   for (const libraryId of libraryIds) {
     const stored = await server.stored(libraryId);
@@ -176,6 +184,6 @@ it(`${LIBRARIES * PHONES_PER_LIBRARY} phones × ${ENTRIES_PER_PHONE} entries wit
   }
   console.log(
     `fleet: ${sims.length} phones, ${[...created.values()].reduce((n, s) => n + s.size, 0)} entries, ` +
-      `${latest.size} ids, syncs ${JSON.stringify(results)}, faults ${JSON.stringify(counts)}, seq gaps ${gaps}, restarts ${restarts}, server requests ${server.requests}`,
+      `${latest.size} ids, syncs ${JSON.stringify(results)}, faults ${JSON.stringify(counts)}, seq gaps ${gaps}, deleted on the phone alone ${discarded}, restarts ${restarts}, server requests ${server.requests}`,
   );
 }, 180_000);

@@ -7,7 +7,7 @@ import { deleteEntry, getLibrary, getRulebook, pendingMutations, saveEntry } fro
 import { applyPushAnswer, mergeRemote, OutboxIndex } from '../../src/device/sync-apply';
 import { backoffDelay, BACKOFF_CAP_MS, parseRetryAfter } from '../../src/device/backoff';
 import { enrol } from '../../src/device/enrol';
-import { syncNow, createSyncScheduler, type LockFn } from '../../src/device/sync';
+import { syncNow, createSyncScheduler, defaultLock, type LockFn } from '../../src/device/sync';
 import type { FetchFn } from '../../src/device/sync-http';
 import { entrySyncStatus, getEnrolment, getSyncState, pendingEntryIds, type SyncedRow } from '../../src/device/sync-state';
 import { revokeDevice } from '../../src/server/store/devices';
@@ -171,7 +171,151 @@ describe('push statuses', () => {
   });
 });
 
+describe('deleting an entry the server never had', () => {
+  it('is done on the phone alone: nothing reaches the server, and the freed seq does not stop the queue', async () => {
+    const library = await server.addLibrary('Perpustakaan Salah Ketik');
+    const phone = newPhone(plainFetch, clock, prng(16));
+    await enrolPhone(phone, server, library.id);
+    const kept = entry({ libraryId: library.id, updatedAt: clock().toISOString() });
+    await saveEntry(phone.db, kept);
+    expect(await syncNow(phone.deps)).toMatchObject({ status: 'ok', pushed: 1 });
+    const typo = entry({ libraryId: library.id, title: 'Data pribadi Ibu Sari NIK 3516', updatedAt: clock().toISOString() });
+    const next = entry({ libraryId: library.id, updatedAt: clock().toISOString() });
+    await saveEntry(phone.db, typo);
+    await saveEntry(phone.db, next);
+    expect(await deleteEntry(phone.db, typo.id, clock())).toMatchObject({ ok: true, discarded: true });
+    expect(await syncNow(phone.deps)).toMatchObject({ status: 'ok', pushed: 1 });
+    const stored = await server.stored(library.id);
+    expect([...stored.keys()].sort()).toEqual([kept.id, next.id].sort());
+    expect(await phone.db.entries.get(typo.id)).toBeUndefined();
+    expect(await pendingMutations(phone.db)).toEqual([]);
+  });
+
+  it('sent, but the answer was lost: a tombstone, so the server deletes it too', async () => {
+    const library = await server.addLibrary('Perpustakaan Jawaban Hilang');
+    const plan = script();
+    const phone = newPhone(faultyFetch(server, plan), clock, prng(17));
+    await enrolPhone(phone, server, library.id);
+    const e = entry({ libraryId: library.id, updatedAt: clock().toISOString() });
+    await saveEntry(phone.db, e);
+    plan.choose = script('response-lost').choose;
+    expect(await syncNow(phone.deps)).toMatchObject({ status: 'retry' });
+    expect((await row(phone.db, e.id)).receipt).toBeUndefined();
+    expect(await deleteEntry(phone.db, e.id, clock())).toMatchObject({ ok: true, seq: 2 });
+    expect(await syncNow(phone.deps)).toMatchObject({ status: 'ok' });
+    expect((await server.stored(library.id)).get(e.id)?.entry.deleted).toBe(true);
+    expect((await row(phone.db, e.id)).deleted).toBe(true);
+  });
+
+  it('deleted while its push is on the way (the sync holds the lock): a tombstone, so the server deletes it too', async () => {
+    const library = await server.addLibrary('Perpustakaan Sedang Kirim');
+    let phone: ReturnType<typeof newPhone> | null = null;
+    const first = entry({ libraryId: library.id, updatedAt: clock().toISOString() });
+    const late = entry({ libraryId: library.id, title: 'Tersimpan saat sinkron', updatedAt: '' });
+    let pushes = 0;
+    let deleted: unknown = null;
+    const inFlight: FetchFn = async (input, init) => {
+      if (init?.method === 'POST' && new URL(input).pathname.endsWith('/sync/push')) {
+        pushes++;
+        // Saved after this sync began (and after its first batch was read)...
+        if (pushes === 1) await saveEntry(phone!.db, { ...late, updatedAt: clock().toISOString() });
+        // ...and deleted while the batch holding it is on its way.
+        if (pushes === 2) deleted = await deleteEntry(phone!.db, late.id, clock());
+      }
+      return fetch(input, init);
+    };
+    phone = newPhone(inFlight, clock, prng(18), { batchSize: 1 });
+    // The engine's own lock (here its in-process fallback), which deleteEntry tries too.
+    phone.deps.lock = defaultLock(phone.db, undefined);
+    await enrolPhone(phone, server, library.id);
+    await saveEntry(phone.db, first);
+    expect(await syncNow(phone.deps)).toMatchObject({ status: 'ok' });
+    expect(deleted).toMatchObject({ ok: true, seq: 3 });
+    expect((await server.stored(library.id)).get(late.id)?.entry.deleted).toBe(true);
+    expect((await row(phone.db, late.id)).deleted).toBe(true);
+    expect(await pendingMutations(phone.db)).toEqual([]);
+  });
+  it('saved during a sync and carried by its next batch, answer lost: a tombstone, so the server deletes it too', async () => {
+    const library = await server.addLibrary('Perpustakaan Simpan Saat Kirim');
+    let phone: ReturnType<typeof newPhone> | null = null;
+    const late = entry({ libraryId: library.id, title: 'Ditulis saat kirim', updatedAt: '' });
+    let pushes = 0;
+    const fetchLosingSecond: FetchFn = async (input, init) => {
+      if (init?.method === 'POST' && new URL(input).pathname.endsWith('/sync/push')) {
+        pushes++;
+        // Saved while the first batch is on its way, after this sync began.
+        if (pushes === 1) await saveEntry(phone!.db, { ...late, updatedAt: clock().toISOString() });
+        // The second batch carries it; the server applies it, and the answer is lost.
+        if (pushes === 2) {
+          await (await fetch(input, init)).arrayBuffer();
+          throw new TypeError('fetch failed');
+        }
+      }
+      return fetch(input, init);
+    };
+    phone = newPhone(fetchLosingSecond, clock, prng(19), { batchSize: 1 });
+    await enrolPhone(phone, server, library.id);
+    await saveEntry(phone.db, entry({ libraryId: library.id, updatedAt: clock().toISOString() }));
+    expect(await syncNow(phone.deps)).toMatchObject({ status: 'retry' });
+    expect((await server.stored(library.id)).get(late.id)?.entry.deleted).toBe(false);
+    expect(await deleteEntry(phone.db, late.id, clock())).toMatchObject({ ok: true, seq: 3 });
+    expect(await syncNow(phone.deps)).toMatchObject({ status: 'ok' });
+    expect((await server.stored(library.id)).get(late.id)?.entry.deleted).toBe(true);
+    expect((await row(phone.db, late.id)).deleted).toBe(true);
+  });
+
+  it('held by the server (a duplicate answer), then an edit refused: a tombstone, not a delete on the phone alone', async () => {
+    const library = await server.addLibrary('Perpustakaan Ditolak Kemudian');
+    const plan = script();
+    const phone = newPhone(faultyFetch(server, plan), clock, prng(20));
+    await enrolPhone(phone, server, library.id);
+    const e = entry({ libraryId: library.id, updatedAt: clock().toISOString() });
+    await saveEntry(phone.db, e);
+    plan.choose = script('response-lost').choose;
+    expect(await syncNow(phone.deps)).toMatchObject({ status: 'retry' });
+    // An edit the phone accepts and the server refuses: a date after the server's today.
+    await saveEntry(phone.db, { ...e, date: '2025-12-01', updatedAt: clock().toISOString() });
+    // The first comes back `duplicate`, the edit `rejected`; then the pull is lost.
+    plan.choose = script('none', 'none', 'request-lost').choose;
+    await syncNow(phone.deps);
+    const held = await row(phone.db, e.id);
+    expect([held.serverVersion, held.receipt?.status, held.onServer]).toEqual([undefined, 'rejected', true]);
+    expect(await deleteEntry(phone.db, e.id, clock())).toMatchObject({ ok: true });
+    expect((await row(phone.db, e.id)).deleted).toBe(true);
+    expect((await pendingMutations(phone.db)).map((m) => [m.entry.id, m.entry.deleted])).toEqual([[e.id, true]]);
+  });
+});
+
+describe('the phone\'s own write, clamped by the server', () => {
+  it('comes back from the pull as "Terkirim" with the server\'s copy, not as from another device', async () => {
+    const library = await server.addLibrary('Perpustakaan Jam Cepat');
+    // The phone's clock is 10 minutes ahead of the server's: its updatedAt is stored clamped.
+    let fast = SERVER_NOW + 10 * 60_000;
+    const fastClock = () => new Date(fast++);
+    const phone = newPhone(plainFetch, fastClock, prng(19));
+    await enrolPhone(phone, server, library.id);
+    const e = entry({ libraryId: library.id, title: 'Musdes anggaran', updatedAt: fastClock().toISOString() });
+    await saveEntry(phone.db, e);
+    expect(await syncNow(phone.deps)).toMatchObject({ status: 'ok', pushed: 1 });
+    const stored = (await server.stored(library.id)).get(e.id)!;
+    expect(stored.entry.updatedAt).not.toBe(e.updatedAt);
+    const r = await row(phone.db, e.id);
+    expect(r.updatedAt).toBe(stored.entry.updatedAt);
+    expect(r.serverVersion).toBe(stored.version);
+    expect(entrySyncStatus(r, await pendingEntryIds(phone.db))).toMatchObject({ kind: 'sent' });
+  });
+});
+
 describe('the phone\'s conflict rule', () => {
+  it('a copy at the version the server applied for this phone is its own write, whatever its updatedAt', () => {
+    const receipt = { status: 'applied' as const, version: 7, at: 'T0' };
+    const local = { ...entry({ title: 'Musdes anggaran' }), serverVersion: 7, receipt };
+    const clamped = { ...entry({ id: local.id, title: 'Musdes anggaran' }), createdAt: local.createdAt, updatedAt: '2025-01-01T00:00:00.000Z' };
+    expect(mergeRemote(local, clamped, 7, 'pulled', false, 'T1')).toEqual({ ...clamped, serverVersion: 7, receipt });
+    // Another version is another device's write.
+    expect(mergeRemote(local, clamped, 8, 'pulled', false, 'T1')).toMatchObject({ receipt: { status: 'pulled', version: 8 } });
+  });
+
   it('a pending local change is not overwritten by an older remote copy; a newer one replaces it', () => {
     const local = { ...entry({ title: 'Lokal' }), serverVersion: 3 };
     const older = { ...local, title: 'Jauh lama', updatedAt: new Date(Date.parse(local.updatedAt) - 1).toISOString() };
@@ -292,9 +436,11 @@ describe('faults', () => {
     await enrolPhone(phone, server, library.id);
     const e = entry({ libraryId: library.id });
     await saveEntry(phone.db, e);
+    // Sent first: an entry the server never had is deleted on the phone alone (below).
+    expect(await syncNow(phone.deps)).toMatchObject({ status: 'ok', pushed: 1 });
     await deleteEntry(phone.db, e.id, clock());
     const [x, y] = await Promise.all([syncNow(phone.deps), syncNow(phone.deps)]);
-    expect(x).toMatchObject({ status: 'ok', pushed: 2 });
+    expect(x).toMatchObject({ status: 'ok', pushed: 1 });
     expect(y).toMatchObject({ status: 'ok', pushed: 0 });
     expect((await server.stored(library.id)).get(e.id)?.entry.deleted).toBe(true);
   });

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { entrySchemaFor } from '../../src/domain/entry';
 import { countableEntryCheck, fastEntryParser } from '../../src/domain/entry-check';
 import { activityTypesOf, defaultRulebook } from '../../src/domain/rulebook';
+import { parseWithMessages } from '../../src/domain/validation-messages';
 import { validEntryArb } from './arbitraries';
 
 const rules = { today: '2025-06-30', activityTypes: activityTypesOf(defaultRulebook) };
@@ -137,6 +138,17 @@ describe('countableEntryCheck', () => {
     for (const createdAt of ['0000-01-01T00:00:00Z', '9999-12-31T23:59:59+09:00']) {
       expect(schema.safeParse({ ...base, createdAt }).success).toBe(true);
       expect(check({ ...base, createdAt })).not.toBeNull();
+    }
+  });
+
+  it('a pelibatan entry with a blank title and 0/0 participants: both errors in one parse, both twins refuse', () => {
+    const base = { id: '0190a1b2-c3d4-7e5f-8a6b-000000000001', libraryId: 'lib-1', strategy: 'pelibatan', activityType: 'lomba', title: 'Lomba baca', date: '2025-01-02', participantsMale: 0, participantsFemale: 0, createdAt: '2025-01-02T00:00:00Z', updatedAt: '2025-01-02T00:00:00Z', deleted: false };
+    for (const title of ['', '   ', 'ab']) {
+      const raw = { ...base, title };
+      expect(check(raw)).toBeNull();
+      const r = parseWithMessages(schema, raw, 'id');
+      expect(r.ok).toBe(false);
+      expect(!r.ok && r.errors.map((e) => e.path)).toEqual(['title', 'participantsFemale']);
     }
   });
 

@@ -101,6 +101,26 @@ describe('an entry with several problems', () => {
     expect(r.ok).toBe(false);
     expect(!r.ok && r.errors.map((e) => e.path).sort()).toEqual(['activityType', 'date', 'location', 'participantsFemale']);
   });
+
+  // A failing title or an impossible date used to abort the parse before the cross-field
+  // rules, so the form showed "… paling sedikit 1 peserta" only on the second Simpan.
+  it.each([
+    ['a blank title', { title: '' }, 'title', 'Judul kegiatan wajib diisi'],
+    ['a two-letter title', { title: 'ab' }, 'title', 'Judul kegiatan minimal 3 karakter'],
+    ['a date that does not exist', { date: '2025-02-30' }, 'date', 'Tanggal kegiatan bukan tanggal yang ada (format TTTT-BB-HH)'],
+    ['a date that does not exist, after today', { date: '2099-02-30' }, 'date', 'Tanggal kegiatan bukan tanggal yang ada (format TTTT-BB-HH)'],
+    ['a date that does not exist, before 2018', { date: '2017-02-30' }, 'date', 'Tanggal kegiatan bukan tanggal yang ada (format TTTT-BB-HH)'],
+    ['a partner without a name', { partners: [{ name: '', kind: 'pkk' }] }, 'partners.0.name', 'Nama mitra wajib diisi'],
+  ])('pelibatan with 0/0 participants and %s: both errors in one parse', (_name, change, path, message) => {
+    const r = parseWithMessages(schema, { ...good(), participantsMale: 0, participantsFemale: 0, ...change }, 'id');
+    expect(r).toEqual({
+      ok: false,
+      errors: [
+        { path, message },
+        { path: 'participantsFemale', message: 'Kegiatan Pelibatan Masyarakat harus memiliki paling sedikit 1 peserta' },
+      ],
+    });
+  });
 });
 
 describe('entry round trip', () => {

@@ -8,6 +8,7 @@ import { todayIn } from '../../src/domain/calendar';
 import { computeKpi } from '../../src/domain/kpi';
 import { COLOUR_RANK, colourRank, type KpiResult, type Step } from '../../src/domain/kpi-result';
 import { defaultRulebook } from '../../src/domain/rulebook';
+import { rulebookSchema, type Rulebook } from '../../src/domain/rulebook-schema';
 import { STRATEGIES, type Strategy } from '../../src/domain/strategies';
 import type { ActivityEntryInput } from '../../src/domain/entry';
 import { makeEntry, makeLibrary } from './fixtures';
@@ -77,7 +78,7 @@ describe('next steps', () => {
     fc.assert(
       fc.property(yearArb, ({ now, entries }) => {
         const before = computeKpi(entries, library, defaultRulebook, now);
-        fc.pre(before.colour !== 'hijau' && (before.nextSteps.toNext.length > 0 || before.nextSteps.greenReachable));
+        fc.pre(before.colour !== 'hijau' && (before.nextSteps.toNext.length > 0 || greenToday(before)));
         const after = computeKpi([...entries, ...entriesOfSteps(before.nextSteps.toNext, now)], library, defaultRulebook, now);
         expect(colourRank(after.colour)).toBeGreaterThanOrEqual(colourRank(nextColour(before)));
       }),
@@ -85,11 +86,11 @@ describe('next steps', () => {
     );
   });
 
-  it('toGreen, added today as stated, reaches green whenever green is reachable', () => {
+  it('toGreen, added today as stated, reaches green whenever green is reachable today', () => {
     fc.assert(
       fc.property(yearArb, ({ now, entries }) => {
         const before = computeKpi(entries, library, defaultRulebook, now);
-        fc.pre(before.colour !== 'hijau' && before.nextSteps.greenReachable);
+        fc.pre(before.colour !== 'hijau' && greenToday(before));
         const after = computeKpi([...entries, ...entriesOfSteps(before.nextSteps.toGreen, now)], library, defaultRulebook, now);
         expect(after.colour).toBe('hijau');
       }),
@@ -118,14 +119,89 @@ describe('next steps', () => {
     );
   });
 
-  it('an unreachable green is explained by the months already lost', () => {
+  it('an unreachable green is explained by the months already lost, even counting every month left', () => {
     fc.assert(
       fc.property(yearArb, ({ now, entries }) => {
         const k = computeKpi(entries, library, defaultRulebook, now);
         fc.pre(k.colour !== 'hijau' && !k.nextSteps.greenReachable);
         expect(k.nextSteps.toGreen).toEqual([]);
+        expect(k.nextSteps.greenLater).toBeUndefined();
         const thisMonth = k.monthly[k.monthly.length - 1].pelibatan > 0;
-        expect(k.sustained.monthsWithPelibatan + (thisMonth ? 0 : 1)).toBeLessThan(k.sustained.required);
+        const monthsLeft = 12 - k.period.monthsElapsed;
+        // ceil(0.75 × 12) = 9 months by December.
+        expect(k.sustained.monthsWithPelibatan + (thisMonth ? 0 : 1) + monthsLeft).toBeLessThan(9);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('a later green comes with this month\'s steps that meet every green rule but the months already lost', () => {
+    fc.assert(
+      fc.property(yearArb, ({ now, entries }) => {
+        const before = computeKpi(entries, library, defaultRulebook, now);
+        const later = before.nextSteps.greenLater;
+        fc.pre(later !== undefined);
+        expect(before.nextSteps.toGreen).toEqual([]);
+        expect(later.month > before.monthly[before.monthly.length - 1].month).toBe(true);
+        const after = computeKpi([...entries, ...entriesOfSteps(later.thisMonth, now)], library, defaultRulebook, now);
+        expect(after.colour).toBe('kuning');
+        expect(after.score + defaultRulebook.green.tolerance).toBeGreaterThanOrEqual(defaultRulebook.green.threshold);
+        expect(after.monthly[after.monthly.length - 1].pelibatan).toBeGreaterThan(0);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+/** Green is reachable with entries dated today, not only in a later month. */
+function greenToday(k: KpiResult): boolean {
+  return k.nextSteps.greenReachable && k.nextSteps.greenLater === undefined;
+}
+
+/** The default rulebook, and one whose sustained rule follows advokasi in half the months. */
+const advokasiHalf: Rulebook = rulebookSchema.parse({
+  ...structuredClone(defaultRulebook),
+  id: 'uji-advokasi-separuh',
+  green: { ...defaultRulebook.green, sustained: { strategy: 'advokasi', shareOfMonths: 0.5 } },
+});
+
+/**
+ * The year played forward: from this month to `month`, one documented entry of the
+ * sustained strategy every month (this month's dated today), and in `month` enough
+ * documented entries of every strategy for any count target and a documented share
+ * above any target. Green then, or never by that month.
+ */
+function greenBy(month: number, entries: readonly ActivityEntryInput[], now: Date, rulebook: Rulebook): KpiResult {
+  const today = todayIn(library.timezone, now);
+  const current = Number(today.slice(5, 7));
+  const dateOf = (mm: number) => (mm === current ? today : `2025-${String(mm).padStart(2, '0')}-01`);
+  const future: ActivityEntryInput[] = [];
+  for (let mm = current; mm <= month; mm++) future.push(makeEntry(rulebook.green.sustained.strategy, dateOf(mm), { documented: true }));
+  // Targets never exceed 3 × 12 of one strategy; four documented per undocumented lifts the share past 0.8.
+  const plenty = 36 + 4 * entries.length;
+  for (const s of STRATEGIES) future.push(...Array.from({ length: plenty }, () => makeEntry(s, dateOf(month), { documented: true })));
+  const then = month === current ? now : new Date(`2025-${String(month).padStart(2, '0')}-15T04:00:00Z`);
+  return computeKpi([...entries, ...future], library, rulebook, then);
+}
+
+describe('green this year', () => {
+  it('is reachable exactly when some month m′ ≤ 12 of monthly logging turns green, and greenLater names the first', () => {
+    fc.assert(
+      fc.property(yearArb, fc.constantFrom(defaultRulebook, advokasiHalf), ({ now, entries }, rulebook) => {
+        const k = computeKpi(entries, library, rulebook, now);
+        fc.pre(k.colour !== 'hijau');
+        const current = k.period.monthsElapsed;
+        let first: number | null = null;
+        for (let month = current; month <= 12 && first === null; month++) {
+          if (greenBy(month, entries, now, rulebook).colour === 'hijau') first = month;
+        }
+        expect(k.nextSteps.greenReachable).toBe(first !== null);
+        if (first === null || first === current) {
+          expect(k.nextSteps.greenLater).toBeUndefined();
+        } else {
+          expect(k.nextSteps.greenLater?.month).toBe(`2025-${String(first).padStart(2, '0')}`);
+          expect(k.nextSteps.greenLater?.required).toBe(greenBy(first, entries, now, rulebook).sustained.required);
+        }
       }),
       { numRuns: 200 },
     );

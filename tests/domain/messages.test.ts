@@ -57,16 +57,45 @@ describe('next-step sentences', () => {
   });
 
   it('explains an unreachable green with the months counted', () => {
+    // June, pelibatan only in June: even December would have 7 of the 9 months needed.
+    const k = computeKpi(
+      [makeEntry('pelibatan', '2025-06-01'), makeEntry('advokasi', '2025-06-01')],
+      makeLibrary(),
+      defaultRulebook,
+      new Date('2025-06-16T03:00:00Z'),
+    );
+    expect(describeNextSteps(k, 'id')).toEqual([
+      'Catat 1 kegiatan Peningkatan Layanan Informasi lagi untuk mencapai Kuning',
+      'Hijau tidak dapat dicapai tahun ini: kegiatan Pelibatan Masyarakat tercatat di 1 bulan, padahal perlu 5 bulan.',
+    ]);
+  });
+
+  it('says from which month green can be reached, and what to log this month', () => {
+    // April, pelibatan only in April: one pelibatan month every month from now gives 9 of 9 in December.
     const k = computeKpi(
       [makeEntry('pelibatan', '2025-04-01'), makeEntry('advokasi', '2025-04-01')],
       makeLibrary(),
       defaultRulebook,
       new Date('2025-04-15T03:00:00Z'),
     );
-    expect(describeNextSteps(k, 'id')).toEqual([
-      'Catat 1 kegiatan Peningkatan Layanan Informasi lagi untuk mencapai Kuning',
-      'Hijau tidak dapat dicapai tahun ini: kegiatan Pelibatan Masyarakat tercatat di 1 bulan, padahal perlu 3 bulan.',
-    ]);
+    const [toKuning, later, thisMonth] = describeNextSteps(k, 'id');
+    expect(toKuning).toBe('Catat 1 kegiatan Peningkatan Layanan Informasi lagi untuk mencapai Kuning');
+    expect(later).toBe(
+      'Hijau bisa dicapai mulai Desember bila setiap bulan ada kegiatan Pelibatan Masyarakat (sekarang 1 bulan, perlu 9 bulan pada Desember).',
+    );
+    expect(thisMonth).toMatch(/^Agar tetap di jalur menuju Hijau, bulan ini catat lagi: \d+ kegiatan Pelibatan Masyarakat/);
+    expect(describeNextSteps(k, 'en')[1]).toBe(
+      'Green can be reached from December if every month has Community Engagement activities (now 1 month, 9 needed by December).',
+    );
+  });
+
+  it('says what one entry this month keeps on course', () => {
+    expect(describeSteps([{ strategy: 'pelibatan', count: 1, documented: false }], 'hijau', 'id', 'onCourse')).toBe(
+      'Bulan ini, catat 1 kegiatan Pelibatan Masyarakat lagi agar tetap di jalur menuju Hijau',
+    );
+    expect(describeSteps([{ strategy: 'pelibatan', count: 2, documented: true }], 'hijau', 'en', 'onCourse')).toBe(
+      'This month, log 2 more Community Engagement activities, with a photo, success story or testimony, to stay on course for Green',
+    );
   });
 });
 
@@ -76,6 +105,14 @@ describe('sentences name the rulebook\'s sustained strategy', () => {
     const unreachable = { ...k, sustained: { monthsWithPelibatan: 1, required: 3 }, nextSteps: { ...k.nextSteps, greenReachable: false } };
     expect(describeNextSteps(unreachable, 'en', 'advokasi')[1]).toBe(
       'Green cannot be reached this year: Advocacy activities were logged in 1 month, and 3 are needed.',
+    );
+  });
+
+  it('says advokasi when green under the advokasi rule comes in a later month', () => {
+    const k = computeKpi([makeEntry('pelibatan', '2025-04-01')], makeLibrary(), defaultRulebook, new Date('2025-04-15T03:00:00Z'));
+    const later = { ...k, nextSteps: { ...k.nextSteps, greenReachable: true, greenLater: { month: '2025-10', required: 8, thisMonth: [] } } };
+    expect(describeNextSteps(later, 'id', 'advokasi')[1]).toBe(
+      'Hijau bisa dicapai mulai Oktober bila setiap bulan ada kegiatan Advokasi (sekarang 1 bulan, perlu 8 bulan pada Oktober).',
     );
   });
 });

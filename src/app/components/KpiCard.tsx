@@ -26,6 +26,8 @@ interface CardProps {
 export function KpiCard({ kpi, lang, rulebook }: CardProps) {
   const u = (key: UiKey, params?: Record<string, string | number>) => ui(lang, key, params);
   const word = t(lang, `colour.${kpi.colour}`);
+  // The rulebook, not a constant, says which strategy the green rule wants every month.
+  const sustainedStrategy = rulebook.green.sustained.strategy;
   return (
     <section class="card kpi" aria-label={u('kpi.region')} data-kpi-colour={kpi.colour}>
       <div class="kpi-head">
@@ -45,7 +47,7 @@ export function KpiCard({ kpi, lang, rulebook }: CardProps) {
       <MonthStrip kpi={kpi} lang={lang} rulebook={rulebook} />
       <h2>{u('kpi.next')}</h2>
       <ul class="next-steps">
-        {describeNextSteps(kpi, lang).map((s) => (
+        {describeNextSteps(kpi, lang, sustainedStrategy).map((s) => (
           <li key={s}>{s}</li>
         ))}
       </ul>
@@ -98,8 +100,9 @@ const COMPONENT_KEYS = {
 } as const;
 type ComponentKey = keyof typeof COMPONENT_KEYS;
 
-function MonthStrip({ kpi, lang }: CardProps) {
+function MonthStrip({ kpi, lang, rulebook }: CardProps) {
   const u = (key: UiKey, params?: Record<string, string | number>) => ui(lang, key, params);
+  const strategy = t(lang, `strategy.${rulebook.green.sustained.strategy}`);
   return (
     <>
       <h2>{u('kpi.months')}</h2>
@@ -116,7 +119,7 @@ function MonthStrip({ kpi, lang }: CardProps) {
       </ol>
       <p class="legend">{u('kpi.monthLegend')}</p>
       <p class="legend">
-        {u('kpi.sustained', { have: kpi.sustained.monthsWithPelibatan, required: kpi.sustained.required })}
+        {u('kpi.sustained', { strategy, have: kpi.sustained.monthsWithPelibatan, required: kpi.sustained.required })}
       </p>
     </>
   );

@@ -1,4 +1,8 @@
-/** The library profile: name, village, district, regency, province, time zone. */
+/**
+ * The library profile: name, NPP (optional), village, district, regency, province, time
+ * zone. Saving keeps every field of the library the form does not show (its id, and any
+ * field a later DOMAIN.md adds), so that a save in Pengaturan never drops one.
+ */
 import { useState } from 'preact/hooks';
 import { librarySchema, parseWithMessages, t, TIMEZONES, type Lang, type Library } from '../../domain';
 import { uuidv7 } from '../../device';
@@ -6,7 +10,31 @@ import { focusFirstError } from '../focus';
 import { ui } from '../i18n';
 import { Field, inputProps } from './Field';
 
-const TEXT_FIELDS = ['name', 'village', 'district', 'regency', 'province'] as const;
+const TEXT_FIELDS = ['name', 'npp', 'village', 'district', 'regency', 'province'] as const;
+
+/** Fields with a hint under their label. */
+const HINTS: Partial<Record<(typeof TEXT_FIELDS)[number], 'profile.nppHint'>> = { npp: 'profile.nppHint' };
+
+/** What the profile form holds, as its inputs hold it. */
+export function profileValues(library: Library | null): Record<string, string> {
+  return {
+    name: library?.name ?? '',
+    npp: library?.npp ?? '',
+    village: library?.village ?? '',
+    district: library?.district ?? '',
+    regency: library?.regency ?? '',
+    province: library?.province ?? '',
+    timezone: library?.timezone ?? 'Asia/Jakarta',
+  };
+}
+
+/**
+ * The library to parse: the stored one with the form's values over it. Before enrolment
+ * the library has a local id (`makeLocalId`); enrolment replaces the profile.
+ */
+export function profileInput(library: Library | null, values: Record<string, string>, makeLocalId: () => string): Record<string, unknown> {
+  return { ...library, id: library?.id ?? makeLocalId(), ...values };
+}
 
 export interface ProfileFormProps {
   lang: Lang;
@@ -16,21 +44,13 @@ export interface ProfileFormProps {
 }
 
 export function ProfileForm({ lang, library, submitLabel, onSave }: ProfileFormProps) {
-  const [values, setValues] = useState<Record<string, string>>(() => ({
-    name: library?.name ?? '',
-    village: library?.village ?? '',
-    district: library?.district ?? '',
-    regency: library?.regency ?? '',
-    province: library?.province ?? '',
-    timezone: library?.timezone ?? 'Asia/Jakarta',
-  }));
+  const [values, setValues] = useState<Record<string, string>>(() => profileValues(library));
   const [errors, setErrors] = useState<Record<string, string>>({});
   const set = (k: string) => (e: Event) => setValues({ ...values, [k]: (e.target as HTMLInputElement).value });
 
   async function submit(e: Event) {
     e.preventDefault();
-    // Before enrolment the library has a local id; enrolment replaces the profile.
-    const parsed = parseWithMessages(librarySchema, { id: library?.id ?? `lokal-${uuidv7()}`, ...values }, lang);
+    const parsed = parseWithMessages(librarySchema, profileInput(library, values, () => `lokal-${uuidv7()}`), lang);
     if (!parsed.ok) {
       setErrors(Object.fromEntries(parsed.errors.map((x) => [x.path, x.message])));
       focusFirstError(parsed.errors.map((x) => `profile-${x.path}`));
@@ -43,7 +63,7 @@ export function ProfileForm({ lang, library, submitLabel, onSave }: ProfileFormP
   return (
     <form onSubmit={submit} noValidate>
       {TEXT_FIELDS.map((k) => (
-        <Field key={k} id={`profile-${k}`} label={t(lang, `field.${k}`)} error={errors[k]}>
+        <Field key={k} id={`profile-${k}`} label={t(lang, `field.${k}`)} hint={HINTS[k] && ui(lang, HINTS[k])} error={errors[k]}>
           {(d, inv) => <input type="text" {...inputProps(`profile-${k}`, d, inv)} value={values[k]} onInput={set(k)} />}
         </Field>
       ))}

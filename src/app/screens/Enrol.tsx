@@ -1,37 +1,26 @@
 /**
  * Enrolment: "Kode pendaftaran" and "Daftarkan", plus "Alamat server" when the app is
- * not served by the server it syncs with (its own origin does not answer /healthz).
+ * not served by the server it syncs with (its own origin answers /healthz with something
+ * else; no answer at all, offline, does not count: served.ts).
  * Entries logged before are moved to the enrolled library and queued (src/device/enrol.ts).
  */
-import { useEffect, useState } from 'preact/hooks';
-import { healthResponseSchema, type Library } from '../../domain';
+import { useState } from 'preact/hooks';
+import type { Library } from '../../domain';
 import { enrol } from '../../device';
 import { Field, inputProps } from '../components/Field';
 import { useApp } from '../context';
-import { syncWord } from '../sync-words';
-
-/** True when this page's own origin is the sync server. */
-async function servedByServer(): Promise<boolean> {
-  try {
-    const res = await fetch('/healthz', { headers: { accept: 'application/json' } });
-    return res.ok && healthResponseSchema.safeParse(await res.json()).success;
-  } catch {
-    return false;
-  }
-}
+import { useServedByServer } from '../served';
+import { syncErrorText, syncWord } from '../sync-words';
 
 export function Enrol({ onEnrolled }: { onEnrolled: (library: Library, queued: number) => void }) {
   const { db, lang, now } = useApp();
   const w = (k: Parameters<typeof syncWord>[1], p?: Record<string, string | number>) => syncWord(lang, k, p);
-  const [served, setServed] = useState<boolean | null>(null);
+  const served = useServedByServer();
   const [code, setCode] = useState('');
   const [server, setServer] = useState('');
   const [name, setName] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    void servedByServer().then(setServed);
-  }, []);
 
   async function submit(e: Event) {
     e.preventDefault();
@@ -49,7 +38,10 @@ export function Enrol({ onEnrolled }: { onEnrolled: (library: Library, queued: n
     });
     setBusy(false);
     if (result.ok) onEnrolled(result.library, result.queued);
-    else setError(result.error.status === 0 ? w('enrol.offline') : result.error.message);
+    // The server's own answer ("Kode pendaftaran tidak dikenal…") is in `lang` already;
+    // anything else (no answer, a proxy's bare 502, another site's 404) in plain words.
+    else if (result.error.status === 0) setError(w('enrol.offline'));
+    else setError(result.error.code !== null ? result.error.message : syncErrorText(result.error, lang));
   }
 
   return (
@@ -61,6 +53,7 @@ export function Enrol({ onEnrolled }: { onEnrolled: (library: Library, queued: n
           {(d, invalid) => (
             <input
               {...inputProps('enrol-code', d, invalid)}
+              type="text"
               autocomplete="off"
               autocapitalize="characters"
               value={code}
@@ -83,7 +76,7 @@ export function Enrol({ onEnrolled }: { onEnrolled: (library: Library, queued: n
         )}
         <Field id="enrol-name" label={w('enrol.name')}>
           {(d, invalid) => (
-            <input {...inputProps('enrol-name', d, invalid)} value={name} onInput={(e) => setName((e.target as HTMLInputElement).value)} />
+            <input {...inputProps('enrol-name', d, invalid)} type="text" value={name} onInput={(e) => setName((e.target as HTMLInputElement).value)} />
           )}
         </Field>
         <div class="actions">

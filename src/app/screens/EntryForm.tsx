@@ -18,9 +18,19 @@ import { addPhoto, findLikelyDuplicates, getDraft, getEntry, requestPersistenceO
 import { controlId, EntryFields } from '../components/EntryFields';
 import { useApp, useUi } from '../context';
 import { useDraftAutosave } from '../draft';
-import { blankValues, entryInput, messagesByField, valuesFromDraft, valuesOf, type FormValues } from '../entry-values';
+import {
+  badlyWrittenCounts,
+  blankValues,
+  entryInput,
+  errorsAfterChange,
+  messagesByField,
+  valuesFromDraft,
+  valuesOf,
+  type FormValues,
+} from '../entry-values';
 import { focusFirstError } from '../focus';
 import { navigate } from '../router';
+import { serverRefusal } from '../server-refusal';
 
 interface Loaded {
   initial: FormValues;
@@ -28,6 +38,12 @@ interface Loaded {
   existing: ActivityEntry | null;
   restored: boolean;
 }
+
+/**
+ * What the summary above the fields says of the field messages: the count after a save
+ * that found problems, or the server's reasons for an entry it refused.
+ */
+type Summary = 'errors' | 'rejected' | null;
 
 export function EntryForm({ editId, onSaved }: { editId?: string; onSaved: (message: string) => void }) {
   const app = useApp();
@@ -37,6 +53,7 @@ export function EntryForm({ editId, onSaved }: { editId?: string; onSaved: (mess
   const today = todayIn(library.timezone, now());
   const [state, setState] = useState<Loaded | null | 'missing'>(null);
   const [errors, setErrors] = useState<Record<string, string>>({});
+  const [summary, setSummary] = useState<Summary>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const saving = useRef(false);
   // Likely duplicates of the current strategy + type + date, looked up as they change so
@@ -51,7 +68,15 @@ export function EntryForm({ editId, onSaved }: { editId?: string; onSaved: (mess
       const initial = existing ? valuesOf(existing) : blankValues(today, library.name);
       const draft = await getDraft(db, draftName);
       const values = draft ? valuesFromDraft(draft, initial) : initial;
-      if (live) setState({ initial, values, existing, restored: !!draft && !sameValues(values, initial) });
+      // The server's reasons, shown like the form's own messages; those of inputs the
+      // restored draft has already changed are gone, as if the librarian had just typed.
+      const refused = editId ? errorsAfterChange(messagesByField(await serverRefusal(db, editId)), initial, values) : {};
+      if (!live) return;
+      setState({ initial, values, existing, restored: !!draft && !sameValues(values, initial) });
+      if (Object.keys(refused).length > 0) {
+        setErrors(refused);
+        setSummary('rejected');
+      }
     })();
     return () => {
       live = false;
@@ -89,7 +114,14 @@ export function EntryForm({ editId, onSaved }: { editId?: string; onSaved: (mess
   if (state === 'missing') return <p role="alert">{u('form.notFound')}</p>;
   if (!loaded) return null;
 
-  const change = (values: FormValues) => setState({ ...loaded, values });
+  const change = (values: FormValues) => {
+    const left = errorsAfterChange(errors, loaded.values, values);
+    if (left !== errors) {
+      setErrors(left);
+      if (Object.keys(left).length === 0) setSummary(null);
+    }
+    setState({ ...loaded, values });
+  };
 
   async function pickPhotos(files: File[]) {
     const { attachments: _previous, ...others } = errors;
@@ -136,14 +168,18 @@ export function EntryForm({ editId, onSaved }: { editId?: string; onSaved: (mess
     const parsed = parseWithMessages(schemaFor(todayIn(library.timezone, at), rulebook), input, lang);
     if (!parsed.ok) {
       const byPath = messagesByField(parsed.errors);
+      // A count typed with a comma or a decimal: say how to write it, not "harus berupa angka".
+      for (const k of badlyWrittenCounts(loaded.values)) byPath[k] = u('form.countFormat');
       setErrors(byPath);
-      setProblem(u('form.errors', { count: Object.keys(byPath).length }));
+      setSummary('errors');
+      setProblem(null);
       focusFirstError(Object.keys(byPath).map(controlId));
       return;
     }
     // Only when there is something to clear: a re-render of the form here costs a slow
     // phone a frame in the middle of the save.
     if (Object.keys(errors).length > 0) setErrors({});
+    if (summary !== null) setSummary(null);
     if (problem !== null) setProblem(null);
     if (likely.key !== dupKey) {
       // Submitted before the lookup answered: look now, and stop if it finds one.
@@ -180,20 +216,31 @@ export function EntryForm({ editId, onSaved }: { editId?: string; onSaved: (mess
   async function discard() {
     await draft.discard();
     setErrors({});
+    setSummary(null);
     setProblem(null);
     setState({ ...loaded!, values: loaded!.initial, restored: false });
   }
 
   const showLikely = likely.key === dupKey && likely.titles.length > 0;
+  const fieldCount = Object.keys(errors).length;
+  const alert =
+    problem ??
+    (fieldCount === 0
+      ? null
+      : summary === 'errors'
+        ? u('form.errors', { count: fieldCount })
+        : summary === 'rejected'
+          ? u('form.rejected', { reasons: Object.values(errors).join('; ') })
+          : null);
 
   return (
     <>
       <h1 tabIndex={-1}>{editId ? u('form.titleEdit') : u('form.titleNew')}</h1>
       {loaded.restored && <p class="notice">{u('form.draftRestored')}</p>}
       <form onSubmit={submit} noValidate class="entry-form">
-        {problem && (
+        {alert && (
           <p class="error summary" role="alert">
-            {problem}
+            {alert}
           </p>
         )}
         <EntryFields lang={lang} rulebook={rulebook} values={loaded.values} errors={errors} today={today} onChange={change} onPickPhotos={pickPhotos} />

@@ -1,6 +1,7 @@
 /**
  * Daftar kegiatan: newest first, filtered by month and strategy, each with edit and
- * delete. A delete writes a tombstone at once and offers to undo it.
+ * delete. A delete writes a tombstone at once (or, for an entry never sent, removes it from
+ * the phone alone) and offers to undo it.
  */
 import { useState } from 'preact/hooks';
 import { formatDate, formatNumber, monthOf, STRATEGIES, t, type ActivityEntry } from '../../domain';
@@ -33,7 +34,8 @@ export function EntryList() {
 
   async function undo() {
     if (!deleted) return;
-    await restoreEntry(db, deleted.id, now());
+    // The entry itself, not its id: one the server never had is gone from the phone, and comes back as new.
+    await restoreEntry(db, deleted, now());
     setDeleted(null);
   }
 

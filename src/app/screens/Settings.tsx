@@ -4,7 +4,7 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import { formatNumber, type Lang } from '../../domain';
-import { exportCsv, exportJson, importJson, setLibrary, storageHealth, type StorageHealth } from '../../device';
+import { entrySyncCounts, exportCsv, exportJson, importJson, setLibrary, storageHealth, type StorageHealth } from '../../device';
 import { LanguageSelect } from '../components/LanguageSelect';
 import { ProfileForm } from '../components/ProfileForm';
 import { useApp, useUi } from '../context';
@@ -18,7 +18,7 @@ export function Settings({ version }: { version: string }) {
   const u = useUi();
   const [notice, setNotice] = useState<string | null>(null);
   const [health, setHealth] = useState<StorageHealth | null>(null);
-  const counts = useLive(async () => ({ entries: await db.entries.count(), pending: await db.outbox.count() }), [db]);
+  const counts = useLive(() => entrySyncCounts(db), [db]);
   useEffect(() => {
     void storageHealth().then(setHealth);
   }, [counts]);
@@ -42,6 +42,7 @@ export function Settings({ version }: { version: string }) {
     if (result.ok) setNotice(u('settings.imported', { added: result.added, updated: result.updated, unchanged: result.unchanged }));
     else if (result.error === 'notJson') setNotice(u('settings.importNotJson'));
     else if (result.error === 'notBackup') setNotice(u('settings.importNotBackup'));
+    else if (result.error === 'otherLibrary') setNotice(result.details.join(' '));
     else setNotice(`${u('settings.importInvalid')} ${result.details.join('; ')}`);
   }
 
@@ -82,7 +83,8 @@ export function Settings({ version }: { version: string }) {
         {health?.usage != null && health.quota != null && (
           <p>{u('settings.usage', { usage: megabytes(health.usage, lang), quota: megabytes(health.quota, lang) })}</p>
         )}
-        {counts && <p>{u('settings.entries', { count: formatNumber(counts.entries, lang), pending: formatNumber(counts.pending, lang) })}</p>}
+        {counts && <p>{u('settings.entries', { count: formatNumber(counts.live, lang), pending: formatNumber(counts.waiting, lang) })}</p>}
+        {counts && counts.deletesWaiting > 0 && <p>{u('settings.deletesWaiting', { count: formatNumber(counts.deletesWaiting, lang) })}</p>}
       </section>
 
       <section>

@@ -1,15 +1,15 @@
 /**
  * Kirim data: enrolment until the phone is enrolled; then the overall sync status — how
- * many changes wait, the last successful sync, the next try, online or offline — and
- * the "Kirim sekarang" button.
+ * many changes wait, how many entries the server rejected (to correct in Daftar kegiatan),
+ * the last successful sync, the next try, online or offline — and the "Kirim sekarang" button.
  */
 import { useEffect, useState } from 'preact/hooks';
 import { formatNumber } from '../../domain';
-import { getLibrary, syncOverview } from '../../device';
+import { entrySyncCounts, getLibrary, syncOverview } from '../../device';
 import { useApp } from '../context';
 import { useLive } from '../live';
 import { syncNowFromPage } from '../sync-client';
-import { syncTime, syncWord } from '../sync-words';
+import { rejectedParams, syncErrorText, syncTime, syncWord } from '../sync-words';
 import { Enrol } from './Enrol';
 
 function useOnline(): boolean {
@@ -32,6 +32,7 @@ export function Sync() {
   const { db, lang, library } = app;
   const w = (k: Parameters<typeof syncWord>[1], p?: Record<string, string | number>) => syncWord(lang, k, p);
   const overview = useLive(() => syncOverview(db), [db]);
+  const counts = useLive(() => entrySyncCounts(db), [db]);
   const online = useOnline();
   const [busy, setBusy] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
@@ -52,8 +53,13 @@ export function Sync() {
     setBusy(true);
     setNotice(null);
     const result = await syncNowFromPage(db);
+    // Entries the server rejected, in this sync or an earlier one, are not done until
+    // corrected: say so, never "Semua terkirim." alone.
+    const { rejected } = result.status === 'ok' ? await entrySyncCounts(db) : { rejected: 0 };
     setBusy(false);
-    if (result.status === 'ok') setNotice(w('sync.ok'));
+    if (result.status !== 'ok') return;
+    if (rejected === 0) setNotice(w('sync.ok'));
+    else setNotice(w(result.rejected > 0 ? 'sync.okRejected' : 'sync.okStillRejected', rejectedParams(rejected, lang)));
   }
 
   return (
@@ -67,11 +73,19 @@ export function Sync() {
           <p>{w('sync.library', { library: library.name })}</p>
           <p data-sync-online={online ? 'yes' : 'no'}>{online ? w('sync.online') : w('sync.offline')}</p>
           <p data-sync-waiting={waiting}>{w('sync.waiting', { count: formatNumber(waiting, lang) })}</p>
+          {counts && counts.rejected > 0 && (
+            <p class="error" data-sync-rejected={counts.rejected}>
+              {w('sync.rejectedWaiting', rejectedParams(counts.rejected, lang))}{' '}
+              <a class="button" href="#/daftar">
+                {w('sync.rejectedLink')}
+              </a>
+            </p>
+          )}
           <p>{state.lastSuccessAt ? w('sync.lastSuccess', { time: syncTime(state.lastSuccessAt, lang) }) : w('sync.never')}</p>
           {state.nextTryAt && <p>{w('sync.nextTry', { time: syncTime(state.nextTryAt, lang) })}</p>}
           {state.lastError && (
             <p class="error">
-              {state.lastError.stopped ? w('sync.stopped', { message: state.lastError.message }) : w('sync.error', { message: state.lastError.message })}
+              {w(state.lastError.stopped ? 'sync.stopped' : 'sync.error', { message: syncErrorText(state.lastError, lang) })}
             </p>
           )}
           <div class="actions">

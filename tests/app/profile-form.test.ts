@@ -1,0 +1,46 @@
+/**
+ * Saving the library profile in Pengaturan keeps every field of the library: the NPP
+ * (Perpusnas' number, which enrolment brings) is shown and saved back, and fields the
+ * form does not show are kept as they were.
+ */
+import { describe, expect, it } from 'vitest';
+import { profileInput, profileValues } from '../../src/app/components/ProfileForm';
+import { librarySchema, type Library } from '../../src/domain/library';
+import { makeLibrary } from '../domain/fixtures';
+
+const withNpp: Library = { ...makeLibrary(), npp: '3516012E1000001' };
+const noLocalId = (): string => {
+  throw new Error('an enrolled library keeps its id');
+};
+
+/** What the form saves when the librarian submits `values`. */
+const saved = (library: Library | null, values: Record<string, string>, localId = noLocalId) =>
+  librarySchema.parse(profileInput(library, values, localId));
+
+describe('the profile form', () => {
+  it('saved untouched, gives back the same library, NPP included', () => {
+    expect(profileValues(withNpp).npp).toBe('3516012E1000001');
+    expect(saved(withNpp, profileValues(withNpp))).toEqual(withNpp);
+  });
+
+  it('keeps the NPP when another field is edited', () => {
+    const values = { ...profileValues(withNpp), name: 'Perpustakaan Desa Sukamaju Baru' };
+    expect(saved(withNpp, values)).toEqual({ ...withNpp, name: 'Perpustakaan Desa Sukamaju Baru' });
+  });
+
+  it('keeps a field the form does not show', () => {
+    const shown = profileValues(withNpp);
+    const { npp: _npp, ...withoutNpp } = shown;
+    expect(saved(withNpp, withoutNpp)).toEqual(withNpp);
+  });
+
+  it('lets the NPP be typed, changed or emptied', () => {
+    expect(saved(makeLibrary(), { ...profileValues(makeLibrary()), npp: ' 123 ' }).npp).toBe('123');
+    expect(saved(withNpp, { ...profileValues(withNpp), npp: '  ' }).npp).toBeUndefined();
+  });
+
+  it('gives a library made on first run a local id', () => {
+    const first = saved(null, { ...profileValues(withNpp) }, () => 'lokal-abc');
+    expect(first).toEqual({ ...withNpp, id: 'lokal-abc' });
+  });
+});

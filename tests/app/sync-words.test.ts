@@ -1,0 +1,77 @@
+/**
+ * A failed sync in plain words (Kirim data's "Gagal terakhir: …" / "Pengiriman berhenti: …"):
+ * the request module marks "no answer" failures, and the screen's words come from the status
+ * and code alone — never the browser's or a proxy's English ("Failed to fetch", "HTTP 502").
+ */
+import { describe, expect, it } from 'vitest';
+import { request, type FetchFn } from '../../src/device/sync-http';
+import type { SyncError } from '../../src/device/sync-state';
+import { rejectedParams, syncErrorText, syncWord } from '../../src/app/sync-words';
+import type { Lang } from '../../src/domain';
+
+const opts = (fetch: FetchFn, timeoutMs?: number) => ({ fetch, now: () => new Date(), serverUrl: 'http://127.0.0.1:9', timeoutMs });
+
+async function failureOf(fetch: FetchFn, timeoutMs?: number): Promise<SyncError> {
+  const res = await request(opts(fetch, timeoutMs), 'POST', '/sync/push', { mutations: [] });
+  if (res.ok) throw new Error('expected a failure');
+  return res.error;
+}
+
+const reply = (status: number, body: string, type = 'application/json') => async () => new Response(body, { status, headers: { 'content-type': type } });
+const protocolError = (status: number, code: string, message: string) => reply(status, JSON.stringify({ error: { code, message } }));
+
+describe('no answer from the server', () => {
+  it('a failed fetch reads as no signal, in Indonesian and English', async () => {
+    const error = await failureOf(() => Promise.reject(new TypeError('Failed to fetch')));
+    expect(error).toMatchObject({ status: 0, code: 'network' });
+    expect(syncErrorText(error, 'id')).toBe('Tidak ada sinyal atau server tidak terjangkau.');
+    expect(syncErrorText(error, 'en')).toBe('No signal, or the server cannot be reached.');
+  });
+
+  it('the deadline reads as a server that did not answer in time', async () => {
+    const error = await failureOf(() => new Promise<Response>(() => {}), 20);
+    expect(error).toMatchObject({ status: 0, code: 'timeout' });
+    expect(syncErrorText(error, 'id')).toMatch(/^Server tidak menjawab tepat waktu/);
+    expect(syncErrorText(error, 'en')).toMatch(/^The server did not answer in time/);
+  });
+
+  it('an error stored before failures had a code still reads as no signal', () => {
+    expect(syncErrorText({ status: 0, code: null }, 'id')).toBe('Tidak ada sinyal atau server tidak terjangkau.');
+  });
+});
+
+describe('every kind of failure reads in plain words of the chosen language', () => {
+  const cases: [string, FetchFn, RegExp, RegExp][] = [
+    ['401 revoked', protocolError(401, 'unauthorized', 'Perangkat belum terdaftar atau izinnya dicabut.'), /^Izin HP ini dicabut.*kode baru/, /^This phone's access was revoked.*new code/],
+    ['409 seq_gap', protocolError(409, 'seq_gap', 'Ada kiriman yang terlewat; kirim ulang mulai nomor {expected}.'), /^Urutan kiriman/, /sending order/],
+    ['413', protocolError(413, 'payload_too_large', 'Kiriman terlalu besar (maksimal 1 MiB).'), /terlalu besar/, /too large/],
+    ['429', protocolError(429, 'rate_limited', 'Terlalu banyak percobaan. Coba lagi nanti.'), /^Server sedang sibuk/, /^The server is busy/],
+    ['500', protocolError(500, 'internal', 'Terjadi kesalahan di server.'), /^Server sedang bermasalah/, /^The server has a problem/],
+    ["a proxy's bare 502", reply(502, '<html>Bad Gateway</html>', 'text/html'), /^Server sedang bermasalah/, /^The server has a problem/],
+    ['a 2xx that is not JSON', reply(200, '{"cut'), /^Jawaban server tidak terbaca/, /could not be read/],
+    ["another site's 404", reply(404, 'not found', 'text/plain'), /^Server menolak kiriman \(kode 404\)/, /refused the request \(code 404\)/],
+  ];
+  for (const [name, fetch, id, en] of cases) {
+    it(name, async () => {
+      const error = await failureOf(fetch);
+      const words: Record<Lang, string> = { id: syncErrorText(error, 'id'), en: syncErrorText(error, 'en') };
+      expect(words.id).toMatch(id);
+      expect(words.en).toMatch(en);
+      // Neither the stored message nor a placeholder reaches the screen.
+      for (const w of Object.values(words)) {
+        expect(w).not.toContain(error.message);
+        expect(w).not.toMatch(/[{}]|HTTP|Failed|fetch/);
+      }
+    });
+  }
+});
+
+describe('rejected entries', () => {
+  it('are counted in words with the right English noun', () => {
+    expect(syncWord('id', 'sync.okRejected', rejectedParams(1, 'id'))).toBe(
+      'Terkirim, tetapi 1 kegiatan ditolak server — buka Daftar kegiatan untuk memperbaikinya.',
+    );
+    expect(syncWord('en', 'sync.rejectedWaiting', rejectedParams(1, 'en'))).toBe('1 activity rejected by the server, waiting to be corrected');
+    expect(syncWord('en', 'sync.rejectedWaiting', rejectedParams(1200, 'en'))).toBe('1,200 activities rejected by the server, waiting to be corrected');
+  });
+});

@@ -1,0 +1,99 @@
+/**
+ * Restoring a JSON backup in Debian's Chromium, against the production build: another
+ * phone's entries count on this phone's KPI card once restored (also after a reload), and
+ * a broken file is explained in plain Indonesian, naming the entry and the field.
+ */
+import { rmSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import { uuidv7 } from '../../src/device/uuid';
+import { buildApp, fillFirstRun, launchPhone, needsBrowser, startStaticServer, type StaticServer } from './harness';
+
+let server: StaticServer;
+let phone: { context: BrowserContext; close: () => Promise<void> } | null = null;
+let page: Page;
+let build = '';
+let launchError: unknown = null;
+
+beforeAll(async () => {
+  build = await buildApp('e2e-backup');
+  server = await startStaticServer(build);
+  try {
+    phone = await launchPhone();
+  } catch (e) {
+    launchError = e;
+    return;
+  }
+  page = await phone.context.newPage();
+});
+
+afterAll(async () => {
+  await phone?.close();
+  await server?.close();
+  if (build) rmSync(build, { recursive: true, force: true });
+});
+
+const poll = <T,>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 15_000, interval: 50 });
+const field = (label: string) => page.getByLabel(label, { exact: true });
+const kpiCard = () => page.getByRole('region', { name: 'Warna KPI' });
+const colour = () => kpiCard().getAttribute('data-kpi-colour');
+
+/** Phone A's backup (not enrolled: its library is a local one): one entry per strategy, today. */
+function backupOfPhoneA(change: (entries: Record<string, unknown>[]) => void = () => {}): Buffer {
+  const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Jakarta' }).format(new Date());
+  const at = new Date().toISOString();
+  const libraryId = `lokal-${uuidv7()}`;
+  const entries: Record<string, unknown>[] = [
+    ['pelibatan', 'lomba', 'Lomba baca puisi'],
+    ['advokasi', 'musyawarah_desa', 'Musdes 2026'],
+    ['layanan', 'layanan_tik', 'Layanan internet'],
+  ].map(([strategy, activityType, title]) => ({
+    id: uuidv7(),
+    libraryId,
+    strategy,
+    activityType,
+    title,
+    date: today,
+    participantsMale: 3,
+    participantsFemale: 4,
+    createdAt: at,
+    updatedAt: at,
+    deleted: false,
+  }));
+  change(entries);
+  const library = { id: libraryId, name: 'Perpustakaan Melati', village: 'Sukamaju', district: 'Cibeber', regency: 'Cianjur', province: 'Jawa Barat', timezone: 'Asia/Jakarta' };
+  return Buffer.from(JSON.stringify({ format: 'tpbis-lapor-backup', version: 1, exportedAt: at, library, entries }));
+}
+
+describe('restoring a backup', () => {
+  it('explains a broken file in plain Indonesian and changes nothing', async (ctx) => {
+    needsBrowser(launchError, ctx);
+    await page.goto(server.url);
+    await fillFirstRun(page, 'Perpustakaan Melati');
+    await page.getByRole('link', { name: 'Pengaturan' }).click();
+    const broken = backupOfPhoneA((entries) => {
+      entries[0].title = 'ab';
+      entries[1].participantsMale = -3;
+    });
+    await field('Pulihkan dari cadangan JSON').setInputFiles({ name: 'rusak.json', mimeType: 'application/json', buffer: broken });
+    const notice = page.getByRole('status').filter({ hasText: 'Tidak ada yang diubah' });
+    await notice.waitFor();
+    const text = (await notice.textContent()) ?? '';
+    expect(text).toContain('Kegiatan ke-1 “ab”: Judul kegiatan minimal 3 karakter');
+    expect(text).toContain('Kegiatan ke-2 “Musdes 2026”: Peserta laki-laki minimal 0');
+    expect(text).not.toMatch(/Invalid|Too small|expected|entries\./);
+    await page.getByRole('link', { name: 'Beranda' }).click();
+    await poll(colour).toBe('abu-abu');
+  });
+
+  it("counts another phone's restored entries on the card, also after a reload", async (ctx) => {
+    needsBrowser(launchError, ctx);
+    await page.getByRole('link', { name: 'Pengaturan' }).click();
+    await field('Pulihkan dari cadangan JSON').setInputFiles({ name: 'cadangan.json', mimeType: 'application/json', buffer: backupOfPhoneA() });
+    await page.getByText('Cadangan dipulihkan: 3 baru, 0 diperbarui, 0 sudah ada.').waitFor();
+    await page.getByRole('link', { name: 'Beranda' }).click();
+    await poll(colour).toBe('kuning');
+    await page.reload();
+    await poll(colour).toBe('kuning');
+  });
+});

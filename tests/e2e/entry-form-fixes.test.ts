@@ -1,0 +1,165 @@
+/**
+ * The entry form and the profile in Debian's Chromium against the real server serving
+ * the production build, on a phone whose clock runs two days ahead of the server's:
+ * - one Simpan shows every message at once (a blank title and 0/0 participants);
+ * - counts are read as Indonesians write them ("1.000" is a thousand) and a count with a
+ *   comma says how to write it;
+ * - an entry the server refused ("Tanggal kegiatan tidak boleh di masa depan") opens in
+ *   "Ubah" with the server's reason on its field, which goes when the field is corrected;
+ * - saving the profile in Pengaturan keeps the library's NPP, which enrolment brought.
+ */
+import { rmSync } from 'node:fs';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import { createLibrary } from '../../src/server/store/libraries';
+import { startSyncServer, type SyncServer } from '../device/sync-harness';
+import { buildApp, fillFirstRun, launchPhone, needsBrowser, seriousViolations } from './harness';
+
+let server: SyncServer;
+let phone: { context: BrowserContext; close: () => Promise<void> } | null = null;
+let page: Page;
+let build = '';
+let launchError: unknown = null;
+
+beforeAll(async () => {
+  build = await buildApp('e2e-entry-form');
+  server = await startSyncServer({ distDir: build, realClock: true });
+  try {
+    phone = await launchPhone();
+  } catch (e) {
+    launchError = e;
+    return;
+  }
+  page = await phone.context.newPage();
+});
+
+afterAll(async () => {
+  await phone?.close();
+  await server?.stop();
+  if (build) rmSync(build, { recursive: true, force: true });
+});
+
+const DAY = 86_400_000;
+const poll = <T,>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 15_000, interval: 50 });
+const field = (label: string) => page.getByLabel(label, { exact: true });
+const kpiCard = () => page.getByRole('region', { name: 'Warna KPI' });
+const dayInJakarta = (ms: number) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Jakarta' }).format(new Date(ms));
+/** The message tied to a control by aria-describedby. */
+const messageOf = (label: string) =>
+  field(label).evaluate((el) =>
+    (el.getAttribute('aria-describedby') ?? '')
+      .split(' ')
+      .map((id) => document.getElementById(id)?.textContent ?? '')
+      .join(' '),
+  );
+
+async function openForm() {
+  await page.getByRole('link', { name: 'Catat kegiatan' }).click();
+  await poll(() => page.getByRole('heading', { level: 1, name: 'Catat kegiatan' }).count()).toBe(1);
+}
+
+/** The library profile as the phone stored it (IndexedDB, not the screen). */
+function storedLibrary(): Promise<Record<string, unknown>> {
+  return page.evaluate(
+    () =>
+      new Promise<Record<string, unknown>>((resolve, reject) => {
+        const open = indexedDB.open('tpbis-lapor');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const get = open.result.transaction('meta').objectStore('meta').get('library');
+          get.onsuccess = () => {
+            open.result.close();
+            resolve(get.result?.value);
+          };
+        };
+      }),
+  );
+}
+
+it('shows every message at once, reads "1.000" as a thousand, opens a refused entry with its reason, keeps the NPP', async (ctx) => {
+  needsBrowser(launchError, ctx);
+  const made = await createLibrary(
+    server.database.db,
+    { name: 'Perpustakaan Desa Jam Maju', npp: '3516012E1000001', village: 'Sukamaju', district: 'Pacet', regency: 'Mojokerto', province: 'Jawa Timur', timezone: 'Asia/Jakarta' },
+    new Date(),
+  );
+  if (!made.ok) throw new Error('library not valid');
+  const library = made.library;
+
+  // The phone's clock is two days ahead: its "today" is a day the server calls the future.
+  await page.clock.install({ time: new Date(Date.now() + 2 * DAY) });
+  await page.goto(server.url);
+  await fillFirstRun(page, 'Perpustakaan lokal');
+  await kpiCard().waitFor();
+
+  // One tap on Simpan: the title's message and the participants' message together.
+  await openForm();
+  await field('Strategi').selectOption('pelibatan');
+  await field('Jenis kegiatan').selectOption('lomba');
+  await field('Peserta laki-laki').fill('0');
+  await field('Peserta perempuan').fill('0');
+  await page.getByRole('button', { name: 'Simpan', exact: true }).click();
+  await page.getByRole('alert').first().waitFor();
+  expect(await messageOf('Judul kegiatan')).toContain('Judul kegiatan wajib diisi');
+  expect(await messageOf('Peserta perempuan')).toContain('Kegiatan Pelibatan Masyarakat harus memiliki paling sedikit 1 peserta');
+  expect(await page.getByRole('alert').first().textContent()).toContain('Periksa 2 isian yang belum benar.');
+
+  // A count with a comma: how to write it, on the field, and nothing saved.
+  await field('Judul kegiatan').fill('Pameran buku desa');
+  await field('Peserta laki-laki').fill('1,5');
+  await field('Peserta perempuan').fill('2.000');
+  await page.getByRole('button', { name: 'Simpan', exact: true }).click();
+  await poll(() => field('Peserta laki-laki').getAttribute('aria-invalid')).toBe('true');
+  expect(await messageOf('Peserta laki-laki')).toContain('Tulis angka saja, tanpa koma atau pecahan (contoh: 25 atau 1.500).');
+  expect(await field('Peserta perempuan').getAttribute('aria-invalid')).toBeNull();
+  // Correcting the field takes its message away before the next save.
+  await field('Peserta laki-laki').fill('1.000');
+  await poll(() => field('Peserta laki-laki').getAttribute('aria-invalid')).toBeNull();
+  // Dated yesterday by the server's clock, so the server takes it.
+  await field('Tanggal kegiatan').fill(dayInJakarta(Date.now() - DAY));
+  await page.getByRole('button', { name: 'Simpan', exact: true }).click();
+  await kpiCard().waitFor();
+
+  // Dated the phone's today (the form's default): the server will refuse it.
+  await openForm();
+  await field('Strategi').selectOption('pelibatan');
+  await field('Jenis kegiatan').selectOption('lomba');
+  await field('Judul kegiatan').fill('Lomba mewarnai anak');
+  await field('Peserta laki-laki').fill('3');
+  await field('Peserta perempuan').fill('4');
+  await page.getByRole('button', { name: 'Simpan', exact: true }).click();
+  await kpiCard().waitFor();
+
+  await page.getByRole('link', { name: 'Daftar kegiatan' }).click();
+  await page.getByText('3.000 peserta', { exact: true }).waitFor();
+
+  // Enrolment sends both; the server refuses the one dated in its future.
+  await page.getByRole('link', { name: 'Kirim data' }).click();
+  await field('Kode pendaftaran').fill(await server.code(library.id));
+  await page.getByRole('button', { name: 'Daftarkan' }).click();
+  await page.getByText(`Terdaftar untuk ${library.name}`, { exact: true }).waitFor();
+  await poll(async () => (await server.stored(library.id)).size).toBe(1);
+  await page.getByRole('link', { name: 'Daftar kegiatan' }).click();
+  await poll(() => page.locator('[data-sync-status="rejected"]').count()).toBe(1);
+
+  // "Ubah" opens it with the server's reason on the date, as the form's own messages show.
+  await page.getByRole('link', { name: 'Ubah Lomba mewarnai anak' }).click();
+  await poll(() => field('Tanggal kegiatan').getAttribute('aria-invalid')).toBe('true');
+  expect(await messageOf('Tanggal kegiatan')).toContain('Tanggal kegiatan tidak boleh di masa depan');
+  expect(await page.getByRole('alert').first().textContent()).toBe(
+    'Kegiatan ini ditolak saat dikirim: Tanggal kegiatan tidak boleh di masa depan. Perbaiki, lalu simpan lagi.',
+  );
+  expect(await seriousViolations(page)).toEqual([]);
+  await field('Tanggal kegiatan').fill(dayInJakarta(Date.now()));
+  await poll(() => field('Tanggal kegiatan').getAttribute('aria-invalid')).toBeNull();
+  expect(await page.getByRole('alert').count()).toBe(0);
+
+  // Pengaturan shows the NPP enrolment brought, and saving the profile keeps it.
+  expect((await storedLibrary()).npp).toBe('3516012E1000001');
+  await page.getByRole('link', { name: 'Pengaturan' }).click();
+  expect(await field('NPP').inputValue()).toBe('3516012E1000001');
+  await field('Desa/Kelurahan').fill('Sukamaju Baru');
+  await page.getByRole('button', { name: 'Simpan profil' }).click();
+  await page.getByText('Profil tersimpan.').waitFor();
+  expect(await storedLibrary()).toMatchObject({ id: library.id, village: 'Sukamaju Baru', npp: '3516012E1000001' });
+}, 180_000);

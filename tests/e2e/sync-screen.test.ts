@@ -1,0 +1,221 @@
+/**
+ * Kirim data in Debian's Chromium at 360×640, against the production build:
+ * - the enrolment form's fields are 44 px tap targets, "Alamat server" (type=url) too, where
+ *   the app is served by a static host (it asks for the server's address);
+ * - a phone served by the sync server, offline, is not offered "Alamat server";
+ * - "Kirim sekarang" offline says so in plain words, never the browser's "Failed to fetch",
+ *   in Indonesian and in English;
+ * - after a sync in which the server rejected an entry, the screen says so, not
+ *   "Semua terkirim." (and later syncs still name the rejected entries), and keeps a count
+ *   of them with a way to the list;
+ * - Pengaturan counts the activities as Daftar kegiatan does (deleted ones left out).
+ * Every state of the screen is checked with axe-core and for 44 px tap targets.
+ */
+import { rmSync } from 'node:fs';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import { buildApp, fillFirstRun, launchPhone, needsBrowser, scrollsSideways, seriousViolations, smallTapTargets, startStaticServer, type StaticServer } from './harness';
+import { startSyncServer, type SyncServer } from '../device/sync-harness';
+
+let build = '';
+let staticHost: StaticServer;
+let server: SyncServer;
+const phones: { context: BrowserContext; close: () => Promise<void> }[] = [];
+let launchError: unknown = null;
+
+beforeAll(async () => {
+  build = await buildApp('e2e-sync-screen');
+  staticHost = await startStaticServer(build);
+  server = await startSyncServer({ distDir: build, realClock: true });
+  // Chromium must start (or the tests are skipped where it cannot, outside CI).
+  try {
+    phones.push(await launchPhone());
+  } catch (e) {
+    launchError = e;
+  }
+});
+
+afterAll(async () => {
+  for (const p of phones) await p.close();
+  await staticHost?.close();
+  await server?.stop();
+  if (build) rmSync(build, { recursive: true, force: true });
+});
+
+const poll = <T,>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 15_000, interval: 50 });
+
+/** A fresh phone (its own browser profile) past the first run at `url`, its worker in control. */
+async function newPhone(url: string, name: string): Promise<{ context: BrowserContext; page: Page }> {
+  const phone = await launchPhone();
+  phones.push(phone);
+  const page = await phone.context.newPage();
+  await page.goto(url);
+  await fillFirstRun(page, name);
+  await page.getByRole('region', { name: 'Warna KPI' }).waitFor();
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+  return { context: phone.context, page };
+}
+
+async function openSync(page: Page) {
+  await page.getByRole('link', { name: 'Kirim data' }).first().click();
+  await poll(() => page.getByRole('heading', { level: 1, name: 'Kirim data' }).count()).toBe(1);
+}
+
+async function expectTidy(page: Page, screen: string) {
+  expect(await seriousViolations(page), screen).toEqual([]);
+  expect(await smallTapTargets(page), screen).toEqual([]);
+  expect(await scrollsSideways(page), screen).toBe(false);
+}
+
+/** Height of the control labelled `label`, in CSS px. */
+async function heightOf(page: Page, label: string): Promise<number> {
+  return (await page.getByLabel(label, { exact: true }).boundingBox())?.height ?? 0;
+}
+
+/** Logs one pelibatan entry through the form, `daysAgo` days back (each on its own day: no duplicate warning). */
+async function logEntry(page: Page, title: string, daysAgo: number) {
+  const f = (label: string) => page.getByLabel(label, { exact: true });
+  await page.getByRole('link', { name: 'Catat kegiatan' }).click();
+  await poll(() => page.getByRole('heading', { level: 1, name: 'Catat kegiatan' }).count()).toBe(1);
+  await f('Strategi').selectOption('pelibatan');
+  await f('Jenis kegiatan').selectOption('kelas_literasi');
+  await f('Judul kegiatan').fill(title);
+  await f('Tanggal kegiatan').fill(new Date(Date.now() - daysAgo * 86_400_000).toISOString().slice(0, 10));
+  await f('Peserta laki-laki').fill('8');
+  await f('Peserta perempuan').fill('12');
+  await page.getByRole('button', { name: 'Simpan', exact: true }).click();
+  await page.getByRole('region', { name: 'Warna KPI' }).waitFor();
+}
+
+/** Queues an entry with an activity type the server's rulebook does not have (it will be rejected), straight into IndexedDB. */
+function queueEntryTheServerRejects(page: Page, title: string): Promise<void> {
+  return page.evaluate(
+    (title) =>
+      new Promise<void>((resolve, reject) => {
+        const open = indexedDB.open('tpbis-lapor');
+        open.onsuccess = () => {
+          const tx = open.result.transaction(['entries', 'outbox', 'meta'], 'readwrite');
+          const meta = tx.objectStore('meta');
+          const enrolment = meta.get('enrolment');
+          const seq = meta.get('outboxSeq');
+          seq.onsuccess = () => {
+            const at = new Date().toISOString();
+            const e = {
+              id: '019a0000-0000-7000-8000-0000000000d1',
+              libraryId: enrolment.result.value.libraryId,
+              strategy: 'pelibatan',
+              activityType: 'tidak_ada_di_aturan',
+              title,
+              date: at.slice(0, 10),
+              participantsMale: 1,
+              participantsFemale: 1,
+              createdAt: at,
+              updatedAt: at,
+              deleted: false,
+            };
+            const next = (seq.result?.value ?? 0) + 1;
+            tx.objectStore('entries').put(e);
+            tx.objectStore('outbox').put({ seq: next, baseVersion: 0, entry: e });
+            meta.put({ key: 'outboxSeq', value: next });
+          };
+          tx.oncomplete = () => {
+            open.result.close();
+            resolve();
+          };
+          tx.onerror = () => reject(tx.error);
+        };
+      }),
+    title,
+  );
+}
+
+it('served by a static host: the enrolment form, "Alamat server" included, has 44 px fields', async (ctx) => {
+  needsBrowser(launchError, ctx);
+  const { page } = await newPhone(staticHost.url, 'Perpustakaan Statis');
+  await openSync(page);
+  await page.getByLabel('Alamat server', { exact: true }).waitFor();
+  for (const label of ['Kode pendaftaran', 'Alamat server', 'Nama HP (tidak wajib)']) expect(await heightOf(page, label), label).toBeGreaterThanOrEqual(44);
+  expect(await page.getByLabel('Alamat server', { exact: true }).getAttribute('type')).toBe('url');
+  await expectTidy(page, 'Kirim data (static host)');
+  await page.close();
+}, 120_000);
+
+it('served by the sync server: offline, no "Alamat server"; plain words for failures; rejected entries counted; Pengaturan agrees with the list', async (ctx) => {
+  needsBrowser(launchError, ctx);
+  const library = await server.addLibrary('Perpustakaan Layar Kirim');
+  const { context, page } = await newPhone(server.url, 'Perpustakaan Layar Kirim');
+
+  // Offline before the screen ever asked the server: the form offers no "Alamat server".
+  await context.setOffline(true);
+  await openSync(page);
+  await page.getByLabel('Kode pendaftaran', { exact: true }).waitFor();
+  await page.waitForTimeout(300); // the /healthz question fails at once offline
+  expect(await page.getByLabel('Alamat server', { exact: true }).count()).toBe(0);
+  for (const label of ['Kode pendaftaran', 'Nama HP (tidak wajib)']) expect(await heightOf(page, label), label).toBeGreaterThanOrEqual(44);
+  await expectTidy(page, 'Kirim data (offline enrolment)');
+
+  // Online again, the server answers: still none, and enrolment needs only the code.
+  await context.setOffline(false);
+  await page.getByLabel('Kode pendaftaran', { exact: true }).fill(await server.code(library.id));
+  await page.getByRole('button', { name: 'Daftarkan' }).click();
+  await page.getByText('Terdaftar untuk Perpustakaan Layar Kirim', { exact: true }).waitFor();
+  await poll(() => page.locator('[data-sync-waiting]').getAttribute('data-sync-waiting')).toBe('0');
+
+  // "Kirim sekarang" offline: plain words, not the browser's.
+  await context.setOffline(true);
+  await page.getByRole('button', { name: 'Kirim sekarang' }).click();
+  const failure = page.locator('.sync-status .error');
+  await poll(() => failure.textContent()).toBe('Gagal terakhir: Tidak ada sinyal atau server tidak terjangkau.');
+  expect(await page.locator('main').textContent()).not.toMatch(/Failed to fetch|fetch/i);
+  await expectTidy(page, 'Kirim data (offline failure)');
+
+  // The same in English.
+  await page.getByRole('link', { name: 'Pengaturan' }).click();
+  await page.getByLabel('Bahasa', { exact: true }).selectOption('en');
+  await page.getByRole('link', { name: 'Send data' }).first().click();
+  await poll(() => failure.textContent()).toBe('Last failure: No signal, or the server cannot be reached.');
+  await page.getByRole('link', { name: 'Settings' }).click();
+  await page.getByLabel('Language', { exact: true }).selectOption('id');
+  await context.setOffline(false);
+
+  // Two entries sent, then a third the server rejects: not "Semua terkirim."
+  await logEntry(page, 'Kelas membaca pagi', 2);
+  await logEntry(page, 'Kelas membaca sore', 3);
+  await openSync(page);
+  await page.getByRole('button', { name: 'Kirim sekarang' }).click();
+  await page.getByText('Semua terkirim.', { exact: true }).waitFor();
+  await queueEntryTheServerRejects(page, 'Kegiatan yang ditolak');
+  await page.getByRole('button', { name: 'Kirim sekarang' }).click();
+  await page
+    .getByText('Terkirim, tetapi 1 kegiatan ditolak server — buka Daftar kegiatan untuk memperbaikinya.', { exact: true })
+    .waitFor();
+  expect(await page.getByText('Semua terkirim.', { exact: true }).count()).toBe(0);
+  const rejectedLine = page.locator('[data-sync-rejected]');
+  expect(await rejectedLine.getAttribute('data-sync-rejected')).toBe('1');
+  expect(await rejectedLine.textContent()).toContain('1 kegiatan ditolak server, menunggu diperbaiki');
+  await expectTidy(page, 'Kirim data (rejected)');
+
+  // The count stays on the screen (not only right after a sync), and leads to the list.
+  await page.getByRole('link', { name: 'Beranda' }).click();
+  await openSync(page);
+  await poll(() => rejectedLine.getAttribute('data-sync-rejected')).toBe('1');
+  // A later "Kirim sekarang" with nothing new to send still names the one waiting for a fix.
+  await page.getByRole('button', { name: 'Kirim sekarang' }).click();
+  await page
+    .getByText('Semua terkirim. Masih ada 1 kegiatan yang ditolak server — buka Daftar kegiatan untuk memperbaikinya.', { exact: true })
+    .waitFor();
+  await page.getByRole('link', { name: 'Lihat yang ditolak' }).click();
+  await poll(() => page.getByRole('heading', { level: 1, name: 'Daftar kegiatan' }).count()).toBe(1);
+  await poll(() => page.locator('[data-sync-status="rejected"]').count()).toBe(1);
+
+  // Delete a sent entry (a tombstone stays on the phone): Pengaturan counts as the list does.
+  // Offline, so the delete is still waiting when Pengaturan is read.
+  await context.setOffline(true);
+  await page.getByRole('button', { name: 'Hapus Kelas membaca pagi' }).click();
+  await page.getByText('2 kegiatan', { exact: true }).waitFor();
+  await page.getByRole('link', { name: 'Pengaturan' }).click();
+  await page.getByText('2 kegiatan tersimpan, 0 belum terkirim', { exact: true }).waitFor();
+  // The delete itself waits to be sent: unsent work a reset would lose, so it is said apart.
+  await page.getByText('Penghapusan yang belum terkirim: 1.', { exact: true }).waitFor();
+  await page.close();
+}, 300_000);
