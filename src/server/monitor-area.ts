@@ -11,7 +11,7 @@ import * as z from 'zod/mini';
 import { COLOURS, type Area, type Colour, type Scope, type FieldError, type Lang, parseWithMessages } from '../domain';
 import type { Db } from './schema';
 import type { LibraryRow } from './schema';
-import { provinceOfRegency } from './store/monitor';
+import { provinceOfRegency, regencyIsIn } from './store/monitor';
 
 /**
  * No C0 control character: no place or library name has one, and PostgreSQL's text
@@ -65,9 +65,11 @@ export async function resolveArea(db: Db, scope: Scope, asked: Area): Promise<Ar
       return asked.regency !== undefined ? { province: scope.name, regency: asked.regency } : { province: scope.name };
     case 'regency': {
       if (asked.regency !== undefined ? asked.regency !== scope.name : asked.province !== undefined) return null;
-      const area = await withProvince(db, scope.name);
-      if (asked.province !== undefined && asked.province !== area.province) return null;
-      return area;
+      // The scope names a kabupaten/kota, not its province. A name found in two provinces
+      // has no one province to look up, and the screens ask with the province of the
+      // library they came from: that narrows the area, when the kabupaten/kota is there.
+      if (asked.province !== undefined) return (await regencyIsIn(db, asked.province, scope.name)) ? { province: asked.province, regency: scope.name } : null;
+      return withProvince(db, scope.name);
     }
   }
 }

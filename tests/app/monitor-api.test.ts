@@ -8,7 +8,7 @@ import { IDBFactory } from 'fake-indexeddb';
 import { get, type UseStore } from 'idb-keyval';
 import { describe, expect, it } from 'vitest';
 import { monitorSummarySchema, supervisorInfoSchema, type MonitorSummary } from '../../src/domain';
-import { login, logout, readJson, type MonitorDeps } from '../../src/app/monitor/api';
+import { login, logout, readJson, settlePendingLogout, type MonitorDeps } from '../../src/app/monitor/api';
 import { areaHash, effectiveArea, libraryHash, librariesUrl, meUrl, parseView, summaryUrl } from '../../src/app/monitor/view';
 
 const NOW = new Date('2025-10-20T03:00:00.000Z');
@@ -123,6 +123,33 @@ describe('login', () => {
     await login('jatim', 'rahasia-123', d);
     expect(await readJson(url, monitorSummarySchema, d)).toEqual({ ok: false, error: { kind: 'unreachable' } });
     expect(await readJson(meUrl(), supervisorInfoSchema, d)).toEqual({ ok: true, data: me, savedAt: NOW.toISOString() });
+  });
+
+  it('a logout that could not be sent stays pending: sent before the next look-up, and before the next login', async () => {
+    const d = deps([json(200, me), 'network-error', 'network-error', new Response(null, { status: 204 })]);
+    await login('jatim', 'rahasia-123', d);
+    await logout(d);
+    // Still offline: not settled, so the page must not ask who is signed in.
+    expect(await settlePendingLogout(d)).toBe(false);
+    // Online again: sent once, then nothing is pending.
+    expect(await settlePendingLogout(d)).toBe(true);
+    expect(await settlePendingLogout(d)).toBe(true);
+    expect(d.requests.map((r) => [r.url, r.init?.method])).toEqual([
+      ['/api/v1/monitor/login', 'POST'],
+      ['/api/v1/monitor/logout', 'POST'],
+      ['/api/v1/monitor/logout', 'POST'],
+      ['/api/v1/monitor/logout', 'POST'],
+    ]);
+  });
+
+  it('the next login sends a pending logout first, and a login clears it (sent later, it would end the new session)', async () => {
+    // The server fails the pending logout (500) but takes the login: the flag must go all the same.
+    const d = deps(['network-error', error(500, 'internal'), json(200, me)]);
+    await logout(d);
+    await login('jatim', 'rahasia-123', d);
+    expect(d.requests.map((r) => r.url)).toEqual(['/api/v1/monitor/logout', '/api/v1/monitor/logout', '/api/v1/monitor/login']);
+    expect(await settlePendingLogout(d)).toBe(true);
+    expect(d.requests).toHaveLength(3);
   });
 
   it('logout forgets every kept view, even offline', async () => {

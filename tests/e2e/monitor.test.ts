@@ -251,6 +251,8 @@ it('a province supervisor logs in, drills from the province to a library, and se
   await page.getByRole('button', { name: 'Masuk' }).click();
   await page.getByRole('button', { name: 'Keluar' }).waitFor();
   await page.getByText('Masuk sebagai jatim · Wilayah: Provinsi Jawa Timur', { exact: true }).waitFor();
+  // The form that had focus is gone: focus is on the new screen's heading.
+  await poll(() => page.evaluate(() => document.activeElement?.tagName)).toBe('H1');
 
   // The province: figures equal to computeKpi over the same entries.
   await poll(() => h1().textContent()).toBe('Jawa Timur');
@@ -390,8 +392,25 @@ it('a province supervisor logs in, drills from the province to a library, and se
   await shoot('offline');
   await phone!.context.setOffline(false);
 
-  // Keluar: back to the login form, and nothing of the session is shown any more.
+  // Keluar offline (a shared computer whose connection dropped): signed out at once, and the
+  // session ends on the server as soon as the computer is back online — the next person to
+  // open #/pantau is not signed in as this supervisor.
   await page.reload();
+  await page.getByRole('button', { name: 'Keluar' }).waitFor();
+  await phone!.context.setOffline(true);
+  await page.getByRole('button', { name: 'Keluar' }).click();
+  await field('Nama pengguna').waitFor();
+  await poll(() => page.evaluate(() => document.activeElement?.tagName)).toBe('H1');
+  expect(await page.locator('tr[data-library-id]').count()).toBe(0);
+  await phone!.context.setOffline(false);
+  await page.reload();
+  await field('Nama pengguna').waitFor();
+  await poll(() => page.evaluate(() => fetch('/api/v1/monitor/me').then((r) => r.status))).toBe(401);
+
+  // Keluar online: back to the login form, and nothing of the session is shown any more.
+  await field('Nama pengguna').fill(SUPERVISOR.name);
+  await field('Kata sandi').fill(SUPERVISOR.password);
+  await page.getByRole('button', { name: 'Masuk' }).click();
   await page.getByRole('button', { name: 'Keluar' }).click();
   await field('Nama pengguna').waitFor();
   expect(await page.locator('tr[data-library-id]').count()).toBe(0);

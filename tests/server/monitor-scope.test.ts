@@ -7,6 +7,7 @@
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MonitorLibraryRow } from '../../src/domain';
+import { createLibrary } from '../../src/server/store/libraries';
 import { DB_KINDS, type TestServer, startTestServer } from './harness';
 import {
   addSupervisor,
@@ -144,6 +145,31 @@ describe.each(DB_KINDS)('monitoring scopes on %s', (kind) => {
       expect(res.body).toMatchObject({ area: { regency: 'Kabupaten Hantu' }, total: figures('Kabupaten Hantu', []), childLevel: 'none' });
       expect(await listIds(cookies.hantu)).toEqual([]);
       expect((await monitor(s, cookies.hantu, `/summary${q({ province: 'Jawa Timur' })}`)).status).toBe(403);
+    });
+
+    // Last: it adds a library to the kabupaten the tests above count.
+    it('a kabupaten/kota name found in two provinces: each province with it narrows the area, as the screens link it', async () => {
+      const made = await createLibrary(
+        s.database.db,
+        { name: 'Perpus Malang Kembar', village: 'Desa Kembar', district: 'Kec Kembar', regency: 'Kabupaten Malang', province: 'Bali', timezone: 'Asia/Makassar' },
+        s.clock.now(),
+      );
+      if (!made.ok) throw new Error('library');
+      const twin = made.library;
+      const both = await monitor(s, cookies.malang, '/summary');
+      expect(both.body.area).toEqual({ regency: 'Kabupaten Malang' });
+      expect(both.body.total.libraries).toBe(malang().length + 1);
+      const inBali = await monitor(s, cookies.malang, `/summary${q({ province: 'Bali', regency: 'Kabupaten Malang' })}`);
+      expect(inBali.status).toBe(200);
+      expect(inBali.body).toMatchObject({ area: { province: 'Bali', regency: 'Kabupaten Malang' }, total: { libraries: 1 } });
+      expect(await listIds(cookies.malang, { province: 'Bali', regency: 'Kabupaten Malang' })).toEqual([twin.id]);
+      const inJatim = await monitor(s, cookies.malang, `/summary${q({ province: 'Jawa Timur', regency: 'Kabupaten Malang' })}`);
+      expect(inJatim.body.total).toEqual(figures('Kabupaten Malang', malang()));
+      // Still nothing wider, nor a province without it.
+      const wider: Record<string, string>[] = [{ province: 'Bali' }, { province: 'Jawa Tengah', regency: 'Kabupaten Malang' }];
+      for (const params of wider) {
+        expect((await monitor(s, cookies.malang, `/summary${q(params)}`)).status).toBe(403);
+      }
     });
   });
 });

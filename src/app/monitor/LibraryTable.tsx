@@ -45,7 +45,7 @@ export function LibraryTable({ data, area, q, green, caption, lang }: LibraryTab
                   {mw(lang, 'col.colour')}
                 </th>
                 <th scope="col" rowSpan={2}>
-                  {mw(lang, 'col.place')}
+                  {mw(lang, area.regency ? 'col.place' : 'col.placeWithRegency')}
                 </th>
                 <th scope="col" rowSpan={2} class="num">
                   {mw(lang, 'col.score')}

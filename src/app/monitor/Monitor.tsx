@@ -9,7 +9,7 @@ import { MONITOR_ASSET, MONITOR_CACHE } from '../../device/names';
 import { type Lang, type SupervisorInfo } from '../../domain';
 import { LanguageSelect } from '../components/LanguageSelect';
 import { supervisorInfoSchema } from '../../domain/monitor';
-import { logout, readJson, type MonitorError } from './api';
+import { logout, readJson, settlePendingLogout, type MonitorError } from './api';
 import { AreaView } from './AreaView';
 import { LibraryDetail } from './LibraryDetail';
 import { LoginForm } from './LoginForm';
@@ -57,16 +57,33 @@ export function Monitor({ view, lang, setLang }: MonitorProps) {
   const [attempt, setAttempt] = useState(0);
   useEffect(() => {
     let live = true;
-    void readJson(meUrl(), supervisorInfoSchema).then((r) => {
+    void (async () => {
+      // A "Keluar" tapped offline goes first; until the server has it, nobody is signed in here.
+      if (!(await settlePendingLogout())) {
+        if (live) setSession({ state: 'login' });
+        return;
+      }
+      const r = await readJson(meUrl(), supervisorInfoSchema);
       if (!live) return;
       if (r.ok) setSession({ state: 'in', me: r.data });
       else if (r.error.kind === 'unauthorized') setSession({ state: 'login' });
       else setSession({ state: 'error', error: r.error });
-    });
+    })();
     return () => {
       live = false;
     };
   }, [attempt]);
+  useEffect(() => {
+    const retry = () => void settlePendingLogout();
+    window.addEventListener('online', retry);
+    return () => window.removeEventListener('online', retry);
+  }, []);
+  // Signing in or out replaces the form or the screen that had focus: take it to the new
+  // screen's heading, as a change of route does, so a screen reader hears where it is.
+  const [moved, setMoved] = useState(0);
+  useEffect(() => {
+    if (moved > 0) document.querySelector<HTMLElement>('#main h1')?.focus();
+  }, [moved, session.state]);
   useEffect(() => {
     document.title = `${mw(lang, 'title')} — Lapor TPBIS`;
     return () => {
@@ -75,6 +92,10 @@ export function Monitor({ view, lang, setLang }: MonitorProps) {
   }, [lang]);
 
   const toLogin = () => setSession({ state: 'login' });
+  const signedOut = () => {
+    toLogin();
+    setMoved((n) => n + 1);
+  };
   const shown = parseView(view);
 
   return (
@@ -93,7 +114,7 @@ export function Monitor({ view, lang, setLang }: MonitorProps) {
               type="button"
               onClick={async () => {
                 await logout();
-                toLogin();
+                signedOut();
               }}
             >
               {mw(lang, 'logout')}
@@ -116,7 +137,13 @@ export function Monitor({ view, lang, setLang }: MonitorProps) {
           <>
             <h1 tabIndex={-1}>{mw(lang, 'title')}</h1>
             <p>{mw(lang, 'intro')}</p>
-            <LoginForm lang={lang} onLoggedIn={(me) => setSession({ state: 'in', me })} />
+            <LoginForm
+              lang={lang}
+              onLoggedIn={(me) => {
+                setSession({ state: 'in', me });
+                setMoved((n) => n + 1);
+              }}
+            />
           </>
         )}
         {session.state === 'in' &&

@@ -8,7 +8,7 @@
  * /api/. When the server cannot be reached the kept answer is returned with the time it
  * was saved, and the screen says the data is from then.
  */
-import { clear, createStore, get, set, type UseStore } from 'idb-keyval';
+import { clear, createStore, del, get, set, type UseStore } from 'idb-keyval';
 import { errorBodySchema, type ErrorCode, type SupervisorInfo } from '../../domain';
 import { loginRequestSchema, supervisorInfoSchema } from '../../domain/monitor';
 import { parseRetryAfter } from '../../device/backoff';
@@ -107,10 +107,19 @@ async function errorOf(res: Response, deps: MonitorDeps): Promise<MonitorError> 
 
 export type LoginResult = { ok: true; me: SupervisorInfo } | { ok: false; error: MonitorError };
 
+/**
+ * A "Keluar" the server has not had yet (tapped offline), kept beside the views. Until it
+ * reaches the server, the session cookie (HttpOnly, 12 h) would sign the next person in
+ * on this computer; so the page treats itself as signed out and sends it first.
+ */
+const LOGOUT_PENDING = 'logout-pending';
+
 /** Signs in; the server sets the session cookie. A 401 here is a wrong name or password. */
 export async function login(username: string, password: string, deps: MonitorDeps = browserDeps): Promise<LoginResult> {
   const request = loginRequestSchema.safeParse({ username, password });
   if (!request.success) return { ok: false, error: { kind: 'status', status: 400, code: 'invalid_request', retryAfterMs: null } };
+  // The previous person's "Keluar", if it never reached the server, ends their session first.
+  await settlePendingLogout(deps);
   let res: Response;
   try {
     res = await deps.fetch(loginUrl(), {
@@ -130,20 +139,39 @@ export async function login(username: string, password: string, deps: MonitorDep
   const me = supervisorInfoSchema.safeParse(await bodyOf(res));
   if (!me.success) return { ok: false, error: { kind: 'invalid' } };
   // Another person may sign in on this laptop: never show them the previous one's views.
+  // (This also drops a logout still pending: sent now, it would end the new session.)
   await forgetViews(deps);
   // Kept as the answer to "who is signed in", so the section opens offline after a reload.
   await keep(meUrl(), me.data, deps);
   return { ok: true, me: me.data };
 }
 
-/** Ends the session (even if the server cannot be reached, the kept views are forgotten). */
+/**
+ * Ends the session. The kept views are forgotten at once; if the server cannot be reached,
+ * the logout stays pending and is sent before anything else (`settlePendingLogout`).
+ */
 export async function logout(deps: MonitorDeps = browserDeps): Promise<void> {
   await forgetViews(deps);
+  await set(LOGOUT_PENDING, true, deps.store()).catch(() => {});
+  await settlePendingLogout(deps);
+}
+
+/**
+ * Sends a logout that could not be sent before; true when none is pending any more. Call
+ * it before asking who is signed in, and when the computer comes back online.
+ */
+export async function settlePendingLogout(deps: MonitorDeps = browserDeps): Promise<boolean> {
+  const pending = await get<boolean>(LOGOUT_PENDING, deps.store()).catch(() => undefined);
+  if (!pending) return true;
   try {
-    await deps.fetch(logoutUrl(), { method: 'POST', credentials: 'same-origin' });
+    const res = await deps.fetch(logoutUrl(), { method: 'POST', credentials: 'same-origin' });
+    // 401: no session left to end, which is what was asked.
+    if (!res.ok && res.status !== 401) return false;
   } catch {
-    // Offline: the cookie stays until it expires, but nothing is shown from it here.
+    return false;
   }
+  await del(LOGOUT_PENDING, deps.store()).catch(() => {});
+  return true;
 }
 
 /** Counts logins and logouts in this page. */

@@ -57,6 +57,7 @@ const id = {
   'col.stale': 'Belum sinkron 30+ hari',
   'col.name': 'Perpustakaan',
   'col.place': 'Desa, kecamatan',
+  'col.placeWithRegency': 'Desa, kecamatan, kabupaten/kota',
   'col.colour': 'Warna',
   'col.score': 'Skor',
   'col.lastPush': 'Kiriman terakhir',
@@ -140,12 +141,12 @@ const en: Record<MonitorWord, string> = {
   asOf: 'Computed {time} · Rulebook {rulebook}',
 
   'summary.colours': 'KPI colours of the libraries',
-  'summary.libraries': '{count} libraries',
-  'summary.colourCount': '{count} libraries · {share}%',
+  'summary.libraries': '{count} {libraries}',
+  'summary.colourCount': '{count} {libraries} · {share}%',
   'summary.entries': 'Activities this year per strategy',
-  'summary.entryCount': '{count} activities',
+  'summary.entryCount': '{count} {activities}',
   'summary.stale': 'Not synced for 30+ days',
-  'summary.staleCount': '{count} libraries have not sent data for 30 days or more (apart from the colour).',
+  'summary.staleCount': '{count} {libraries} {have} not sent data for 30 days or more (apart from the colour).',
 
   'children.province': 'Per province',
   'children.regency': 'Per regency/city',
@@ -156,6 +157,7 @@ const en: Record<MonitorWord, string> = {
   'col.stale': 'Not synced 30+ days',
   'col.name': 'Library',
   'col.place': 'Village, district',
+  'col.placeWithRegency': 'Village, district, regency/city',
   'col.colour': 'Colour',
   'col.score': 'Score',
   'col.lastPush': 'Last sent',
@@ -174,8 +176,8 @@ const en: Record<MonitorWord, string> = {
   'list.search': 'Search libraries',
   'list.searchButton': 'Search',
   'list.clear': 'Clear the search',
-  'list.count': '{count} libraries',
-  'list.searchFor': 'Results for "{q}": {count} libraries',
+  'list.count': '{count} {libraries}',
+  'list.searchFor': 'Results for "{q}": {count} {libraries}',
   'list.empty': 'No library matches.',
   'list.truncated': 'Only the first {count} libraries are shown. Narrow it down with a search or an area.',
   'list.national': 'Choose a province, search by name, or open "Green libraries" to see a list of libraries.',
@@ -203,5 +205,12 @@ const CATALOGUE: Record<Lang, Record<MonitorWord, string>> = { id, en };
 
 /** The monitoring word `key` in `lang`, with `{name}` placeholders filled. */
 export function mw(lang: Lang, key: MonitorWord, params: Record<string, string | number> = {}): string {
-  return CATALOGUE[lang][key].replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+  const all = { ...englishNouns(params.count), ...params };
+  return CATALOGUE[lang][key].replace(/\{(\w+)\}/g, (whole, name: string) => (name in all ? String(all[name as keyof typeof all]) : whole));
+}
+
+/** English counts its nouns ("1 library", "2 libraries"); Indonesian does not, and its texts do not ask. */
+function englishNouns(count: string | number | undefined): Record<string, string> {
+  const one = count !== undefined && String(count) === '1';
+  return { libraries: one ? 'library' : 'libraries', activities: one ? 'activity' : 'activities', have: one ? 'has' : 'have' };
 }
