@@ -93,8 +93,9 @@ export async function importJson(db: LaporDb, text: string, options: ImportOptio
     const have = existing[i];
     return !have || (e.updatedAt > have.updatedAt);
   });
-  // What a server may hold (a backup of an enrolled library) is never deleted on the phone alone.
-  const known = new Set(backup.entries.filter((e) => !isLocalLibraryId(e.libraryId)).map((e) => e.id));
+  // A server may hold any of them — a local library's too: that phone may have enrolled and
+  // pushed since the file was written — so none is ever deleted on the phone alone.
+  const known = new Set(backup.entries.map((e) => e.id));
   if (changed.length > 0) await writeEntries(db, changed, [], undefined, known);
   const added = changed.filter((e) => !existing[incoming.indexOf(e)]).length;
   return { ok: true, added, updated: changed.length - added, unchanged: incoming.length - changed.length };

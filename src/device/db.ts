@@ -19,8 +19,9 @@ import { DB_NAME } from './names';
 
 /**
  * An entry as stored: the wire shape plus the server version it was last seen at, and
- * `onServer` once the server is known to hold some write of it without the phone knowing
- * its version (a `duplicate` answer, a backup of an enrolled library). Never cleared:
+ * `onServer` once the server is known (or, for a restored backup, may be known) to hold
+ * some write of it without the phone having taken its version (a `duplicate` answer, a
+ * `superseded` or pulled copy kept back by a newer edit, a backup). Never cleared:
  * it keeps a delete from being done on the phone alone (entries.ts, `deleteEntry`).
  */
 export type EntryRow = ActivityEntry & { serverVersion?: number; onServer?: true };

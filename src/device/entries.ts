@@ -20,8 +20,8 @@ export const OUTBOX_SEQ_KEY = 'outboxSeq';
 /**
  * The meta row holding the highest outbox seq ever put in a push request (in the outbox's
  * current numbering): a mutation at or below it may have reached the server, even if no
- * answer came. The sync engine raises it before each request; renumbering and enrolment
- * reset it (sync-apply.ts, enrol.ts).
+ * answer came. The sync engine raises it in the transaction that reads each batch;
+ * renumbering carries it over and enrolment sets it (sync-apply.ts, enrol.ts).
  */
 export const SENT_THROUGH_KEY = 'sentThroughSeq';
 
@@ -261,7 +261,8 @@ async function writeTombstone(db: LaporDb, id: string, now: Date): Promise<SaveR
 /**
  * True when the server may hold some write of the entry, whatever its outbox says: it
  * told the phone a version (`serverVersion`), or that it holds one (`onServer`: a
- * `duplicate` answer, a backup of an enrolled library). A `rejected` answer stores nothing.
+ * `duplicate` answer, a copy kept back by a newer edit, a restored backup). A `rejected`
+ * answer stores nothing.
  */
 function mayBeOnServer(row: SyncedRow): boolean {
   return row.serverVersion !== undefined || row.onServer === true;
@@ -274,7 +275,7 @@ function mayBeOnServer(row: SyncedRow): boolean {
  *
  * The server cannot have it when it never answered with a version of it (`mayBeOnServer`)
  * and none of its queued mutations was ever put in a push request: each is above the
- * highest seq sent (`sentThrough`, raised before every request, whether or not an answer
+ * highest seq sent (`sentThrough`, raised as each batch is read, whether or not an answer
  * came). A mutation sent and answered is gone from the outbox, and its answer left its
  * mark on the row unless it was `rejected`, which stores nothing.
  *

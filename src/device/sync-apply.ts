@@ -10,7 +10,7 @@
  */
 import type { ActivityEntry, PushResponse, PushResult } from '../domain';
 import type { LaporDb, OutboxRow } from './db';
-import { movedRow, moveToLibrary, OUTBOX_SEQ_KEY, SENT_THROUGH_KEY, stripRow } from './entries';
+import { movedRow, moveToLibrary, OUTBOX_SEQ_KEY, SENT_THROUGH_KEY, sentThrough, stripRow } from './entries';
 import type { Receipt, SyncedRow } from './sync-state';
 
 /**
@@ -222,8 +222,17 @@ function applyResult(
     case 'rejected':
       return row ? { ...row, receipt: { status: 'rejected', errors: r.errors, at } } : null;
     case 'superseded':
-      return mergeRemote(row, r.entry, r.version, 'superseded', index.has(id), at);
+      return mergeRemote(row, r.entry, r.version, 'superseded', index.has(id), at) ?? markHeld(row);
   }
+}
+
+/**
+ * The row marked `onServer` when the server showed a version of it that the phone did not
+ * take (a newer edit of its own waits to be sent), and nothing else on the row says the
+ * server holds it; null when nothing needs writing.
+ */
+function markHeld(row: SyncedRow | undefined): SyncedRow | null {
+  return row && row.serverVersion === undefined && !row.onServer ? { ...row, onServer: true } : null;
 }
 
 /** Renumbers the outbox from `from` (after `seq_gap`), keeping the order; sets the counter. */
@@ -232,14 +241,15 @@ export async function renumberOutbox(db: LaporDb, from: number): Promise<void> {
 }
 
 async function renumberInTransaction(db: LaporDb, from: number): Promise<void> {
-  const rows = await db.outbox.orderBy('seq').toArray();
+  const [rows, sent] = await Promise.all([db.outbox.orderBy('seq').toArray(), sentThrough(db)]);
   await db.outbox.clear();
+  // The rows once put in a request (a prefix, in seq order) count as sent under their new
+  // seqs too: a request timed out on the phone may still be applied by the server.
+  const wasSent = rows.filter((r) => r.seq <= sent).length;
   await Promise.all([
     db.outbox.bulkAdd(rows.map((r, i) => ({ ...r, seq: from + i }))),
     db.meta.put({ key: OUTBOX_SEQ_KEY, value: from + rows.length - 1 }),
-    // A gap means the server took none of the queued mutations (the first of them was past
-    // its expected seq): in the new numbering, none has been sent.
-    db.meta.put({ key: SENT_THROUGH_KEY, value: from - 1 }),
+    db.meta.put({ key: SENT_THROUGH_KEY, value: from - 1 + wasSent }),
   ]);
 }
 
@@ -261,7 +271,7 @@ export async function applyPullPage(
     const changed = new Set<string>();
     for (const pulled of entries) {
       const { version, ...entry } = pulled;
-      const next = mergeRemote(current.get(entry.id), entry, version, 'pulled', index.has(entry.id), at);
+      const next = mergeRemote(current.get(entry.id), entry, version, 'pulled', index.has(entry.id), at) ?? markHeld(current.get(entry.id));
       if (next) {
         current.set(entry.id, next);
         changed.add(entry.id);

@@ -182,16 +182,28 @@ async function nextBatch(db: LaporDb, max: number, maxBytes: number): Promise<Ou
   return batch;
 }
 
+/**
+ * The next batch, recorded as sent in the same transaction as it is read: once read, its
+ * mutations may reach the server whatever happens next, and a delete on the phone alone
+ * (entries.ts), which decides in a transaction of its own, sees either the batch not taken
+ * yet or the mark — even in a second tab where Web Locks are missing.
+ */
+function takeBatch(db: LaporDb, max: number, maxBytes: number): Promise<OutboxRow[]> {
+  return db.transaction('rw', db.outbox, db.meta, async () => {
+    const batch = await nextBatch(db, max, maxBytes);
+    if (batch.length > 0) await noteSent(db, batch[batch.length - 1].seq);
+    return batch;
+  });
+}
+
 async function pushAll(deps: SyncDeps, http: RequestOptions, index: OutboxIndex): Promise<Step> {
   let max = Math.min(deps.batchSize ?? PUSH_BATCH, PUSH_BATCH);
   let count = 0;
   let rejected = 0;
   let gaps = 0;
   for (;;) {
-    const batch = await nextBatch(deps.db, max, PUSH_MAX_BYTES);
+    const batch = await takeBatch(deps.db, max, PUSH_MAX_BYTES);
     if (batch.length === 0) return { ok: true, count, rejected };
-    // Before it leaves: once sent, its mutations may reach the server whatever happens next.
-    await noteSent(deps.db, batch[batch.length - 1].seq);
     const res = await request(http, 'POST', '/sync/push', { mutations: batch });
     if (res.ok) {
       const answer = pushResponseSchema.safeParse(res.body);

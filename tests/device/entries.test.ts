@@ -7,6 +7,8 @@ import {
   lastOutboxSeq,
   listEntries,
   noteSent,
+  renumberOutbox,
+  sentThrough,
   pendingMutations,
   restoreEntry,
   saveEntry,
@@ -225,6 +227,20 @@ describe('deleteEntry', () => {
       [sentMaybe.id, false],
       [sentMaybe.id, true],
     ]);
+  });
+
+  it('a renumbering (409 seq_gap) carries the sent mark over to the same mutations under their new seqs', async () => {
+    const { db } = freshDb();
+    const [a, b, c] = [entry(), entry(), entry()];
+    for (const e of [a, b, c]) await saveEntry(db, e);
+    await enrolled(db, null);
+    // a and b were put in a request; the server then asked for seq 7 onwards.
+    await noteSent(db, 2);
+    await renumberOutbox(db, 7);
+    expect((await pendingMutations(db)).map((m) => m.seq)).toEqual([7, 8, 9]);
+    expect(await sentThrough(db)).toBe(8);
+    expect(await deleteEntry(db, b.id, at(1))).not.toHaveProperty('discarded');
+    expect(await deleteEntry(db, c.id, at(1))).toMatchObject({ ok: true, discarded: true });
   });
 
   it('on an enrolled phone that has not synced since enrolment, deletes alone', async () => {

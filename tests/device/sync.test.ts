@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PushResponse } from '../../src/domain';
-import { deleteEntry, getLibrary, getRulebook, pendingMutations, saveEntry } from '../../src/device';
+import { deleteEntry, exportJson, getLibrary, getRulebook, importJson, pendingMutations, saveEntry } from '../../src/device';
 import { applyPushAnswer, mergeRemote, OutboxIndex } from '../../src/device/sync-apply';
 import { backoffDelay, BACKOFF_CAP_MS, parseRetryAfter } from '../../src/device/backoff';
 import { enrol } from '../../src/device/enrol';
@@ -283,6 +283,49 @@ describe('deleting an entry the server never had', () => {
     expect(await deleteEntry(phone.db, e.id, clock())).toMatchObject({ ok: true });
     expect((await row(phone.db, e.id)).deleted).toBe(true);
     expect((await pendingMutations(phone.db)).map((m) => [m.entry.id, m.entry.deleted])).toEqual([[e.id, true]]);
+  });
+  it('superseded while its newer edit waits, the sync then cut short: a tombstone, for the server holds it', async () => {
+    const library = await server.addLibrary('Perpustakaan Kalah Lalu Hapus');
+    const plan = script();
+    const a = newPhone(faultyFetch(server, plan), clock, prng(21), { batchSize: 2 });
+    const b = newPhone(plainFetch, clock, prng(22));
+    await enrolPhone(a, server, library.id);
+    await enrolPhone(b, server, library.id);
+    const e = entry({ libraryId: library.id, updatedAt: clock().toISOString() });
+    await saveEntry(a.db, e);
+    // B restores A's backup, edits e and syncs: the server holds e, written by B.
+    expect(await importJson(b.db, await exportJson(a.db, null, clock()))).toMatchObject({ ok: true, added: 1 });
+    await saveEntry(b.db, { ...e, title: 'Diubah di B', updatedAt: clock().toISOString() });
+    expect(await syncNow(b.deps)).toMatchObject({ status: 'ok' });
+    // A: f saved and edited twice, then e edited: outbox e@1 f@2 f@3 f@4 e@5.
+    const f = entry({ libraryId: library.id, updatedAt: clock().toISOString() });
+    for (const title of ['f 1', 'f 2', 'f 3']) await saveEntry(a.db, { ...f, title, updatedAt: clock().toISOString() });
+    await saveEntry(a.db, { ...e, title: 'Diubah di A', updatedAt: clock().toISOString() });
+    // [e@1, f@2] answered (e superseded, kept back by e@5); [f@3] lost on its way.
+    plan.choose = script('none', 'request-lost').choose;
+    expect(await syncNow(a.deps)).toMatchObject({ status: 'retry' });
+    expect((await row(a.db, e.id)).onServer).toBe(true);
+    expect(await deleteEntry(a.db, e.id, clock())).not.toHaveProperty('discarded');
+    plan.choose = script().choose;
+    expect(await syncNow(a.deps)).toMatchObject({ status: 'ok' });
+    expect((await server.stored(library.id)).get(e.id)?.entry.deleted).toBe(true);
+  });
+
+  it('restored from a backup of a local library that has since enrolled and pushed: a tombstone, for the server holds it', async () => {
+    const library = await server.addLibrary('Perpustakaan HP Hilang');
+    const old = newPhone(plainFetch, clock, prng(23));
+    const e = entry({ libraryId: 'lokal-lama', updatedAt: clock().toISOString() });
+    await saveEntry(old.db, e);
+    const backup = await exportJson(old.db, null, clock());
+    await enrolPhone(old, server, library.id);
+    expect(await syncNow(old.deps)).toMatchObject({ status: 'ok' });
+    // The old phone is lost; a new one restores the file, enrols, and e is deleted before the first sync.
+    const fresh = newPhone(plainFetch, clock, prng(24));
+    expect(await importJson(fresh.db, backup)).toMatchObject({ ok: true, added: 1 });
+    await enrolPhone(fresh, server, library.id);
+    expect(await deleteEntry(fresh.db, e.id, clock())).not.toHaveProperty('discarded');
+    expect(await syncNow(fresh.deps)).toMatchObject({ status: 'ok' });
+    expect((await server.stored(library.id)).get(e.id)?.entry.deleted).toBe(true);
   });
 });
 
