@@ -1,10 +1,31 @@
 /** Live database reads for screens: re-rendered whenever the tables they read change. */
 import { useEffect, useState } from 'preact/hooks';
-import { watch } from '../device';
+import { entrySyncCounts, getSyncState, watch, type EntrySyncCounts, type LaporDb } from '../device';
 
 /** The result of `query`, kept current as the database changes (`initial` until the first read). */
 export function useLive<T>(query: () => Promise<T>, deps: readonly unknown[], initial?: T): T | undefined {
   const [value, setValue] = useState<T | undefined>(initial);
   useEffect(() => watch(query, setValue), deps);
   return value;
+}
+
+/**
+ * Entry counts by sync status (`entrySyncCounts`), read when the screen opens and again
+ * whenever a sync starts or ends — not at every write. Kept live, the count re-read every
+ * entry and the whole outbox at each acknowledged batch: with the Kirim data screen open,
+ * a 10,000-entry sync took 12 s instead of 5.5 s (`npm run bench:sync`).
+ */
+export function useSyncCounts(db: LaporDb): EntrySyncCounts | undefined {
+  const state = useLive(() => getSyncState(db), [db]);
+  const [counts, setCounts] = useState<EntrySyncCounts>();
+  useEffect(() => {
+    let current = true;
+    void entrySyncCounts(db).then((c) => {
+      if (current) setCounts(c);
+    });
+    return () => {
+      current = false;
+    };
+  }, [db, state?.lastAttemptAt, state?.lastSuccessAt, state?.nextTryAt, state?.failures]);
+  return counts;
 }

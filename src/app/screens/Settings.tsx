@@ -4,11 +4,11 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import { formatNumber, type Lang } from '../../domain';
-import { entrySyncCounts, exportCsv, exportJson, importJson, setLibrary, storageHealth, type StorageHealth } from '../../device';
+import { exportCsv, exportJson, importJson, setLibrary, storageHealth, type StorageHealth } from '../../device';
 import { LanguageSelect } from '../components/LanguageSelect';
 import { ProfileForm } from '../components/ProfileForm';
 import { useApp, useUi } from '../context';
-import { useLive } from '../live';
+import { useSyncCounts } from '../live';
 import { MonitorLink, monitorTitle } from '../monitor/link';
 
 
@@ -18,7 +18,7 @@ export function Settings({ version }: { version: string }) {
   const u = useUi();
   const [notice, setNotice] = useState<string | null>(null);
   const [health, setHealth] = useState<StorageHealth | null>(null);
-  const counts = useLive(() => entrySyncCounts(db), [db]);
+  const counts = useSyncCounts(db);
   useEffect(() => {
     void storageHealth().then(setHealth);
   }, [counts]);

@@ -7,7 +7,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { formatNumber } from '../../domain';
 import { entrySyncCounts, getLibrary, syncOverview } from '../../device';
 import { useApp } from '../context';
-import { useLive } from '../live';
+import { useLive, useSyncCounts } from '../live';
 import { syncNowFromPage } from '../sync-client';
 import { rejectedParams, syncErrorText, syncTime, syncWord } from '../sync-words';
 import { Enrol } from './Enrol';
@@ -32,7 +32,7 @@ export function Sync() {
   const { db, lang, library } = app;
   const w = (k: Parameters<typeof syncWord>[1], p?: Record<string, string | number>) => syncWord(lang, k, p);
   const overview = useLive(() => syncOverview(db), [db]);
-  const counts = useLive(() => entrySyncCounts(db), [db]);
+  const counts = useSyncCounts(db);
   const online = useOnline();
   const [busy, setBusy] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
