@@ -114,7 +114,8 @@ export type CountReading =
 
 // Plain digits, or digits grouped in threes by dots as Indonesians write thousands
 // ("1.500"); a minus sign is read so that the schema can say "minimal 0".
-const WHOLE = /^-?(\d+|\d{1,3}(\.\d{3})+)$/;
+// Dot-grouped thousands start with 1–9: "0.500" is someone's decimal, not five hundred.
+const WHOLE = /^-?(\d+|[1-9]\d{0,2}(\.\d{3})+)$/;
 // Only digits and the marks people put in numbers: a number written wrongly, not a word.
 const NUMBER_LIKE = /^[-+]?[\d.,\s]*\d[\d.,\s]*$/;
 

@@ -138,7 +138,7 @@ const en: Record<UiKey, string> = {
   'kpi.rulebook': 'Rulebook {id}',
   'kpi.components': 'Progress per component',
   'kpi.of': '{actual} of {target}',
-  'kpi.share': '{actual}% of a {target}% target',
+  'kpi.share': '{actual}% of the {target}% target',
   'kpi.months': 'Activities per month',
   'kpi.monthCounts': 'E {pelibatan} · A {advokasi} · S {layanan}',
   'kpi.monthLegend': 'E = Community Engagement, A = Advocacy, S = Information Services',

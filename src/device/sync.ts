@@ -20,7 +20,7 @@ import { backoffDelay } from './backoff';
 import type { LaporDb, OutboxRow } from './db';
 import { noteSent } from './entries';
 import { adoptStrays, applyPullPage, applyPushAnswer, OutboxIndex, renumberOutbox } from './sync-apply';
-import { request, type FetchFn, type HttpResult, type RequestOptions } from './sync-http';
+import { NO_ANSWER, request, type FetchFn, type HttpResult, type RequestOptions } from './sync-http';
 import { CURSOR_KEY, getCursor, getEnrolment, getSyncState, updateSyncState, type SyncError, type SyncState } from './sync-state';
 
 export const PUSH_BATCH = 200;
@@ -51,6 +51,8 @@ export interface SyncDeps {
   gzipAbove?: number | null;
   /** Each request's deadline (sync-http.ts, 60 s by default); tests make it short. */
   requestTimeoutMs?: number;
+  /** False when the device knows it has no network (`navigator.onLine`, the default). */
+  online?: () => boolean;
 }
 
 export type SyncResult =
@@ -105,6 +107,9 @@ export function lockIfAvailable(db: LaporDb, locks: Locks | undefined = platform
   };
 }
 
+/** `navigator.onLine` where there is one (page and worker); elsewhere (Node) assume a network. */
+const browserOnline = () => (globalThis.navigator as { onLine?: boolean } | undefined)?.onLine !== false;
+
 /** One whole sync under the lock: push everything, pull everything, refresh the rulebook. */
 export function syncNow(deps: SyncDeps): Promise<SyncResult> {
   return (deps.lock ?? defaultLock(deps.db))(() => runSync(deps));
@@ -115,6 +120,12 @@ async function runSync(deps: SyncDeps): Promise<SyncResult> {
   const enrolment = await getEnrolment(db);
   if (!enrolment) return { status: 'not-enrolled' };
   await updateSyncState(db, { lastAttemptAt: deps.now().toISOString() });
+  // Known offline: nothing is read from the outbox, so nothing is marked sent, and an entry
+  // logged and deleted offline is still deleted on the phone alone ("Kirim sekarang" tapped
+  // with no signal must not change that).
+  if (!(deps.online ?? browserOnline)()) {
+    return failed(deps, { ok: false, res: { ok: false, retry: true, retryAfterMs: null, error: { status: 0, code: NO_ANSWER.network, message: 'offline' } } }, 0);
+  }
   const http: RequestOptions = {
     fetch: deps.fetch,
     now: deps.now,

@@ -15,9 +15,11 @@ function itemParams(step: Step, lang: Lang) {
   };
 }
 
+/** "a, b and c"; with semicolons when an item has commas of its own ("dengan foto, kisah sukses, atau testimoni"). */
 function joinList(items: string[], lang: Lang): string {
   if (items.length <= 1) return items.join('');
-  return `${items.slice(0, -1).join(', ')} ${t(lang, 'nextStep.and')} ${items[items.length - 1]}`;
+  const between = items.some((item) => item.includes(',')) ? '; ' : ', ';
+  return `${items.slice(0, -1).join(between)}${between === '; ' ? ';' : ''} ${t(lang, 'nextStep.and')} ${items[items.length - 1]}`;
 }
 
 /** The keys of one kind of step sentence: reach a colour now, or stay on course for it. */

@@ -45,7 +45,7 @@ describe('readCount', () => {
     expect(readCount(text)).toEqual({ kind: 'number', value });
   });
 
-  it.each(['1,5', '1.5', '2,000', '1.00', '12.3456', '1.0000', '1 000', '.500', '1.', '1..000', '+5', '1.500,00'])(
+  it.each(['1,5', '1.5', '2,000', '1.00', '12.3456', '1.0000', '1 000', '.500', '1.', '1..000', '+5', '1.500,00', '0.500', '000.500', '01.000'])(
     'calls %j a count not written as a whole number',
     (text) => {
       expect(readCount(text)).toEqual({ kind: 'notWhole' });

@@ -191,6 +191,28 @@ describe('deleting an entry the server never had', () => {
     expect(await pendingMutations(phone.db)).toEqual([]);
   });
 
+  it('"Kirim sekarang" with no signal changes nothing: logged and deleted offline, it is still deleted on the phone alone', async () => {
+    const library = await server.addLibrary('Perpustakaan Tanpa Sinyal');
+    let online = true;
+    let requests = 0;
+    const counting: FetchFn = (input, init) => {
+      requests++;
+      return fetch(input, init);
+    };
+    const phone = newPhone(counting, clock, prng(25), { online: () => online });
+    await enrolPhone(phone, server, library.id);
+    online = false;
+    const secret = entry({ libraryId: library.id, title: 'Data pribadi Ibu Sari', updatedAt: clock().toISOString() });
+    await saveEntry(phone.db, secret);
+    const before = requests;
+    expect(await syncNow(phone.deps)).toMatchObject({ status: 'retry', error: { status: 0, code: 'network' } });
+    expect(requests).toBe(before);
+    expect(await deleteEntry(phone.db, secret.id, clock())).toMatchObject({ ok: true, discarded: true });
+    online = true;
+    expect(await syncNow(phone.deps)).toMatchObject({ status: 'ok', pushed: 0 });
+    expect((await server.stored(library.id)).has(secret.id)).toBe(false);
+  });
+
   it('sent, but the answer was lost: a tombstone, so the server deletes it too', async () => {
     const library = await server.addLibrary('Perpustakaan Jawaban Hilang');
     const plan = script();

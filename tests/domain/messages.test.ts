@@ -52,7 +52,7 @@ describe('next-step sentences', () => {
         'id',
       ),
     ).toBe(
-      'Untuk mencapai Hijau, catat lagi: 3 kegiatan Pelibatan Masyarakat dengan foto, kisah sukses, atau testimoni, 1 kegiatan Pelibatan Masyarakat dan 1 kegiatan Peningkatan Layanan Informasi',
+      'Untuk mencapai Hijau, catat lagi: 3 kegiatan Pelibatan Masyarakat dengan foto, kisah sukses, atau testimoni; 1 kegiatan Pelibatan Masyarakat; dan 1 kegiatan Peningkatan Layanan Informasi',
     );
   });
 

@@ -141,8 +141,10 @@ it('enrols, logs 20 entries offline, reopens, and sends them in one push when th
   await field('Kode pendaftaran').fill((await server.code(library.id)).toLowerCase());
   await page.getByRole('button', { name: 'Daftarkan' }).click();
   await page.getByText('Terdaftar untuk Perpustakaan Desa Peramban', { exact: true }).waitFor();
-  // The entry from before enrolment is moved to the library and sent at once.
+  // The entry from before enrolment is moved to the library and sent at once, and the
+  // notice then says so instead of still counting it as waiting.
   await poll(async () => (await server.stored(library.id)).size).toBe(1);
+  await page.getByText('HP terdaftar untuk Perpustakaan Desa Peramban. Semua terkirim.', { exact: true }).waitFor();
   const devices = await server.database.db.selectFrom('devices').select('device_id').where('library_id', '=', library.id).execute();
   expect(devices.length).toBe(1);
   const deviceId = devices[0].device_id;

@@ -5,7 +5,7 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import { formatNumber } from '../../domain';
-import { entrySyncCounts, getLibrary, syncOverview } from '../../device';
+import { entrySyncCounts, getLibrary, syncOverview, type SyncResult } from '../../device';
 import { useApp } from '../context';
 import { useLive, useSyncCounts } from '../live';
 import { syncNowFromPage } from '../sync-client';
@@ -44,7 +44,10 @@ export function Sync() {
       onEnrolled={async (enrolled, queued) => {
         app.setLibrary((await getLibrary(db)) ?? enrolled);
         setNotice(w('enrol.done', { library: enrolled.name, count: formatNumber(queued, lang) }));
-        void syncNowFromPage(db);
+        // The count above is right only until this first sync has sent them: then say how it went.
+        const result = await syncNowFromPage(db);
+        const outcome = await outcomeOf(result);
+        if (outcome) setNotice(`${w('enrol.doneSynced', { library: enrolled.name })} ${outcome}`);
       }}
     />
   );
@@ -53,13 +56,21 @@ export function Sync() {
     setBusy(true);
     setNotice(null);
     const result = await syncNowFromPage(db);
-    // Entries the server rejected, in this sync or an earlier one, are not done until
-    // corrected: say so, never "Semua terkirim." alone.
-    const { rejected } = result.status === 'ok' ? await entrySyncCounts(db) : { rejected: 0 };
+    const outcome = await outcomeOf(result);
     setBusy(false);
-    if (result.status !== 'ok') return;
-    if (rejected === 0) setNotice(w('sync.ok'));
-    else setNotice(w(result.rejected > 0 ? 'sync.okRejected' : 'sync.okStillRejected', rejectedParams(rejected, lang)));
+    if (outcome) setNotice(outcome);
+  }
+
+  /**
+   * What a finished sync did, for the notice; null when it failed (the status lines say
+   * why). Entries the server rejected, in this sync or an earlier one, are not done until
+   * corrected: say so, never "Semua terkirim." alone.
+   */
+  async function outcomeOf(result: SyncResult): Promise<string | null> {
+    if (result.status !== 'ok') return null;
+    const { rejected } = await entrySyncCounts(db);
+    if (rejected === 0) return w('sync.ok');
+    return w(result.rejected > 0 ? 'sync.okRejected' : 'sync.okStillRejected', rejectedParams(rejected, lang));
   }
 
   return (
