@@ -39,6 +39,11 @@ const id = {
   'nextStep.many': 'Untuk mencapai {colour}, catat lagi: {items}',
   'nextStep.item': '{count} kegiatan {strategy}',
   'nextStep.itemDocumented': '{count} kegiatan {strategy} dengan foto, kisah sukses, atau testimoni',
+  'nextStep.firstOne': 'Catat {count} kegiatan {strategy} untuk mencapai {colour}',
+  'nextStep.firstOneDocumented': 'Catat {count} kegiatan {strategy}, dengan foto, kisah sukses, atau testimoni, untuk mencapai {colour}',
+  'nextStep.firstMany': 'Untuk mencapai {colour}, catat: {items}',
+  'nextStep.firstItem': '{count} kegiatan {strategy}',
+  'nextStep.firstItemDocumented': '{count} kegiatan {strategy} dengan foto, kisah sukses, atau testimoni',
   'nextStep.and': 'dan',
   'nextStep.green': 'Sudah Hijau. Pertahankan kegiatan setiap bulan dan dokumentasikan hasilnya.',
   'nextStep.greenUnreachable':
@@ -189,6 +194,11 @@ const en: Record<MessageKey, string> = {
   'nextStep.many': 'To reach {colour}, log: {items}',
   'nextStep.item': '{count} more {strategy} {activities}',
   'nextStep.itemDocumented': '{count} more {strategy} {activities} with a photo, success story or testimony',
+  'nextStep.firstOne': 'Log {count} {strategy} {activities} to reach {colour}',
+  'nextStep.firstOneDocumented': 'Log {count} {strategy} {activities}, with a photo, success story or testimony, to reach {colour}',
+  'nextStep.firstMany': 'To reach {colour}, log: {items}',
+  'nextStep.firstItem': '{count} {strategy} {activities}',
+  'nextStep.firstItemDocumented': '{count} {strategy} {activities} with a photo, success story or testimony',
   'nextStep.and': 'and',
   'nextStep.green': 'Green already. Keep up activities every month and document their results.',
   'nextStep.greenUnreachable':

@@ -22,10 +22,26 @@ function joinList(items: string[], lang: Lang): string {
   return `${items.slice(0, -1).join(between)}${between === '; ' ? ';' : ''} ${t(lang, 'nextStep.and')} ${items[items.length - 1]}`;
 }
 
-/** The keys of one kind of step sentence: reach a colour now, or stay on course for it. */
+/**
+ * The keys of one kind of step sentence: reach a colour now ("… lagi"), the same for a
+ * library that has logged nothing yet (no "lagi" / "more"), or stay on course for it.
+ */
 const WORDING = {
-  reach: { one: 'nextStep.one', oneDocumented: 'nextStep.oneDocumented', many: 'nextStep.many' },
-  onCourse: { one: 'nextStep.onCourseOne', oneDocumented: 'nextStep.onCourseOneDocumented', many: 'nextStep.onCourseMany' },
+  reach: { one: 'nextStep.one', oneDocumented: 'nextStep.oneDocumented', many: 'nextStep.many', item: 'nextStep.item', itemDocumented: 'nextStep.itemDocumented' },
+  first: {
+    one: 'nextStep.firstOne',
+    oneDocumented: 'nextStep.firstOneDocumented',
+    many: 'nextStep.firstMany',
+    item: 'nextStep.firstItem',
+    itemDocumented: 'nextStep.firstItemDocumented',
+  },
+  onCourse: {
+    one: 'nextStep.onCourseOne',
+    oneDocumented: 'nextStep.onCourseOneDocumented',
+    many: 'nextStep.onCourseMany',
+    item: 'nextStep.item',
+    itemDocumented: 'nextStep.itemDocumented',
+  },
 } as const;
 
 /** The sentence that says what to log to reach `goal` (or, `onCourse`, to stay on course for it). */
@@ -41,7 +57,7 @@ export function describeSteps(
     const s = steps[0];
     return t(lang, s.documented ? keys.oneDocumented : keys.one, { ...itemParams(s, lang), colour });
   }
-  const items = steps.map((s) => t(lang, s.documented ? 'nextStep.itemDocumented' : 'nextStep.item', itemParams(s, lang)));
+  const items = steps.map((s) => t(lang, s.documented ? keys.itemDocumented : keys.item, itemParams(s, lang)));
   return t(lang, keys.many, { colour, items: joinList(items, lang) });
 }
 
@@ -56,7 +72,9 @@ export function describeNextSteps(kpi: KpiResult, lang: Lang, sustainedStrategy:
   const next = COLOUR_RANK[COLOUR_RANK.indexOf(kpi.colour) + 1];
   const { toNext, toGreen, greenReachable, greenLater } = kpi.nextSteps;
   const sentences: string[] = [];
-  if (toNext.length > 0) sentences.push(describeSteps(toNext, next, lang));
+  // Nothing logged yet (abu-abu): "catat", not "catat lagi".
+  const wording = kpi.colour === 'abu-abu' ? 'first' : 'reach';
+  if (toNext.length > 0) sentences.push(describeSteps(toNext, next, lang, wording));
   const months = {
     strategy: t(lang, `strategy.${sustainedStrategy}`),
     have: kpi.sustained.monthsWithPelibatan,
@@ -69,7 +87,7 @@ export function describeNextSteps(kpi: KpiResult, lang: Lang, sustainedStrategy:
     sentences.push(t(lang, 'nextStep.greenLater', { ...months, required: greenLater.required, month }));
     if (greenLater.thisMonth.length > 0) sentences.push(describeSteps(greenLater.thisMonth, 'hijau', lang, 'onCourse'));
   } else if (next !== 'hijau') {
-    sentences.push(describeSteps(toGreen, 'hijau', lang));
+    sentences.push(describeSteps(toGreen, 'hijau', lang, wording));
   }
   return sentences;
 }

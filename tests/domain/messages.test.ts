@@ -56,6 +56,14 @@ describe('next-step sentences', () => {
     );
   });
 
+  it('says "catat", not "catat lagi", to a library that has logged nothing yet', () => {
+    const k = computeKpi([], makeLibrary(), defaultRulebook, new Date('2025-01-15T03:00:00Z'));
+    const [toMerah, toGreen] = describeNextSteps(k, 'id');
+    expect(toMerah).toBe('Catat 1 kegiatan Pelibatan Masyarakat untuk mencapai Merah');
+    expect(toGreen).toMatch(/^Untuk mencapai Hijau, catat: /);
+    expect(describeNextSteps(k, 'en')[0]).toBe('Log 1 Community Engagement activity to reach Red');
+  });
+
   it('explains an unreachable green with the months counted', () => {
     // June, pelibatan only in June: even December would have 7 of the 9 months needed.
     const k = computeKpi(
