@@ -156,7 +156,10 @@ export async function backgroundSync(deps: BackgroundSyncDeps): Promise<Backgrou
       }
       const { lang } = await getSettings(db);
       // The lock is held already: the engine runs inside it.
-      return syncNow({ ...deps, lang, lock: (fn) => fn() });
+      // The browser fires the tag because it has a connection; the worker's `navigator.onLine`
+      // can still say otherwise for a moment (seen under DevTools' offline emulation), and a
+      // sync refused then would use the tag up.
+      return syncNow({ online: () => true, ...deps, lang, lock: (fn) => fn() });
     });
     if (!attempt.ran) return { status: 'busy' };
     const result = attempt.value;

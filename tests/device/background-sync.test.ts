@@ -45,6 +45,26 @@ describe('backgroundSync', () => {
     expect(new Set(languages)).toEqual(new Set(['en']));
   });
 
+  it('sends when the browser fires the tag, even while the worker\'s navigator.onLine still says offline', async () => {
+    const library = await server.addLibrary('Perpustakaan Baru Daring');
+    const phone = newPhone(plainFetch, clock, prng(5));
+    await enrolPhone(phone, server, library.id);
+    await saveEntry(phone.db, entry({ libraryId: library.id }));
+    const had = Object.getOwnPropertyDescriptor(globalThis, 'navigator');
+    Object.defineProperty(globalThis, 'navigator', { value: { onLine: false }, configurable: true });
+    try {
+      // The worker trusts the browser, which fired the tag because it is online...
+      expect(await backgroundSync(phone.deps)).toMatchObject({ status: 'ok', pushed: 1 });
+      // ...while the page's own sync believes navigator.onLine, and reads nothing.
+      await saveEntry(phone.db, entry({ libraryId: library.id }));
+      expect(await syncNow(phone.deps)).toMatchObject({ status: 'retry', error: { code: 'network' } });
+    } finally {
+      if (had) Object.defineProperty(globalThis, 'navigator', had);
+      else delete (globalThis as { navigator?: unknown }).navigator;
+    }
+    expect((await server.stored(library.id)).size).toBe(1);
+  });
+
   it('rejects while changes wait after a retryable failure, keeping them and the backoff state', async () => {
     const library = await server.addLibrary('Perpustakaan Tanpa Sinyal');
     const phone = newPhone(plainFetch, clock, prng(2));
