@@ -152,6 +152,14 @@ describe('login', () => {
     expect(d.requests).toHaveLength(3);
   });
 
+  it('Keluar reaches the server even when nothing can be written here (storage full or blocked)', async () => {
+    const d = deps([json(200, me), new Response(null, { status: 204 })]);
+    await login('jatim', 'rahasia-123', d);
+    const refusing = { ...d, store: () => (() => Promise.reject(new DOMException('full', 'QuotaExceededError'))) as unknown as ReturnType<MonitorDeps['store']> };
+    await logout(refusing);
+    expect(d.requests.map((r) => r.url)).toEqual(['/api/v1/monitor/login', '/api/v1/monitor/logout']);
+  });
+
   it('logout forgets every kept view, even offline', async () => {
     const d = deps([json(200, me), 'network-error', 'network-error']);
     await login('jatim', 'rahasia-123', d);

@@ -152,8 +152,10 @@ export async function login(username: string, password: string, deps: MonitorDep
  */
 export async function logout(deps: MonitorDeps = browserDeps): Promise<void> {
   await forgetViews(deps);
+  // Written first, so a logout cut short is remembered; sent whether or not it could be
+  // written (a full or blocked storage must not keep the session alive).
   await set(LOGOUT_PENDING, true, deps.store()).catch(() => {});
-  await settlePendingLogout(deps);
+  if (await sendLogout(deps)) await del(LOGOUT_PENDING, deps.store()).catch(() => {});
 }
 
 /**
@@ -163,15 +165,19 @@ export async function logout(deps: MonitorDeps = browserDeps): Promise<void> {
 export async function settlePendingLogout(deps: MonitorDeps = browserDeps): Promise<boolean> {
   const pending = await get<boolean>(LOGOUT_PENDING, deps.store()).catch(() => undefined);
   if (!pending) return true;
+  if (!(await sendLogout(deps))) return false;
+  await del(LOGOUT_PENDING, deps.store()).catch(() => {});
+  return true;
+}
+
+/** Asks the server to end the session; true when it has (401: there was none left to end). */
+async function sendLogout(deps: MonitorDeps): Promise<boolean> {
   try {
     const res = await deps.fetch(logoutUrl(), { method: 'POST', credentials: 'same-origin' });
-    // 401: no session left to end, which is what was asked.
-    if (!res.ok && res.status !== 401) return false;
+    return res.ok || res.status === 401;
   } catch {
     return false;
   }
-  await del(LOGOUT_PENDING, deps.store()).catch(() => {});
-  return true;
 }
 
 /** Counts logins and logouts in this page. */

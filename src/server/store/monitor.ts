@@ -28,13 +28,13 @@ export function isStale(lastPushAt: string | null, now: Date): boolean {
   return lastPushAt === null || lastPushAt <= staleCutoff(now);
 }
 
-/** The province of a kabupaten/kota, when its libraries name exactly one. */
 /** True when some library lies in kabupaten/kota `regency` of `province`. */
 export async function regencyIsIn(db: Db, province: string, regency: string): Promise<boolean> {
   const row = await db.selectFrom('libraries').select('library_id').where('province', '=', province).where('regency', '=', regency).limit(1).executeTakeFirst();
   return row !== undefined;
 }
 
+/** The province of a kabupaten/kota, when its libraries name exactly one. */
 export async function provinceOfRegency(db: Db, regency: string): Promise<string | undefined> {
   const rows = await db.selectFrom('libraries').select('province').distinct().where('regency', '=', regency).limit(2).execute();
   return rows.length === 1 ? rows[0].province : undefined;
