@@ -171,3 +171,15 @@ export function rowsWithSeq(db: LaporDb): Promise<[EntryRow[], number]> {
     return [rows, (seq?.value as number | undefined) ?? 0] as [EntryRow[], number];
   });
 }
+
+/**
+ * The server's reasons for refusing an entry, for the edit form. They stand while the
+ * entry's last receipt says `rejected` and no change of it waits in the outbox: once the
+ * librarian has saved a correction, the server has not judged the entry as it now is.
+ */
+export async function serverRefusal(db: LaporDb, id: string): Promise<FieldError[]> {
+  const [row, pending] = await Promise.all([db.entries.get(id) as Promise<SyncedRow | undefined>, pendingEntryIds(db)]);
+  if (!row) return [];
+  const status = entrySyncStatus(row, pending);
+  return status.kind === 'rejected' ? status.errors : [];
+}

@@ -6,8 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorsAfterChange, messagesByField, valuesOf } from '../../src/app/entry-values';
-import { serverRefusal } from '../../src/app/server-refusal';
-import { getEntry, saveEntry } from '../../src/device';
+import { getEntry, saveEntry, serverRefusal } from '../../src/device';
 import { syncNow } from '../../src/device/sync';
 import type { FetchFn } from '../../src/device/sync-http';
 import { entry } from '../device/helpers';

@@ -3,35 +3,16 @@
  * phone's entries count on this phone's KPI card once restored (also after a reload), and
  * a broken file is explained in plain Indonesian, naming the entry and the field.
  */
-import { rmSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BrowserContext, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { uuidv7 } from '../../src/device/uuid';
-import { buildApp, fillFirstRun, launchPhone, needsBrowser, startStaticServer, type StaticServer } from './harness';
+import { fillFirstRun, needsBrowser, startStaticServer, type StaticServer } from './harness';
+import { browserSuite } from './suite';
 
 let server: StaticServer;
-let phone: { context: BrowserContext; close: () => Promise<void> } | null = null;
 let page: Page;
-let build = '';
 let launchError: unknown = null;
-
-beforeAll(async () => {
-  build = await buildApp('e2e-backup');
-  server = await startStaticServer(build);
-  try {
-    phone = await launchPhone();
-  } catch (e) {
-    launchError = e;
-    return;
-  }
-  page = await phone.context.newPage();
-});
-
-afterAll(async () => {
-  await phone?.close();
-  await server?.close();
-  if (build) rmSync(build, { recursive: true, force: true });
-});
+browserSuite('e2e-backup', startStaticServer, (suite) => ({ server, page, launchError } = suite));
 
 const poll = <T,>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 15_000, interval: 50 });
 const field = (label: string) => page.getByLabel(label, { exact: true });

@@ -8,36 +8,17 @@
  *   "Ubah" with the server's reason on its field, which goes when the field is corrected;
  * - saving the profile in Pengaturan keeps the library's NPP, which enrolment brought.
  */
-import { rmSync } from 'node:fs';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { BrowserContext, Page } from 'playwright-core';
+import { expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { createLibrary } from '../../src/server/store/libraries';
 import { startSyncServer, type SyncServer } from '../device/sync-harness';
-import { buildApp, fillFirstRun, launchPhone, needsBrowser, seriousViolations } from './harness';
+import { fillFirstRun, needsBrowser, seriousViolations } from './harness';
+import { browserSuite } from './suite';
 
 let server: SyncServer;
-let phone: { context: BrowserContext; close: () => Promise<void> } | null = null;
 let page: Page;
-let build = '';
 let launchError: unknown = null;
-
-beforeAll(async () => {
-  build = await buildApp('e2e-entry-form');
-  server = await startSyncServer({ distDir: build, realClock: true });
-  try {
-    phone = await launchPhone();
-  } catch (e) {
-    launchError = e;
-    return;
-  }
-  page = await phone.context.newPage();
-});
-
-afterAll(async () => {
-  await phone?.close();
-  await server?.stop();
-  if (build) rmSync(build, { recursive: true, force: true });
-});
+browserSuite('e2e-entry-form', (dist) => startSyncServer({ distDir: dist, realClock: true }), (suite) => ({ server, page, launchError } = suite));
 
 const DAY = 86_400_000;
 const poll = <T,>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 15_000, interval: 50 });

@@ -11,10 +11,10 @@
  * when the table scrolls sideways), reads the last view offline, and logs out. axe-core
  * finds nothing serious on any monitoring screen.
  */
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { BrowserContext, Page } from 'playwright-core';
+import { expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import {
   API_BASE,
   computeKpi,
@@ -29,14 +29,15 @@ import {
   type StrategyCounts,
 } from '../../src/domain';
 import { runAdmin } from '../../src/server/admin';
-import { buildApp, fillFirstRun, launchPhone, needsBrowser, scrollsSideways, seriousViolations, smallTapTargets } from './harness';
+import { fillFirstRun, launchPhone, needsBrowser, scrollsSideways, seriousViolations, smallTapTargets } from './harness';
+import { browserSuite, type Phone } from './suite';
 import { addLibrary, enrollNew, makeEntry, pushEntries, startTestServer, type TestServer } from '../server/harness';
 
 let server: TestServer;
-let phone: { context: BrowserContext; close: () => Promise<void> } | null = null;
+let phone: Phone | null = null;
 let page: Page;
-let build = '';
 let launchError: unknown = null;
+browserSuite('e2e-monitor', (dist) => startTestServer('sqlite', { distDir: dist }), (suite) => ({ server, phone, page, launchError } = suite));
 
 /** Set MONITOR_SCREENSHOTS=<dir> to keep screenshots of each screen at 360×640 and 1280×800. */
 const SHOTS = process.env.MONITOR_SCREENSHOTS ?? null;
@@ -48,24 +49,6 @@ interface Made {
   entries: ActivityEntryInput[];
 }
 const made: Record<'sukamaju' | 'sidomulyo' | 'kenjeran' | 'cibeber' | 'ciomas', Made> = {} as never;
-
-beforeAll(async () => {
-  build = await buildApp('e2e-monitor');
-  server = await startTestServer('sqlite', { distDir: build });
-  try {
-    phone = await launchPhone();
-  } catch (e) {
-    launchError = e;
-    return;
-  }
-  page = await phone.context.newPage();
-});
-
-afterAll(async () => {
-  await phone?.close();
-  await server?.stop();
-  if (build) rmSync(build, { recursive: true, force: true });
-});
 
 const poll = <T,>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 30_000, interval: 50 });
 const field = (label: string) => page.getByLabel(label, { exact: true });

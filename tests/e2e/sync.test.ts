@@ -15,12 +15,13 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { BrowserContext, Page } from 'playwright-core';
+import { expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { API_BASE, defaultRulebook } from '../../src/domain';
 import { runAdmin } from '../../src/server/admin';
 import type { LogLine } from '../../src/server/context';
-import { buildApp, fillFirstRun, launchPhone, needsBrowser, seriousViolations } from './harness';
+import { fillFirstRun, launchPhone, needsBrowser, seriousViolations } from './harness';
+import { browserSuite, type Phone } from './suite';
 import { startSyncServer, type SyncServer } from '../device/sync-harness';
 
 /** The push requests the server has received from `deviceId`, in order. */
@@ -28,28 +29,10 @@ const pushesFrom = (deviceId: string) =>
   (server.log as Partial<LogLine>[]).filter((l) => l.method === 'POST' && l.path === `${API_BASE}/sync/push` && l.deviceId === deviceId);
 
 let server: SyncServer;
-let phone: { context: BrowserContext; close: () => Promise<void> } | null = null;
+let phone: Phone | null = null;
 let page: Page;
-let build = '';
 let launchError: unknown = null;
-
-beforeAll(async () => {
-  build = await buildApp('e2e-sync');
-  server = await startSyncServer({ distDir: build, realClock: true });
-  try {
-    phone = await launchPhone();
-  } catch (e) {
-    launchError = e;
-    return;
-  }
-  page = await phone.context.newPage();
-});
-
-afterAll(async () => {
-  await phone?.close();
-  await server?.stop();
-  if (build) rmSync(build, { recursive: true, force: true });
-});
+browserSuite('e2e-sync', (dist) => startSyncServer({ distDir: dist, realClock: true }), (suite) => ({ server, phone, page, launchError } = suite));
 
 const poll = <T,>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 15_000, interval: 50 });
 const field = (label: string) => page.getByLabel(label, { exact: true });

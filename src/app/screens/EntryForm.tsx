@@ -14,7 +14,7 @@ import {
   type ActivityEntry,
   type Rulebook,
 } from '../../domain';
-import { addPhoto, findLikelyDuplicates, getDraft, getEntry, requestPersistenceOnce, saveEntry, uuidv7 } from '../../device';
+import { addPhoto, findLikelyDuplicates, getDraft, getEntry, requestPersistenceOnce, saveEntry, serverRefusal, uuidv7 } from '../../device';
 import { controlId, EntryFields } from '../components/EntryFields';
 import { useApp, useUi } from '../context';
 import { useDraftAutosave } from '../draft';
@@ -30,7 +30,6 @@ import {
 } from '../entry-values';
 import { focusFirstError } from '../focus';
 import { navigate } from '../router';
-import { serverRefusal } from '../server-refusal';
 
 interface Loaded {
   initial: FormValues;
