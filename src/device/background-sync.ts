@@ -20,16 +20,20 @@
 import { openDb, type LaporDb, type OpenOptions } from './db';
 import { getSettings } from './meta';
 import { getSyncState } from './sync-state';
-import { lockIfAvailable, syncNow, type SyncDeps, type SyncResult, type TryLockFn } from './sync';
+import { lockWithin, syncNow, type SyncDeps, type SyncResult, type TryLockFn } from './sync';
 
 export const BACKGROUND_SYNC_TAG = 'lapor-sync';
+
+/** How long the worker waits for the sync lock before it gives the event back (Chromium allows it 3 minutes). */
+export const BACKGROUND_LOCK_WAIT_MS = 30_000;
 
 /**
  * Besides the engine's results:
  * - `skipped`: the database is not the one this code declares (another IndexedDB version,
  *   `found`; or the same version with another schema, which Dexie would patch by bumping
  *   it), or a page asked to upgrade it during the run (`found`: the version it asked for);
- * - `busy`: the sync lock was held (a page, or another run, is syncing): nothing was done;
+ * - `busy`: the sync lock stayed held (a page, or another run, was syncing) and nothing
+ *   waits to be sent: nothing was done;
  * - `deferred`: the stored next try is still ahead and nothing waits to be sent.
  */
 export type BackgroundSyncResult =
@@ -39,7 +43,7 @@ export type BackgroundSyncResult =
   | { status: 'deferred'; nextTryAt: string };
 
 export interface BackgroundSyncDeps extends Omit<SyncDeps, 'lang' | 'lock'> {
-  /** The sync lock, taken only if free now (`lockIfAvailable`: Web Locks' `ifAvailable`). */
+  /** The sync lock, waited for a bounded time (`lockWithin`, `BACKGROUND_LOCK_WAIT_MS`). */
   tryLock?: TryLockFn;
 }
 
@@ -100,9 +104,9 @@ export function openWorkerDb(options: OpenOptions = {}): LaporDb {
 /**
  * One whole sync for a `sync` event. Resolves when there is nothing a later attempt of
  * this worker should do (done, not enrolled, stopped by a 4xx the librarian must see,
- * skipped, busy, or deferred with nothing waiting); rejects with `BackgroundSyncRetry`
- * when changes wait after a retryable failure, or while the stored next try (backoff,
- * `Retry-After`) is still ahead — then nothing is fetched.
+ * skipped, or busy or deferred with nothing waiting); rejects with `BackgroundSyncRetry`
+ * when changes wait after a retryable failure, while the stored next try (backoff,
+ * `Retry-After`) is still ahead — then nothing is fetched — or while the lock stays held.
  *
  * Skipped: the worker updates as soon as a page registers it, which can be while a page
  * of the previous version is open (its update not yet applied), or it can lag behind a
@@ -112,9 +116,13 @@ export function openWorkerDb(options: OpenOptions = {}): LaporDb {
  * `openWorkerDb` that holds whatever happens between the look and the opening, and
  * during the run.
  *
- * Busy: the worker takes the lock only if it is free. Whoever holds it is syncing already,
- * and waiting behind a sync stalled on the network would keep the event alive until the
- * browser kills it (3 minutes in Chromium), which counts as a failed attempt.
+ * Busy: the worker waits for the lock, but not for long. Whoever holds it is syncing
+ * already, or is a page being closed that the browser has not let go of yet (seen: a
+ * tenth of a second after the last page closed); waiting behind a sync stalled on the
+ * network would keep the event alive until the browser kills it (3 minutes in Chromium).
+ * When the wait runs out with changes still waiting, the event is given back (rejected)
+ * for the browser to fire again later: a tag used up then would leave the queue until the
+ * app is next opened.
  */
 export async function backgroundSync(deps: BackgroundSyncDeps): Promise<BackgroundSyncResult> {
   const { db } = deps;
@@ -144,7 +152,7 @@ export async function backgroundSync(deps: BackgroundSyncDeps): Promise<Backgrou
       db.close({ disableAutoOpen: true });
       return { status: 'skipped', found, expected };
     }
-    const tryLock = deps.tryLock ?? lockIfAvailable(db);
+    const tryLock = deps.tryLock ?? lockWithin(db, BACKGROUND_LOCK_WAIT_MS);
     const attempt = await tryLock(async (): Promise<BackgroundSyncResult> => {
       const state = await getSyncState(db);
       const due = state.nextTryAt ? Date.parse(state.nextTryAt) - deps.now().getTime() : 0;
@@ -161,7 +169,11 @@ export async function backgroundSync(deps: BackgroundSyncDeps): Promise<Backgrou
       // sync refused then would use the tag up.
       return syncNow({ online: () => true, ...deps, lang, lock: (fn) => fn() });
     });
-    if (!attempt.ran) return { status: 'busy' };
+    if (!attempt.ran) {
+      const waiting = await waitingCount(db);
+      if (waiting > 0) throw new BackgroundSyncRetry({ status: 'retry', error: { status: 0, code: null, message: 'sync lock held' }, delayMs: 0, pushed: 0 }, waiting);
+      return { status: 'busy' };
+    }
     const result = attempt.value;
     if (result.status === 'retry') {
       const waiting = await waitingCount(db);

@@ -85,9 +85,9 @@ export function defaultLock(db: LaporDb, locks: Locks | undefined = platformLock
 }
 
 /**
- * The same lock taken only if it is free now (Web Locks' `ifAvailable`), for the Background
- * Sync worker: whoever holds it is already syncing, and waiting behind a stalled sync would
- * keep the worker's event alive until the browser kills it.
+ * The same lock taken only if it is free now (Web Locks' `ifAvailable`), for deleting an
+ * entry (entries.ts): whoever holds it may be sending that entry, and a tap must not wait
+ * behind a sync stalled on the network.
  */
 export function lockIfAvailable(db: LaporDb, locks: Locks | undefined = platformLocks()): TryLockFn {
   if (locks) {
@@ -104,6 +104,47 @@ export function lockIfAvailable(db: LaporDb, locks: Locks | undefined = platform
   return async <T>(fn: () => Promise<T>) => {
     if ((holders.get(db) ?? 0) > 0) return { ran: false as const };
     return { ran: true as const, value: await defaultLock(db, undefined)(fn) };
+  };
+}
+
+/**
+ * The same lock, waited for at most `ms`: for the Background Sync worker. Whoever holds it
+ * may be a sync about to end, or a page being closed whose lock the browser has not let go
+ * yet; giving up at once would use the browser's tag up and leave the queue to the next
+ * time the app is opened. Waiting without a bound would keep the worker's event alive
+ * behind a sync stalled on the network until the browser kills it.
+ */
+export function lockWithin(db: LaporDb, ms: number, locks: Locks | undefined = platformLocks()): TryLockFn {
+  if (locks) {
+    return async <T>(fn: () => Promise<T>) => {
+      let granted = false;
+      try {
+        const value = await locks.request(SYNC_LOCK_NAME, { signal: AbortSignal.timeout(ms) }, () => {
+          granted = true;
+          return fn();
+        });
+        return { ran: true as const, value: value as T };
+      } catch (e) {
+        if (!granted) return { ran: false as const }; // not granted in time
+        throw e;
+      }
+    };
+  }
+  return async <T>(fn: () => Promise<T>) => {
+    let timedOut = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const run = defaultLock(db, undefined)(async () => {
+      if (timedOut) return { ran: false as const };
+      clearTimeout(timer);
+      return { ran: true as const, value: await fn() };
+    });
+    const late = new Promise<{ ran: false }>((resolve) => {
+      timer = setTimeout(() => {
+        timedOut = true;
+        resolve({ ran: false });
+      }, ms);
+    });
+    return Promise.race([run, late]);
   };
 }
 

@@ -2,9 +2,9 @@
 /**
  * The Background Sync worker: on the `sync` event with the tag the page registers when
  * changes wait that only a worker may get to send (src/app/sync-client.ts), one whole sync
- * with the page's own engine (src/device: the same Dexie database and Web Lock, taken only
- * if free, so it never runs alongside a tab's sync nor waits behind one), the event kept
- * alive until it is done. A retryable failure with changes still waiting, or a stored next
+ * with the page's own engine (src/device: the same Dexie database and Web Lock, so it
+ * never runs alongside a tab's sync, and waits behind one for 30 s at most), the event
+ * kept alive until it is done. A retryable failure with changes still waiting, or a stored next
  * try (backoff, Retry-After) still ahead, rejects the event, so the browser tries again
  * later (Chromium: after 5, then 15 minutes); see src/device/background-sync.ts. No DOM
  * here: the worker's own fetch, clock and Math.random; the language from the stored settings.

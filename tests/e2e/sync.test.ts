@@ -85,6 +85,31 @@ function syncTags(p: Page): Promise<string[]> {
   });
 }
 
+/**
+ * A failure message for a Background Sync test, read when it is needed: the tags still
+ * registered and the stored sync state, as the Background Sync worker sees them (no page
+ * is opened for it, which would sync by itself).
+ */
+async function whatTheWorkerSees(phone: Phone): Promise<string> {
+  const worker = phone.context.serviceWorkers().find((w) => w.url().endsWith('/sw-sync.js'));
+  if (!worker) return 'no Background Sync worker running';
+  return worker
+    .evaluate(async () => {
+      type WithSync = ServiceWorkerRegistration & { sync: { getTags(): Promise<string[]> } };
+      const tags = await ((self as unknown as { registration: WithSync }).registration.sync.getTags());
+      const state = await new Promise((resolve, reject) => {
+        const open = indexedDB.open('tpbis-lapor');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const get = open.result.transaction('meta').objectStore('meta').get('syncState');
+          get.onsuccess = () => (open.result.close(), resolve(get.result?.value));
+        };
+      });
+      return `Background Sync worker: tags ${JSON.stringify(tags)}, sync state ${JSON.stringify(state)}, locks ${JSON.stringify(await navigator.locks.query())}`;
+    })
+    .catch((e: unknown) => `Background Sync worker not readable: ${String(e)}`);
+}
+
 /** The entries stored on phone page `p` (its IndexedDB, not the list on screen), deleted ones left out. */
 function phoneEntries(p: Page): Promise<{ id: string; title: string }[]> {
   return p.evaluate(
@@ -329,11 +354,17 @@ it('Background Sync sends the queue after the page is closed', async (ctx) => {
     // when a real connection returns. A headless browser's real connection never drops,
     // so this is the connectivity change it can see; it is reliable because a worker with
     // DevTools attached is never stopped for being idle, so the emulation holds for as
-    // long as the test is offline. (DevTools' other way, ServiceWorker.dispatchSyncEvent,
+    // long as the test is offline. The pages closed just before may still hold the sync
+    // lock when the event fires (seen in CI): the worker waits for it. (DevTools' other way, ServiceWorker.dispatchSyncEvent,
     // exists only on a page target's CDP session, not the browser's: it would need an open
     // page, which this test must not have.)
     await phone.context.setOffline(false);
-    await expect.poll(async () => (await server.stored(library.id)).size, { timeout: 120_000, interval: 100 }).toBe(titles.length);
+    await expect
+      .poll(async () => (await server.stored(library.id)).size, { timeout: 120_000, interval: 100 })
+      .toBe(titles.length)
+      .catch(async (e: Error) => {
+        throw new Error(`${e.message}\n${await whatTheWorkerSees(phone)}`, { cause: e });
+      });
     expect(phone.context.pages()).toEqual([]);
     const stored = [...(await server.stored(library.id)).values()].map((s) => s.entry.title).sort();
     expect(stored).toEqual(titles);
