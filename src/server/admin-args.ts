@@ -17,7 +17,7 @@ export type AdminCommand =
   | { kind: 'supervisor remove'; name: string }
   | { kind: 'supervisor passwd'; name: string };
 
-export type ParsedArgs = { ok: true; command: AdminCommand; json: boolean } | { ok: false; error: string };
+export type ParsedArgs = { ok: true; command: AdminCommand; json: boolean } | { ok: true; help: true } | { ok: false; error: string };
 
 export const USAGE = `usage: npm run admin -- <command> [--json]
   library add --name … --village … --district … --regency … --province … [--npp …] [--tz Asia/Jakarta]
@@ -49,6 +49,7 @@ export function parseAdminArgs(argv: readonly string[]): ParsedArgs {
   let json = false;
   const words: string[] = [];
   const flags = new Map<string, string>();
+  if (argv.some((a) => a === '--help' || a === '-h') || (argv.length === 1 && argv[0] === 'help')) return { ok: true, help: true };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--json') {

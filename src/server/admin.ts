@@ -5,7 +5,7 @@
  * a message and the usage and exit 2; an unknown library or device id is also 2, and so
  * is a rulebook file that cannot be read, is invalid, reuses a published id (the shipped
  * rulebook's too) with other contents, or is an older rulebook published again (it
- * would not become current: that takes a new id).
+ * would not become current: that takes a new id). `--help` prints the usage and exits 0.
  * `supervisor add` and `supervisor passwd` read the password from the first line of
  * standard input, so it never appears in the shell's history or the process list.
  */
@@ -46,6 +46,10 @@ export async function runAdmin(argv: readonly string[], database: Database | (()
   if (!parsed.ok) {
     io.err(`${parsed.error}\n${USAGE}`);
     return 2;
+  }
+  if ('help' in parsed) {
+    io.out(USAGE);
+    return 0;
   }
   const db = typeof database === 'function' ? database() : database;
   try {

@@ -66,9 +66,11 @@ export function createApp(deps: ServerDeps): Hono<Env> {
     exposeHeaders: ['Retry-After'],
     maxAge: 86_400,
   });
+  // A preflight only for the device routes: OPTIONS anywhere else is an unknown method (404).
+  const devicePaths = new Set(['/enroll', '/sync/push', '/sync/pull', '/library', '/rulebook'].map((p) => `${API_BASE}${p}`));
   app.use(`${API_BASE}/*`, (c, next) => {
     if (c.req.path === monitorPath || c.req.path.startsWith(`${monitorPath}/`)) return next();
-    if (c.req.method === 'OPTIONS') return preflight(c, next);
+    if (c.req.method === 'OPTIONS' && devicePaths.has(c.req.path)) return preflight(c, next);
     c.header('Access-Control-Allow-Origin', '*');
     c.header('Access-Control-Expose-Headers', 'Retry-After');
     return next();

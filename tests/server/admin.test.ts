@@ -155,5 +155,10 @@ describe('admin as a process', () => {
     const bad = spawnSync(process.execPath, ['--import', 'tsx', 'src/server/admin.ts', 'library', 'remove'], { env, encoding: 'utf8' });
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('unknown command: library remove');
+    for (const args of [['--help'], ['library', 'add', '--help'], ['help']]) {
+      const help = spawnSync(process.execPath, ['--import', 'tsx', 'src/server/admin.ts', ...args], { env, encoding: 'utf8' });
+      expect(help.status, args.join(' ')).toBe(0);
+      expect(help.stdout).toContain('code issue --library <id> [--days 14]');
+    }
   });
 });

@@ -92,7 +92,7 @@ function arbitraries(token: string, libraryId: string) {
     }),
     fc.string({ minLength: 1 }).map((text) => ({ label: 'not JSON', method: 'POST', path: '/api/v1/sync/push', headers: auth, body: utf8(`{${text}`) })),
     fc.constantFrom('text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'text/html', 'application/xml').map((type) => ({
-      label: 'wrong content type', method: 'POST', path: '/api/v1/sync/push', headers: { ...auth, 'content-type': type }, body: utf8(JSON.stringify(validPush)),
+      label: 'a form, not JSON', method: 'POST', path: '/api/v1/sync/push', headers: { ...auth, 'content-type': type }, body: utf8('mutations=1&seq=1'),
     })),
     fc.constantFrom('br', 'deflate', 'compress', 'zstd', 'gzip;q=1', 'identity, gzip').map((enc) => ({
       label: 'unsupported encoding', method: 'POST', path: '/api/v1/sync/push', headers: { ...auth, 'content-encoding': enc }, body: utf8(JSON.stringify(validPush)),

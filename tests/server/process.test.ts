@@ -1,10 +1,13 @@
 /**
  * The server as a process: crash safety (SIGKILL during a stream of pushes, restart,
  * replay every unacknowledged batch → each entry stored exactly once) and a graceful
- * SIGTERM (in-flight requests finish, exit 0).
+ * SIGTERM (in-flight requests finish, exit 0), also when it is sent to `npm start`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ActivityEntryInput } from '../../src/domain';
@@ -150,4 +153,40 @@ describe.each(DB_KINDS)('server process on %s', (kind) => {
     // A stopped server accepts nothing.
     await expect(fetch(`${server.url}/healthz`)).rejects.toThrow();
   });
+});
+
+describe('npm start', () => {
+  it('passes SIGTERM on to the server: npm and the server exit 0, nothing is left listening', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lapor-npm-start-'));
+    let group: number | null = null;
+    try {
+      // npm signals only its own child, the shell running the script: the script must
+      // `exec` node, or a supervisor stopping npm leaves the server running.
+      const npm = spawn('npm', ['start'], {
+        env: { ...process.env, DATABASE_URL: `sqlite:${join(dir, 'tpbis.sqlite')}`, PORT: '0', HOST: '127.0.0.1' },
+        stdio: ['ignore', 'pipe', 'inherit'],
+        detached: true, // its own process group, so that whatever it leaves behind can be cleared
+      });
+      group = npm.pid ?? null;
+      const exited = new Promise<number | null>((resolve) => npm.once('exit', (code) => resolve(code)));
+      // Builds the app first when dist/ is missing or stale.
+      const url = await new Promise<string>((resolve, reject) => {
+        createInterface({ input: npm.stdout! }).on('line', (line) => {
+          if (line.includes('"event":"listening"')) resolve(JSON.parse(line).url);
+        });
+        npm.once('exit', (code) => reject(new Error(`npm start exited with ${code} before listening`)));
+      });
+      expect((await fetch(`${url}/healthz`)).status).toBe(200);
+      npm.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      await expect(fetch(`${url}/healthz`)).rejects.toThrow();
+    } finally {
+      try {
+        if (group !== null) process.kill(-group, 'SIGKILL');
+      } catch {
+        // the group is gone: nothing was left behind
+      }
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 300_000);
 });

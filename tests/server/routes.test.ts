@@ -61,6 +61,12 @@ describe.each(DB_KINDS)('routes on %s', (kind) => {
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
     expect(preflight.headers.get('access-control-allow-headers')?.toLowerCase()).toContain('authorization');
+    // OPTIONS elsewhere is an unknown method, like any other (SYNC-PROTOCOL.md: 404 not_found).
+    for (const path of ['/api/v1/nope', '/api/v1/sync', '/api/v1/sync/push/x']) {
+      const unknown = await call(s, 'OPTIONS', path, { headers: { ...origin, 'access-control-request-method': 'POST' } });
+      expect(unknown.status, path).toBe(404);
+      expect(unknown.body.error.code).toBe('not_found');
+    }
     const unauthorised = await call(s, 'GET', '/api/v1/library', { headers: origin });
     expect(unauthorised.status).toBe(401);
     expect(unauthorised.headers.get('access-control-allow-origin')).toBe('*');
