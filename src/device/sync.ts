@@ -118,15 +118,21 @@ export function lockWithin(db: LaporDb, ms: number, locks: Locks | undefined = p
   if (locks) {
     return async <T>(fn: () => Promise<T>) => {
       let granted = false;
+      // Not AbortSignal.timeout: older Chromes (before 103) have Web Locks but not that.
+      const giveUp = new AbortController();
+      const timer = setTimeout(() => giveUp.abort(), ms);
       try {
-        const value = await locks.request(SYNC_LOCK_NAME, { signal: AbortSignal.timeout(ms) }, () => {
+        const value = await locks.request(SYNC_LOCK_NAME, { signal: giveUp.signal }, () => {
           granted = true;
+          clearTimeout(timer);
           return fn();
         });
         return { ran: true as const, value: value as T };
       } catch (e) {
         if (!granted) return { ran: false as const }; // not granted in time
         throw e;
+      } finally {
+        clearTimeout(timer);
       }
     };
   }
