@@ -1,7 +1,7 @@
 /**
  * The admin command line: `npm run admin -- <command> [--json]`, against the same
  * DATABASE_URL as the server (SYNC-PROTOCOL.md, "Operating the server"). With
- * `--json` each command prints one JSON object on its last line. Bad arguments print
+ * `--json` each command prints one JSON object and nothing else on stdout. Bad arguments print
  * a message and the usage and exit 2; an unknown library or device id is also 2, and so
  * is a rulebook file that cannot be read, is invalid, reuses a published id (the shipped
  * rulebook's too) with other contents, or is an older rulebook published again (it
@@ -55,8 +55,10 @@ export async function runAdmin(argv: readonly string[], database: Database | (()
   try {
     await migrate(db.db, db.kind);
     const result = await execute(parsed.command, db, io);
-    for (const line of result.text) io.out(line);
+    // For scripts, nothing but the object: `npm run -s admin -- … --json | jq` (npm's own
+    // banner needs -s). Warnings go to stderr either way.
     if (parsed.json) io.out(JSON.stringify(result.json));
+    else for (const line of result.text) io.out(line);
     return 0;
   } catch (e) {
     if (e instanceof BadArgument) {
@@ -138,11 +140,11 @@ async function execute(cmd: AdminCommand, database: Database, io: AdminIo): Prom
       const { rulebookId, publishedAt } = published;
       if (published.status === 'unchanged') {
         const when = publishedAt === null ? 'is the rulebook shipped with the app and the current one' : `was already published on ${publishedAt} and is the current one`;
-        return { text: [`Rulebook ${rulebookId} ${when}: nothing changed`], json: { rulebookId, publishedAt } };
+        return { text: [`Rulebook ${rulebookId} ${when}: nothing changed`], json: { rulebookId, publishedAt, changed: false } };
       }
       // Servers of this process on this database follow at once; others within a second.
       rulebookSourceFor(database).invalidate();
-      return { text: [`Rulebook published: ${rulebookId}`], json: { rulebookId, publishedAt } };
+      return { text: [`Rulebook published: ${rulebookId}`], json: { rulebookId, publishedAt, changed: true } };
     }
     case 'supervisor add': {
       // Checked before the password is asked for; the insert below still refuses a race.

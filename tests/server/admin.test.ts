@@ -1,5 +1,8 @@
 /** The admin command line (SYNC-PROTOCOL.md, "Operating the server"). */
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAdmin } from '../../src/server/admin';
 import { DB_KINDS, call, makeEntry, pushEntries, startTestServer, type TestServer } from './harness';
@@ -74,7 +77,7 @@ describe.each(DB_KINDS)('admin on %s', (kind) => {
     // Right: the count, on stdout and in the JSON; nothing on stderr.
     const ntb = await add('ntb', 'province:Nusa Tenggara Barat');
     expect(ntb).toMatchObject({ code: 0, err: [], json: { name: 'ntb', scope: 'province:Nusa Tenggara Barat', librariesInScope: 3 } });
-    expect(ntb.out[0]).toContain('3 libraries in scope');
+    expect(ntb.out).toHaveLength(1); // the JSON object alone; the sentence is checked without --json below
     expect(await add('lobar', 'regency:Kabupaten Lombok Barat')).toMatchObject({ code: 0, err: [], json: { librariesInScope: 2 } });
     expect(await add('nasional', 'national')).toMatchObject({ code: 0, err: [], json: { librariesInScope: total } });
     const plain = await adminWithStdin('kata-sandi-1\n', ['supervisor', 'add', '--name', 'loteng', '--scope', 'regency:Kabupaten Lombok Tengah']);
@@ -90,7 +93,7 @@ describe.each(DB_KINDS)('admin on %s', (kind) => {
     expect(warned).toContain('"Nusa Tenggara Baratt"');
     expect(warned).toContain('province:Nusa Tenggara Barat');
     expect(warned).not.toContain('province:Jawa Timur');
-    expect(typo.out[0]).toContain('0 libraries in scope');
+    expect(typo.out).toHaveLength(1);
 
     // Another case is another name (the routes match exactly) — the right one is suggested.
     const lower = await add('lobar2', 'regency:kabupaten lombok barat');
@@ -141,17 +144,26 @@ describe('admin as a process', () => {
       input: 'kata-sandi-1\n',
     });
     expect(r.status, r.stderr).toBe(0);
-    const lines = r.stdout.trim().split('\n');
-    expect(JSON.parse(lines[lines.length - 1])).toEqual({ name: 'jatim', scope: 'province:Jawa Timur', librariesInScope: 0 });
+    expect(JSON.parse(r.stdout)).toEqual({ name: 'jatim', scope: 'province:Jawa Timur', librariesInScope: 0 });
     expect(r.stderr).toContain('warning: province:Jawa Timur covers no library: none has been added yet');
   });
 
-  it('prints one JSON object on its last line with --json, and exits 2 on bad arguments', () => {
-    const env = { ...process.env, DATABASE_URL: 'sqlite::memory:' };
-    const ok = spawnSync(process.execPath, ['--import', 'tsx', 'src/server/admin.ts', 'library', 'list', '--json'], { env, encoding: 'utf8' });
+  it('prints one JSON object and nothing else with --json, and exits 2 on bad arguments', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tpbis-admin-json-'));
+    const env = { ...process.env, DATABASE_URL: `sqlite:${join(dir, 'admin.sqlite')}` };
+    const admin = (...argv: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'src/server/admin.ts', ...argv], { env, encoding: 'utf8' });
+    const ok = admin('library', 'list', '--json');
     expect(ok.status).toBe(0);
-    const lines = ok.stdout.trim().split('\n');
-    expect(JSON.parse(lines[lines.length - 1])).toEqual({ libraries: [] });
+    expect(JSON.parse(ok.stdout)).toEqual({ libraries: [] });
+    // The whole of stdout parses, for each command a script would chain.
+    const added = admin('library', 'add', '--name', 'Perpustakaan Desa Skrip', '--village', 'A', '--district', 'B', '--regency', 'C', '--province', 'D', '--json');
+    const { id } = JSON.parse(added.stdout) as { id: string };
+    expect(id).toMatch(/^lib-/);
+    const code = JSON.parse(admin('code', 'issue', '--library', id, '--json').stdout) as { code: string; expiresAt: string };
+    expect(code.code).toMatch(/^[A-Z2-9]{4}-[A-Z2-9]{4}$/);
+    expect(JSON.parse(admin('library', 'list', '--json').stdout).libraries).toHaveLength(1);
+    expect(JSON.parse(admin('device', 'list', '--library', id, '--json').stdout)).toEqual({ devices: [] });
+    rmSync(dir, { recursive: true, force: true });
     const bad = spawnSync(process.execPath, ['--import', 'tsx', 'src/server/admin.ts', 'library', 'remove'], { env, encoding: 'utf8' });
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('unknown command: library remove');

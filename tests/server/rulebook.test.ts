@@ -93,8 +93,8 @@ describe.each(DB_KINDS)('rulebook publish on %s', (kind) => {
     // The shipped document itself, in another layout: nothing to do, nothing stored.
     const reordered = Object.fromEntries(Object.entries(structuredClone(defaultRulebook)).reverse());
     const same = await admin(s, ['rulebook', 'publish', file('bawaan.json', reordered), '--json']);
-    expect(same).toMatchObject({ code: 0, json: { rulebookId: defaultRulebook.id } });
-    expect(same.out.join('\n')).toContain('nothing changed');
+    expect(same).toMatchObject({ code: 0, json: { rulebookId: defaultRulebook.id, changed: false } });
+    expect((await admin(s, ['rulebook', 'publish', file('bawaan.json', reordered)])).out.join('\n')).toContain('nothing changed');
     expect(await rows()).toEqual([]);
 
     // Another body under the shipped id would be served by this server from its cache, by
@@ -261,8 +261,7 @@ describe('rulebook publish as a process', () => {
       writeFileSync(good, JSON.stringify(LOOSER));
       const ok = run('rulebook', 'publish', good, '--json');
       expect(ok.status, ok.stderr).toBe(0);
-      const lines = ok.stdout.trim().split('\n');
-      expect(JSON.parse(lines[lines.length - 1])).toEqual({ rulebookId: LOOSER.id, publishedAt: expect.any(String) });
+      expect(JSON.parse(ok.stdout)).toEqual({ rulebookId: LOOSER.id, publishedAt: expect.any(String), changed: true });
       const badFile = join(dir, 'buruk.json');
       writeFileSync(badFile, JSON.stringify({ ...LOOSER, components: [] }));
       const bad = run('rulebook', 'publish', badFile);

@@ -563,8 +563,7 @@ describe('supervisor add as a process', () => {
     // An empty database: the account is made, with a warning that its scope covers no library yet.
     expect(ok.status).toBe(0);
     expect(ok.stderr).toContain('province:Jawa Timur');
-    const lines = ok.stdout.trim().split('\n');
-    expect(JSON.parse(lines[lines.length - 1])).toEqual({ name: 'jatim', scope: 'province:Jawa Timur', librariesInScope: 0 });
+    expect(JSON.parse(ok.stdout)).toEqual({ name: 'jatim', scope: 'province:Jawa Timur', librariesInScope: 0 });
     expect(ok.stdout).not.toContain('secret123');
     const short = run(['supervisor', 'add', '--name', 'jatim', '--scope', 'province:Jawa Timur'], 'secret\n');
     expect(short.status).toBe(2);
