@@ -5,6 +5,7 @@
 import { rulebookSchema, type Rulebook } from './rulebook-schema';
 import { perStrategy, type PerStrategy } from './strategies';
 
+// The Indonesian labels are DOMAIN.md's, letter for letter (lower case, as there).
 const t = (code: string, id: string, en: string) => ({ code, label: { id, en } });
 
 export const defaultRulebook: Rulebook = rulebookSchema.parse({
@@ -16,33 +17,33 @@ export const defaultRulebook: Rulebook = rulebookSchema.parse({
   strategies: {
     layanan: {
       activityTypes: [
-        t('penambahan_koleksi', 'Penambahan koleksi', 'New collection items'),
-        t('layanan_tik', 'Layanan TIK/internet', 'ICT/internet service'),
-        t('layanan_keliling', 'Layanan keliling/pojok baca', 'Mobile service/reading corner'),
-        t('jam_layanan', 'Perpanjangan jam layanan', 'Longer opening hours'),
-        t('pendaftaran_anggota', 'Pendaftaran anggota', 'Member registration'),
-        t('lainnya', 'Lainnya', 'Other'),
+        t('penambahan_koleksi', 'penambahan koleksi', 'New collection items'),
+        t('layanan_tik', 'layanan TIK/internet', 'ICT/internet service'),
+        t('layanan_keliling', 'layanan keliling/pojok baca', 'Mobile service/reading corner'),
+        t('jam_layanan', 'perpanjangan jam layanan', 'Longer opening hours'),
+        t('pendaftaran_anggota', 'pendaftaran anggota', 'Member registration'),
+        t('lainnya', 'lainnya', 'Other'),
       ],
     },
     pelibatan: {
       activityTypes: [
-        t('pelatihan_keterampilan', 'Pelatihan keterampilan', 'Skills training'),
-        t('kelas_literasi', 'Kelas/bimbingan literasi', 'Literacy class/tutoring'),
-        t('lomba', 'Lomba', 'Competition'),
-        t('diskusi_buku', 'Diskusi/bedah buku', 'Book discussion/review'),
-        t('pameran_produk', 'Pameran/bazar produk', 'Product exhibition/bazaar'),
-        t('sosialisasi', 'Sosialisasi', 'Public information session'),
-        t('lainnya', 'Lainnya', 'Other'),
+        t('pelatihan_keterampilan', 'pelatihan keterampilan', 'Skills training'),
+        t('kelas_literasi', 'kelas/bimbingan literasi', 'Literacy class/tutoring'),
+        t('lomba', 'lomba', 'Competition'),
+        t('diskusi_buku', 'diskusi/bedah buku', 'Book discussion/review'),
+        t('pameran_produk', 'pameran/bazar produk', 'Product exhibition/bazaar'),
+        t('sosialisasi', 'sosialisasi', 'Public information session'),
+        t('lainnya', 'lainnya', 'Other'),
       ],
     },
     advokasi: {
       activityTypes: [
-        t('audiensi_kepala_desa', 'Audiensi dengan kepala desa', 'Hearing with the village head'),
-        t('musyawarah_desa', 'Musyawarah desa/musrenbang', 'Village deliberation/musrenbang'),
-        t('kerja_sama', 'Penandatanganan MoU/kerja sama', 'MoU/partnership signing'),
-        t('usulan_anggaran', 'Usulan anggaran APBDes', 'Village budget (APBDes) proposal'),
-        t('rapat_koordinasi', 'Rapat koordinasi pemangku kepentingan', 'Stakeholder coordination meeting'),
-        t('lainnya', 'Lainnya', 'Other'),
+        t('audiensi_kepala_desa', 'audiensi dengan kepala desa', 'Hearing with the village head'),
+        t('musyawarah_desa', 'musyawarah desa/musrenbang', 'Village deliberation/musrenbang'),
+        t('kerja_sama', 'penandatanganan MoU/kerja sama', 'MoU/partnership signing'),
+        t('usulan_anggaran', 'usulan anggaran APBDes', 'Village budget (APBDes) proposal'),
+        t('rapat_koordinasi', 'rapat koordinasi pemangku kepentingan', 'Stakeholder coordination meeting'),
+        t('lainnya', 'lainnya', 'Other'),
       ],
     },
   },

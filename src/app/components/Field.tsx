@@ -27,7 +27,7 @@ export function Field({ id, label, error, hint, children }: FieldProps) {
       {error && (
         <p class="error" id={`${id}-error`}>
           <span aria-hidden="true">⚠ </span>
-          {error}
+          <span>{error}</span>
         </p>
       )}
     </div>

@@ -34,14 +34,15 @@ export function KpiCard({ kpi, lang, rulebook }: CardProps) {
         <div class={`swatch swatch-${kpi.colour}`} aria-hidden="true" />
         <div>
           <p class="kpi-word">
-            {word} <span class="kpi-level">({t(lang, `colourLevel.${kpi.colour}`)})</span>
+            <span class="kpi-colour-word">{word}</span> <span class="kpi-level">({t(lang, `colourLevel.${kpi.colour}`)})</span>
           </p>
           <p class="kpi-score">{scoreText(kpi, lang)}</p>
         </div>
       </div>
       <p>{t(lang, `colourMeaning.${kpi.colour}`)}</p>
+      {/* Each sentence its own element, so each is found by its exact words. */}
       <p class="disclaimer">
-        {t(lang, 'disclaimer')} · {u('kpi.rulebook', { id: kpi.rulebookId })}
+        <span>{t(lang, 'disclaimer')}</span> · <span>{u('kpi.rulebook', { id: kpi.rulebookId })}</span>
       </p>
       <Components kpi={kpi} lang={lang} rulebook={rulebook} />
       <MonthStrip kpi={kpi} lang={lang} rulebook={rulebook} />

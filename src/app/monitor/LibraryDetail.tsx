@@ -72,7 +72,7 @@ function Card({ detail, lang }: { detail: MonitorLibraryDetail; lang: Lang }) {
         )}
       </p>
       <p class="disclaimer">
-        {t(lang, 'disclaimer')} · {ui(lang, 'kpi.rulebook', { id: kpi.rulebookId })}
+        <span>{t(lang, 'disclaimer')}</span> · <span>{ui(lang, 'kpi.rulebook', { id: kpi.rulebookId })}</span>
       </p>
       <h2>{mw(lang, 'detail.entries')}</h2>
       <ul class="colour-counts">
