@@ -129,7 +129,7 @@ export function lockWithin(db: LaporDb, ms: number, locks: Locks | undefined = p
         });
         return { ran: true as const, value: value as T };
       } catch (e) {
-        if (!granted) return { ran: false as const }; // not granted in time
+        if (!granted && giveUp.signal.aborted) return { ran: false as const }; // not granted in time
         throw e;
       } finally {
         clearTimeout(timer);

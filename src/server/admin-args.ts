@@ -49,9 +49,11 @@ export function parseAdminArgs(argv: readonly string[]): ParsedArgs {
   let json = false;
   const words: string[] = [];
   const flags = new Map<string, string>();
-  if (argv.some((a) => a === '--help' || a === '-h') || (argv.length === 1 && argv[0] === 'help')) return { ok: true, help: true };
+  if (argv.length === 1 && argv[0] === 'help') return { ok: true, help: true };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
+    // As an option of its own, not as another option's value (`--name --help` is an error).
+    if (arg === '--help' || arg === '-h') return { ok: true, help: true };
     if (arg === '--json') {
       json = true;
     } else if (arg.startsWith('--')) {

@@ -291,6 +291,12 @@ function describeError(error: unknown): string {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const wantsHelp = parseAdminArgs(process.argv.slice(2));
+  if (wantsHelp.ok && 'help' in wantsHelp) {
+    // Before the configuration: the usage needs no database, even a misconfigured one.
+    process.stdout.write(`${USAGE}\n`);
+    process.exit(0);
+  }
   const read = readConfig(process.env);
   if (!read.ok) {
     process.stderr.write(`${read.error}\n`);

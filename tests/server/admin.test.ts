@@ -163,7 +163,6 @@ describe('admin as a process', () => {
     expect(code.code).toMatch(/^[A-Z2-9]{4}-[A-Z2-9]{4}$/);
     expect(JSON.parse(admin('library', 'list', '--json').stdout).libraries).toHaveLength(1);
     expect(JSON.parse(admin('device', 'list', '--library', id, '--json').stdout)).toEqual({ devices: [] });
-    rmSync(dir, { recursive: true, force: true });
     const bad = spawnSync(process.execPath, ['--import', 'tsx', 'src/server/admin.ts', 'library', 'remove'], { env, encoding: 'utf8' });
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('unknown command: library remove');
@@ -172,5 +171,12 @@ describe('admin as a process', () => {
       expect(help.status, args.join(' ')).toBe(0);
       expect(help.stdout).toContain('code issue --library <id> [--days 14]');
     }
+    // Even with a database address that cannot be used; and --help as another option's value is no help.
+    const misconfigured = spawnSync(process.execPath, ['--import', 'tsx', 'src/server/admin.ts', '--help'], { env: { ...env, DATABASE_URL: 'mysql://nope' }, encoding: 'utf8' });
+    expect(misconfigured.status, misconfigured.stderr).toBe(0);
+    const asValue = admin('supervisor', 'add', '--name', '--help', '--scope', 'national');
+    expect(asValue.status).toBe(2);
+    expect(asValue.stderr).toContain('--name needs a value');
+    rmSync(dir, { recursive: true, force: true });
   });
 });
