@@ -45,7 +45,7 @@ const id = {
   'error.tooLarge': 'Ada kegiatan yang terlalu besar untuk dikirim. Kegiatan tetap aman di HP; hubungi petugas kabupaten.',
   'error.refused': 'Server menolak kiriman (kode {status}). Kegiatan tetap aman di HP; hubungi petugas kabupaten.',
   'status.local': 'Tersimpan di HP',
-  'status.sent': 'Terkirim {time}',
+  'status.sent': 'Terkirim',
   'status.rejected': 'Ditolak: {reason}',
   'status.remote': 'Diperbarui dari perangkat lain',
 };
@@ -95,7 +95,7 @@ const en: Record<SyncWord, string> = {
   'error.tooLarge': 'An activity is too large to send. Activities are safe on the phone; contact the district officer.',
   'error.refused': 'The server refused the request (code {status}). Activities are safe on the phone; contact the district officer.',
   'status.local': 'Saved on phone',
-  'status.sent': 'Sent {time}',
+  'status.sent': 'Sent',
   'status.rejected': 'Rejected: {reason}',
   'status.remote': 'Updated from another device',
 };

@@ -31,6 +31,19 @@ function script(...faults: Fault[]) {
   return { choose: () => faults.shift() ?? 'none' };
 }
 
+/** A phone that saved one entry and sent it, the answer lost: the server holds it, the phone cannot know. */
+async function sentButAnswerLost(libraryName: string, seed: number) {
+  const library = await server.addLibrary(libraryName);
+  const plan = script();
+  const phone = newPhone(faultyFetch(server, plan), clock, prng(seed));
+  await enrolPhone(phone, server, library.id);
+  const e = entry({ libraryId: library.id, updatedAt: clock().toISOString() });
+  await saveEntry(phone.db, e);
+  plan.choose = script('response-lost').choose;
+  expect(await syncNow(phone.deps)).toMatchObject({ status: 'retry' });
+  return { library, phone, plan, e };
+}
+
 async function row(db: ReturnType<typeof newPhone>['db'], id: string): Promise<SyncedRow> {
   return (await db.entries.get(id)) as SyncedRow;
 }
@@ -214,14 +227,7 @@ describe('deleting an entry the server never had', () => {
   });
 
   it('sent, but the answer was lost: a tombstone, so the server deletes it too', async () => {
-    const library = await server.addLibrary('Perpustakaan Jawaban Hilang');
-    const plan = script();
-    const phone = newPhone(faultyFetch(server, plan), clock, prng(17));
-    await enrolPhone(phone, server, library.id);
-    const e = entry({ libraryId: library.id, updatedAt: clock().toISOString() });
-    await saveEntry(phone.db, e);
-    plan.choose = script('response-lost').choose;
-    expect(await syncNow(phone.deps)).toMatchObject({ status: 'retry' });
+    const { library, phone, e } = await sentButAnswerLost('Perpustakaan Jawaban Hilang', 17);
     expect((await row(phone.db, e.id)).receipt).toBeUndefined();
     expect(await deleteEntry(phone.db, e.id, clock())).toMatchObject({ ok: true, seq: 2 });
     expect(await syncNow(phone.deps)).toMatchObject({ status: 'ok' });
@@ -287,14 +293,7 @@ describe('deleting an entry the server never had', () => {
   });
 
   it('held by the server (a duplicate answer), then an edit refused: a tombstone, not a delete on the phone alone', async () => {
-    const library = await server.addLibrary('Perpustakaan Ditolak Kemudian');
-    const plan = script();
-    const phone = newPhone(faultyFetch(server, plan), clock, prng(20));
-    await enrolPhone(phone, server, library.id);
-    const e = entry({ libraryId: library.id, updatedAt: clock().toISOString() });
-    await saveEntry(phone.db, e);
-    plan.choose = script('response-lost').choose;
-    expect(await syncNow(phone.deps)).toMatchObject({ status: 'retry' });
+    const { phone, plan, e } = await sentButAnswerLost('Perpustakaan Ditolak Kemudian', 20);
     // An edit the phone accepts and the server refuses: a date after the server's today.
     await saveEntry(phone.db, { ...e, date: '2025-12-01', updatedAt: clock().toISOString() });
     // The first comes back `duplicate`, the edit `rejected`; then the pull is lost.
@@ -306,6 +305,7 @@ describe('deleting an entry the server never had', () => {
     expect((await row(phone.db, e.id)).deleted).toBe(true);
     expect((await pendingMutations(phone.db)).map((m) => [m.entry.id, m.entry.deleted])).toEqual([[e.id, true]]);
   });
+
   it('superseded while its newer edit waits, the sync then cut short: a tombstone, for the server holds it', async () => {
     const library = await server.addLibrary('Perpustakaan Kalah Lalu Hapus');
     const plan = script();

@@ -173,3 +173,69 @@ export async function fillFirstRun(page: Page, name: string): Promise<void> {
   await field('Zona waktu').selectOption('Asia/Jakarta');
   await page.getByRole('button', { name: 'Mulai' }).click();
 }
+
+/** The calendar date `days` days before now (UTC), as `YYYY-MM-DD`. */
+export function daysAgo(days: number): string {
+  return new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** Logs one entry through the form on `page` (a pelibatan literacy class unless told otherwise). */
+export async function logEntryOn(page: Page, e: { title: string; date: string; strategy?: string; activityType?: string }): Promise<void> {
+  const f = (label: string) => page.getByLabel(label, { exact: true });
+  await page.getByRole('link', { name: 'Catat kegiatan' }).click();
+  // Exactly one such heading (a second would be a strict-mode error), within 15 s.
+  await page.getByRole('heading', { level: 1, name: 'Catat kegiatan' }).waitFor({ timeout: 15_000 });
+  await f('Strategi').selectOption(e.strategy ?? 'pelibatan');
+  await f('Jenis kegiatan').selectOption(e.activityType ?? 'kelas_literasi');
+  await f('Judul kegiatan').fill(e.title);
+  await f('Tanggal kegiatan').fill(e.date);
+  await f('Peserta laki-laki').fill('8');
+  await f('Peserta perempuan').fill('12');
+  await page.getByRole('button', { name: 'Simpan', exact: true }).click();
+  await page.getByRole('region', { name: 'Warna KPI' }).waitFor();
+}
+
+/**
+ * Queues an entry with an activity type the server's rulebook does not have (so the server
+ * rejects it), straight into the enrolled phone's IndexedDB: the form would refuse it.
+ */
+export function queueEntryTheServerRejects(page: Page, title: string, id = '019a0000-0000-7000-8000-0000000000d1'): Promise<void> {
+  return page.evaluate(
+    ({ title, id }) =>
+      new Promise<void>((resolve, reject) => {
+        const open = indexedDB.open('tpbis-lapor');
+        open.onsuccess = () => {
+          const tx = open.result.transaction(['entries', 'outbox', 'meta'], 'readwrite');
+          const meta = tx.objectStore('meta');
+          const enrolment = meta.get('enrolment');
+          const seq = meta.get('outboxSeq');
+          seq.onsuccess = () => {
+            const at = new Date().toISOString();
+            const e = {
+              id,
+              libraryId: enrolment.result.value.libraryId,
+              strategy: 'pelibatan',
+              activityType: 'tidak_ada_di_aturan',
+              title,
+              date: at.slice(0, 10),
+              participantsMale: 1,
+              participantsFemale: 1,
+              createdAt: at,
+              updatedAt: at,
+              deleted: false,
+            };
+            const next = (seq.result?.value ?? 0) + 1;
+            tx.objectStore('entries').put(e);
+            tx.objectStore('outbox').put({ seq: next, baseVersion: 0, entry: e });
+            meta.put({ key: 'outboxSeq', value: next });
+          };
+          tx.oncomplete = () => {
+            open.result.close();
+            resolve();
+          };
+          tx.onerror = () => reject(tx.error);
+        };
+      }),
+    { title, id },
+  );
+}

@@ -14,7 +14,20 @@
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
-import { buildApp, fillFirstRun, launchPhone, needsBrowser, scrollsSideways, seriousViolations, smallTapTargets, startStaticServer, type StaticServer } from './harness';
+import {
+  buildApp,
+  daysAgo,
+  fillFirstRun,
+  launchPhone,
+  logEntryOn,
+  needsBrowser,
+  queueEntryTheServerRejects,
+  scrollsSideways,
+  seriousViolations,
+  smallTapTargets,
+  startStaticServer,
+  type StaticServer,
+} from './harness';
 import { startSyncServer, type SyncServer } from '../device/sync-harness';
 
 let build = '';
@@ -72,62 +85,7 @@ async function heightOf(page: Page, label: string): Promise<number> {
   return (await page.getByLabel(label, { exact: true }).boundingBox())?.height ?? 0;
 }
 
-/** Logs one pelibatan entry through the form, `daysAgo` days back (each on its own day: no duplicate warning). */
-async function logEntry(page: Page, title: string, daysAgo: number) {
-  const f = (label: string) => page.getByLabel(label, { exact: true });
-  await page.getByRole('link', { name: 'Catat kegiatan' }).click();
-  await poll(() => page.getByRole('heading', { level: 1, name: 'Catat kegiatan' }).count()).toBe(1);
-  await f('Strategi').selectOption('pelibatan');
-  await f('Jenis kegiatan').selectOption('kelas_literasi');
-  await f('Judul kegiatan').fill(title);
-  await f('Tanggal kegiatan').fill(new Date(Date.now() - daysAgo * 86_400_000).toISOString().slice(0, 10));
-  await f('Peserta laki-laki').fill('8');
-  await f('Peserta perempuan').fill('12');
-  await page.getByRole('button', { name: 'Simpan', exact: true }).click();
-  await page.getByRole('region', { name: 'Warna KPI' }).waitFor();
-}
 
-/** Queues an entry with an activity type the server's rulebook does not have (it will be rejected), straight into IndexedDB. */
-function queueEntryTheServerRejects(page: Page, title: string): Promise<void> {
-  return page.evaluate(
-    (title) =>
-      new Promise<void>((resolve, reject) => {
-        const open = indexedDB.open('tpbis-lapor');
-        open.onsuccess = () => {
-          const tx = open.result.transaction(['entries', 'outbox', 'meta'], 'readwrite');
-          const meta = tx.objectStore('meta');
-          const enrolment = meta.get('enrolment');
-          const seq = meta.get('outboxSeq');
-          seq.onsuccess = () => {
-            const at = new Date().toISOString();
-            const e = {
-              id: '019a0000-0000-7000-8000-0000000000d1',
-              libraryId: enrolment.result.value.libraryId,
-              strategy: 'pelibatan',
-              activityType: 'tidak_ada_di_aturan',
-              title,
-              date: at.slice(0, 10),
-              participantsMale: 1,
-              participantsFemale: 1,
-              createdAt: at,
-              updatedAt: at,
-              deleted: false,
-            };
-            const next = (seq.result?.value ?? 0) + 1;
-            tx.objectStore('entries').put(e);
-            tx.objectStore('outbox').put({ seq: next, baseVersion: 0, entry: e });
-            meta.put({ key: 'outboxSeq', value: next });
-          };
-          tx.oncomplete = () => {
-            open.result.close();
-            resolve();
-          };
-          tx.onerror = () => reject(tx.error);
-        };
-      }),
-    title,
-  );
-}
 
 it('served by a static host: the enrolment form, "Alamat server" included, has 44 px fields', async (ctx) => {
   needsBrowser(launchError, ctx);
@@ -179,8 +137,8 @@ it('served by the sync server: offline, no "Alamat server"; plain words for fail
   await context.setOffline(false);
 
   // Two entries sent, then a third the server rejects: not "Semua terkirim."
-  await logEntry(page, 'Kelas membaca pagi', 2);
-  await logEntry(page, 'Kelas membaca sore', 3);
+  await logEntryOn(page, { title: 'Kelas membaca pagi', date: daysAgo(2) });
+  await logEntryOn(page, { title: 'Kelas membaca sore', date: daysAgo(3) });
   await openSync(page);
   await page.getByRole('button', { name: 'Kirim sekarang' }).click();
   await page.getByText('Semua terkirim.', { exact: true }).waitFor();

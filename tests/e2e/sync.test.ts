@@ -20,7 +20,7 @@ import type { Page } from 'playwright-core';
 import { API_BASE, defaultRulebook } from '../../src/domain';
 import { runAdmin } from '../../src/server/admin';
 import type { LogLine } from '../../src/server/context';
-import { fillFirstRun, launchPhone, needsBrowser, seriousViolations } from './harness';
+import { daysAgo, fillFirstRun, launchPhone, logEntryOn, needsBrowser, queueEntryTheServerRejects, seriousViolations } from './harness';
 import { browserSuite, type Phone } from './suite';
 import { startSyncServer, type SyncServer } from '../device/sync-harness';
 
@@ -39,23 +39,8 @@ const field = (label: string) => page.getByLabel(label, { exact: true });
 const kpiCard = () => page.getByRole('region', { name: 'Warna KPI' });
 
 /** Each on its own day, so the likely-duplicate check stays quiet. */
-async function logEntry(title: string, daysAgo: number, p: Page = page) {
-  await logEntryOn(p, { title, date: new Date(Date.now() - daysAgo * 86_400_000).toISOString().slice(0, 10) });
-}
-
-/** Logs one entry through the form on `p` (a pelibatan literacy class unless told otherwise). */
-async function logEntryOn(p: Page, e: { title: string; date: string; strategy?: string; activityType?: string }) {
-  const f = (label: string) => p.getByLabel(label, { exact: true });
-  await p.getByRole('link', { name: 'Catat kegiatan' }).click();
-  await poll(() => p.getByRole('heading', { level: 1, name: 'Catat kegiatan' }).count()).toBe(1);
-  await f('Strategi').selectOption(e.strategy ?? 'pelibatan');
-  await f('Jenis kegiatan').selectOption(e.activityType ?? 'kelas_literasi');
-  await f('Judul kegiatan').fill(e.title);
-  await f('Tanggal kegiatan').fill(e.date);
-  await f('Peserta laki-laki').fill('8');
-  await f('Peserta perempuan').fill('12');
-  await p.getByRole('button', { name: 'Simpan', exact: true }).click();
-  await p.getByRole('region', { name: 'Warna KPI' }).waitFor();
+async function logEntry(title: string, days: number, p: Page = page) {
+  await logEntryOn(p, { title, date: daysAgo(days) });
 }
 
 /**
@@ -209,43 +194,7 @@ it('enrols, logs 20 entries offline, reopens, and sends them in one push when th
   await page.getByText('Semua terkirim.').waitFor();
 
   // An entry the server rejects (an activity type its rulebook does not have) stays with its reason.
-  await page.evaluate(
-    () =>
-      new Promise<void>((resolve, reject) => {
-        const open = indexedDB.open('tpbis-lapor');
-        open.onsuccess = () => {
-          const tx = open.result.transaction(['entries', 'outbox', 'meta'], 'readwrite');
-          const meta = tx.objectStore('meta');
-          const enrolment = meta.get('enrolment');
-          const seq = meta.get('outboxSeq');
-          seq.onsuccess = () => {
-            const at = new Date().toISOString();
-            const e = {
-              id: '019a0000-0000-7000-8000-000000000001',
-              libraryId: enrolment.result.value.libraryId,
-              strategy: 'pelibatan',
-              activityType: 'tidak_ada_di_aturan',
-              title: 'Kegiatan yang ditolak',
-              date: at.slice(0, 10),
-              participantsMale: 1,
-              participantsFemale: 1,
-              createdAt: at,
-              updatedAt: at,
-              deleted: false,
-            };
-            const next = (seq.result?.value ?? 0) + 1;
-            tx.objectStore('entries').put(e);
-            tx.objectStore('outbox').put({ seq: next, baseVersion: 0, entry: e });
-            meta.put({ key: 'outboxSeq', value: next });
-          };
-          tx.oncomplete = () => {
-            open.result.close();
-            resolve();
-          };
-          tx.onerror = () => reject(tx.error);
-        };
-      }),
-  );
+  await queueEntryTheServerRejects(page, 'Kegiatan yang ditolak', '019a0000-0000-7000-8000-000000000001');
   await page.getByRole('button', { name: 'Kirim sekarang' }).click();
   await poll(() => page.locator('[data-sync-waiting]').getAttribute('data-sync-waiting')).toBe('0');
   await page.getByRole('link', { name: 'Daftar kegiatan' }).click();

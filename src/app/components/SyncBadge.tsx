@@ -15,7 +15,7 @@ export function SyncBadge({ status, lang }: { status: EntrySyncStatus | undefine
       // "Terkirim" and its time apart, so the word alone is found by its exact text.
       text = (
         <>
-          <span>{syncWord(lang, 'status.sent', { time: '' }).trim()}</span> <span class="sync-time">{syncTime(status.at, lang)}</span>
+          <span>{syncWord(lang, 'status.sent')}</span> <span class="sync-time">{syncTime(status.at, lang)}</span>
         </>
       );
       break;
