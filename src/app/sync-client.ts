@@ -1,7 +1,8 @@
 /**
  * The page's sync engine: one scheduler per database, fed by the triggers of
  * SYNC-PROTOCOL.md ("On the phone"): app start, `online`, the page becoming visible,
- * the "Kirim sekarang" button, and the backoff timer (armed by the scheduler itself).
+ * the "Kirim sekarang" button, and the backoff timer (armed by the scheduler itself);
+ * and, beyond the protocol's list, a change saved while online, sent a moment later.
  * Web Locks keep it to one sync at a time across tabs and the worker.
  *
  * Background Sync: the page asks the browser (where it has Background Sync: Chromium) to
@@ -19,7 +20,9 @@ import {
   createSyncScheduler,
   defaultLock,
   getSettings,
+  getSyncState,
   lastOutboxSeq,
+  serverWait,
   waitingCount,
   watch,
   type FetchFn,
@@ -103,6 +106,9 @@ export async function backgroundSyncIfWaiting(db: LaporDb, register: () => Promi
   return (await waitingCount(db)) > 0 && register();
 }
 
+/** How long after a change saved online the page sends it. */
+export const SEND_AFTER_SAVE_MS = 3_000;
+
 /** Starts the triggers; returns the function that removes them. */
 export function startSyncTriggers(db: LaporDb, env: PageEnv = browserPage()): () => void {
   const s = syncScheduler(db, env);
@@ -114,25 +120,42 @@ export function startSyncTriggers(db: LaporDb, env: PageEnv = browserPage()): ()
     // the worker takes over what waits. It honours the backoff the page was keeping.
     else handOver();
   };
-  // While offline, each change saved (the outbox counter moving; and any already waiting
-  // when the connection drops) is work no trigger can send until the network returns.
-  let stopWatching: (() => void) | null = null;
-  const onOffline = () => {
-    stopWatching ??= watch(() => lastOutboxSeq(db), handOver);
+  // Each change saved moves the outbox counter. Online, it is sent a moment later (a
+  // few saves in a row go in one push, and an entry undone at once is never sent);
+  // unless the server asked the phone to wait, whose timer is armed already. Offline, it
+  // is work no trigger of the page can send until the network returns: the worker's.
+  const setTimer = env.setTimer ?? ((fn: () => void, ms: number) => setTimeout(fn, ms));
+  const clearTimer = env.clearTimer ?? ((h: unknown) => clearTimeout(h as ReturnType<typeof setTimeout>));
+  let sendTimer: unknown = null;
+  const sendSoon = () => {
+    sendTimer ??= setTimer(() => {
+      sendTimer = null;
+      void getSyncState(db).then((state) => {
+        if (serverWait(state, new Date()) === 0) kick();
+      });
+    }, SEND_AFTER_SAVE_MS);
   };
-  const onOnline = () => {
-    stopWatching?.();
-    stopWatching = null;
-    kick();
-  };
+  let seenSeq: number | null = null;
+  const stopWatching = watch(
+    () => lastOutboxSeq(db),
+    (seq) => {
+      const saved = seenSeq !== null && seq > seenSeq;
+      seenSeq = seq;
+      if (!env.navigator.onLine) handOver();
+      else if (saved) sendSoon();
+    },
+  );
+  // The connection dropping with changes waiting.
+  const onOffline = handOver;
+  const onOnline = kick;
   env.window.addEventListener('online', onOnline);
   env.window.addEventListener('offline', onOffline);
   env.window.addEventListener('pagehide', handOver);
   env.document.addEventListener('visibilitychange', onVisibility);
-  if (!env.navigator.onLine) onOffline();
   void s.resume();
   return () => {
-    stopWatching?.();
+    stopWatching();
+    if (sendTimer !== null) clearTimer(sendTimer);
     env.window.removeEventListener('online', onOnline);
     env.window.removeEventListener('offline', onOffline);
     env.window.removeEventListener('pagehide', handOver);

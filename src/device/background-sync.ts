@@ -13,14 +13,16 @@
  * be registered while a window of the origin is open, so the worker cannot register it
  * again itself: the page does (src/app/sync-client.ts) when a change is saved offline, when
  * the connection drops, and when the page is hidden or closed, each with changes waiting.
- * Because an online tag fires at once, the worker itself honours the backoff and
- * `Retry-After` the engine stored (`meta.syncState.nextTryAt`): before then it sends
- * nothing and rejects, so the browser asks again later.
+ * Because an online tag fires at once, the worker itself honours the wait the server
+ * asked for (the backoff after a 5xx or 429, or its `Retry-After`, stored as
+ * `meta.syncState.nextTryAt`): before then it sends nothing and rejects, so the browser
+ * asks again later. After no answer at all, the browser firing the tag is the news that
+ * the connection is back, and the worker sends at once (`serverWait`).
  */
 import { openDb, type LaporDb, type OpenOptions } from './db';
 import { getSettings } from './meta';
 import { getSyncState } from './sync-state';
-import { lockWithin, syncNow, type SyncDeps, type SyncResult, type TryLockFn } from './sync';
+import { lockWithin, serverWait, syncNow, type SyncDeps, type SyncResult, type TryLockFn } from './sync';
 
 export const BACKGROUND_SYNC_TAG = 'lapor-sync';
 
@@ -155,9 +157,9 @@ export async function backgroundSync(deps: BackgroundSyncDeps): Promise<Backgrou
     const tryLock = deps.tryLock ?? lockWithin(db, BACKGROUND_LOCK_WAIT_MS);
     const attempt = await tryLock(async (): Promise<BackgroundSyncResult> => {
       const state = await getSyncState(db);
-      const due = state.nextTryAt ? Date.parse(state.nextTryAt) - deps.now().getTime() : 0;
-      if (due > 0 && state.lastError && !state.lastError.stopped) {
-        const { stopped: _s, ...error } = state.lastError;
+      const due = serverWait(state, deps.now());
+      if (due > 0) {
+        const { stopped: _s, ...error } = state.lastError!;
         const waiting = await waitingCount(db);
         if (waiting > 0) throw new BackgroundSyncRetry({ status: 'retry', error, delayMs: due, pushed: 0 }, waiting);
         return { status: 'deferred', nextTryAt: state.nextTryAt! };

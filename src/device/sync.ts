@@ -170,9 +170,7 @@ async function runSync(deps: SyncDeps): Promise<SyncResult> {
   // Known offline: nothing is read from the outbox, so nothing is marked sent, and an entry
   // logged and deleted offline is still deleted on the phone alone ("Kirim sekarang" tapped
   // with no signal must not change that).
-  if (!(deps.online ?? browserOnline)()) {
-    return failed(deps, { ok: false, res: { ok: false, retry: true, retryAfterMs: null, error: { status: 0, code: NO_ANSWER.network, message: 'offline' } } }, 0);
-  }
+  if (!(deps.online ?? browserOnline)()) return offline(deps);
   const http: RequestOptions = {
     fetch: deps.fetch,
     now: deps.now,
@@ -192,6 +190,33 @@ async function runSync(deps: SyncDeps): Promise<SyncResult> {
   await refreshRulebook(db, http);
   await updateSyncState(db, { lastSuccessAt: deps.now().toISOString(), failures: 0, lastError: null, nextTryAt: null });
   return { status: 'ok', pushed, pulled: pull.count, rejected: push.rejected ?? 0 };
+}
+
+/**
+ * How long the server asked the phone to wait (ms; 0 when it did not or the wait is over):
+ * the backoff after a 5xx or 429 answer, or its Retry-After. App start and a Background
+ * Sync event honour only that wait. After no answer at all (no signal, a timeout), the
+ * backoff is the page's pace while it stays open; a phone opened again, or a browser
+ * that says it is online again, tries at once.
+ */
+export function serverWait(state: SyncState, now: Date): number {
+  if (!state.nextTryAt || !state.lastError || state.lastError.stopped || state.lastError.status === 0) return 0;
+  return Math.max(0, Date.parse(state.nextTryAt) - now.getTime());
+}
+
+/** How often a page that knows it is offline looks again, should the `online` event never come. */
+export const OFFLINE_RECHECK_MS = 60_000;
+
+/**
+ * An attempt while the phone knows it is offline: shown as "no signal", but not a
+ * failure of the backoff. Counted, a day without signal (the app left open, or
+ * "Kirim sekarang" tapped a few times) pushed the next try up to 15 minutes away, and
+ * the app, opened again with signal, waited for it before sending anything.
+ */
+async function offline(deps: SyncDeps): Promise<SyncResult> {
+  const error = { status: 0, code: NO_ANSWER.network, message: 'offline' };
+  await updateSyncState(deps.db, { lastError: { ...error, stopped: false }, nextTryAt: null });
+  return { status: 'retry', error, delayMs: OFFLINE_RECHECK_MS, pushed: 0 };
 }
 
 async function failed(deps: SyncDeps, step: Step & { ok: false }, pushed: number): Promise<SyncResult> {
@@ -333,7 +358,7 @@ export interface SchedulerDeps extends SyncDeps {
 export interface SyncScheduler {
   /** Syncs now (or right after the sync in progress); resolves with that sync's result. */
   trigger(): Promise<SyncResult>;
-  /** Resumes the backoff timer from the stored next try (app start), syncing now if it is due. */
+  /** App start: syncs now, unless the server's last answer asked to wait (5xx, 429) and that wait is not over; then arms the timer. */
   resume(): Promise<SyncResult | null>;
   stop(): void;
 }
@@ -385,9 +410,8 @@ export function createSyncScheduler(deps: SchedulerDeps): SyncScheduler {
   return {
     trigger,
     async resume() {
-      const state: SyncState = await getSyncState(deps.db);
-      const due = state.nextTryAt ? Date.parse(state.nextTryAt) - deps.now().getTime() : 0;
-      if (due > 0 && state.lastError && !state.lastError.stopped) {
+      const due = serverWait(await getSyncState(deps.db), deps.now());
+      if (due > 0) {
         arm(due);
         return null;
       }

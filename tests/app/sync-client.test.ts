@@ -11,7 +11,7 @@
 import 'fake-indexeddb/auto';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSyncTriggers, type PageEnv } from '../../src/app/sync-client';
+import { SEND_AFTER_SAVE_MS, startSyncTriggers, type PageEnv } from '../../src/app/sync-client';
 import { openDb, saveEntry, setSettings, waitingCount, type LaporDb } from '../../src/device';
 import type { FetchFn } from '../../src/device/sync-http';
 import { entrySyncStatus, getSyncState, type SyncedRow } from '../../src/device/sync-state';
@@ -50,7 +50,11 @@ function fakePage(network: { fetch: FetchFn }) {
       page.registrations++;
       return true;
     },
-    setTimer: (_fn: () => void, ms: number) => timers.push({ ms }),
+    // The backoff's timers are recorded, not run; the one after a save runs (at once).
+    setTimer: (fn: () => void, ms: number) => {
+      timers.push({ ms });
+      if (ms === SEND_AFTER_SAVE_MS) setTimeout(fn, 10);
+    },
     clearTimer: () => {},
     goOffline() {
       nav.onLine = false;
@@ -126,8 +130,10 @@ describe('the page registers Background Sync', () => {
     const stop = startSyncTriggers(db, page);
     try {
       await expect.poll(async () => (await getSyncState(db)).lastSuccessAt).not.toBeNull();
-      // Saved online: left to the page's own triggers.
+      // Saved online, but nothing answers: the page's own backoff keeps it, no tag.
+      network.fetch = () => Promise.reject(new TypeError('Failed to fetch'));
       await saveEntry(db, entry({ libraryId }));
+      await expect.poll(async () => (await getSyncState(db)).failures).toBe(1);
       await settled(db);
       expect(page.registrations).toBe(0);
       // The connection drops with that change waiting.
@@ -152,6 +158,48 @@ describe('the page registers Background Sync', () => {
       await expect.poll(() => reopened.registrations).toBe(1);
     } finally {
       stopReopened();
+    }
+  });
+});
+
+describe('a change saved while online', () => {
+  it('is sent a moment later, a few saves in one push; not while the server asked to wait', async () => {
+    const { db, libraryId } = await enrolledDb('Perpustakaan Selalu Daring', 4);
+    let pushes = 0;
+    const network: { fetch: FetchFn } = {
+      fetch: (input, init) => {
+        if (new URL(input).pathname.endsWith('/sync/push')) pushes++;
+        return fetch(input, init);
+      },
+    };
+    const page = fakePage(network);
+    const stop = startSyncTriggers(db, page);
+    try {
+      await expect.poll(async () => (await getSyncState(db)).lastSuccessAt).not.toBeNull();
+      const pushesAtStart = pushes;
+      const first = await getSyncState(db);
+      await saveEntry(db, entry({ libraryId }));
+      await saveEntry(db, entry({ libraryId }));
+      await expect.poll(() => waitingCount(db)).toBe(0);
+      expect((await server.stored(libraryId)).size).toBe(2);
+      expect(pushes - pushesAtStart).toBe(1);
+      expect((await getSyncState(db)).lastSuccessAt).not.toBe(first.lastSuccessAt);
+
+      // The server says "Retry-After: 600": a save then waits for the page's timer.
+      network.fetch = rateLimited;
+      page.document.set('visible');
+      await expect.poll(async () => (await getSyncState(db)).lastError?.status).toBe(429);
+      network.fetch = (input, init) => {
+        pushes++;
+        return fetch(input, init);
+      };
+      const before = pushes;
+      await saveEntry(db, entry({ libraryId }));
+      await new Promise((ok) => setTimeout(ok, 200));
+      expect(pushes).toBe(before);
+      expect(await waitingCount(db)).toBe(1);
+    } finally {
+      stop();
     }
   });
 });

@@ -530,6 +530,69 @@ describe('faults', () => {
   });
 });
 
+describe('when the phone tries again', () => {
+  it('attempts with no signal are shown but do not grow the backoff; opened again with signal, the app sends at once', async () => {
+    const library = await server.addLibrary('Perpustakaan Sinyal Hilang Timbul');
+    let online = false;
+    let requests = 0;
+    let network: 'up' | 'down' = 'up';
+    const net: FetchFn = (input, init) => {
+      requests++;
+      return network === 'up' ? fetch(input, init) : Promise.reject(new TypeError('Failed to fetch'));
+    };
+    const phone = newPhone(net, clock, prng(31), { online: () => online });
+    online = true;
+    await enrolPhone(phone, server, library.id);
+    online = false;
+    await saveEntry(phone.db, entry({ libraryId: library.id }));
+    const before = requests;
+    // "Kirim sekarang" tapped again and again with no signal.
+    for (let i = 0; i < 6; i++) expect(await syncNow(phone.deps)).toMatchObject({ status: 'retry', error: { status: 0, code: 'network' } });
+    expect(requests).toBe(before);
+    expect(await getSyncState(phone.db)).toMatchObject({ failures: 0, nextTryAt: null, lastError: { status: 0, code: 'network' } });
+
+    // The browser says online but nothing answers: a real failure, which the backoff counts.
+    online = true;
+    network = 'down';
+    expect(await syncNow(phone.deps)).toMatchObject({ status: 'retry', error: { status: 0 } });
+    const failed = await getSyncState(phone.db);
+    expect(failed.failures).toBe(1);
+    expect(failed.nextTryAt).not.toBeNull();
+
+    // The app is opened again (the next try still ahead) with signal: it sends at once.
+    network = 'up';
+    const timers: number[] = [];
+    const scheduler = createSyncScheduler({ ...phone.deps, setTimer: (_fn, ms) => timers.push(ms), clearTimer: () => {} });
+    expect(await scheduler.resume()).toMatchObject({ status: 'ok', pushed: 1 });
+    expect(timers).toEqual([]);
+    expect((await server.stored(library.id)).size).toBe(1);
+    scheduler.stop();
+  });
+
+  it('the app opened again honours the wait the server asked for (Retry-After): no request before it', async () => {
+    const library = await server.addLibrary('Perpustakaan Server Sibuk');
+    const phone = newPhone(plainFetch, clock, prng(32));
+    await enrolPhone(phone, server, library.id);
+    await saveEntry(phone.db, entry({ libraryId: library.id }));
+    let requests = 0;
+    const busy: FetchFn = async () => {
+      requests++;
+      return new Response(JSON.stringify({ error: { code: 'rate_limited', message: 'rate_limited' } }), {
+        status: 429,
+        headers: { 'content-type': 'application/json', 'retry-after': '600' },
+      });
+    };
+    expect(await syncNow({ ...phone.deps, fetch: busy })).toMatchObject({ status: 'retry', delayMs: 600_000 });
+    const timers: number[] = [];
+    const scheduler = createSyncScheduler({ ...phone.deps, fetch: busy, setTimer: (_fn, ms) => timers.push(ms), clearTimer: () => {} });
+    expect(await scheduler.resume()).toBeNull();
+    expect(requests).toBe(1);
+    expect(timers).toHaveLength(1);
+    expect(timers[0]).toBeGreaterThan(590_000);
+    scheduler.stop();
+  });
+});
+
 describe('stalls and concurrent enrolment', () => {
   it('a server that never answers: each request times out, the sync ends as retry and the lock is free again', async () => {
     const library = await server.addLibrary('Perpustakaan Sinyal Lemah');
