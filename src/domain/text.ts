@@ -102,5 +102,7 @@ export const instantSchema = z.pipe(
 
 /** A whole number in [min, max]. */
 export function wholeNumber(min: number, max: number) {
-  return z.number().check(z.int(), z.minimum(min), z.maximum(max));
+  // The bounds first: a number past 2^53 also fails `int` (its safe-integer bound), and the
+  // field must say "maksimal 100.000" alone, not also "maksimal 9.007.199.254.740.991".
+  return z.number().check(z.minimum(min, { abort: true }), z.maximum(max, { abort: true }), z.int());
 }

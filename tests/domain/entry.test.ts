@@ -65,6 +65,7 @@ describe('parseWithMessages on entries: one plain sentence per field', () => {
     ['participants negative', { participantsMale: -1 }, 'participantsMale', 'Peserta laki-laki minimal 0', 'Male participants must be at least 0'],
     ['participants fractional', { participantsFemale: 2.5 }, 'participantsFemale', 'Peserta perempuan harus berupa bilangan bulat', 'Female participants must be a whole number'],
     ['participants over 100,000', { participantsMale: 100_001 }, 'participantsMale', 'Peserta laki-laki maksimal 100.000', 'Male participants must be at most 100,000'],
+    ['participants past 2^53 (typed as 20 digits)', { participantsMale: 1e20 }, 'participantsMale', 'Peserta laki-laki maksimal 100.000', 'Male participants must be at most 100,000'],
     ['pelibatan without participants', { participantsMale: 0, participantsFemale: 0 }, 'participantsFemale', 'Kegiatan Pelibatan Masyarakat harus memiliki paling sedikit 1 peserta', 'A Community Engagement activity needs at least 1 participant'],
     ['more disabled than participants', { participantsDisability: 14 }, 'participantsDisability', 'Peserta penyandang disabilitas tidak boleh melebihi jumlah peserta', 'Participants with disabilities may not exceed the number of participants'],
     ['activity type of another strategy', { activityType: 'lomba', strategy: 'advokasi' }, 'activityType', 'Jenis kegiatan tidak sesuai dengan strategi yang dipilih', 'The activity type does not belong to the chosen strategy'],

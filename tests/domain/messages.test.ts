@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDate, formatNumber } from '../../src/domain/format';
+import { formatBytes, formatDate, formatNumber } from '../../src/domain/format';
 import { computeKpi } from '../../src/domain/kpi';
 import { langFromAcceptLanguage, t } from '../../src/domain/messages';
 import { describeNextSteps, describeSteps } from '../../src/domain/next-steps-text';
@@ -130,5 +130,12 @@ describe('Indonesian formats', () => {
     expect(formatDate('2025-02-05', 'id')).toBe('5 Februari 2025');
     expect(formatNumber(8781, 'id')).toBe('8.781');
     expect(formatNumber(10 / 3, 'id', 2)).toBe('3,33');
+  });
+
+  it('writes a photo\'s size in KB below a million bytes, so a small photo never reads "0 MB"', () => {
+    expect(formatBytes(84, 'id')).toBe('1 KB');
+    expect(formatBytes(48_600, 'id')).toBe('49 KB');
+    expect(formatBytes(2_430_000, 'id')).toBe('2,4 MB');
+    expect(formatBytes(2_430_000, 'en')).toBe('2.4 MB');
   });
 });

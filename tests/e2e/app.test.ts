@@ -185,6 +185,11 @@ describe('the offline app in Chromium', () => {
     await page.getByRole('link', { name: 'Ubah Musyawarah desa anggaran' }).click();
     await page.getByRole('heading', { level: 1, name: 'Ubah kegiatan' }).waitFor();
     await poll(() => field('Judul kegiatan').inputValue()).toBe('Musyawarah desa anggaran');
+    // Editing, the second button takes the fields back to the stored entry (it does not empty them).
+    await field('Judul kegiatan').fill('Judul yang keliru');
+    expect(await page.getByRole('button', { name: 'Kosongkan isian' }).count()).toBe(0);
+    await page.getByRole('button', { name: 'Batalkan perubahan' }).click();
+    await poll(() => field('Judul kegiatan').inputValue()).toBe('Musyawarah desa anggaran');
     await field('Judul kegiatan').fill('Musyawarah desa anggaran 2026');
     await page.getByRole('button', { name: 'Simpan', exact: true }).click();
     await kpiCard().waitFor();
@@ -210,8 +215,26 @@ describe('the offline app in Chromium', () => {
     await poll(colour).toBe('kuning');
 
     await page.getByRole('link', { name: 'Daftar kegiatan' }).click();
-    await page.getByRole('button', { name: 'Hapus Layanan internet desa' }).click();
-    await page.getByRole('button', { name: 'Urungkan' }).waitFor();
+    // On a short screen, scrolled down to the entry: the undo offer is in sight all the same.
+    await page.setViewportSize({ width: 360, height: 360 });
+    try {
+      const hapus = page.getByRole('button', { name: 'Hapus Layanan internet desa' });
+      await hapus.scrollIntoViewIfNeeded();
+      await page.evaluate(() => window.scrollBy(0, 10_000));
+      await hapus.click();
+      const undo = page.getByRole('button', { name: 'Urungkan' });
+      await undo.waitFor();
+      const seen = await undo.evaluate((b) => {
+        const r = b.getBoundingClientRect();
+        const bar = document.querySelector('nav.bottom')!.getBoundingClientRect();
+        return { top: r.top, bottom: r.bottom, barTop: bar.top, scrolled: window.scrollY };
+      });
+      expect(seen.scrolled).toBeGreaterThan(0);
+      expect(seen.top).toBeGreaterThanOrEqual(0);
+      expect(seen.bottom).toBeLessThanOrEqual(seen.barTop);
+    } finally {
+      await page.setViewportSize({ width: 360, height: 640 });
+    }
     await page.getByRole('link', { name: 'Beranda' }).click();
     await poll(colour).toBe('merah');
   });

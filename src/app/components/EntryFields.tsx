@@ -5,7 +5,7 @@
  */
 import {
   ATTACHMENT_MIMES,
-  formatNumber,
+  formatBytes,
   FUNDING_SOURCES,
   PARTNER_KINDS,
   STRATEGIES,
@@ -76,7 +76,8 @@ export function EntryFields({ lang, rulebook, values, errors, today, onChange, o
         typesOf(rulebook, values.strategy).map((x) => ({ value: x.code, label: x.label[lang] })),
         ui(lang, 'form.choose'),
       )}
-      {text('title', { maxLength: 200 })}
+      {/* No maxLength: it cut a pasted title silently (and counted an emoji twice); the check on saving says "maksimal 200 karakter". */}
+      {text('title')}
       <Field id={controlId('date')} label={t(lang, 'field.date')} error={errors.date}>
         {(d, inv) => <input type="date" {...inputProps(controlId('date'), d, inv)} max={today} value={values.date} onInput={set('date')} />}
       </Field>
@@ -129,7 +130,7 @@ function Photos({ lang, values, errors, onChange, onPickPhotos }: Omit<EntryFiel
         <ul class="photos">
           {values.attachments.map((a, i) => (
             <li key={a.id}>
-              {ui(lang, 'form.photo', { n: i + 1, size: `${formatNumber(a.bytes / 1_000_000, lang, 1)} MB` })}{' '}
+              {ui(lang, 'form.photo', { n: i + 1, size: formatBytes(a.bytes, lang) })}{' '}
               <button type="button" onClick={() => onChange({ ...values, attachments: values.attachments.filter((x) => x.id !== a.id) })}>
                 {ui(lang, 'form.removePhoto', { n: i + 1 })}
               </button>

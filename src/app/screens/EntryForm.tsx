@@ -253,7 +253,8 @@ export function EntryForm({ editId, onSaved }: { editId?: string; onSaved: (mess
           </button>
           {dirty && (
             <button type="button" onClick={discard}>
-              {u('form.discard')}
+              {/* Editing, the fields go back to the stored entry: they are not emptied. */}
+              {u(editId ? 'form.discardChanges' : 'form.discard')}
             </button>
           )}
         </div>
