@@ -41,6 +41,10 @@ const id = {
   'form.save': 'Simpan',
   'form.discard': 'Kosongkan isian',
   'form.discardChanges': 'Batalkan perubahan',
+  'form.changedElsewhere':
+    'Kegiatan ini sudah diubah di tempat lain (di tab lain, atau kiriman dari HP lain) sejak formulir ini dibuka. Isian Anda belum disimpan. Tekan "Simpan" lagi untuk menimpanya dengan isian ini, atau "Batalkan perubahan" untuk melihat versi terbaru.',
+  'form.deletedElsewhere':
+    'Kegiatan ini sudah dihapus di tempat lain (di tab lain, atau kiriman dari HP lain) sejak formulir ini dibuka. Isian Anda belum disimpan. Tekan "Simpan" lagi untuk menyimpannya kembali.',
   'form.choose': '— Pilih —',
   'form.none': '— Tidak ada —',
   'form.optional': 'Isian tambahan (tidak wajib)',
@@ -150,6 +154,10 @@ const en: Record<UiKey, string> = {
   'form.save': 'Save',
   'form.discard': 'Clear the form',
   'form.discardChanges': 'Undo the changes',
+  'form.changedElsewhere':
+    'This activity was changed elsewhere (in another tab, or by another phone through sync) since this form was opened. Your input is not saved yet. Press "Save" again to overwrite it with this input, or "Undo the changes" to see the latest version.',
+  'form.deletedElsewhere':
+    'This activity was deleted elsewhere (in another tab, or by another phone through sync) since this form was opened. Your input is not saved yet. Press "Save" again to keep it after all.',
   'form.choose': '— Choose —',
   'form.none': '— None —',
   'form.optional': 'More details (optional)',

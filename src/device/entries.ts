@@ -10,6 +10,7 @@
 import { activityEntrySchema, type ActivityEntry, type FieldError } from '../domain';
 import { Dexie, RangeSet } from 'dexie';
 import { isQuotaError, type EntryRow, type LaporDb, type MetaRow, type OutboxRow } from './db';
+import { sameContent } from './entry-compare';
 import { draftKey } from './meta';
 import { lockIfAvailable, type TryLockFn } from './sync';
 import type { SyncedRow } from './sync-state';
@@ -41,7 +42,9 @@ export type SaveResult =
   | { ok: true; entry: ActivityEntry; seq: number }
   | { ok: false; reason: 'invalid'; errors: FieldError[] }
   | { ok: false; reason: 'quota' }
-  | { ok: false; reason: 'missing' };
+  | { ok: false; reason: 'missing' }
+  /** The stored entry is no longer the one the edit started from (`basedOn`): nothing was written. */
+  | { ok: false; reason: 'changed'; current: ActivityEntry | null };
 
 /** The last outbox `seq` handed out (0 before the first write); it moves with every entry write. */
 export async function lastOutboxSeq(db: LaporDb): Promise<number> {
@@ -57,6 +60,13 @@ export interface SaveOptions {
    * stored yet when it runs (the save may still fail); its errors are only logged.
    */
   whileCommitting?: () => void;
+  /**
+   * An edit: the stored entry the form was loaded from. If the stored entry's contents
+   * are no longer those (an edit in another tab, a delete, a newer copy pulled from the
+   * server), nothing is written and the result is `changed`, so that a form left open
+   * cannot silently overwrite a newer edit, or bring back a deleted entry.
+   */
+  basedOn?: ActivityEntry;
 }
 
 /**
@@ -75,10 +85,11 @@ export async function saveEntry(db: LaporDb, entry: ActivityEntry, options: Save
   }
   try {
     const drafts = options.draft === undefined ? [] : [draftKey(options.draft)];
-    const seq = await writeEntries(db, [parsed.data], drafts, options.whileCommitting);
+    const seq = await writeEntries(db, [parsed.data], drafts, options.whileCommitting, new Set(), options.basedOn);
     return { ok: true, entry: parsed.data, seq: seq[0] };
   } catch (e) {
     if (isQuotaError(e)) return { ok: false, reason: 'quota' };
+    if (e instanceof ChangedElsewhere) return { ok: false, reason: 'changed', current: e.current };
     throw e;
   }
 }
@@ -105,6 +116,8 @@ export async function writeEntries(
   whileCommitting?: () => void,
   /** Ids of entries the server is known to hold (a backup of an enrolled library): marked `onServer`. */
   onServer: ReadonlySet<string> = new Set(),
+  /** One entry's edit: the stored entry it started from (`SaveOptions.basedOn`). */
+  basedOn?: ActivityEntry,
 ): Promise<number[]> {
   if (entries.length === 0 && deleteMeta.length === 0) return [];
   // Inside a Dexie transaction on these stores, this transaction would wait for it forever.
@@ -112,12 +125,12 @@ export async function writeEntries(
   let idb = await nativeDb(db);
   let seqs: number[];
   try {
-    seqs = await writeInTransaction(idb, entries, deleteMeta, whileCommitting, onServer);
+    seqs = await writeInTransaction(idb, entries, deleteMeta, whileCommitting, onServer, basedOn);
   } catch (e) {
     // The connection was closed under us (a newer version opened elsewhere): reopen once.
     if ((e as { name?: string })?.name !== 'InvalidStateError') throw e;
     idb = await nativeDb(db, true);
-    seqs = await writeInTransaction(idb, entries, deleteMeta, whileCommitting, onServer);
+    seqs = await writeInTransaction(idb, entries, deleteMeta, whileCommitting, onServer, basedOn);
   }
   // In a task of its own: the live queries it wakes re-read at once, and the caller (a
   // save waiting to show its entry) should not wait for them.
@@ -138,6 +151,7 @@ function writeInTransaction(
   deleteMeta: readonly string[],
   whileCommitting: (() => void) | undefined,
   onServer: ReadonlySet<string>,
+  basedOn: ActivityEntry | undefined,
 ): Promise<number[]> {
   return new Promise((resolve, reject) => {
     // 'strict': `complete` (and so the save) waits until the OS has flushed the write to
@@ -158,6 +172,11 @@ function writeInTransaction(
     // Results arrive in request order: when the last read has succeeded, all have.
     (existing[existing.length - 1] ?? counter).onsuccess = () => {
       try {
+        if (basedOn) {
+          // Read in this transaction, so nothing can change it between the look and the write.
+          const stored = existing[0]?.result;
+          if (!stored || !sameContent(stripRow(stored), basedOn)) throw new ChangedElsewhere(stored ? stripRow(stored) : null);
+        }
         const last = (counter.result?.value as number | undefined) ?? 0;
         seqs = entries.map((_, i) => last + 1 + i);
         entries.forEach((entry, i) => {
@@ -188,6 +207,14 @@ function writeInTransaction(
       }
     };
   });
+}
+
+/** An edit's save refused: the stored entry changed since the form was loaded. */
+class ChangedElsewhere extends Error {
+  constructor(readonly current: ActivityEntry | null) {
+    super('the entry changed since the edit began');
+    this.name = 'ChangedElsewhere';
+  }
 }
 
 /**

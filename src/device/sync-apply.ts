@@ -11,7 +11,10 @@
 import type { ActivityEntry, PushResponse, PushResult } from '../domain';
 import type { LaporDb, OutboxRow } from './db';
 import { movedRow, moveToLibrary, OUTBOX_SEQ_KEY, SENT_THROUGH_KEY, sentThrough, stripRow } from './entries';
+import { sameEntry } from './entry-compare';
 import type { Receipt, SyncedRow } from './sync-state';
+
+export { sameEntry };
 
 /**
  * Which entries have mutations waiting, kept in memory for one sync run. Only code holding
@@ -59,24 +62,6 @@ export class OutboxIndex {
 /** The entry without the phone's bookkeeping (server version, receipt). */
 export function plainEntry(row: SyncedRow): ActivityEntry {
   return stripRow(row);
-}
-
-/** JSON with keys sorted, so two copies of an entry compare equal whatever their key order. */
-function canonical(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
-  if (v !== null && typeof v === 'object') {
-    const o = v as Record<string, unknown>;
-    return `{${Object.keys(o)
-      .filter((k) => o[k] !== undefined)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(v);
-}
-
-export function sameEntry(a: ActivityEntry, b: ActivityEntry): boolean {
-  return a.updatedAt === b.updatedAt && canonical(a) === canonical(b);
 }
 
 /**

@@ -45,6 +45,37 @@ describe('saveEntry', () => {
     ]);
   });
 
+  it('an edit begun before another edit or a delete of the same entry writes nothing and says so; a changed time alone is no change', async () => {
+    const { db } = freshDb();
+    const e = entry();
+    await saveEntry(db, e);
+    const later = (min: number) => new Date(NOW.getTime() + min * 60_000).toISOString();
+    // Two tabs open the edit form on the same stored entry; tab A saves first.
+    const loadedInBoth = (await getEntry(db, e.id))!;
+    const fromA = { ...loadedInBoth, title: 'Judul dari tab A', updatedAt: later(1) };
+    expect(await saveEntry(db, fromA, { basedOn: loadedInBoth })).toMatchObject({ ok: true, seq: 2 });
+    const fromB = { ...loadedInBoth, location: 'Aula sekolah', updatedAt: later(2) };
+    expect(await saveEntry(db, fromB, { basedOn: loadedInBoth })).toEqual({ ok: false, reason: 'changed', current: fromA });
+    expect((await getEntry(db, e.id))?.title).toBe('Judul dari tab A');
+    expect((await pendingMutations(db)).map((m) => m.seq)).toEqual([1, 2]);
+    // Saved again on purpose, based on what is stored now: it goes through.
+    expect(await saveEntry(db, fromB, { basedOn: fromA })).toMatchObject({ ok: true, seq: 3 });
+
+    // Deleted in another tab while the form was open: not brought back silently.
+    const beforeDelete = (await getEntry(db, e.id))!;
+    await deleteEntry(db, e.id, new Date(NOW.getTime() + 3 * 60_000));
+    const stale = await saveEntry(db, { ...beforeDelete, title: 'Masih diubah', updatedAt: later(4) }, { basedOn: beforeDelete });
+    expect(stale).toMatchObject({ ok: false, reason: 'changed' });
+    const current = (stale as { current: { deleted: boolean } | null }).current;
+    expect(current === null || current.deleted).toBe(true);
+
+    // Only the time differs (the server clamped a clock that ran ahead): the same contents.
+    const other = entry({ id: '0190a1b2-c3d4-7e5f-8a6b-00000000beef' });
+    await saveEntry(db, other);
+    await db.entries.update(other.id, { updatedAt: later(-10) });
+    expect(await saveEntry(db, { ...other, title: 'Judul diperbaiki', updatedAt: later(5) }, { basedOn: other })).toMatchObject({ ok: true });
+  });
+
   it('uses the server version it last saw as baseVersion', async () => {
     const { db } = freshDb();
     const e = entry();

@@ -204,6 +204,44 @@ describe('the offline app in Chromium', () => {
     expect(await page.locator('.entry h2').count()).toBe(3);
   });
 
+  it('an edit left open in a second tab does not overwrite a newer edit; pressed again, "Simpan" does on purpose', async (ctx) => {
+    needsBrowser(launchError, ctx);
+    const other = await phone.context.newPage();
+    try {
+      await other.goto(page.url());
+      const openEdit = async (p: typeof page) => {
+        await p.getByRole('link', { name: 'Daftar kegiatan' }).click();
+        await p.getByRole('link', { name: 'Ubah Musyawarah desa anggaran 2026' }).click();
+        await p.getByRole('heading', { level: 1, name: 'Ubah kegiatan' }).waitFor();
+        await poll(() => p.getByLabel('Judul kegiatan', { exact: true }).inputValue()).toBe('Musyawarah desa anggaran 2026');
+      };
+      await openEdit(page);
+      await openEdit(other);
+      await field('Judul kegiatan').fill('Musyawarah desa anggaran 2026 (tab A)');
+      await page.getByRole('button', { name: 'Simpan', exact: true }).click();
+      await kpiCard().waitFor();
+
+      // Tab B's form still holds the old title: its save is refused, its input kept.
+      await other.getByLabel('Lokasi', { exact: true }).fill('Aula sekolah');
+      await other.getByRole('button', { name: 'Simpan', exact: true }).click();
+      await other.getByRole('alert').getByText(/sudah diubah di tempat lain/).waitFor();
+      expect(await other.getByLabel('Lokasi', { exact: true }).inputValue()).toBe('Aula sekolah');
+      // "Batalkan perubahan" shows what is stored now: tab A's title.
+      await other.getByRole('button', { name: 'Batalkan perubahan' }).click();
+      await poll(() => other.getByLabel('Judul kegiatan', { exact: true }).inputValue()).toBe('Musyawarah desa anggaran 2026 (tab A)');
+      await other.getByLabel('Lokasi', { exact: true }).fill('Aula sekolah');
+      await other.getByRole('button', { name: 'Simpan', exact: true }).click();
+      await other.getByRole('region', { name: 'Warna KPI' }).waitFor();
+    } finally {
+      await other.close();
+    }
+    // Both changes are kept: tab A's title, tab B's place.
+    await page.getByRole('link', { name: 'Daftar kegiatan' }).click();
+    await page.getByRole('link', { name: 'Ubah Musyawarah desa anggaran 2026 (tab A)' }).click();
+    await poll(() => field('Lokasi').inputValue()).toBe('Aula sekolah');
+    await page.getByRole('link', { name: 'Daftar kegiatan' }).click();
+  });
+
   it('deletes with undo, and the colour follows', async (ctx) => {
     needsBrowser(launchError, ctx);
     const titles = () => page.locator('.entry h2').allTextContents();

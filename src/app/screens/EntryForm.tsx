@@ -35,6 +35,12 @@ interface Loaded {
   initial: FormValues;
   values: FormValues;
   existing: ActivityEntry | null;
+  /**
+   * An edit's save checks that the stored entry is still this one (`saveEntry`'s
+   * `basedOn`); after a "changed elsewhere", the one then stored, so that saving again
+   * overwrites it on purpose; undefined when nothing is stored to compare with.
+   */
+  basedOn: ActivityEntry | undefined;
   restored: boolean;
 }
 
@@ -71,7 +77,7 @@ export function EntryForm({ editId, onSaved }: { editId?: string; onSaved: (mess
       // restored draft has already changed are gone, as if the librarian had just typed.
       const refused = editId ? errorsAfterChange(messagesByField(await serverRefusal(db, editId)), initial, values) : {};
       if (!live) return;
-      setState({ initial, values, existing, restored: !!draft && !sameValues(values, initial) });
+      setState({ initial, values, existing, basedOn: existing ?? undefined, restored: !!draft && !sameValues(values, initial) });
       if (Object.keys(refused).length > 0) {
         setErrors(refused);
         setSummary('rejected');
@@ -191,6 +197,7 @@ export function EntryForm({ editId, onSaved }: { editId?: string; onSaved: (mess
     const entry = parsed.value;
     const result = await saveEntry(db, entry, {
       draft: draftName,
+      basedOn: loaded.basedOn,
       // The KPI the card will show next is computed while the storage process commits.
       whileCommitting: () => app.prepareSave(entry),
     }).catch((e: unknown) => {
@@ -200,6 +207,14 @@ export function EntryForm({ editId, onSaved }: { editId?: string; onSaved: (mess
     performance.mark('lapor:stored');
     if (!result.ok) {
       draft.resume();
+      if (result.reason === 'changed') {
+        // The librarian's input stays; "Batalkan perubahan" now shows what is stored.
+        const current = result.current;
+        const alive = current !== null && !current.deleted;
+        setState({ ...loaded, basedOn: current ?? undefined, initial: alive ? valuesOf(current) : loaded.initial });
+        setProblem(u(alive ? 'form.changedElsewhere' : 'form.deletedElsewhere'));
+        return;
+      }
       setProblem(result.reason === 'quota' ? u('form.quota') : u('form.errors', { count: 1 }));
       return;
     }
