@@ -11,6 +11,7 @@ import { Frame } from './components/Frame';
 import { ui, type UiKey } from './i18n';
 import { useRoute } from './router';
 import { Lazy } from './components/Lazy';
+import { focusHeadingWhenShown } from './focus';
 import { FirstRun } from './screens/FirstRun';
 import { Home } from './screens/Home';
 import { startWorker } from './sw-bridge';
@@ -84,10 +85,10 @@ export function App(props: AppProps) {
     document.documentElement.lang = lang;
   }, [lang]);
   useEffect(() => {
-    // Move focus to the new screen's heading, as a page load would; not on the first screen.
-    if (first.current) first.current = false;
-    else document.querySelector<HTMLElement>('main h1')?.focus();
     if (route.name !== 'home') setNotice(null);
+    // Move focus to the new screen's heading, as a page load would; not on the first screen.
+    if (first.current) return void (first.current = false);
+    return focusHeadingWhenShown();
   }, [route]);
 
   const u = (key: UiKey) => ui(lang, key);

@@ -10,3 +10,29 @@ export function focusFirstError(ids: string[]): void {
     }
   });
 }
+
+/**
+ * Moves focus to the screen's heading (`main h1`) as soon as it is in the page, as a page
+ * load would. Screens are loaded lazily and some render their heading only once their data
+ * is read, so it may come a moment after the route changed. Returns the function that stops
+ * waiting (the next route change); gives up after `ms`.
+ */
+export function focusHeadingWhenShown(ms = 5_000): () => void {
+  const focus = () => {
+    const heading = document.querySelector<HTMLElement>('main h1');
+    heading?.focus();
+    return heading !== null;
+  };
+  if (focus()) return () => {};
+  const main = document.querySelector('main') ?? document.body;
+  const observer = new MutationObserver(() => {
+    if (focus()) stop();
+  });
+  const timer = setTimeout(() => stop(), ms);
+  function stop() {
+    observer.disconnect();
+    clearTimeout(timer);
+  }
+  observer.observe(main, { childList: true, subtree: true });
+  return stop;
+}

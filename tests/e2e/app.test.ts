@@ -206,7 +206,7 @@ describe('the offline app in Chromium', () => {
 
   it('an edit left open in a second tab does not overwrite a newer edit; pressed again, "Simpan" does on purpose', async (ctx) => {
     needsBrowser(launchError, ctx);
-    const other = await phone.context.newPage();
+    const other = await phone!.context.newPage();
     try {
       await other.goto(page.url());
       const openEdit = async (p: typeof page) => {
@@ -321,6 +321,16 @@ describe('the offline app in Chromium', () => {
     await poll(() => storedDraftTitle()).toBe('Pelatihan menjahit');
     await page.reload();
     await poll(() => field('Judul kegiatan').inputValue()).toBe('Pelatihan menjahit');
+  });
+
+  it('moves focus to the heading of each screen it opens, lazily loaded ones included', async (ctx) => {
+    needsBrowser(launchError, ctx);
+    const focused = () => page.evaluate(() => (document.activeElement?.matches('main h1') ? document.activeElement.textContent : document.activeElement?.tagName));
+    for (const link of ['Daftar kegiatan', 'Pengaturan', 'Catat kegiatan', 'Beranda']) {
+      await page.getByRole('link', { name: link, exact: true }).first().click();
+      const heading = await page.getByRole('heading', { level: 1 }).textContent();
+      await poll(focused).toBe(heading);
+    }
   });
 
   it('shows Pengaturan with storage health and backup', async (ctx) => {
