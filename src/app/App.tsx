@@ -12,6 +12,7 @@ import { ui, type UiKey } from './i18n';
 import { useRoute } from './router';
 import { Lazy } from './components/Lazy';
 import { focusHeadingWhenShown } from './focus';
+import { useOfflineReady } from './offline-ready';
 import { FirstRun } from './screens/FirstRun';
 import { Home } from './screens/Home';
 import { startWorker } from './sw-bridge';
@@ -46,6 +47,7 @@ export function App(props: AppProps) {
   // Sync triggers: app start, `online`, the page becoming visible (the timer is the engine's).
   useEffect(() => startSyncTriggers(db), [db]);
   const [lang, setLangState] = useState(props.lang);
+  const offline = useOfflineReady(!!props.workerUrl);
   const [library, setLibrary] = useState(props.library);
   const [notice, setNotice] = useState<string | null>(null);
   const [update, setUpdate] = useState<(() => void) | null>(null);
@@ -106,6 +108,7 @@ export function App(props: AppProps) {
     return (
       <FirstRun
         lang={lang}
+        offline={offline}
         onSave={async (l) => {
           await storeLibrary(db, l);
           setLibrary(l);

@@ -15,7 +15,9 @@ const id = {
   'nav.sync': 'Kirim data',
 
   'firstRun.title': 'Selamat datang',
-  'firstRun.intro': 'Isi profil perpustakaan Anda. Aplikasi ini tetap bekerja tanpa sinyal.',
+  'firstRun.intro': 'Isi profil perpustakaan Anda.',
+  'firstRun.offlinePreparing': 'Menyiapkan aplikasi agar bisa dipakai tanpa sinyal… Biarkan halaman ini terbuka sebentar selagi ada sinyal.',
+  'firstRun.offlineReady': 'Aplikasi ini siap dipakai tanpa sinyal.',
   'firstRun.start': 'Mulai',
   'profile.save': 'Simpan profil',
   'profile.saved': 'Profil tersimpan.',
@@ -128,7 +130,9 @@ const en: Record<UiKey, string> = {
   'nav.sync': 'Send data',
 
   'firstRun.title': 'Welcome',
-  'firstRun.intro': 'Fill in your library profile. This app keeps working without a signal.',
+  'firstRun.intro': 'Fill in your library profile.',
+  'firstRun.offlinePreparing': 'Getting the app ready to work without a signal… Keep this page open for a moment while you have a signal.',
+  'firstRun.offlineReady': 'This app is ready to work without a signal.',
   'firstRun.start': 'Start',
   'profile.save': 'Save profile',
   'profile.saved': 'Profile saved.',

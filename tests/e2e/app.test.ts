@@ -104,6 +104,10 @@ describe('the offline app in Chromium', () => {
     needsBrowser(launchError, ctx);
     await page.goto(server.url);
     await field('Nama perpustakaan').waitFor();
+    // Offline use is promised once the service worker holds the app, not before.
+    await page.getByText('Aplikasi ini siap dipakai tanpa sinyal.', { exact: true }).waitFor();
+    // Active means installed, and installing is precaching the whole app.
+    expect(['activating', 'activated']).toContain(await page.evaluate(async () => (await navigator.serviceWorker.getRegistration('/'))?.active?.state));
     await expectNoSeriousViolations('first run');
     await fillFirstRun(page, 'Perpustakaan Desa Sukamaju');
     await kpiCard().waitFor();
