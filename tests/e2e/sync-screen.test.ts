@@ -175,5 +175,18 @@ it('served by the sync server: offline, no "Alamat server"; plain words for fail
   await page.getByText('2 kegiatan tersimpan, 0 belum terkirim', { exact: true }).waitFor();
   // The delete itself waits to be sent: unsent work a reset would lose, so it is said apart.
   await page.getByText('Penghapusan yang belum terkirim: 1.', { exact: true }).waitFor();
+
+  // Still offline: a new entry, then edited. Kirim data counts changes, and says of how many
+  // activities when that is fewer (Pengaturan counts activities).
+  await logEntryOn(page, { title: 'Kelas menulis', date: daysAgo(1) });
+  await page.getByRole('link', { name: 'Daftar kegiatan' }).click();
+  await page.getByRole('link', { name: 'Ubah Kelas menulis' }).click();
+  await page.getByLabel('Judul kegiatan', { exact: true }).fill('Kelas menulis cerita');
+  await page.getByRole('button', { name: 'Simpan', exact: true }).click();
+  await page.getByRole('region', { name: 'Warna KPI' }).waitFor();
+  await openSync(page);
+  await page.getByText('3 perubahan dari 2 kegiatan menunggu dikirim', { exact: true }).waitFor();
+  await page.getByRole('link', { name: 'Pengaturan' }).click();
+  await page.getByText('3 kegiatan tersimpan, 1 belum terkirim', { exact: true }).waitFor();
   await page.close();
 }, 300_000);

@@ -38,6 +38,11 @@ export function Sync() {
   const [notice, setNotice] = useState<string | null>(null);
   if (!overview) return null;
   const { waiting, state, enrolment } = overview;
+  // Changes, and the activities they belong to when that is fewer (Pengaturan counts activities).
+  const waitingLine = (changes: number, entries: number | null) =>
+    entries !== null && entries > 0 && entries < changes
+      ? w('sync.waitingOf', { count: formatNumber(changes, lang), entries: formatNumber(entries, lang) })
+      : w('sync.waiting', { count: formatNumber(changes, lang) });
 
   const enrolForm = (
     <Enrol
@@ -83,7 +88,7 @@ export function Sync() {
         <section class="sync-status" aria-live="polite">
           <p>{w('sync.library', { library: library.name })}</p>
           <p data-sync-online={online ? 'yes' : 'no'}>{online ? w('sync.online') : w('sync.offline')}</p>
-          <p data-sync-waiting={waiting}>{w('sync.waiting', { count: formatNumber(waiting, lang) })}</p>
+          <p data-sync-waiting={waiting}>{waitingLine(waiting, counts ? counts.waiting + counts.deletesWaiting : null)}</p>
           {counts && counts.rejected > 0 && (
             <p class="error" data-sync-rejected={counts.rejected}>
               {w('sync.rejectedWaiting', rejectedParams(counts.rejected, lang))}{' '}
