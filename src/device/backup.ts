@@ -176,19 +176,36 @@ const CSV_COLUMNS = [
   'deleted',
 ] as const;
 
-/** Every entry as CSV with Indonesian headers, for a spreadsheet (one row per entry). */
-export async function exportCsv(db: LaporDb): Promise<string> {
+/**
+ * The words a spreadsheet reader sees for the entries' codes. The app passes its
+ * Indonesian labels (the rulebook's activity types, its own words for partners and
+ * funding); a code without a label is written as it is.
+ */
+export interface CsvLabels {
+  activityType?: (strategy: string, code: string) => string | undefined;
+  partnerKind?: (code: string) => string | undefined;
+  fundingSource?: (code: string) => string | undefined;
+}
+
+/** Every entry as CSV with Indonesian headers and words, for a spreadsheet (one row per entry). */
+export async function exportCsv(db: LaporDb, labels: CsvLabels = {}): Promise<string> {
   const entries = (await db.entries.orderBy('date').toArray()).map(stripRow);
   const header = CSV_COLUMNS.map((c) => t('id', `field.${c}`));
-  const rows = entries.map((e) => CSV_COLUMNS.map((c) => csvValue(e, c)));
+  const rows = entries.map((e) => CSV_COLUMNS.map((c) => csvValue(e, c, labels)));
   // The byte-order mark makes spreadsheet programs read the file as UTF-8.
   return '\uFEFF' + [header, ...rows].map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
 }
 
-function csvValue(e: ActivityEntry, column: (typeof CSV_COLUMNS)[number]): string {
+function csvValue(e: ActivityEntry, column: (typeof CSV_COLUMNS)[number], labels: CsvLabels): string {
   switch (column) {
+    case 'strategy':
+      return t('id', `strategy.${e.strategy}`);
+    case 'activityType':
+      return labels.activityType?.(e.strategy, e.activityType) ?? e.activityType;
+    case 'fundingSource':
+      return e.fundingSource === undefined ? '' : (labels.fundingSource?.(e.fundingSource) ?? e.fundingSource);
     case 'partners':
-      return (e.partners ?? []).map((p) => `${p.name} (${p.kind})`).join('; ');
+      return (e.partners ?? []).map((p) => `${p.name} (${labels.partnerKind?.(p.kind) ?? p.kind})`).join('; ');
     case 'attachments':
       return String(e.attachments?.length ?? 0);
     case 'deleted':

@@ -249,4 +249,18 @@ describe('exportCsv', () => {
     expect(csv).toContain(`"'=HYPERLINK(""x"")"`);
     expect(csv).toContain('PKK Sukamaju (pkk)');
   });
+
+  it('writes the words a reader knows for the codes: the strategy always, and the labels the app gives', async () => {
+    const { db } = await seeded();
+    const csv = await exportCsv(db, {
+      activityType: (strategy, code) => (strategy === 'advokasi' && code === 'musyawarah_desa' ? 'musyawarah desa' : undefined),
+      partnerKind: (code) => (code === 'pkk' ? 'PKK Desa' : undefined),
+      fundingSource: () => 'APBDes',
+    });
+    expect(csv).toContain('Advokasi');
+    expect(csv).not.toMatch(/,advokasi,/);
+    expect(csv).toContain('musyawarah desa');
+    expect(csv).not.toContain('musyawarah_desa');
+    expect(csv).toContain('PKK Sukamaju (PKK Desa)');
+  });
 });

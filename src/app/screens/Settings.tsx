@@ -3,11 +3,12 @@
  * import, and the app's version.
  */
 import { useEffect, useState } from 'preact/hooks';
-import { formatNumber, type Lang } from '../../domain';
-import { exportCsv, exportJson, importJson, setLibrary, storageHealth, type StorageHealth } from '../../device';
+import { formatNumber, type Lang, type Rulebook, type Strategy } from '../../domain';
+import { exportCsv, exportJson, importJson, setLibrary, storageHealth, type CsvLabels, type StorageHealth } from '../../device';
 import { LanguageSelect } from '../components/LanguageSelect';
 import { ProfileForm } from '../components/ProfileForm';
 import { useApp, useUi } from '../context';
+import { ui, type UiKey } from '../i18n';
 import { useSyncCounts } from '../live';
 import { MonitorLink, monitorTitle } from '../monitor/link';
 
@@ -24,7 +25,7 @@ export function Settings({ version }: { version: string }) {
   }, [counts]);
 
   async function download(kind: 'json' | 'csv') {
-    const text = kind === 'json' ? await exportJson(db, library, now()) : await exportCsv(db);
+    const text = kind === 'json' ? await exportJson(db, library, now()) : await exportCsv(db, csvLabels(app.rulebook));
     const type = kind === 'json' ? 'application/json' : 'text/csv';
     const a = document.createElement('a');
     a.href = URL.createObjectURL(new Blob([text], { type: `${type};charset=utf-8` }));
@@ -118,4 +119,15 @@ export function Settings({ version }: { version: string }) {
 
 function megabytes(bytes: number, lang: Lang): string {
   return `${formatNumber(bytes / 1_000_000, lang, 1)} MB`;
+}
+
+/** The spreadsheet's words for the codes: Indonesian, like its headers. */
+function csvLabels(rulebook: Rulebook): CsvLabels {
+  return {
+    activityType: (strategy, code) =>
+      rulebook.strategies[strategy as Strategy]?.activityTypes.find((x) => x.code === code)?.label.id,
+    // Entries are checked against the schema, whose kinds and sources all have a word.
+    partnerKind: (code) => ui('id', `partner.${code}` as UiKey),
+    fundingSource: (code) => ui('id', `funding.${code}` as UiKey),
+  };
 }
