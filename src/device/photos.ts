@@ -23,20 +23,37 @@ export interface PickedFile {
   arrayBuffer(): Promise<ArrayBuffer>;
 }
 
+/**
+ * The photo type the bytes themselves say (their signature), or null for anything else.
+ * The browser's `type` comes from the file's name: a text file called `foto.jpg` would
+ * otherwise count as documentation in the KPI.
+ */
+export function sniffPhotoType(data: ArrayBuffer): (typeof ATTACHMENT_MIMES)[number] | null {
+  const b = new Uint8Array(data, 0, Math.min(12, data.byteLength));
+  const ascii = (from: number, to: number) => String.fromCharCode(...b.subarray(from, to));
+  if (b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return 'image/jpeg';
+  if (b[0] === 0x89 && ascii(1, 4) === 'PNG' && b[4] === 0x0d && b[5] === 0x0a && b[6] === 0x1a && b[7] === 0x0a) return 'image/png';
+  if (ascii(0, 4) === 'RIFF' && ascii(8, 12) === 'WEBP') return 'image/webp';
+  return null;
+}
+
 export async function addPhoto(db: LaporDb, file: PickedFile, now: Date): Promise<AddPhotoResult> {
   if (!(ATTACHMENT_MIMES as readonly string[]).includes(file.type)) return { ok: false, reason: 'type' };
   if (file.size > MAX_ATTACHMENT_BYTES) return { ok: false, reason: 'size' };
   const data = await file.arrayBuffer();
+  // The bytes decide, not the name: a PNG called .jpg is kept as the PNG it is.
+  const mime = sniffPhotoType(data);
+  if (mime === null) return { ok: false, reason: 'type' };
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', data));
   const sha256 = Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
   const id = uuidv7(() => now.getTime());
   try {
-    await db.photos.put({ id, mime: file.type, data });
+    await db.photos.put({ id, mime, data });
   } catch (e) {
     if (isQuotaError(e)) return { ok: false, reason: 'quota' };
     throw e;
   }
-  return { ok: true, photo: { id, sha256, mime: file.type, bytes: data.byteLength } };
+  return { ok: true, photo: { id, sha256, mime, bytes: data.byteLength } };
 }
 
 /** The photo as a Blob (for a preview), or null when this phone does not hold it. */

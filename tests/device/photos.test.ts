@@ -3,6 +3,14 @@ import { attachmentSchema } from '../../src/domain';
 import { addPhoto, getPhoto } from '../../src/device';
 import { freshDb, NOW } from './helpers';
 
+/** The signature and first chunk of a PNG file. */
+const PNG_START = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0x49, 0x48, 0x44, 0x52]);
+
+async function sha256Hex(bytes: Uint8Array): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes.slice().buffer));
+  return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
 const file = (type: string, bytes: Uint8Array) => ({
   type,
   size: bytes.byteLength,
@@ -12,18 +20,27 @@ const file = (type: string, bytes: Uint8Array) => ({
 describe('addPhoto', () => {
   it('stores the bytes and returns metadata the entry schema accepts', async () => {
     const { db } = freshDb();
-    const result = await addPhoto(db, file('image/png', new TextEncoder().encode('abc')), NOW);
+    const result = await addPhoto(db, file('image/png', PNG_START), NOW);
     expect(result.ok).toBe(true);
     if (!result.ok) return;
-    expect(result.photo).toMatchObject({
-      mime: 'image/png',
-      bytes: 3,
-      // SHA-256 of "abc"
-      sha256: 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad',
-    });
+    expect(result.photo).toMatchObject({ mime: 'image/png', bytes: PNG_START.byteLength, sha256: await sha256Hex(PNG_START) });
     expect(attachmentSchema.safeParse(result.photo).success).toBe(true);
     const blob = await getPhoto(db, result.photo.id);
-    expect(blob?.size).toBe(3);
+    expect(blob?.size).toBe(PNG_START.byteLength);
+  });
+
+  it('goes by the bytes, not the name: a text file called foto.jpg is refused, a PNG called .jpg kept as PNG', async () => {
+    const { db } = freshDb();
+    expect(await addPhoto(db, file('image/jpeg', new TextEncoder().encode('bukan foto, hanya teks')), NOW)).toEqual({ ok: false, reason: 'type' });
+    expect(await db.photos.count()).toBe(0);
+    const png = await addPhoto(db, file('image/jpeg', PNG_START), NOW);
+    expect(png).toMatchObject({ ok: true, photo: { mime: 'image/png' } });
+    for (const [bytes, mime] of [
+      [new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0, 0x10]), 'image/jpeg'],
+      [new TextEncoder().encode('RIFF\x24\x00\x00\x00WEBPVP8 '), 'image/webp'],
+    ] as const) {
+      expect(await addPhoto(db, file('image/png', bytes), NOW)).toMatchObject({ ok: true, photo: { mime } });
+    }
   });
 
   it.each([
