@@ -310,8 +310,13 @@ describe('the offline app in Chromium', () => {
     await field('Judul kegiatan').fill('Lomba mewarnai');
     await field('Peserta laki-laki').fill('6');
     await field('Peserta perempuan').fill('9');
+    // The picker reads in Indonesian, not the browser's "Choose Files / No file chosen",
+    // and a tap on what the librarian sees lands on the real input (it lies on top).
+    await page.getByText('Pilih foto…', { exact: true }).scrollIntoViewIfNeeded();
+    const box = (await page.getByText('Pilih foto…', { exact: true }).boundingBox())!;
+    expect(await page.evaluate(({ x, y }) => (document.elementFromPoint(x, y) as HTMLInputElement | null)?.type, { x: box.x + box.width / 2, y: box.y + box.height / 2 })).toBe('file');
     await field('Foto dokumentasi').setInputFiles({ name: 'lomba.png', mimeType: 'image/png', buffer: TINY_PNG });
-    await page.getByText(/^Foto 1/).waitFor();
+    await page.getByText(/^Foto 1 \(1 KB\)/).waitFor();
     await page.getByRole('button', { name: 'Simpan', exact: true }).click();
     await kpiCard().waitFor();
     await poll(documented).not.toBe(before);

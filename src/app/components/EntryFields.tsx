@@ -17,6 +17,7 @@ import {
 import type { FormValues, TextKey } from '../entry-values';
 import { ui } from '../i18n';
 import { Field, inputProps } from './Field';
+import { FilePicker } from './FilePicker';
 
 export interface EntryFieldsProps {
   lang: Lang;
@@ -113,8 +114,8 @@ function Photos({ lang, values, errors, onChange, onPickPhotos }: Omit<EntryFiel
     <>
       <Field id={id} label={t(lang, 'field.attachments')} hint={ui(lang, 'form.photoHint')} error={error}>
         {(d, inv) => (
-          <input
-            type="file"
+          <FilePicker
+            text={ui(lang, 'form.pickPhotos')}
             {...inputProps(id, d, inv)}
             accept={ATTACHMENT_MIMES.join(',')}
             multiple

@@ -5,6 +5,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { formatNumber, type Lang, type Rulebook, type Strategy } from '../../domain';
 import { exportCsv, exportJson, importJson, setLibrary, storageHealth, type CsvLabels, type StorageHealth } from '../../device';
+import { FilePicker } from '../components/FilePicker';
 import { LanguageSelect } from '../components/LanguageSelect';
 import { ProfileForm } from '../components/ProfileForm';
 import { useApp, useUi } from '../context';
@@ -100,7 +101,7 @@ export function Settings({ version }: { version: string }) {
         </div>
         <div class="field">
           <label for="import">{u('settings.import')}</label>
-          <input id="import" type="file" accept="application/json,.json" onChange={restore} />
+          <FilePicker id="import" text={u('settings.pickBackup')} accept="application/json,.json" onChange={restore} />
         </div>
       </section>
 
