@@ -3,6 +3,7 @@
  * Returns a command or a usage error (the caller prints it and exits 2).
  */
 import { parseScope, type Scope } from '../domain';
+import { tidyName } from './store/libraries';
 import { NAME_PATTERN, normaliseName } from './store/supervisors';
 
 export type AdminCommand =
@@ -106,7 +107,8 @@ export function parseAdminArgs(argv: readonly string[]): ParsedArgs {
       const name = normaliseName(flag('name'));
       if (!NAME_PATTERN.test(name)) return fail('--name must be letters, digits, ".", "_", "-" or "@" (at most 100), starting with a letter or digit');
       // No place name has a control character (and PostgreSQL's text cannot hold a NUL).
-      const scope = /[\u0000-\u001f]/.test(flag('scope')) ? null : parseScope(flag('scope'));
+      // Spacing is tidied as `library add` tidies the places it stores, so that they match.
+      const scope = /[\u0000-\u001f]/.test(flag('scope')) ? null : parseScope(tidyName(flag('scope')));
       if (!scope) return fail('--scope must be national, province:<name> or regency:<name>');
       return { ok: true, json, command: { kind, name, scope } };
     }

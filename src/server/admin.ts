@@ -10,9 +10,9 @@
  * standard input, so it never appears in the shell's history or the process list.
  */
 import { pathToFileURL } from 'node:url';
-import { computeKpi, defaultRulebook, formatScope, TIMEZONES, type Scope } from '../domain';
+import { computeKpi, defaultRulebook, formatScope, TIMEZONES, type FieldError, type Library, type Scope } from '../domain';
 import { parseAdminArgs, USAGE, type AdminCommand } from './admin-args';
-import { readConfig } from './config';
+import { databaseFailure, databaseUseFailure, exitWithFailure, readConfig } from './config';
 import { openDatabase, type Database } from './db';
 import { migrate } from './migrations';
 import { hashPassword } from './passwords';
@@ -21,7 +21,7 @@ import { rulebookSourceFor } from './rulebook-source';
 import { issueCode } from './store/codes';
 import { listDevices, revokeDevice } from './store/devices';
 import { allEntries, countLiveEntries } from './store/entries';
-import { createLibrary, findLibrary, libraryFromRow, listLibraryRows } from './store/libraries';
+import { createLibrary, findLibrary, libraryFromRow, listLibraryRows, tidyName } from './store/libraries';
 import { librariesInScope, placeNames } from './store/monitor';
 import { currentRulebook, publishRulebook } from './store/rulebooks';
 import { clearFailures, LOGIN_NAME_LIMIT } from './store/rate-limit';
@@ -41,6 +41,13 @@ const PASSWORD_MAX = 200;
 
 class BadArgument extends Error {}
 
+/** The database could not be opened or migrated: said apart from a command failing on it (see the process's end below). */
+class CannotOpen extends Error {
+  constructor(readonly reason: unknown) {
+    super('cannot open the database');
+  }
+}
+
 export async function runAdmin(argv: readonly string[], database: Database | (() => Database), io: AdminIo): Promise<number> {
   const parsed = parseAdminArgs(argv);
   if (!parsed.ok) {
@@ -51,9 +58,16 @@ export async function runAdmin(argv: readonly string[], database: Database | (()
     io.out(USAGE);
     return 0;
   }
-  const db = typeof database === 'function' ? database() : database;
+  let db: Database;
   try {
-    await migrate(db.db, db.kind);
+    db = typeof database === 'function' ? database() : database;
+  } catch (e) {
+    throw new CannotOpen(e);
+  }
+  try {
+    await migrate(db.db, db.kind).catch((e: unknown) => {
+      throw new CannotOpen(e);
+    });
     const result = await execute(parsed.command, db, io);
     // For scripts, nothing but the object: `npm run -s admin -- … --json | jq` (npm's own
     // banner needs -s). Warnings go to stderr either way.
@@ -77,8 +91,13 @@ async function execute(cmd: AdminCommand, database: Database, io: AdminIo): Prom
     case 'library add': {
       const { tz, ...rest } = cmd.fields;
       if (!(TIMEZONES as readonly string[]).includes(tz)) throw new BadArgument(`--tz must be one of ${TIMEZONES.join(', ')}`);
+      // Read before the insert: the new library's own places would match themselves.
+      const places = await placeNames(db);
       const made = await createLibrary(db, { ...rest, timezone: tz as (typeof TIMEZONES)[number] }, io.now());
-      if (!made.ok) throw new BadArgument(`invalid library: ${describeError(made.error)}`);
+      if (!made.ok) throw new BadArgument(`invalid library: ${describeFieldErrors(made.errors)}`);
+      // Added all the same (a new province or kabupaten/kota is normal), but a variant
+      // spelling would be a place of its own that its supervisors never see: said at once.
+      for (const line of placeWarnings(made.library, places)) io.err(line);
       return { text: [`Library created: ${made.library.id} (${made.library.name})`], json: { id: made.library.id } };
     }
     case 'library list': {
@@ -250,17 +269,46 @@ function emptyScopeWarning(name: string, scope: PlaceScope, places: Places): str
 }
 
 /**
+ * What `library add` says on stderr when the library's province or kabupaten/kota is not
+ * one that exists but is close to one: the same but for letter case or spacing, or a new
+ * name a few letters off. A new name close to none is a new place, and says nothing.
+ */
+function placeWarnings(library: Library, places: Places): string[] {
+  const lines: string[] = [];
+  for (const level of ['province', 'regency'] as const) {
+    const name = library[level];
+    if (places[level].includes(name)) continue;
+    const close = closestScopes({ level, name }, places);
+    if (close.length === 0) continue;
+    const levelWord = level === 'province' ? 'province' : 'regency (kabupaten/kota)';
+    const variant = places[level].find((p) => placeKey(p) === placeKey(name));
+    lines.push(
+      variant === undefined
+        ? `warning: the ${levelWord} "${name}" is new (no other library has it) yet close to existing names: if it is misspelt, supervisors of the right name will not see this library.`
+        : `warning: the ${levelWord} "${name}" differs from the existing "${variant}" only in letter case or spacing; names match exactly, so a supervisor with scope ${level}:${variant} will not see this library.`,
+      `  closest existing: ${close.join(', ')}`,
+    );
+  }
+  return lines;
+}
+
+/** How two place names are compared for likeness (never for matching, which is exact): case and spacing aside. */
+function placeKey(name: string): string {
+  return tidyName(name).toLowerCase();
+}
+
+/**
  * Up to five existing places, as scopes, whose names are close to the scope's: the same
- * in another case, one containing the other, or a few letters off — of either level, so
- * a kabupaten/kota given as a province is found too.
+ * in another case or spacing, one containing the other, or a few letters off — of either
+ * level, so a kabupaten/kota given as a province is found too.
  */
 function closestScopes(scope: PlaceScope, places: Places): string[] {
-  const wanted = scope.name.toLowerCase();
+  const wanted = placeKey(scope.name);
   const tolerance = Math.max(2, Math.floor(wanted.length / 4));
   const found: { text: string; distance: number; otherLevel: boolean }[] = [];
   for (const level of ['province', 'regency'] as const) {
     for (const place of places[level]) {
-      const have = place.toLowerCase();
+      const have = placeKey(place);
       const contains = Math.min(have.length, wanted.length) >= 4 && (have.includes(wanted) || wanted.includes(have));
       const distance = have === wanted ? 0 : contains ? 1 : 1 + editDistance(have, wanted, tolerance);
       if (distance <= 1 + tolerance) found.push({ text: `${level}:${place}`, distance, otherLevel: level !== scope.level });
@@ -285,9 +333,9 @@ function editDistance(a: string, b: string, limit: number): number {
   return previous[b.length];
 }
 
-function describeError(error: unknown): string {
-  const issues = (error as { issues?: { path: PropertyKey[]; message: string }[] }).issues;
-  return issues ? issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') : String(error);
+/** "Library name may have at most 200 characters (--name)": the domain's English sentence and the option to change. */
+function describeFieldErrors(errors: readonly FieldError[]): string {
+  return errors.map((e) => `${e.message} (--${e.path === 'timezone' ? 'tz' : e.path})`).join('; ');
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
@@ -309,9 +357,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     readStdin: () => readFirstLine(process.stdin),
   }).then(
     (code) => process.exit(code),
-    (e: unknown) => {
-      process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
-      process.exit(1);
-    },
+    // One line naming DATABASE_URL (password masked): the setting to check, not a stack.
+    (e: unknown) => exitWithFailure(e instanceof CannotOpen ? databaseFailure(read.config, e.reason) : databaseUseFailure(read.config, e)),
   );
 }

@@ -1,8 +1,16 @@
-/** The environment a server or admin process runs with (SYNC-PROTOCOL.md, "Operating the server"). */
-import { parseDatabaseUrl, type DatabaseTarget } from './db';
+/**
+ * The environment a server or admin process runs with (SYNC-PROTOCOL.md, "Operating the
+ * server"), and how a failure to use it is told: one plain line naming the setting to
+ * check, not a stack trace (a stack says where the code was, not what to change).
+ */
+import { existsSync, statSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import { DEFAULT_SQLITE_PATH, parseDatabaseUrl, type DatabaseTarget } from './db';
 
 export interface ServerConfig {
   database: DatabaseTarget;
+  /** Where the database is, for messages: DATABASE_URL with its password masked, and which setting it came from. */
+  databaseSetting: string;
   port: number;
   host: string;
   trustProxy: boolean;
@@ -15,6 +23,96 @@ export function readConfig(env: NodeJS.ProcessEnv): { ok: true; config: ServerCo
   if (!Number.isInteger(port) || port < 0 || port > 65535) return { ok: false, error: 'PORT must be a port number' };
   return {
     ok: true,
-    config: { database, port, host: env.HOST || '127.0.0.1', trustProxy: env.TRUST_PROXY === '1' },
+    config: { database, databaseSetting: databaseSetting(env.DATABASE_URL), port, host: env.HOST || '127.0.0.1', trustProxy: env.TRUST_PROXY === '1' },
   };
+}
+
+function databaseSetting(url: string | undefined): string {
+  if (url === undefined || url === '') return `sqlite:${DEFAULT_SQLITE_PATH} (the default: DATABASE_URL is unset)`;
+  return `${maskDatabaseUrl(url)} (DATABASE_URL)`;
+}
+
+/** The URL with its password replaced by `***`: messages end up in logs and terminals shared with others. */
+export function maskDatabaseUrl(url: string): string {
+  if (url.startsWith('sqlite:')) return url;
+  try {
+    const parsed = new URL(url);
+    // pg also takes the password as a query parameter.
+    if (parsed.password === '' && !parsed.searchParams.has('password')) return url;
+    if (parsed.password !== '') parsed.password = '***';
+    if (parsed.searchParams.has('password')) parsed.searchParams.set('password', '***');
+    return parsed.href;
+  } catch {
+    // Unparsable: show only the scheme rather than risk showing the password.
+    return `${url.split(':')[0]}://…`;
+  }
+}
+
+/** A failure already worded for the operator: its process prints the message alone and exits 1. */
+export class PlainFailure extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'PlainFailure';
+  }
+}
+
+/** The database could not be opened, connected to or migrated. */
+export function databaseFailure(config: ServerConfig, error: unknown): PlainFailure {
+  const hint = config.database.kind === 'sqlite' ? sqliteHint(config.database.path) : '';
+  return new PlainFailure(`Cannot open the database ${config.databaseSetting}: ${reasonOf(error)}${hint}`, { cause: error });
+}
+
+/** The database failed during an admin command, after it had opened. */
+export function databaseUseFailure(config: ServerConfig, error: unknown): PlainFailure {
+  return new PlainFailure(`The database ${config.databaseSetting} failed: ${reasonOf(error)}`, { cause: error });
+}
+
+/** Where a relative path lands, or that the path is a directory: the two ways a SQLite path surprises. */
+function sqliteHint(path: string): string {
+  if (path === ':memory:') return '';
+  const file = resolve(path);
+  if (existsSync(file) && statSync(file).isDirectory()) return ` (${file} is a directory, not a database file)`;
+  return isAbsolute(path) ? '' : ` (the file ${file})`;
+}
+
+/** The server could not listen: PORT or HOST is the setting to check. Null when the error is not about listening. */
+export function listenFailure(config: ServerConfig, error: unknown): PlainFailure | null {
+  const { code, syscall } = (error ?? {}) as NodeJS.ErrnoException;
+  const where = `${config.host}:${config.port}`;
+  const say = (message: string) => new PlainFailure(message, { cause: error });
+  if (code === 'EADDRINUSE') return say(`Port ${config.port} is in use (PORT): another program is listening on ${where}; stop it or set PORT to a free port`);
+  if (code === 'EACCES' && syscall === 'listen') {
+    return say(`Port ${config.port} may not be opened by this user (PORT): ports below 1024 need root; set PORT to 1024 or above`);
+  }
+  if (code === 'EADDRNOTAVAIL') return say(`Cannot listen on ${config.host} (HOST): no network interface of this machine has that address`);
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return say(`Cannot listen on ${config.host} (HOST): no such host name`);
+  return null;
+}
+
+/** The cause in a few words: the driver's message, with the network's codes said plainly. */
+export function reasonOf(error: unknown): string {
+  // Node reports a refused connection to each address of a name as one AggregateError with no message.
+  if (error instanceof AggregateError && error.message === '' && error.errors.length > 0) return reasonOf(error.errors[0]);
+  if (!(error instanceof Error)) return String(error);
+  const { code, address, port, hostname } = error as NodeJS.ErrnoException & { address?: string; port?: number; hostname?: string };
+  const at = address === undefined ? '' : ` at ${address}:${port}`;
+  if (code === 'ECONNREFUSED') return `connection refused${at} (is the database server running, on that host and port?)`;
+  if (code === 'ENOTFOUND' && hostname !== undefined) return `no such host: ${hostname}`;
+  if (code === 'ETIMEDOUT') return `no answer${at} (connection timed out)`;
+  return error.message || code || error.name;
+}
+
+/** How a process ends on a failure it cannot go on from: one line, and the stack only when DEBUG is set. */
+export function exitWithFailure(error: unknown, env: NodeJS.ProcessEnv = process.env): never {
+  const plain = error instanceof PlainFailure;
+  process.stderr.write(`${plain ? error.message : `Cannot start: ${reasonOf(error)}`}\n`);
+  if (env.DEBUG) process.stderr.write(`${stackOf(error)}\n`);
+  // A failure nobody foresaw is a bug to report, and its report needs the stack.
+  else if (!plain) process.stderr.write('(set DEBUG=1 to print where it failed)\n');
+  process.exit(1);
+}
+
+function stackOf(error: unknown): string {
+  const cause = error instanceof PlainFailure ? error.cause : error;
+  return cause instanceof Error ? (cause.stack ?? cause.message) : String(cause);
 }

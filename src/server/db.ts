@@ -42,11 +42,18 @@ export const DEFAULT_SQLITE_PATH = './data/tpbis.sqlite';
 
 export type DatabaseTarget = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
 
-/** Reads a `DATABASE_URL`; null when it names neither SQLite nor PostgreSQL. */
+/**
+ * Reads a `DATABASE_URL`; null when it names neither SQLite nor PostgreSQL. A SQLite
+ * path follows `sqlite:` as written, relative to the working directory or absolute;
+ * `sqlite://` is also taken, as an empty host: `sqlite://data/x.sqlite` is relative,
+ * `sqlite:///srv/x.sqlite` absolute. (Keeping the `//` made `sqlite://./x.sqlite` the
+ * path `//./x.sqlite`, which is `/x.sqlite` at the filesystem's root.)
+ */
 export function parseDatabaseUrl(url: string | undefined): DatabaseTarget | null {
   if (url === undefined || url === '') return { kind: 'sqlite', path: DEFAULT_SQLITE_PATH };
   if (url.startsWith('sqlite:')) {
-    const path = url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
+    const rest = url.slice('sqlite:'.length);
+    const path = rest.startsWith('//') ? rest.slice(2) : rest;
     return path === '' ? null : { kind: 'sqlite', path };
   }
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) return { kind: 'postgres', url };

@@ -1,15 +1,18 @@
 /**
  * The server process: `tsx src/server/main.ts`. Reads DATABASE_URL, PORT, HOST;
  * migrates; serves the API and dist/; on SIGTERM (or SIGINT) stops accepting, finishes
- * in-flight requests, closes the database and exits 0.
+ * in-flight requests, closes the database and exits 0. A start-up failure prints one
+ * line naming the setting to check (the stack too with DEBUG set) and exits 1.
  */
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { readConfig } from './config';
+import { databaseFailure, exitWithFailure, listenFailure, readConfig, type ServerConfig } from './config';
 import { jsonLogger } from './context';
 import { openDatabase, type Database } from './db';
+import { migrate } from './migrations';
 import { startServer, type RunningServer } from './server';
 
+/** Runs the server; never rejects: a failure to start ends the process (exit 2 for a bad setting, 1 otherwise). */
 export async function runServer(
   onReady?: (running: RunningServer, database: Database) => Promise<void> | void,
 ): Promise<void> {
@@ -19,31 +22,57 @@ export async function runServer(
     process.exit(2);
   }
   const { config } = read;
-  const database = openDatabase(config.database);
-  const running = await startServer({
-    database,
-    port: config.port,
-    host: config.host,
-    logger: jsonLogger,
-    distDir: resolve('dist'),
-    trustProxy: config.trustProxy,
-  });
-  jsonLogger({ event: 'listening', url: running.url, port: running.port, db: database.kind });
-  const shutdown = (signal: string) => {
-    jsonLogger({ event: 'stopping', signal });
-    running.stop().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
-  await onReady?.(running, database);
+  try {
+    const database = await openMigrated(config);
+    const running = await listen(config, database);
+    jsonLogger({ event: 'listening', url: running.url, port: running.port, db: database.kind });
+    const shutdown = (signal: string) => {
+      jsonLogger({ event: 'stopping', signal });
+      running.stop().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+    };
+    process.once('SIGTERM', () => shutdown('SIGTERM'));
+    process.once('SIGINT', () => shutdown('SIGINT'));
+    await onReady?.(running, database);
+  } catch (e) {
+    exitWithFailure(e);
+  }
+}
+
+/**
+ * Opens and migrates the database before the server starts, so that a database that
+ * cannot be used is told apart from a port that cannot be bound (startServer's own
+ * migration then finds nothing to do).
+ */
+async function openMigrated(config: ServerConfig): Promise<Database> {
+  let database: Database | null = null;
+  try {
+    database = openDatabase(config.database);
+    await migrate(database.db, database.kind);
+    return database;
+  } catch (e) {
+    await database?.close().catch(() => {});
+    throw databaseFailure(config, e);
+  }
+}
+
+async function listen(config: ServerConfig, database: Database): Promise<RunningServer> {
+  try {
+    return await startServer({
+      database,
+      port: config.port,
+      host: config.host,
+      logger: jsonLogger,
+      distDir: resolve('dist'),
+      trustProxy: config.trustProxy,
+    });
+  } catch (e) {
+    throw listenFailure(config, e) ?? e;
+  }
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  runServer().catch((e: unknown) => {
-    process.stderr.write(`${e instanceof Error ? e.stack : String(e)}\n`);
-    process.exit(1);
-  });
+  void runServer();
 }

@@ -35,6 +35,8 @@ if (distIsStale()) {
   }
 }
 
+// A database or port that cannot be used ends the process in runServer, with one line
+// naming the setting to check (exit 1); so does a failure of the demo library below.
 await runServer(async (running, { db }) => {
   const demo = await ensureDemoLibrary(db, new Date());
   if (demo) {

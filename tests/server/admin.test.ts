@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAdmin } from '../../src/server/admin';
-import { DB_KINDS, call, makeEntry, pushEntries, startTestServer, type TestServer } from './harness';
+import { DB_KINDS, call, makeEntry, postgresUrl, pushEntries, startTestServer, type TestServer } from './harness';
 
 describe.each(DB_KINDS)('admin on %s', (kind) => {
   let s: TestServer;
@@ -110,6 +110,44 @@ describe.each(DB_KINDS)('admin on %s', (kind) => {
     expect(await exists('entah')).toBe(true);
   });
 
+  it('library add stores names and places with tidy spacing, and warns about a place that is only nearly an existing one', async () => {
+    const add = (name: string, regency: string, province: string) =>
+      admin('library', 'add', '--name', name, '--village', 'Kuin  Utara', '--district', 'Banjarmasin Utara', '--regency', regency, '--province', province, '--json');
+    const first = await add('  Perpustakaan   Desa  Kuin ', 'Kota   Banjarmasin', ' Kalimantan  Selatan');
+    expect(first).toMatchObject({ code: 0, err: [] });
+    const listed = (await admin('library', 'list', '--json')).json.libraries.find((l: { id: string }) => l.id === first.json.id);
+    expect(listed).toMatchObject({ name: 'Perpustakaan Desa Kuin', region: 'Kuin Utara, Banjarmasin Utara, Kota Banjarmasin, Kalimantan Selatan' });
+    // One province, however its spaces were typed: the supervisor sees the library.
+    const supervisor = await adminWithStdin('kata-sandi-1\n', ['supervisor', 'add', '--name', 'kalsel', '--scope', 'province:Kalimantan   Selatan', '--json']);
+    expect(supervisor).toMatchObject({ code: 0, err: [], json: { scope: 'province:Kalimantan Selatan', librariesInScope: 1 } });
+
+    // Another case: added (exit 0, the JSON alone on stdout), with a warning naming the existing spelling.
+    const lower = await add('Perpustakaan Desa Alalak', 'Kota Banjarmasin', 'kalimantan selatan');
+    expect(lower.code).toBe(0);
+    expect(lower.out).toHaveLength(1);
+    expect(lower.json.id).toMatch(/^lib-/);
+    expect(lower.err).toEqual([
+      'warning: the province "kalimantan selatan" differs from the existing "Kalimantan Selatan" only in letter case or spacing; names match exactly, so a supervisor with scope province:Kalimantan Selatan will not see this library.',
+      '  closest existing: province:Kalimantan Selatan',
+    ]);
+    // A new kabupaten/kota a letter off an existing one.
+    const typo = await add('Perpustakaan Desa Sungai Jingah', 'Kota Banjarmasinn', 'Kalimantan Selatan');
+    expect(typo.code).toBe(0);
+    expect(typo.err[0]).toContain('warning: the regency (kabupaten/kota) "Kota Banjarmasinn" is new');
+    expect(typo.err[1]).toMatch(/^ {2}closest existing: regency:Kota Banjarmasin\b/);
+    expect(typo.err.join('\n')).not.toContain('province');
+    // A new place close to none is just new: nothing to say.
+    expect(await add('Perpustakaan Desa Klasaman', 'Kota Sorong', 'Papua Barat Daya')).toMatchObject({ code: 0, err: [] });
+  });
+
+  it('library add refuses a text over its limit with the limit and the option, not "Invalid input"', async () => {
+    const r = await admin('library', 'add', '--name', 'x'.repeat(300), '--village', 'V', '--district', 'D', '--regency', 'R', '--province', 'P'.repeat(101), '--npp', '1'.repeat(51));
+    expect(r.code).toBe(2);
+    expect(r.err).toEqual([
+      'invalid library: Library name may have at most 200 characters (--name); NPP may have at most 50 characters (--npp); Province may have at most 100 characters (--province)',
+    ]);
+  });
+
   it('exits 2 with a message on bad arguments', async () => {
     const bad: string[][] = [
       [],
@@ -146,6 +184,25 @@ describe('admin as a process', () => {
     expect(r.status, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual({ name: 'jatim', scope: 'province:Jawa Timur', librariesInScope: 0 });
     expect(r.stderr).toContain('warning: province:Jawa Timur covers no library: none has been added yet');
+  });
+
+  it('a database that cannot be opened: exit 1 and one line naming DATABASE_URL, the password masked', () => {
+    const admin = (url: string) => spawnSync(process.execPath, ['--import', 'tsx', 'src/server/admin.ts', 'library', 'list'], { env: { ...process.env, DATABASE_URL: url, DEBUG: '' }, encoding: 'utf8' });
+    const dir = mkdtempSync(join(tmpdir(), 'tpbis-admin-dir-'));
+    try {
+      const directory = admin(`sqlite:${dir}`);
+      expect(directory.status).toBe(1);
+      expect(directory.stderr).toBe(`Cannot open the database sqlite:${dir} (DATABASE_URL): unable to open database file (${dir} is a directory, not a database file)\n`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const wrong = new URL(postgresUrl());
+    wrong.password = 'not-the-password-42';
+    const denied = admin(wrong.href);
+    expect(denied.status).toBe(1);
+    expect(denied.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(denied.stderr).toContain(`Cannot open the database ${wrong.protocol}//${wrong.username}:***@${wrong.host}${wrong.pathname} (DATABASE_URL): password authentication failed`);
+    expect(denied.stderr).not.toContain('not-the-password-42');
   });
 
   it('prints one JSON object and nothing else with --json, and exits 2 on bad arguments', () => {

@@ -1,11 +1,13 @@
 /**
  * The server as a process: crash safety (SIGKILL during a stream of pushes, restart,
- * replay every unacknowledged batch → each entry stored exactly once) and a graceful
- * SIGTERM (in-flight requests finish, exit 0), also when it is sent to `npm start`.
+ * replay every unacknowledged batch → each entry stored exactly once), a graceful
+ * SIGTERM (in-flight requests finish, exit 0), also when it is sent to `npm start`, and
+ * start-up failures told in a line naming the setting to check.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
+import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -15,7 +17,7 @@ import type { Database } from '../../src/server/db';
 import { migrate } from '../../src/server/migrations';
 import { issueCode } from '../../src/server/store/codes';
 import { createLibrary } from '../../src/server/store/libraries';
-import { DB_KINDS, freshDatabaseUrl, makeEntry, openUrl } from './harness';
+import { DB_KINDS, freshDatabaseUrl, makeEntry, openUrl, postgresUrl } from './harness';
 
 interface Child {
   proc: ChildProcess;
@@ -188,5 +190,114 @@ describe('npm start', () => {
       }
       rmSync(dir, { recursive: true, force: true });
     }
+  }, 300_000);
+});
+
+/**
+ * Starts `script` with `env` and waits for it to exit (it must fail to start): its exit
+ * code and stderr. `asUser` runs it through runuser, as that (unprivileged) user.
+ */
+function failedStart(env: Record<string, string>, script = 'src/server/main.ts', asUser?: string): Promise<{ code: number | null; stderr: string }> {
+  const command = [process.execPath, '--import', 'tsx', script];
+  if (asUser) command.unshift('runuser', '-u', asUser, '--');
+  return new Promise((resolve) => {
+    const proc = spawn(command[0], command.slice(1), {
+      env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DEBUG: '', ...env },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    proc.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    // A server that starts after all is a failure of the test, not a hang.
+    const timer = setTimeout(() => proc.kill('SIGKILL'), 100_000);
+    proc.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stderr });
+    });
+  });
+}
+
+/** Exit 1, one or two plain lines, no stack trace. */
+function expectPlainFailure(r: { code: number | null; stderr: string }, says: string): void {
+  expect(r.code, r.stderr).toBe(1);
+  expect(r.stderr).toContain(says);
+  const lines = r.stderr.trimEnd().split('\n');
+  expect(lines.length, r.stderr).toBeLessThanOrEqual(2);
+  expect(r.stderr).not.toMatch(/^\s+at /m);
+}
+
+function listenOnFreePort(): Promise<Server> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => resolve(server));
+  });
+}
+
+describe('start-up failures', () => {
+  let dir: string;
+  let taken: Server;
+  let takenPort: number;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'lapor-start-fail-'));
+    taken = await listenOnFreePort();
+    takenPort = (taken.address() as { port: number }).port;
+  });
+  afterAll(() => {
+    taken?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a SQLite path that is a directory, or a file that is not a database: one line naming DATABASE_URL', async () => {
+    expectPlainFailure(
+      await failedStart({ DATABASE_URL: `sqlite:${dir}` }),
+      `Cannot open the database sqlite:${dir} (DATABASE_URL): unable to open database file (${dir} is a directory`,
+    );
+    const notDb = join(dir, 'notes.txt');
+    writeFileSync(notDb, 'catatan, bukan basis data\n'.repeat(100));
+    expectPlainFailure(await failedStart({ DATABASE_URL: `sqlite:${notDb}` }), `Cannot open the database sqlite:${notDb} (DATABASE_URL): file is not a database`);
+  });
+
+  // root may write a file whatever its mode: as root, the server runs as nobody instead.
+  const root = process.getuid?.() === 0;
+  it.skipIf(root && spawnSync('runuser', ['--help']).status !== 0)('a read-only SQLite file: one line naming DATABASE_URL', async () => {
+    const file = join(dir, 'read-only.sqlite');
+    const made = openUrl(`sqlite:${file}`);
+    await migrate(made.db, made.kind);
+    await made.close();
+    chmodSync(file, 0o444);
+    chmodSync(dir, 0o555); // nor may it make the -wal file beside it
+    try {
+      const r = await failedStart({ DATABASE_URL: `sqlite:${file}` }, 'src/server/main.ts', root ? 'nobody' : undefined);
+      expectPlainFailure(r, `Cannot open the database sqlite:${file} (DATABASE_URL): attempt to write a readonly database`);
+    } finally {
+      chmodSync(dir, 0o700);
+    }
+  });
+
+  it('PostgreSQL with a wrong password or nothing listening: one line naming DATABASE_URL, the password masked', async () => {
+    const wrong = new URL(postgresUrl());
+    wrong.password = 'not-the-password-42';
+    const r = await failedStart({ DATABASE_URL: wrong.href });
+    expectPlainFailure(r, `Cannot open the database ${wrong.protocol}//${wrong.username}:***@${wrong.host}${wrong.pathname} (DATABASE_URL): `);
+    expect(r.stderr).toContain('password authentication failed');
+    expect(r.stderr).not.toContain('not-the-password-42');
+
+    const closed = await listenOnFreePort();
+    const closedPort = (closed.address() as { port: number }).port;
+    await new Promise((resolve) => closed.close(resolve));
+    const refused = await failedStart({ DATABASE_URL: `postgres://tpbis:secret-pw@127.0.0.1:${closedPort}/tpbis` });
+    expectPlainFailure(refused, `Cannot open the database postgres://tpbis:***@127.0.0.1:${closedPort}/tpbis (DATABASE_URL): connection refused at 127.0.0.1:${closedPort}`);
+    expect(refused.stderr).not.toContain('secret-pw');
+  });
+
+  it('a port in use: one line naming PORT, from the server and from npm start; the stack only with DEBUG', async () => {
+    const env = { DATABASE_URL: `sqlite:${join(dir, 'port.sqlite')}`, PORT: String(takenPort) };
+    const says = `Port ${takenPort} is in use (PORT)`;
+    expectPlainFailure(await failedStart(env), says);
+    // npm start's own script (building the app first when dist/ is stale).
+    expectPlainFailure(await failedStart(env, 'src/server/start.ts'), says);
+    const debug = await failedStart({ ...env, DEBUG: '1' });
+    expect(debug.code).toBe(1);
+    expect(debug.stderr).toContain(says);
+    expect(debug.stderr).toMatch(/EADDRINUSE[\s\S]*^\s+at /m);
   }, 300_000);
 });

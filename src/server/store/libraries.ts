@@ -1,6 +1,6 @@
 /** Libraries: create, read, list. The library row is also the push transaction's lock. */
 import { randomBytes } from 'node:crypto';
-import { librarySchema, type Library, type LibraryInput } from '../../domain';
+import { librarySchema, parseWithMessages, type FieldError, type Library, type LibraryInput } from '../../domain';
 import type { Db, LibraryRow } from '../schema';
 
 /** A stored row as the wire's Library (rows were validated by `librarySchema` when stored). */
@@ -43,16 +43,32 @@ export async function insertLibrary(db: Db, library: Library, now: Date): Promis
     .execute();
 }
 
-/** Validates and stores a new library with a fresh id. */
+/**
+ * A name or place as stored: trimmed, each run of white space one space. Places are
+ * matched exactly (a supervisor's scope, the screens' grouping), so "Jawa  Timur" typed
+ * with two spaces would otherwise be a second province that looks like the first.
+ */
+export function tidyName(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+const TIDIED = ['name', 'npp', 'village', 'district', 'regency', 'province'] as const;
+
+/**
+ * Validates and stores a new library with a fresh id, its texts tidied first. A refusal
+ * is worded per field in English, the admin command line's language.
+ */
 export async function createLibrary(
   db: Db,
   input: Omit<LibraryInput, 'id'>,
   now: Date,
-): Promise<{ ok: true; library: Library } | { ok: false; error: unknown }> {
-  const parsed = librarySchema.safeParse({ ...input, id: newLibraryId() });
-  if (!parsed.success) return { ok: false, error: parsed.error };
-  await insertLibrary(db, parsed.data, now);
-  return { ok: true, library: parsed.data };
+): Promise<{ ok: true; library: Library } | { ok: false; errors: FieldError[] }> {
+  const tidied: Record<string, unknown> = { ...input, id: newLibraryId() };
+  for (const field of TIDIED) if (typeof tidied[field] === 'string') tidied[field] = tidyName(tidied[field]);
+  const parsed = parseWithMessages(librarySchema, tidied, 'en');
+  if (!parsed.ok) return { ok: false, errors: parsed.errors };
+  await insertLibrary(db, parsed.value, now);
+  return { ok: true, library: parsed.value };
 }
 
 export async function findLibrary(db: Db, libraryId: string): Promise<{ library: Library; lastPushAt: string | null } | null> {

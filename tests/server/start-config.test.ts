@@ -1,0 +1,60 @@
+/** DATABASE_URL as the server and the admin command read it, and as their messages show it. */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { maskDatabaseUrl, readConfig } from '../../src/server/config';
+import { parseDatabaseUrl } from '../../src/server/db';
+
+describe('DATABASE_URL', () => {
+  it('sqlite: takes the path as written; sqlite:// as an empty host, so sqlite://a/b is relative and sqlite:///a/b absolute', () => {
+    const sqlite = (path: string) => ({ kind: 'sqlite', path });
+    expect(parseDatabaseUrl('sqlite:./x.sqlite')).toEqual(sqlite('./x.sqlite'));
+    expect(parseDatabaseUrl('sqlite:data/x.sqlite')).toEqual(sqlite('data/x.sqlite'));
+    expect(parseDatabaseUrl('sqlite:/srv/x.sqlite')).toEqual(sqlite('/srv/x.sqlite'));
+    // The two-slash forms: before, sqlite://./x.sqlite was //./x.sqlite, that is /x.sqlite.
+    expect(parseDatabaseUrl('sqlite://./x.sqlite')).toEqual(sqlite('./x.sqlite'));
+    expect(parseDatabaseUrl('sqlite://data/x.sqlite')).toEqual(sqlite('data/x.sqlite'));
+    expect(parseDatabaseUrl('sqlite:///srv/x.sqlite')).toEqual(sqlite('/srv/x.sqlite'));
+    expect(parseDatabaseUrl('sqlite::memory:')).toEqual(sqlite(':memory:'));
+    expect(parseDatabaseUrl('sqlite://')).toBeNull();
+    expect(parseDatabaseUrl('sqlite:')).toBeNull();
+    expect(resolve((parseDatabaseUrl('sqlite://./x.sqlite') as { path: string }).path)).toBe(resolve('x.sqlite'));
+  });
+
+  it('sqlite://x.sqlite makes the file in the working directory, not at the filesystem root', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tpbis-relative-'));
+    const name = `tpbis-relative-${process.pid}.sqlite`;
+    try {
+      const admin = join(process.cwd(), 'src/server/admin.ts');
+      const tsx = import.meta.resolve('tsx');
+      for (const url of [`sqlite://./${name}`, `sqlite://sub/${name}`]) {
+        const r = spawnSync(process.execPath, ['--import', tsx, admin, 'library', 'list', '--json'], { cwd: dir, env: { ...process.env, DATABASE_URL: url }, encoding: 'utf8' });
+        expect(r.status, r.stderr).toBe(0);
+        expect(JSON.parse(r.stdout)).toEqual({ libraries: [] });
+      }
+      expect(existsSync(join(dir, name))).toBe(true);
+      expect(existsSync(join(dir, 'sub', name))).toBe(true);
+      expect(existsSync(join('/', name))).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      rmSync(join('/', name), { force: true });
+      rmSync(join('/', `${name}-wal`), { force: true });
+      rmSync(join('/', `${name}-shm`), { force: true });
+    }
+  });
+
+  it('is shown in messages with its password masked', () => {
+    expect(maskDatabaseUrl('postgres://tpbis:s3cret@db.example:5432/tpbis')).toBe('postgres://tpbis:***@db.example:5432/tpbis');
+    expect(maskDatabaseUrl('postgresql://u:p%40ss@h/d?sslmode=require')).toBe('postgresql://u:***@h/d?sslmode=require');
+    expect(maskDatabaseUrl('postgres://u@h/d?password=s3cret')).toBe('postgres://u@h/d?password=***');
+    expect(maskDatabaseUrl('postgres://u@h/d')).toBe('postgres://u@h/d');
+    expect(maskDatabaseUrl('postgres://[s3cret')).toBe('postgres://…');
+    expect(maskDatabaseUrl('sqlite:/srv/x.sqlite')).toBe('sqlite:/srv/x.sqlite');
+    const read = readConfig({ DATABASE_URL: 'postgres://tpbis:s3cret@h/d' });
+    expect(read.ok && read.config.databaseSetting).toBe('postgres://tpbis:***@h/d (DATABASE_URL)');
+    const unset = readConfig({});
+    expect(unset.ok && unset.config.databaseSetting).toBe('sqlite:./data/tpbis.sqlite (the default: DATABASE_URL is unset)');
+  });
+});
