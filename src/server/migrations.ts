@@ -1,7 +1,7 @@
 /**
  * The schema's migrations, one list for both databases, applied at start (and by the
- * admin command). Kysely's migrator takes a lock, so several processes starting at
- * once apply each migration once.
+ * admin command). Several processes starting at once apply each migration once: on
+ * PostgreSQL Kysely's migrator takes a lock; on SQLite `migrate` holds the write lock.
  *
  * The only difference between the databases is where versions come from: PostgreSQL
  * has a sequence (no row lock shared by every library's pushes); SQLite, whose single
@@ -134,6 +134,22 @@ export async function migrate(db: Db, kind: DbKind): Promise<void> {
     db,
     provider: { getMigrations: async () => migrations(kind) },
   });
-  const { error } = await migrator.migrateToLatest();
-  if (error) throw error instanceof Error ? error : new Error(String(error));
+  const run = async () => {
+    const { error } = await migrator.migrateToLatest();
+    if (error) throw error instanceof Error ? error : new Error(String(error));
+  };
+  if (kind === 'postgres') return run();
+  // Kysely's lock on SQLite holds only within one process (and its migrations run outside
+  // any transaction there): two processes starting on a new file at once both created the
+  // tables, and one died with "table … already exists". One write transaction around the
+  // whole run (the migrations hold no PRAGMA) makes the second wait for the first
+  // (busy_timeout), then find everything applied; a failed migration leaves nothing behind.
+  await sql`BEGIN IMMEDIATE`.execute(db);
+  let done = false;
+  try {
+    await run();
+    done = true;
+  } finally {
+    await sql.raw(done ? 'COMMIT' : 'ROLLBACK').execute(db);
+  }
 }
