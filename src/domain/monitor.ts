@@ -24,7 +24,11 @@ import { librarySchema } from './library';
 export const MONITOR_BASE = '/monitor';
 /** The session cookie's name. */
 export const SESSION_COOKIE = 'tpbis_session';
-/** A library whose last push is older than this many days is marked "belum sinkron 30+ hari". */
+/**
+ * A library whose last push is this many days old or older is marked "belum sinkron 30+
+ * hari"; one that never pushed, once it was added this many days ago (a library added
+ * today has had no time to sync).
+ */
 export const STALE_AFTER_DAYS = 30;
 
 // ── Scopes ────────────────────────────────────────────────────────────────────
@@ -86,7 +90,10 @@ export const areaFiguresSchema = z.object({
   libraries: count,
   colours: colourCountsSchema,
   entries: strategyCountsSchema,
-  /** Libraries whose last push is STALE_AFTER_DAYS or more ago, or that never pushed. */
+  /**
+   * Libraries whose last push is STALE_AFTER_DAYS or more ago, or that never pushed and
+   * were added that long ago.
+   */
   stale: count,
 });
 export type AreaFigures = z.infer<typeof areaFiguresSchema>;
@@ -146,7 +153,47 @@ export function emptyColourCounts(): ColourCounts {
   return Object.fromEntries(COLOURS.map((c) => [c, 0])) as Record<Colour, number>;
 }
 
-/** The share of `part` in `whole` as a whole percentage (0 when there is nothing). */
-export function sharePercent(part: number, whole: number): number {
-  return whole === 0 ? 0 : Math.round((part / whole) * 100);
+/**
+ * Each count's share of their sum as whole percentages that add up to exactly 100 (all 0
+ * when the sum is 0): rounded one by one, 2/0/2/3 libraries would read 29 + 0 + 29 + 43 =
+ * 101 %. Largest remainder: every share is rounded down, then the points still missing
+ * go one each to the largest remainders (ties: the larger count, then the order of
+ * `counts`), so no share is more than a point from its exact value — but for the rule
+ * below.
+ *
+ * A count that is not 0 never reads 0 %: it reads 1 %, the point taken from the share
+ * that lies furthest above its exact value (of those at 2 % or more), where it costs the
+ * least accuracy. We chose this over "<1%" so that what is shown stays a number, the row
+ * still adds up to 100, and the message tables need no second form. The result is as
+ * close to the exact shares, in total, as any whole percentages that keep both rules,
+ * and a larger count never reads a smaller share than a smaller one.
+ */
+export function sharePercents<K extends string>(counts: Readonly<Record<K, number>>): Record<K, number> {
+  const keys = Object.keys(counts) as K[];
+  const whole = keys.reduce((sum, k) => sum + counts[k], 0);
+  const shares = Object.fromEntries(keys.map((k) => [k, 0])) as Record<K, number>;
+  if (whole === 0) return shares;
+  // In integers, so that no float rounding decides a point: count × 100 = share × whole + remainder.
+  const remainder = (k: K) => (counts[k] * 100) % whole;
+  for (const k of keys) shares[k] = (counts[k] * 100 - remainder(k)) / whole;
+  const missing = 100 - keys.reduce((sum, k) => sum + shares[k], 0);
+  const byRemainder = [...keys].sort((a, b) => remainder(b) - remainder(a) || counts[b] - counts[a]);
+  for (const k of byRemainder.slice(0, missing)) shares[k]++;
+  for (const k of keys) {
+    if (counts[k] > 0 && shares[k] === 0) {
+      shares[k] = 1;
+      shares[mostAboveExact(shares, counts, whole)]--;
+    }
+  }
+  return shares;
+}
+
+/**
+ * Of the shares that can give up a point (2 % or more), the one furthest above its exact
+ * value, measured as (share − exact) × whole to stay in integers; ties go to the first key.
+ */
+function mostAboveExact<K extends string>(shares: Record<K, number>, counts: Readonly<Record<K, number>>, whole: number): K {
+  const above = (k: K) => shares[k] * whole - counts[k] * 100;
+  const keys = (Object.keys(shares) as K[]).filter((k) => shares[k] >= 2);
+  return keys.reduce((best, k) => (above(k) > above(best) ? k : best));
 }

@@ -1,8 +1,8 @@
 /**
  * Which area a monitoring request looks at, bounded by the supervisor's scope:
  *   - national: any area; none asked → the nation;
- *   - province P: P or a kabupaten/kota in it; none asked → P; another province or
- *     the nation → out of scope;
+ *   - province P: P or a kabupaten/kota in it; none asked → P; another province, a
+ *     kabupaten/kota with no library in P, or the nation → out of scope;
  *   - kabupaten/kota R: R only (its province is looked up); anything wider or
  *     elsewhere → out of scope.
  * A kabupaten/kota asked for without its province gets its province looked up too.
@@ -62,7 +62,12 @@ export async function resolveArea(db: Db, scope: Scope, asked: Area): Promise<Ar
       return asked;
     case 'province':
       if (asked.province !== undefined && asked.province !== scope.name) return null;
-      return asked.regency !== undefined ? { province: scope.name, regency: asked.regency } : { province: scope.name };
+      if (asked.regency === undefined) return { province: scope.name };
+      // Which province a kabupaten/kota lies in is known only from its libraries. One with
+      // none in P is another province's (or no one's): refused like another province,
+      // not answered with an empty P — as a kabupaten/kota scope is refused a province
+      // without it.
+      return (await regencyIsIn(db, scope.name, asked.regency)) ? { province: scope.name, regency: asked.regency } : null;
     case 'regency': {
       if (asked.regency !== undefined ? asked.regency !== scope.name : asked.province !== undefined) return null;
       // The scope names a kabupaten/kota, not its province. A name found in two provinces

@@ -189,3 +189,41 @@ describe('the address of a view', () => {
     expect(librariesUrl({ province: 'Jawa Timur' }, 'Suka', true)).toBe('/api/v1/monitor/libraries?province=Jawa+Timur&q=Suka&colour=hijau');
   });
 });
+
+describe('a session the server ended (401)', () => {
+  const me = { name: 'jatim', scope: { level: 'province', name: 'Jawa Timur' } };
+
+  it('forgets the kept views and "who is signed in"; a late 401 of the session before a new login does not', async () => {
+    const store = fakeStore();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const answers: (() => Promise<Response>)[] = [
+      async () => json(200, me), // login
+      async () => json(200, summary),
+      async () => error(401, 'unauthorized'),
+      async () => json(200, me), // second login
+      async () => {
+        await gate; // slow: answered only after a third login
+        return error(401, 'unauthorized');
+      },
+      async () => json(200, me), // third login
+    ];
+    const d: MonitorDeps = { store: () => store, now: () => NOW, fetch: () => answers.shift()!() };
+    await login('jatim', 'rahasia-123', d);
+    await readJson(url, monitorSummarySchema, d);
+    await kept(d, url);
+    expect(await get(meUrl(), store)).toBeDefined();
+
+    expect(await readJson(url, monitorSummarySchema, d)).toEqual({ ok: false, error: { kind: 'unauthorized' } });
+    expect(await get(url, store)).toBeUndefined();
+    expect(await get(meUrl(), store)).toBeUndefined();
+
+    await login('jatim', 'rahasia-123', d);
+    const old = readJson(url, monitorSummarySchema, d); // sent in the second session
+    await new Promise((r) => setTimeout(r, 10));
+    await login('jatim', 'rahasia-123', d); // the third
+    release();
+    await old;
+    expect(await get(meUrl(), store)).toEqual({ savedAt: expect.any(String), body: me });
+  });
+});

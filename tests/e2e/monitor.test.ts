@@ -19,7 +19,7 @@ import {
   API_BASE,
   computeKpi,
   defaultRulebook,
-  sharePercent,
+  sharePercents,
   STRATEGIES,
   t,
   type ActivityEntryInput,
@@ -245,13 +245,21 @@ it('a province supervisor logs in, drills from the province to a library, and se
   // The colours are our estimate, and the screen says so.
   await page.getByText('Perkiraan KPI — bukan skor resmi SIM TPBIS', { exact: true }).waitFor();
   const colours = jatim.map((m) => kpis.get(m.library.id)!.colour);
+  const counts = { hijau: 0, kuning: 0, merah: 0, 'abu-abu': 0 };
+  for (const c of colours) counts[c]++;
+  const shares = sharePercents(counts);
+  let shown = 0;
   for (const c of ['hijau', 'kuning', 'merah', 'abu-abu'] as const) {
-    const n = colours.filter((x) => x === c).length;
+    const n = counts[c];
     const row = figures.locator(`[data-colour-count="${c}"]`);
     expect(await row.getAttribute('data-count'), c).toBe(String(n));
     expect(await row.textContent(), c).toContain(`${colourWord(c)}`);
-    expect(await row.textContent(), c).toContain(`${fmt(n)} perpustakaan · ${sharePercent(n, 3)}%`);
+    expect(await row.textContent(), c).toContain(`${fmt(n)} perpustakaan · ${shares[c]}%`);
+    shown += Number(/· (\d+)%/.exec((await row.textContent())!)![1]);
   }
+  // Three libraries of three colours: 34 + 33 + 33, not three times 33.
+  expect(Object.values(counts).filter((n) => n === 1)).toHaveLength(3);
+  expect(shown).toBe(100);
   const entries = jatim.map((m) => entriesOf(kpis.get(m.library.id)!));
   for (const s of STRATEGIES) {
     const n = entries.reduce((sum, e) => sum + e[s], 0);
@@ -413,5 +421,104 @@ it('Pengaturan links to the monitoring section', { timeout: 300_000 }, async (ct
     await p.getByLabel('Nama pengguna', { exact: true }).waitFor();
   } finally {
     await other.close();
+  }
+});
+
+/** The keys of the monitoring section's kept answers in the page's IndexedDB (none when it was never opened). */
+function keptViews(p: Page): Promise<string[]> {
+  return p.evaluate(async () => {
+    if (!(await indexedDB.databases()).some((d) => d.name === 'tpbis-pantau')) return [];
+    const db = await new Promise<IDBDatabase>((ok, fail) => {
+      const open = indexedDB.open('tpbis-pantau');
+      open.onsuccess = () => ok(open.result);
+      open.onerror = () => fail(open.error);
+    });
+    try {
+      if (!db.objectStoreNames.contains('views')) return [];
+      return await new Promise<string[]>((ok, fail) => {
+        const keys = db.transaction('views').objectStore('views').getAllKeys();
+        keys.onsuccess = () => ok(keys.result.map(String));
+        keys.onerror = () => fail(keys.error);
+      });
+    } finally {
+      db.close();
+    }
+  });
+}
+
+it('a session the server ended (12 hours, supervisor remove, supervisor passwd) leaves nothing to read: offline and reloaded, nobody is signed in', { timeout: 600_000 }, async (ctx) => {
+  needsBrowser(launchError, ctx);
+  // Libraries and supervisors of its own, so that it does not lean on the first test.
+  const bali = (name: string, village: string, regency: string) =>
+    addLibrary(server, { name, village, district: `Kecamatan ${village}`, regency, province: 'Bali', timezone: 'Asia/Makassar' });
+  const ubud = await bali('Perpustakaan Desa Ubud', 'Ubud', 'Kabupaten Gianyar');
+  const kuta = await bali('Perpustakaan Desa Kuta', 'Kuta', 'Kabupaten Badung');
+  const password = 'rahasia-bali-2025';
+  const admin = async (argv: string[], stdin = '') => {
+    const err: string[] = [];
+    const code = await runAdmin(argv, server.database, { out: () => {}, err: (l) => err.push(l), now: server.clock.now, readStdin: async () => stdin });
+    if (code !== 0) throw new Error(`${argv.join(' ')}: ${err.join('\n')}`);
+  };
+  // How the server ends the session, and which request of the page then meets the 401.
+  const endings: { name: string; end: () => Promise<void>; next: (p: Page) => Promise<unknown> }[] = [
+    {
+      name: 'bali-lewat',
+      end: async () => server.clock.advance(12 * 3_600_000 + 60_000),
+      next: (p) => p.getByRole('navigation', { name: 'Letak wilayah' }).getByRole('link', { name: 'Bali', exact: true }).click(),
+    },
+    { name: 'bali-dihapus', end: () => admin(['supervisor', 'remove', 'bali-dihapus']), next: (p) => p.reload() },
+    {
+      name: 'bali-sandi-baru',
+      end: () => admin(['supervisor', 'passwd', 'bali-sandi-baru'], 'kata-sandi-baru-2025\n'),
+      next: (p) => p.goto(`${server.url}/#/pantau?provinsi=Bali&kabupaten=Kabupaten%20Badung`),
+    },
+  ];
+  const laptop = await launchPhone();
+  try {
+    const p = await laptop.context.newPage();
+    const user = () => p.getByLabel('Nama pengguna', { exact: true });
+    /** A fresh load of the view: the page asks again who is signed in. */
+    const load = async (hash: string) => {
+      await p.goto(`${server.url}/${hash}`);
+      await p.reload();
+    };
+    for (const { name, end, next } of endings) {
+      await admin(['supervisor', 'add', '--name', name, '--scope', 'province:Bali'], `${password}\n`);
+      await load('#/pantau');
+      await user().fill(name);
+      await p.getByLabel('Kata sandi', { exact: true }).fill(password);
+      await p.getByRole('button', { name: 'Masuk' }).click();
+      await p.getByText(`Masuk sebagai ${name} · Wilayah: Provinsi Bali`, { exact: true }).waitFor();
+      await poll(() => p.locator('tr[data-library-id]').count()).toBe(2);
+      await p.getByRole('link', { name: ubud.name, exact: true }).click();
+      await poll(() => p.getByRole('heading', { level: 1 }).textContent()).toBe(ubud.name);
+      // Kept for reading offline: who is signed in, the province's summary and list, the library.
+      await poll(async () => (await keptViews(p)).length).toBeGreaterThanOrEqual(4);
+      // The app and this section's chunk open offline.
+      await p.waitForFunction(() => navigator.serviceWorker.controller !== null);
+      await poll(() => p.evaluate(async () => (await (await caches.open('lapor-monitor')).keys()).length)).toBe(2);
+
+      await end();
+      await next(p);
+      await user().waitFor();
+
+      // Offline, reloaded, at any view: nobody is signed in and nothing of theirs shows.
+      await laptop.context.setOffline(true);
+      for (const hash of ['#/pantau', '#/pantau?provinsi=Bali', `#/pantau/perpustakaan/${ubud.id}`]) {
+        await load(hash);
+        await p.locator('.who, .error-note').first().waitFor();
+        const what = `${name} ${hash}`;
+        expect(await p.getByRole('button', { name: 'Keluar' }).count(), what).toBe(0);
+        expect(await p.getByText('Masuk sebagai', { exact: false }).count(), what).toBe(0);
+        expect(await p.getByText(ubud.name, { exact: false }).count(), what).toBe(0);
+        expect(await p.getByText(kuta.name, { exact: false }).count(), what).toBe(0);
+        expect(await p.locator('.error-note').textContent(), what).toContain('belum ada data tersimpan');
+      }
+      // The 401 forgot who was signed in and every kept view, as "Keluar" does.
+      expect(await keptViews(p), name).toEqual([]);
+      await laptop.context.setOffline(false);
+    }
+  } finally {
+    await laptop.close();
   }
 });

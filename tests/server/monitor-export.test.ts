@@ -8,7 +8,7 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AreaFigures, MonitorLibraryRow } from '../../src/domain';
 import { DB_KINDS, type TestServer, startTestServer } from './harness';
-import { addSupervisor, agePushes, DATASET, login, monitor, monitorRaw, q, seedLibraries } from './monitor-fixtures';
+import { addSupervisor, ageLibraries, DATASET, login, monitor, monitorRaw, q, seedLibraries } from './monitor-fixtures';
 
 
 const SUMMARY_HEADERS = ['Wilayah', 'Perpustakaan', 'Hijau', 'Kuning', 'Merah', 'Abu-abu', 'Layanan', 'Pelibatan', 'Advokasi', 'Belum sinkron 30+ hari'];
@@ -57,7 +57,7 @@ describe.each(DB_KINDS)('monitoring exports on %s', (kind) => {
   let cookie: string;
   beforeAll(async () => {
     s = await startTestServer(kind);
-    await agePushes(s, await seedLibraries(s, DATASET));
+    await ageLibraries(s, await seedLibraries(s, DATASET));
     await addSupervisor(s, 'pusat', 'national');
     cookie = await login(s, 'pusat');
   });

@@ -175,7 +175,8 @@ const bali = { province: 'Bali', timezone: 'Asia/Makassar' } as const;
 /**
  * Thirteen libraries in three provinces and six kabupaten/kota, of every colour; names
  * with LIKE's wildcards for the search. Genteng, Rungkut and Bergas get their last push
- * moved back by `agePushes` (40 days, exactly 30, 30 less a minute).
+ * moved back by `ageLibraries` (40 days, exactly 30, 30 less a minute), and Dau, which
+ * never pushes, its creation (40 days).
  */
 export const DATASET: readonly LibrarySpec[] = [
   { name: 'Perpustakaan Desa Sukamaju', regency: 'Kabupaten Malang', province: JATIM, profile: 'hijau' },
@@ -199,22 +200,35 @@ const PUSH_AGES: Record<string, number> = {
   'Perpustakaan Kelurahan Rungkut': 30 * DAY,
   'Perpustakaan Desa Bergas': 30 * DAY - 60_000,
 };
+/** Libraries that never push, added this long ago (the others were added just now). */
+const CREATED_AGES: Record<string, number> = {
+  'Perpustakaan Desa Dau': 40 * DAY,
+};
 
-/** Moves some libraries' last push back (it does not touch their KPI); returns each library's last push. */
-export async function agePushes(s: TestServer, libs: readonly Seeded[]): Promise<Map<string, string | null>> {
+/**
+ * Moves some libraries' last push, and some creations, back (it does not touch their
+ * KPI); returns each library's last push.
+ */
+export async function ageLibraries(s: TestServer, libs: readonly Seeded[]): Promise<Map<string, string | null>> {
+  const ago = (age: number) => new Date(s.clock.ms - age).toISOString();
   for (const lib of libs) {
-    const age = PUSH_AGES[lib.library.name];
-    if (age === undefined) continue;
-    const at = new Date(s.clock.ms - age).toISOString();
-    await s.database.db.updateTable('libraries').set({ last_push_at: at }).where('library_id', '=', lib.library.id).execute();
+    const pushed = PUSH_AGES[lib.library.name];
+    const created = CREATED_AGES[lib.library.name];
+    const set = { ...(pushed !== undefined && { last_push_at: ago(pushed) }), ...(created !== undefined && { created_at: ago(created) }) };
+    if (Object.keys(set).length === 0) continue;
+    await s.database.db.updateTable('libraries').set(set).where('library_id', '=', lib.library.id).execute();
   }
   const rows = await s.database.db.selectFrom('libraries').select(['library_id', 'last_push_at']).execute();
   return new Map(rows.map((r) => [r.library_id, r.last_push_at]));
 }
 
-/** "Belum sinkron 30+ hari", decided here: never pushed, or 30 days ago or more. */
+/**
+ * "Belum sinkron 30+ hari", decided here: the last push 30 days ago or more; for a library
+ * that never pushed, its creation (a library added just now is not stale).
+ */
 export function expectStale(lib: Seeded): boolean {
-  return lib.device === null || (PUSH_AGES[lib.library.name] ?? 0) >= 30 * DAY;
+  const age = lib.device === null ? CREATED_AGES[lib.library.name] : PUSH_AGES[lib.library.name];
+  return (age ?? 0) >= 30 * DAY;
 }
 
 // ── Direct computation ────────────────────────────────────────────────────────

@@ -11,7 +11,7 @@ import { createLibrary } from '../../src/server/store/libraries';
 import { DB_KINDS, type TestServer, startTestServer } from './harness';
 import {
   addSupervisor,
-  agePushes,
+  ageLibraries,
   DATASET,
   expectedFigures,
   expectStale,
@@ -32,7 +32,7 @@ describe.each(DB_KINDS)('monitoring scopes on %s', (kind) => {
   beforeAll(async () => {
     s = await startTestServer(kind);
     libs = await seedLibraries(s, DATASET);
-    await agePushes(s, libs);
+    await ageLibraries(s, libs);
     for (const [name, scope] of [
       ['jatim', 'province:Jawa Timur'],
       ['malang', 'regency:Kabupaten Malang'],
@@ -72,9 +72,29 @@ describe.each(DB_KINDS)('monitoring scopes on %s', (kind) => {
       const surabaya = jatim().filter((l) => l.library.regency === 'Kota Surabaya');
       const down = await monitor(s, cookies.jatim, `/summary${q({ province: 'Jawa Timur', regency: 'Kota Surabaya' })}`);
       expect(down.body).toMatchObject({ total: figures('Kota Surabaya', surabaya), childLevel: 'none' });
-      // A kabupaten of another province, asked without a province, is looked for inside their own: nothing.
-      const elsewhere = await monitor(s, cookies.jatim, `/summary${q({ regency: 'Kabupaten Badung' })}`);
-      expect(elsewhere.body).toMatchObject({ area: { province: 'Jawa Timur', regency: 'Kabupaten Badung' }, total: { libraries: 0 } });
+      // One of theirs asked without the province: the same area.
+      const bare = await monitor(s, cookies.jatim, `/summary${q({ regency: 'Kota Surabaya' })}`);
+      expect(bare.body).toMatchObject({ area: { province: 'Jawa Timur', regency: 'Kota Surabaya' }, total: figures('Kota Surabaya', surabaya) });
+      expect(await listIds(cookies.jatim, { regency: 'Kota Surabaya' })).toEqual(idsOf(surabaya));
+    });
+
+    it('is refused a kabupaten/kota of another province, asked with or without a province: 403 out_of_scope on every route', async () => {
+      // Kabupaten Badung is in Bali; Kabupaten Hantu has no library anywhere, so nothing
+      // shows it lies in Jawa Timur either.
+      const elsewhere: Record<string, string>[] = [
+        { regency: 'Kabupaten Badung' },
+        { province: 'Jawa Timur', regency: 'Kabupaten Badung' },
+        { regency: 'Kabupaten Badung', q: 'Perpustakaan' },
+        { regency: 'Kabupaten Semarang', colour: 'kuning' },
+        { regency: 'Kabupaten Hantu' },
+      ];
+      for (const path of ['/summary', '/libraries', '/export/summary.csv', '/export/summary.xlsx', '/export/libraries.csv', '/export/libraries.xlsx']) {
+        for (const params of elsewhere) {
+          const res = await monitor(s, cookies.jatim, `${path}${q(params)}`);
+          expect(res.status, `${path} ${JSON.stringify(params)}`).toBe(403);
+          expect(res.body.error.code).toBe('out_of_scope');
+        }
+      }
     });
 
     it('is refused another province: 403 out_of_scope on every route', async () => {
@@ -165,6 +185,10 @@ describe.each(DB_KINDS)('monitoring scopes on %s', (kind) => {
       expect(await listIds(cookies.malang, { province: 'Bali', regency: 'Kabupaten Malang' })).toEqual([twin.id]);
       const inJatim = await monitor(s, cookies.malang, `/summary${q({ province: 'Jawa Timur', regency: 'Kabupaten Malang' })}`);
       expect(inJatim.body.total).toEqual(figures('Kabupaten Malang', malang()));
+      // The province supervisor asking for the name gets their province's kabupaten only.
+      const jatimMalang = await monitor(s, cookies.jatim, `/summary${q({ regency: 'Kabupaten Malang' })}`);
+      expect(jatimMalang.body).toMatchObject({ area: { province: 'Jawa Timur', regency: 'Kabupaten Malang' }, total: figures('Kabupaten Malang', malang()) });
+      expect(await listIds(cookies.jatim, { regency: 'Kabupaten Malang' })).toEqual(idsOf(malang()));
       // Still nothing wider, nor a province without it.
       const wider: Record<string, string>[] = [{ province: 'Bali' }, { province: 'Jawa Tengah', regency: 'Kabupaten Malang' }];
       for (const params of wider) {

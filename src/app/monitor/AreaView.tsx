@@ -17,7 +17,7 @@ import {
   type SupervisorInfo,
 } from '../../domain';
 // Straight from the module, not the domain's index: see api.ts.
-import { monitorLibrariesSchema, monitorSummarySchema, sharePercent } from '../../domain/monitor';
+import { monitorLibrariesSchema, monitorSummarySchema, sharePercents } from '../../domain/monitor';
 import { areaName, Breadcrumb, ColourWord, ErrorNote, ExportLinks, formatInstant, OfflineNote } from './parts';
 import { LibraryTable } from './LibraryTable';
 import { useFetched } from './use-fetched';
@@ -88,6 +88,8 @@ export function AreaView({ me, view, lang, onUnauthorized }: AreaViewProps) {
 /** The area's totals: colours with counts and shares, entries per strategy, the stale count. */
 function Figures({ figures, lang }: { figures: AreaFigures; lang: Lang }) {
   const n = (v: number) => formatNumber(v, lang);
+  // All four at once, so that they add up to 100 (sharePercents says how).
+  const shares = sharePercents(figures.colours);
   return (
     <div class="figures">
       <section class="card" aria-labelledby="m-colours" data-libraries={figures.libraries}>
@@ -104,7 +106,7 @@ function Figures({ figures, lang }: { figures: AreaFigures; lang: Lang }) {
               <span>
                 <ColourWord colour={c} lang={lang} /> <span class="kpi-level">({t(lang, `colourLevel.${c}`)})</span>
               </span>
-              <span class="figure">{mw(lang, 'summary.colourCount', { count: n(figures.colours[c]), share: sharePercent(figures.colours[c], figures.libraries) })}</span>
+              <span class="figure">{mw(lang, 'summary.colourCount', { count: n(figures.colours[c]), share: shares[c] })}</span>
             </li>
           ))}
         </ul>
@@ -131,7 +133,6 @@ function Figures({ figures, lang }: { figures: AreaFigures; lang: Lang }) {
 /** The provinces (of the nation) or kabupaten/kota (of a province), each a link one level down. */
 function Children({ summary, area, lang }: { summary: MonitorSummary; area: Area; lang: Lang }) {
   const level = summary.childLevel === 'province' ? 'province' : 'regency';
-  const n = (v: number) => formatNumber(v, lang);
   const href = (child: string) => (level === 'province' ? areaHash({ province: child }) : areaHash({ province: area.province, regency: child }));
   return (
     <section aria-labelledby="m-children">
@@ -153,24 +154,33 @@ function Children({ summary, area, lang }: { summary: MonitorSummary; area: Area
           </thead>
           <tbody>
             {summary.children.map((child) => (
-              <tr key={child.name} data-area={child.name}>
-                <th scope="row">
-                  <a href={href(child.name)}>{child.name}</a>
-                </th>
-                <td class="num">{n(child.libraries)}</td>
-                {COLOURS_SHOWN.map((c) => (
-                  <td key={c} class="num" data-colour-count={c}>
-                    {mw(lang, 'share', { count: n(child.colours[c]), share: sharePercent(child.colours[c], child.libraries) })}
-                  </td>
-                ))}
-                <td class="num">{n(child.stale)}</td>
-              </tr>
+              <ChildRow key={child.name} child={child} href={href(child.name)} lang={lang} />
             ))}
           </tbody>
         </table>
       </div>
       <ExportLinks label="export.summary" table={level} csv={exportSummaryUrl(area, 'csv')} xlsx={exportSummaryUrl(area, 'xlsx')} lang={lang} />
     </section>
+  );
+}
+
+/** One province or kabupaten/kota: its libraries, per colour with shares that add up to 100, and the stale ones. */
+function ChildRow({ child, href, lang }: { child: AreaFigures; href: string; lang: Lang }) {
+  const n = (v: number) => formatNumber(v, lang);
+  const shares = sharePercents(child.colours);
+  return (
+    <tr data-area={child.name}>
+      <th scope="row">
+        <a href={href}>{child.name}</a>
+      </th>
+      <td class="num">{n(child.libraries)}</td>
+      {COLOURS_SHOWN.map((c) => (
+        <td key={c} class="num" data-colour-count={c}>
+          {mw(lang, 'share', { count: n(child.colours[c]), share: shares[c] })}
+        </td>
+      ))}
+      <td class="num">{n(child.stale)}</td>
+    </tr>
   );
 }
 

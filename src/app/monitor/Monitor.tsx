@@ -66,6 +66,7 @@ export function Monitor({ view, lang, setLang }: MonitorProps) {
       const r = await readJson(meUrl(), supervisorInfoSchema);
       if (!live) return;
       if (r.ok) setSession({ state: 'in', me: r.data });
+      // The session ended on the server; readJson has forgotten what it kept, as "Keluar" does.
       else if (r.error.kind === 'unauthorized') setSession({ state: 'login' });
       else setSession({ state: 'error', error: r.error });
     })();

@@ -6,7 +6,8 @@
  * The last good answer of every GET is kept in IndexedDB (idb-keyval, its own database,
  * keyed by URL) — here in the page, never in the service worker, which must not cache
  * /api/. When the server cannot be reached the kept answer is returned with the time it
- * was saved, and the screen says the data is from then.
+ * was saved, and the screen says the data is from then. A 401 forgets them all, as
+ * "Keluar" does: the server ended the session, so nothing of it may open offline.
  */
 import { clear, createStore, del, get, set, type UseStore } from 'idb-keyval';
 import { errorBodySchema, type ErrorCode, type SupervisorInfo } from '../../domain';
@@ -15,7 +16,7 @@ import { parseRetryAfter } from '../../device/backoff';
 import { loginUrl, logoutUrl, meUrl } from './view';
 
 export type MonitorError =
-  /** No session, or it ended: show the login form. */
+  /** No session, or it ended: the kept views are already forgotten; show the login form. */
   | { kind: 'unauthorized' }
   /** The server answered with an error (403 out_of_scope, 404, 429, 5xx…). */
   | { kind: 'status'; status: number; code: ErrorCode | null; retryAfterMs: number | null }
@@ -66,7 +67,11 @@ export async function readJson<T>(url: string, schema: Schema<T>, deps: MonitorD
     return fromKept(url, schema, deps);
   }
   if (DOWN.has(res.status)) return fromKept(url, schema, deps);
-  if (!res.ok) return { ok: false, error: await errorOf(res, deps) };
+  if (!res.ok) {
+    const error = await errorOf(res, deps);
+    if (error.kind === 'unauthorized') await sessionEnded(session, deps);
+    return { ok: false, error };
+  }
   const body = await bodyOf(res);
   const parsed = schema.safeParse(body);
   if (!parsed.success) return { ok: false, error: { kind: 'invalid' } };
@@ -182,6 +187,18 @@ async function sendLogout(deps: MonitorDeps): Promise<boolean> {
 
 /** Counts logins and logouts in this page. */
 let generation = 0;
+
+/**
+ * The server ended the session a request was sent with (12 hours passed, `supervisor
+ * remove` or `passwd`). Left kept, "who is signed in" and the views would open again
+ * offline after a reload — the supervisor shown as signed in, everything readable — so
+ * they are forgotten as "Keluar" forgets them. Unless someone signed in or out since the
+ * request left (`sentIn`): then the 401 is the old session's, and what is kept now (the
+ * new person's "who is signed in") stays. Nothing is sent: there is no session to end.
+ */
+async function sessionEnded(sentIn: number, deps: MonitorDeps): Promise<void> {
+  if (sentIn === generation) await forgetViews(deps);
+}
 
 function forgetViews(deps: MonitorDeps): Promise<void> {
   generation++;

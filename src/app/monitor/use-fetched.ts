@@ -10,7 +10,8 @@ interface Schema<T> {
 
 /**
  * Reads `url` (nothing when null) and re-reads it when `url` or `attempt` changes.
- * A 401 calls `onUnauthorized`, which shows the login form.
+ * A 401 calls `onUnauthorized`, which shows the login form (readJson has already
+ * forgotten the kept views).
  */
 export function useFetched<T>(url: string | null, schema: Schema<T>, attempt: number, onUnauthorized: () => void): Loaded<T> {
   const [state, setState] = useState<{ url: string | null; attempt: number; result: Loaded<T> }>({ url: null, attempt, result: { ok: null } });

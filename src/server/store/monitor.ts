@@ -6,7 +6,7 @@
  *   SELECT l.province AS name, COUNT(*) AS libraries,
  *          SUM(CASE WHEN COALESCE(k.colour, 'abu-abu') = 'hijau' THEN 1 ELSE 0 END) AS hijau, …,
  *          SUM(COALESCE(k.layanan, 0)) AS layanan, …,
- *          SUM(CASE WHEN l.last_push_at IS NULL OR l.last_push_at <= $cutoff THEN 1 ELSE 0 END) AS stale
+ *          SUM(CASE WHEN COALESCE(l.last_push_at, l.created_at) <= $cutoff THEN 1 ELSE 0 END) AS stale
  *   FROM libraries l LEFT JOIN library_kpi k ON k.library_id = l.library_id
  *   WHERE l.province = $province [AND l.regency = $regency]
  *   GROUP BY l.province ORDER BY l.province
@@ -18,14 +18,31 @@ import { STALE_AFTER_DAYS, type Area, type AreaFigures, type Colour, type Monito
 import type { Db } from '../schema';
 import { inArea, snapshotOutdated } from './kpi-snapshots';
 
-/** The instant at or before which a last push makes a library "belum sinkron 30+ hari". */
+/**
+ * The instant at or before which a last push — or, for a library that never pushed, its
+ * creation — makes a library "belum sinkron 30+ hari".
+ */
 export function staleCutoff(now: Date): string {
   return new Date(now.getTime() - STALE_AFTER_DAYS * 86_400_000).toISOString();
 }
 
-/** A library's staleness mark: never pushed, or not for STALE_AFTER_DAYS days. */
-export function isStale(lastPushAt: string | null, now: Date): boolean {
-  return lastPushAt === null || lastPushAt <= staleCutoff(now);
+/**
+ * A library's staleness mark: no push for STALE_AFTER_DAYS days. One that never pushed
+ * counts from the day it was added, so that a library added minutes ago is not marked
+ * before its librarian had any chance to sync. (Both are ISO instants in UTC, as the
+ * server writes them: as text they compare as the instants do, on both databases.)
+ */
+export function isStale(lastPushAt: string | null, createdAt: string, now: Date): boolean {
+  return (lastPushAt ?? createdAt) <= staleCutoff(now);
+}
+
+/** The SQL twin of isStale, over `libraries as l`. */
+const staleLibrary = (now: Date) => sql<boolean>`COALESCE(l.last_push_at, l.created_at) <= ${staleCutoff(now)}`;
+
+/** One library's last push and staleness mark, read together; null when there is no such library. */
+export async function syncStateOf(db: Db, libraryId: string, now: Date): Promise<{ lastPushAt: string | null; stale: boolean } | null> {
+  const row = await db.selectFrom('libraries').select(['last_push_at', 'created_at']).where('library_id', '=', libraryId).executeTakeFirst();
+  return row ? { lastPushAt: row.last_push_at, stale: isStale(row.last_push_at, row.created_at, now) } : null;
 }
 
 /** True when some library lies in kabupaten/kota `regency` of `province`. */
@@ -71,7 +88,7 @@ export async function areaFigures(
       total('layanan').as('layanan'),
       total('pelibatan').as('pelibatan'),
       total('advokasi').as('advokasi'),
-      sql<number>`SUM(CASE WHEN l.last_push_at IS NULL OR l.last_push_at <= ${staleCutoff(now)} THEN 1 ELSE 0 END)`.as('stale'),
+      sql<number>`SUM(CASE WHEN ${staleLibrary(now)} THEN 1 ELSE 0 END)`.as('stale'),
       // Counted in the same scan, so that the usual case — every stored KPI fresh — is one query.
       (eb) => eb.fn.sum<number>(eb.case().when(snapshotOutdated(rulebookId, now)(eb)).then(1).else(0).end()).as('outdated'),
     ]);
@@ -138,6 +155,7 @@ export async function libraryRows(
       'l.regency',
       'l.province',
       'l.last_push_at',
+      'l.created_at',
       'k.colour',
       'k.score',
       'k.layanan',
@@ -164,7 +182,7 @@ export async function libraryRows(
       score: Number(r.score ?? 0),
       entries: { layanan: Number(r.layanan ?? 0), pelibatan: Number(r.pelibatan ?? 0), advokasi: Number(r.advokasi ?? 0) },
       lastPushAt: r.last_push_at,
-      stale: isStale(r.last_push_at, now),
+      stale: isStale(r.last_push_at, r.created_at, now),
     })),
   };
 }
