@@ -11,18 +11,19 @@ import { clearDraft, setDraft, type LaporDb } from '../device';
 
 const DRAFT_DELAY_MS = 300;
 
-export function useDraftAutosave<V extends object>(db: LaporDb, name: string, values: V | null, dirty: boolean) {
+/** `extra`: kept in the draft beside the values (an edit's basis: the entry as it was loaded). */
+export function useDraftAutosave<V extends object>(db: LaporDb, name: string, values: V | null, dirty: boolean, extra: Record<string, unknown> = {}) {
   const pending = useRef<number | undefined>(undefined);
   const finished = useRef(false);
   const held = useRef(false);
-  const latest = useRef<{ values: V; dirty: boolean } | null>(null);
-  latest.current = values && !finished.current ? { values, dirty } : null;
+  const latest = useRef<{ values: V; dirty: boolean; extra: Record<string, unknown> } | null>(null);
+  latest.current = values && !finished.current ? { values, dirty, extra } : null;
 
   const flush = () => {
     window.clearTimeout(pending.current);
     const now = latest.current;
     if (!now || held.current) return;
-    const write = now.dirty ? setDraft(db, name, { ...now.values } as Record<string, unknown>) : clearDraft(db, name);
+    const write = now.dirty ? setDraft(db, name, { ...now.extra, ...now.values } as Record<string, unknown>) : clearDraft(db, name);
     write.catch(() => {});
   };
 

@@ -18,3 +18,4 @@ export * from './sync-apply';
 export * from './sync-http';
 export * from './sync-state';
 export * from './uuid';
+export { sameContent } from './entry-compare';

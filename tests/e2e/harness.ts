@@ -193,6 +193,8 @@ export async function logEntryOn(page: Page, e: { title: string; date: string; s
   await f('Peserta perempuan').fill('12');
   await page.getByRole('button', { name: 'Simpan', exact: true }).click();
   await page.getByRole('region', { name: 'Warna KPI' }).waitFor();
+  // The address follows Beranda a frame after it is painted (router.ts): a reload before then would open the form again.
+  await page.waitForFunction(() => location.hash === '#/');
 }
 
 /**

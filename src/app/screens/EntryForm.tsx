@@ -14,7 +14,7 @@ import {
   type ActivityEntry,
   type Rulebook,
 } from '../../domain';
-import { addPhoto, findLikelyDuplicates, getDraft, getEntry, requestPersistenceOnce, saveEntry, serverRefusal, uuidv7 } from '../../device';
+import { addPhoto, findLikelyDuplicates, getDraft, getEntry, requestPersistenceOnce, sameContent, saveEntry, serverRefusal, uuidv7 } from '../../device';
 import { controlId, EntryFields } from '../components/EntryFields';
 import { useApp, useUi } from '../context';
 import { useDraftAutosave } from '../draft';
@@ -30,6 +30,9 @@ import {
 } from '../entry-values';
 import { focusFirstError } from '../focus';
 import { navigate } from '../router';
+
+/** Where an edit's draft keeps the stored entry the edit began from (not a form value). */
+const DRAFT_BASIS = 'basedOn';
 
 interface Loaded {
   initial: FormValues;
@@ -73,11 +76,17 @@ export function EntryForm({ editId, onSaved }: { editId?: string; onSaved: (mess
       const initial = existing ? valuesOf(existing) : blankValues(today, library.name);
       const draft = await getDraft(db, draftName);
       const values = draft ? valuesFromDraft(draft, initial) : initial;
+      // A draft of an edit keeps the entry it began from: if what is stored now differs
+      // (an edit elsewhere, a pulled copy, while the app was closed), say so at once; the
+      // restored input then overwrites it only when "Simpan" is pressed knowing that.
+      const basis = draft?.[DRAFT_BASIS] as ActivityEntry | undefined;
+      const overtaken = !!existing && !!basis && basis.id === existing.id && !sameContent(basis, existing);
       // The server's reasons, shown like the form's own messages; those of inputs the
       // restored draft has already changed are gone, as if the librarian had just typed.
       const refused = editId ? errorsAfterChange(messagesByField(await serverRefusal(db, editId)), initial, values) : {};
       if (!live) return;
       setState({ initial, values, existing, basedOn: existing ?? undefined, restored: !!draft && !sameValues(values, initial) });
+      if (overtaken) setProblem(u('form.changedElsewhere'));
       if (Object.keys(refused).length > 0) {
         setErrors(refused);
         setSummary('rejected');
@@ -114,7 +123,8 @@ export function EntryForm({ editId, onSaved }: { editId?: string; onSaved: (mess
   useEffect(() => setFormDirty(dirty), [dirty]);
   useEffect(() => () => setFormDirty(false), []);
 
-  const draft = useDraftAutosave(db, draftName, loaded?.values ?? null, dirty);
+  // An edit's draft keeps the entry it began from (see the load above).
+  const draft = useDraftAutosave(db, draftName, loaded?.values ?? null, dirty, editId && loaded?.basedOn ? { [DRAFT_BASIS]: loaded.basedOn } : {});
 
   if (state === 'missing') return <p role="alert">{u('form.notFound')}</p>;
   if (!loaded) return null;
