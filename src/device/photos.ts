@@ -38,7 +38,10 @@ export function sniffPhotoType(data: ArrayBuffer): (typeof ATTACHMENT_MIMES)[num
 }
 
 export async function addPhoto(db: LaporDb, file: PickedFile, now: Date): Promise<AddPhotoResult> {
-  if (!(ATTACHMENT_MIMES as readonly string[]).includes(file.type)) return { ok: false, reason: 'type' };
+  // The browser's type only decides what is not a photo for sure, before reading anything;
+  // an empty or odd type (some file managers give none) is left to the bytes.
+  const declared = file.type.toLowerCase();
+  if (declared !== '' && !declared.startsWith('image/') && declared !== 'application/octet-stream') return { ok: false, reason: 'type' };
   if (file.size > MAX_ATTACHMENT_BYTES) return { ok: false, reason: 'size' };
   const data = await file.arrayBuffer();
   // The bytes decide, not the name: a PNG called .jpg is kept as the PNG it is.

@@ -215,6 +215,9 @@ export const OFFLINE_RECHECK_MS = 60_000;
  */
 async function offline(deps: SyncDeps): Promise<SyncResult> {
   const error = { status: 0, code: NO_ANSWER.network, message: 'offline' };
+  // A wait the server asked for (429, 5xx) outlives a moment without signal: kept as it is.
+  const wait = serverWait(await getSyncState(deps.db), deps.now());
+  if (wait > 0) return { status: 'retry', error, delayMs: Math.max(OFFLINE_RECHECK_MS, wait), pushed: 0 };
   await updateSyncState(deps.db, { lastError: { ...error, stopped: false }, nextTryAt: null });
   return { status: 'retry', error, delayMs: OFFLINE_RECHECK_MS, pushed: 0 };
 }

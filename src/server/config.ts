@@ -5,7 +5,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { DEFAULT_SQLITE_PATH, parseDatabaseUrl, type DatabaseTarget } from './db';
+import { DEFAULT_SQLITE_PATH, isAmbiguousSqliteUrl, parseDatabaseUrl, type DatabaseTarget } from './db';
 
 export interface ServerConfig {
   database: DatabaseTarget;
@@ -17,6 +17,14 @@ export interface ServerConfig {
 }
 
 export function readConfig(env: NodeJS.ProcessEnv): { ok: true; config: ServerConfig } | { ok: false; error: string } {
+  const url = env.DATABASE_URL ?? '';
+  if (isAmbiguousSqliteUrl(url)) {
+    const rest = url.slice('sqlite://'.length);
+    return {
+      ok: false,
+      error: `DATABASE_URL ${url} is ambiguous: write sqlite:${rest} for a path in the working directory, or sqlite:/${rest} for an absolute path`,
+    };
+  }
   const database = parseDatabaseUrl(env.DATABASE_URL);
   if (!database) return { ok: false, error: 'DATABASE_URL must be sqlite:<path> or postgres://…' };
   const port = env.PORT === undefined || env.PORT === '' ? 8080 : Number(env.PORT);

@@ -40,20 +40,26 @@ export interface PostgresDatabase extends DatabaseBase {
 
 export const DEFAULT_SQLITE_PATH = './data/tpbis.sqlite';
 
+/** `sqlite://` followed by anything but a third slash: see parseDatabaseUrl. */
+export function isAmbiguousSqliteUrl(url: string): boolean {
+  return /^sqlite:\/\/(?!\/)/.test(url);
+}
+
 export type DatabaseTarget = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
 
 /**
  * Reads a `DATABASE_URL`; null when it names neither SQLite nor PostgreSQL. A SQLite
  * path follows `sqlite:` as written, relative to the working directory or absolute;
- * `sqlite://` is also taken, as an empty host: `sqlite://data/x.sqlite` is relative,
- * `sqlite:///srv/x.sqlite` absolute. (Keeping the `//` made `sqlite://./x.sqlite` the
- * path `//./x.sqlite`, which is `/x.sqlite` at the filesystem's root.)
+ * `sqlite:///srv/x.sqlite` is also taken as absolute. `sqlite://x/…` is refused
+ * (`isAmbiguousSqliteUrl`): it once meant `/x/…` (the two slashes kept) and elsewhere means
+ * `x/…`, and either reading would silently open another — new, empty — database.
  */
 export function parseDatabaseUrl(url: string | undefined): DatabaseTarget | null {
   if (url === undefined || url === '') return { kind: 'sqlite', path: DEFAULT_SQLITE_PATH };
   if (url.startsWith('sqlite:')) {
+    if (isAmbiguousSqliteUrl(url)) return null;
     const rest = url.slice('sqlite:'.length);
-    const path = rest.startsWith('//') ? rest.slice(2) : rest;
+    const path = rest.startsWith('///') ? rest.slice(2) : rest;
     return path === '' ? null : { kind: 'sqlite', path };
   }
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) return { kind: 'postgres', url };

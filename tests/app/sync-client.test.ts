@@ -50,10 +50,17 @@ function fakePage(network: { fetch: FetchFn }) {
       page.registrations++;
       return true;
     },
-    // The backoff's timers are recorded, not run; the one after a save runs (at once).
+    // Timers are recorded, not run; the one a save arms (send a moment later) is kept for
+    // the test to run when it chooses (`sendSaved`).
+    sendTimers: [] as (() => void)[],
     setTimer: (fn: () => void, ms: number) => {
       timers.push({ ms });
-      if (ms === SEND_AFTER_SAVE_MS) setTimeout(fn, 10);
+      if (ms === SEND_AFTER_SAVE_MS) page.sendTimers.push(fn);
+    },
+    /** Runs the "send a moment later" a save armed; waits until one was armed. */
+    async sendSaved() {
+      await expect.poll(() => page.sendTimers.length).toBeGreaterThan(0);
+      for (const fn of page.sendTimers.splice(0)) fn();
     },
     clearTimer: () => {},
     goOffline() {
@@ -133,6 +140,7 @@ describe('the page registers Background Sync', () => {
       // Saved online, but nothing answers: the page's own backoff keeps it, no tag.
       network.fetch = () => Promise.reject(new TypeError('Failed to fetch'));
       await saveEntry(db, entry({ libraryId }));
+      await page.sendSaved();
       await expect.poll(async () => (await getSyncState(db)).failures).toBe(1);
       await settled(db);
       expect(page.registrations).toBe(0);
@@ -180,10 +188,16 @@ describe('a change saved while online', () => {
       const first = await getSyncState(db);
       await saveEntry(db, entry({ libraryId }));
       await saveEntry(db, entry({ libraryId }));
-      await expect.poll(() => waitingCount(db)).toBe(0);
+      // Both saves arm one send (the second finds it armed already).
+      await expect.poll(() => page.sendTimers.length).toBe(1);
+      await new Promise((ok) => setTimeout(ok, 100));
+      expect(page.sendTimers).toHaveLength(1);
+      expect(pushes).toBe(pushesAtStart);
+      await page.sendSaved();
+      await expect.poll(async () => (await getSyncState(db)).lastSuccessAt).not.toBe(first.lastSuccessAt);
+      expect(await waitingCount(db)).toBe(0);
       expect((await server.stored(libraryId)).size).toBe(2);
       expect(pushes - pushesAtStart).toBe(1);
-      expect((await getSyncState(db)).lastSuccessAt).not.toBe(first.lastSuccessAt);
 
       // The server says "Retry-After: 600": a save then waits for the page's timer.
       network.fetch = rateLimited;
@@ -195,6 +209,7 @@ describe('a change saved while online', () => {
       };
       const before = pushes;
       await saveEntry(db, entry({ libraryId }));
+      await page.sendSaved();
       await new Promise((ok) => setTimeout(ok, 200));
       expect(pushes).toBe(before);
       expect(await waitingCount(db)).toBe(1);

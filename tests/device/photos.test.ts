@@ -41,6 +41,9 @@ describe('addPhoto', () => {
     ] as const) {
       expect(await addPhoto(db, file('image/png', bytes), NOW)).toMatchObject({ ok: true, photo: { mime } });
     }
+    // A real photo the browser gave no type (some file managers do) is kept; a GIF is not ours.
+    expect(await addPhoto(db, file('', PNG_START), NOW)).toMatchObject({ ok: true, photo: { mime: 'image/png' } });
+    expect(await addPhoto(db, file('image/gif', new TextEncoder().encode('GIF89a\x01\x00')), NOW)).toEqual({ ok: false, reason: 'type' });
   });
 
   it.each([

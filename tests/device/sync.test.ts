@@ -583,6 +583,11 @@ describe('when the phone tries again', () => {
       });
     };
     expect(await syncNow({ ...phone.deps, fetch: busy })).toMatchObject({ status: 'retry', delayMs: 600_000 });
+    // A moment without signal ("Kirim sekarang" tapped) does not erase the server's wait.
+    const waitBefore = await getSyncState(phone.db);
+    expect(await syncNow({ ...phone.deps, fetch: busy, online: () => false })).toMatchObject({ status: 'retry', error: { code: 'network' } });
+    expect(requests).toBe(1);
+    expect(await getSyncState(phone.db)).toMatchObject({ nextTryAt: waitBefore.nextTryAt, lastError: { status: 429 } });
     const timers: number[] = [];
     const scheduler = createSyncScheduler({ ...phone.deps, fetch: busy, setTimer: (_fn, ms) => timers.push(ms), clearTimer: () => {} });
     expect(await scheduler.resume()).toBeNull();

@@ -2,28 +2,31 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { maskDatabaseUrl, readConfig } from '../../src/server/config';
 import { parseDatabaseUrl } from '../../src/server/db';
 
 describe('DATABASE_URL', () => {
-  it('sqlite: takes the path as written; sqlite:// as an empty host, so sqlite://a/b is relative and sqlite:///a/b absolute', () => {
+  it('sqlite: takes the path as written, sqlite:/// as absolute, and refuses sqlite://x (read once as /x, elsewhere as x)', () => {
     const sqlite = (path: string) => ({ kind: 'sqlite', path });
     expect(parseDatabaseUrl('sqlite:./x.sqlite')).toEqual(sqlite('./x.sqlite'));
     expect(parseDatabaseUrl('sqlite:data/x.sqlite')).toEqual(sqlite('data/x.sqlite'));
     expect(parseDatabaseUrl('sqlite:/srv/x.sqlite')).toEqual(sqlite('/srv/x.sqlite'));
-    // The two-slash forms: before, sqlite://./x.sqlite was //./x.sqlite, that is /x.sqlite.
-    expect(parseDatabaseUrl('sqlite://./x.sqlite')).toEqual(sqlite('./x.sqlite'));
-    expect(parseDatabaseUrl('sqlite://data/x.sqlite')).toEqual(sqlite('data/x.sqlite'));
     expect(parseDatabaseUrl('sqlite:///srv/x.sqlite')).toEqual(sqlite('/srv/x.sqlite'));
     expect(parseDatabaseUrl('sqlite::memory:')).toEqual(sqlite(':memory:'));
+    // Before, sqlite://./x.sqlite was //./x.sqlite, that is /x.sqlite at the filesystem's root.
+    expect(parseDatabaseUrl('sqlite://./x.sqlite')).toBeNull();
+    expect(parseDatabaseUrl('sqlite://data/x.sqlite')).toBeNull();
     expect(parseDatabaseUrl('sqlite://')).toBeNull();
     expect(parseDatabaseUrl('sqlite:')).toBeNull();
-    expect(resolve((parseDatabaseUrl('sqlite://./x.sqlite') as { path: string }).path)).toBe(resolve('x.sqlite'));
+    expect(readConfig({ DATABASE_URL: 'sqlite://data/x.sqlite' })).toEqual({
+      ok: false,
+      error: 'DATABASE_URL sqlite://data/x.sqlite is ambiguous: write sqlite:data/x.sqlite for a path in the working directory, or sqlite:/data/x.sqlite for an absolute path',
+    });
   });
 
-  it('sqlite://x.sqlite makes the file in the working directory, not at the filesystem root', () => {
+  it('sqlite://x.sqlite makes no file anywhere: the admin command says how to write it and exits 2', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tpbis-relative-'));
     const name = `tpbis-relative-${process.pid}.sqlite`;
     try {
@@ -31,11 +34,11 @@ describe('DATABASE_URL', () => {
       const tsx = import.meta.resolve('tsx');
       for (const url of [`sqlite://./${name}`, `sqlite://sub/${name}`]) {
         const r = spawnSync(process.execPath, ['--import', tsx, admin, 'library', 'list', '--json'], { cwd: dir, env: { ...process.env, DATABASE_URL: url }, encoding: 'utf8' });
-        expect(r.status, r.stderr).toBe(0);
-        expect(JSON.parse(r.stdout)).toEqual({ libraries: [] });
+        expect(r.status).toBe(2);
+        expect(r.stderr).toContain('is ambiguous: write sqlite:');
       }
-      expect(existsSync(join(dir, name))).toBe(true);
-      expect(existsSync(join(dir, 'sub', name))).toBe(true);
+      expect(existsSync(join(dir, name))).toBe(false);
+      expect(existsSync(join(dir, 'sub'))).toBe(false);
       expect(existsSync(join('/', name))).toBe(false);
     } finally {
       rmSync(dir, { recursive: true, force: true });
