@@ -11,21 +11,21 @@ import { DB_KINDS, type TestServer, startTestServer } from './harness';
 import { addSupervisor, ageLibraries, DATASET, login, monitor, monitorRaw, q, seedLibraries } from './monitor-fixtures';
 
 
-const SUMMARY_HEADERS = ['Wilayah', 'Perpustakaan', 'Hijau', 'Kuning', 'Merah', 'Abu-abu', 'Layanan', 'Pelibatan', 'Advokasi', 'Belum sinkron 30+ hari'];
-const LIBRARY_HEADERS = ['Nama', 'Desa/Kelurahan', 'Kecamatan', 'Kabupaten/Kota', 'Provinsi', 'Warna', 'Skor', 'Layanan', 'Pelibatan', 'Advokasi', 'Sinkron terakhir', 'Belum sinkron 30+ hari'];
+const SUMMARY_HEADERS = ['Wilayah', 'Perpustakaan', 'Hijau', 'Kuning', 'Merah', 'Abu-abu', 'Pelibatan', 'Advokasi', 'Layanan', 'Belum sinkron 30+ hari'];
+const LIBRARY_HEADERS = ['Nama', 'Desa/Kelurahan', 'Kecamatan', 'Kabupaten/Kota', 'Provinsi', 'Warna', 'Skor', 'Pelibatan', 'Advokasi', 'Layanan', 'Sinkron terakhir', 'Belum sinkron 30+ hari'];
 
 type Value = string | number | null;
 
 /** An area's JSON figures as an exported row. */
 function summaryRow(f: AreaFigures): Value[] {
   const { colours: c, entries: e } = f;
-  return [f.name, f.libraries, c.hijau, c.kuning, c.merah, c['abu-abu'], e.layanan, e.pelibatan, e.advokasi, f.stale];
+  return [f.name, f.libraries, c.hijau, c.kuning, c.merah, c['abu-abu'], e.pelibatan, e.advokasi, e.layanan, f.stale];
 }
 
 /** A library's JSON row as an exported row (the score as shown: whole). */
 function libraryRow(l: MonitorLibraryRow): Value[] {
   const { entries: e } = l;
-  return [l.name, l.village, l.district, l.regency, l.province, l.colour, Math.round(l.score), e.layanan, e.pelibatan, e.advokasi, l.lastPushAt, l.stale ? 'ya' : 'tidak'];
+  return [l.name, l.village, l.district, l.regency, l.province, l.colour, Math.round(l.score), e.pelibatan, e.advokasi, e.layanan, l.lastPushAt, l.stale ? 'ya' : 'tidak'];
 }
 
 /** CSV cells are text: numbers as their decimal text, null as empty. */
@@ -133,7 +133,7 @@ describe.each(DB_KINDS)('monitoring exports on %s', (kind) => {
     const rows = (await readCsv(res)).slice(1);
     expect(rows.map((r) => r[0])).toEqual(expect.arrayContaining(['Pustaka 100% Ceria', 'Taman_Baca Wonokromo']));
     const genteng = rows.find((r) => r[0] === 'Perpustakaan Kelurahan Genteng')!;
-    expect(genteng.slice(5)).toEqual(['merah', expect.any(String), '0', '2', '0', expect.any(String), 'ya']);
+    expect(genteng.slice(5)).toEqual(['merah', expect.any(String), '2', '0', '0', expect.any(String), 'ya']); // pelibatan, advokasi, layanan
     const dau = rows.find((r) => r[0] === 'Perpustakaan Desa Dau')!;
     expect(dau.slice(5)).toEqual(['abu-abu', '0', '0', '0', '0', '', 'ya']);
   });

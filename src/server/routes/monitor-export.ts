@@ -13,7 +13,8 @@ import { areaName, buildLibraries, buildSummary, scopedQuery } from './monitor';
 
 export type ExportFormat = 'csv' | 'xlsx';
 
-export const SUMMARY_HEADERS = ['Wilayah', 'Perpustakaan', 'Hijau', 'Kuning', 'Merah', 'Abu-abu', 'Layanan', 'Pelibatan', 'Advokasi', 'Belum sinkron 30+ hari'];
+/** The columns in the screen's order (strategies as STRATEGIES lists them), so a sheet reads like the table it came from. */
+export const SUMMARY_HEADERS = ['Wilayah', 'Perpustakaan', 'Hijau', 'Kuning', 'Merah', 'Abu-abu', 'Pelibatan', 'Advokasi', 'Layanan', 'Belum sinkron 30+ hari'];
 export const LIBRARY_HEADERS = [
   'Nama',
   'Desa/Kelurahan',
@@ -22,22 +23,22 @@ export const LIBRARY_HEADERS = [
   'Provinsi',
   'Warna',
   'Skor',
-  'Layanan',
   'Pelibatan',
   'Advokasi',
+  'Layanan',
   'Sinkron terakhir',
   'Belum sinkron 30+ hari',
 ];
 
 function summaryRow(f: AreaFigures): Cell[] {
   const { colours: c, entries: e } = f;
-  return [f.name, f.libraries, c.hijau, c.kuning, c.merah, c['abu-abu'], e.layanan, e.pelibatan, e.advokasi, f.stale];
+  return [f.name, f.libraries, c.hijau, c.kuning, c.merah, c['abu-abu'], e.pelibatan, e.advokasi, e.layanan, f.stale];
 }
 
 function libraryRow(l: MonitorLibraryRow): Cell[] {
   const { entries: e } = l;
   // The score as the app shows it: a whole number.
-  return [l.name, l.village, l.district, l.regency, l.province, l.colour, Math.round(l.score), e.layanan, e.pelibatan, e.advokasi, l.lastPushAt, l.stale ? 'ya' : 'tidak'];
+  return [l.name, l.village, l.district, l.regency, l.province, l.colour, Math.round(l.score), e.pelibatan, e.advokasi, e.layanan, l.lastPushAt, l.stale ? 'ya' : 'tidak'];
 }
 
 /** `Jawa Timur` → `jawa-timur`: a file name any system accepts. */
