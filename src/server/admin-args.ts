@@ -16,7 +16,8 @@ export type AdminCommand =
   | { kind: 'supervisor add'; name: string; scope: Scope }
   | { kind: 'supervisor list' }
   | { kind: 'supervisor remove'; name: string }
-  | { kind: 'supervisor passwd'; name: string };
+  | { kind: 'supervisor passwd'; name: string }
+  | { kind: 'supervisor unlock' };
 
 export type ParsedArgs = { ok: true; command: AdminCommand; json: boolean } | { ok: true; help: true } | { ok: false; error: string };
 
@@ -30,7 +31,8 @@ export const USAGE = `usage: npm run admin -- <command> [--json]
   supervisor add --name <login> --scope national|province:<name>|regency:<name>   (password: first line of stdin)
   supervisor list
   supervisor remove <login>
-  supervisor passwd <login>   (new password: first line of stdin; ends their sessions, lifts a lock)`;
+  supervisor passwd <login>   (new password: first line of stdin; ends their sessions, lifts a lock)
+  supervisor unlock   (lifts every address's login lock: ten wrong logins from one address)`;
 
 const FLAGS: Record<string, { allowed: string[]; required: string[]; positional: number }> = {
   'library add': { allowed: ['name', 'village', 'district', 'regency', 'province', 'npp', 'tz'], required: ['name', 'village', 'district', 'regency', 'province'], positional: 0 },
@@ -43,6 +45,7 @@ const FLAGS: Record<string, { allowed: string[]; required: string[]; positional:
   'supervisor list': { allowed: [], required: [], positional: 0 },
   'supervisor remove': { allowed: [], required: [], positional: 1 },
   'supervisor passwd': { allowed: [], required: [], positional: 1 },
+  'supervisor unlock': { allowed: [], required: [], positional: 0 },
 };
 
 export function parseAdminArgs(argv: readonly string[]): ParsedArgs {
@@ -113,6 +116,7 @@ export function parseAdminArgs(argv: readonly string[]): ParsedArgs {
       return { ok: true, json, command: { kind, name, scope } };
     }
     case 'supervisor list':
+    case 'supervisor unlock':
       return { ok: true, json, command: { kind } };
     case 'supervisor remove':
     case 'supervisor passwd':

@@ -24,7 +24,7 @@ import { allEntries, countLiveEntries } from './store/entries';
 import { createLibrary, findLibrary, libraryFromRow, listLibraryRows, tidyName } from './store/libraries';
 import { librariesInScope, placeNames } from './store/monitor';
 import { currentRulebook, publishRulebook } from './store/rulebooks';
-import { clearFailures, LOGIN_NAME_LIMIT } from './store/rate-limit';
+import { blockedSubjects, clearAllFailures, clearFailures, LOGIN_LIMIT, LOGIN_NAME_LIMIT } from './store/rate-limit';
 import { findSupervisor, insertSupervisor, listSupervisors, lockedForSeconds, removeSupervisor, setSupervisorPassword } from './store/supervisors';
 
 export interface AdminIo {
@@ -190,8 +190,24 @@ async function execute(cmd: AdminCommand, database: Database, io: AdminIo): Prom
         createdAt: row.created_at,
         locked: lockedForSeconds(row, io.now()) !== null,
       }));
-      const text = supervisors.map((v) => `${v.name}  ${v.scope}  added ${v.createdAt}${v.locked ? '  LOCKED' : ''}`);
-      return { text: text.length ? text : ['No supervisors.'], json: { supervisors } };
+      const lines = supervisors.map((v) => `${v.name}  ${v.scope}  added ${v.createdAt}${v.locked ? '  LOCKED' : ''}`);
+      const text = lines.length ? lines : ['No supervisors.'];
+      // An address's lock (ten wrong logins) stops every supervisor behind it — an office
+      // NAT, a proxy without TRUST_PROXY — so it is shown here, with the way to lift it.
+      const lockedAddresses = await blockedSubjects(db, LOGIN_LIMIT, io.now());
+      if (lockedAddresses.length > 0) {
+        text.push(
+          `Logins refused from ${lockedAddresses.length === 1 ? 'one address' : `${lockedAddresses.length} addresses`} after ten wrong passwords: ` +
+            `${lockedAddresses.map((a) => `${a.subject} (until ${a.until})`).join(', ')}; supervisor unlock lifts this.`,
+        );
+      }
+      return { text, json: { supervisors, lockedAddresses } };
+    }
+    case 'supervisor unlock': {
+      const lifted = await blockedSubjects(db, LOGIN_LIMIT, io.now());
+      await clearAllFailures(db, LOGIN_LIMIT);
+      const what = lifted.length === 0 ? 'no address was locked' : `lifted for ${lifted.map((a) => a.subject).join(', ')}`;
+      return { text: [`Address login locks: ${what}; every address's count starts again`], json: { unlocked: lifted.map((a) => a.subject) } };
     }
     case 'supervisor passwd': {
       if (!(await findSupervisor(db, cmd.name))) throw new BadArgument(`no supervisor named ${cmd.name}`);

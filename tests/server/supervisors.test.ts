@@ -392,6 +392,26 @@ describe.each(DB_KINDS)('supervisors on %s', (kind) => {
       expect((await login('alamat', PASSWORD, '10.4.2.1')).status).toBe(200);
     });
 
+    it('shows a locked address in supervisor list, and supervisor unlock lifts it at once', async () => {
+      await addSupervisor('kantor', 'province:Bali');
+      // Ten wrong logins from one office address (a NAT): every supervisor behind it is refused.
+      for (let i = 0; i < 10; i++) expect((await login(`salah-${i}`, 'salah-sandi', '10.4.5.1')).status).toBe(401);
+      expect((await login('kantor', PASSWORD, '10.4.5.1')).status).toBe(429);
+      const listed = await admin(['supervisor', 'list', '--json']);
+      expect(listed.json.lockedAddresses).toEqual([{ subject: '10.4.5.1', until: expect.any(String) }]);
+      const human = await admin(['supervisor', 'list']);
+      expect(human.out.join('\n')).toContain('Logins refused from one address after ten wrong passwords: 10.4.5.1');
+      expect(human.out.join('\n')).toContain('supervisor unlock lifts this');
+
+      const unlocked = await admin(['supervisor', 'unlock', '--json']);
+      expect(unlocked.code).toBe(0);
+      expect(unlocked.json).toEqual({ unlocked: ['10.4.5.1'] });
+      expect((await login('kantor', PASSWORD, '10.4.5.1')).status).toBe(200);
+      expect((await admin(['supervisor', 'list', '--json'])).json.lockedAddresses).toEqual([]);
+      // A name's own lock is not an address's: supervisor passwd lifts that one.
+      expect((await admin(['supervisor', 'unlock', 'extra'])).code).toBe(2);
+    });
+
     it('lets at most 5 of 40 wrong passwords sent at once for one name reach the password check', async () => {
       await addSupervisor('serentak', 'province:Jawa Barat');
       const hash = await storedHash('serentak');

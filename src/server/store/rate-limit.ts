@@ -133,6 +133,33 @@ export async function forgetOldFailures(db: Db, now: Date): Promise<number> {
   return Number(result.numDeletedRows);
 }
 
+/** The subjects (addresses, for LOGIN_LIMIT) that `rule` blocks now, with when each block ends. */
+export async function blockedSubjects(db: Db, rule: FailureLimit, now: Date): Promise<{ subject: string; until: string }[]> {
+  const since = new Date(now.getTime() - rule.windowMs).toISOString();
+  const rows = await db
+    .selectFrom('enroll_failures')
+    .select(['address', (eb) => eb.fn.count<number>('failed_at').as('failures')])
+    .where('address', 'like', `${rule.prefix}%`)
+    .where('failed_at', '>', since)
+    .groupBy('address')
+    .execute();
+  const blocked: { subject: string; until: string }[] = [];
+  for (const row of rows) {
+    if (Number(row.failures) < rule.limit) continue;
+    const subject = row.address.slice(rule.prefix.length);
+    const until = await blockedUntil(db, rule, subject);
+    if (until && until > now) blocked.push({ subject, until: until.toISOString() });
+  }
+  return blocked.sort((a, b) => a.subject.localeCompare(b.subject));
+}
+
+/** Forgets every failure `rule` counts, of every subject: each count starts again. */
+export async function clearAllFailures(db: Db, rule: FailureLimit): Promise<void> {
+  // The enrolment limit's keys have no prefix: "every subject" would be every key of every limit.
+  if (rule.prefix === '') throw new Error('clearAllFailures: a limit without a key prefix');
+  await db.deleteFrom('enroll_failures').where('address', 'like', `${rule.prefix}%`).execute();
+}
+
 /** Forgets every failure of `subject`: its count starts again. */
 export async function clearFailures(db: Db, rule: FailureLimit, subject: string): Promise<void> {
   await db.deleteFrom('enroll_failures').where('address', '=', rule.prefix + subject).execute();
