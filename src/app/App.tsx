@@ -12,7 +12,6 @@ import { ui, type UiKey } from './i18n';
 import { useRoute } from './router';
 import { Lazy } from './components/Lazy';
 import { focusHeadingWhenShown } from './focus';
-import { useOfflineReady } from './offline-ready';
 import { FirstRun } from './screens/FirstRun';
 import { Home } from './screens/Home';
 import { startWorker } from './sw-bridge';
@@ -47,7 +46,6 @@ export function App(props: AppProps) {
   // Sync triggers: app start, `online`, the page becoming visible (the timer is the engine's).
   useEffect(() => startSyncTriggers(db), [db]);
   const [lang, setLangState] = useState(props.lang);
-  const offline = useOfflineReady(!!props.workerUrl);
   const [library, setLibrary] = useState(props.library);
   const [notice, setNotice] = useState<string | null>(null);
   const [update, setUpdate] = useState<(() => void) | null>(null);
@@ -108,7 +106,7 @@ export function App(props: AppProps) {
     return (
       <FirstRun
         lang={lang}
-        offline={offline}
+        workerRegistering={!!props.workerUrl}
         onSave={async (l) => {
           await storeLibrary(db, l);
           setLibrary(l);

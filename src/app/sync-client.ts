@@ -145,19 +145,17 @@ export function startSyncTriggers(db: LaporDb, env: PageEnv = browserPage()): ()
       else if (saved) sendSoon();
     },
   );
+  env.window.addEventListener('online', kick);
   // The connection dropping with changes waiting.
-  const onOffline = handOver;
-  const onOnline = kick;
-  env.window.addEventListener('online', onOnline);
-  env.window.addEventListener('offline', onOffline);
+  env.window.addEventListener('offline', handOver);
   env.window.addEventListener('pagehide', handOver);
   env.document.addEventListener('visibilitychange', onVisibility);
   void s.resume();
   return () => {
     stopWatching();
     if (sendTimer !== null) clearTimer(sendTimer);
-    env.window.removeEventListener('online', onOnline);
-    env.window.removeEventListener('offline', onOffline);
+    env.window.removeEventListener('online', kick);
+    env.window.removeEventListener('offline', handOver);
     env.window.removeEventListener('pagehide', handOver);
     env.document.removeEventListener('visibilitychange', onVisibility);
   };

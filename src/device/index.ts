@@ -6,6 +6,7 @@
 export * from './backup';
 export * from './db';
 export * from './entries';
+export * from './entry-compare';
 export * from './meta';
 export * from './photos';
 export * from './snapshot';
@@ -18,4 +19,3 @@ export * from './sync-apply';
 export * from './sync-http';
 export * from './sync-state';
 export * from './uuid';
-export { sameContent } from './entry-compare';

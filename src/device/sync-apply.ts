@@ -14,8 +14,6 @@ import { movedRow, moveToLibrary, OUTBOX_SEQ_KEY, SENT_THROUGH_KEY, sentThrough,
 import { sameEntry } from './entry-compare';
 import type { Receipt, SyncedRow } from './sync-state';
 
-export { sameEntry };
-
 /**
  * Which entries have mutations waiting, kept in memory for one sync run. Only code holding
  * the sync lock removes or renumbers outbox rows — the engine, and a delete on the phone

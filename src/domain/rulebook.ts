@@ -3,7 +3,8 @@
  * official SIM TPBIS formula, which is not public. Data, validated at load.
  */
 import { rulebookSchema, type Rulebook } from './rulebook-schema';
-import { perStrategy, type PerStrategy } from './strategies';
+import type { Lang } from './format';
+import { perStrategy, type PerStrategy, type Strategy } from './strategies';
 
 // The Indonesian labels are DOMAIN.md's, letter for letter (lower case, as there).
 const t = (code: string, id: string, en: string) => ({ code, label: { id, en } });
@@ -79,4 +80,9 @@ export const defaultRulebook: Rulebook = rulebookSchema.parse({
 /** Each strategy's activity-type codes, the shape `entrySchemaFor` takes. */
 export function activityTypesOf(rulebook: Rulebook): PerStrategy<string[]> {
   return perStrategy((s) => rulebook.strategies[s].activityTypes.map((t) => t.code));
+}
+
+/** An activity type's label in `lang`, or its code when the rulebook does not list it for that strategy. */
+export function activityTypeLabel(rulebook: Rulebook, strategy: Strategy, code: string, lang: Lang): string {
+  return rulebook.strategies[strategy]?.activityTypes.find((x) => x.code === code)?.label[lang] ?? code;
 }

@@ -43,8 +43,7 @@ export async function runServer(
 
 /**
  * Opens and migrates the database before the server starts, so that a database that
- * cannot be used is told apart from a port that cannot be bound (startServer's own
- * migration then finds nothing to do).
+ * cannot be used is told apart from a port that cannot be bound.
  */
 async function openMigrated(config: ServerConfig): Promise<Database> {
   let database: Database | null = null;
@@ -67,6 +66,7 @@ async function listen(config: ServerConfig, database: Database): Promise<Running
       logger: jsonLogger,
       distDir: resolve('dist'),
       trustProxy: config.trustProxy,
+      migrated: true,
     });
   } catch (e) {
     throw listenFailure(config, e) ?? e;

@@ -35,10 +35,12 @@ export interface StartOptions {
   now?: () => Date;
   distDir?: string | null;
   trustProxy?: boolean;
+  /** The caller has migrated the database already (main.ts, to tell a database failure from a port one). */
+  migrated?: boolean;
 }
 
 export async function startServer(opts: StartOptions): Promise<RunningServer> {
-  await migrate(opts.database.db, opts.database.kind);
+  if (!opts.migrated) await migrate(opts.database.db, opts.database.kind);
   const now = opts.now ?? (() => new Date());
   const rulebooks = rulebookSourceFor(opts.database);
   await rulebooks.current(); // a rulebook that cannot be read fails the start, not the first push

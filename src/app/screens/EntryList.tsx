@@ -4,7 +4,7 @@
  * the phone alone) and offers to undo it.
  */
 import { useState } from 'preact/hooks';
-import { formatDate, formatNumber, monthOf, STRATEGIES, t, type ActivityEntry } from '../../domain';
+import { activityTypeLabel, formatDate, formatNumber, monthOf, STRATEGIES, t, type ActivityEntry } from '../../domain';
 import { deleteEntry, entryStatuses, listEntries, restoreEntry } from '../../device';
 import { SyncBadge } from '../components/SyncBadge';
 import { useApp, useUi } from '../context';
@@ -23,8 +23,7 @@ export function EntryList() {
   const live = all.filter((e) => !e.deleted);
   const months = [...new Set(live.map((e) => monthOf(e.date)))];
   const shown = live.filter((e) => (!month || monthOf(e.date) === month) && (!strategy || e.strategy === strategy));
-  const typeLabel = (e: ActivityEntry) =>
-    rulebook.strategies[e.strategy].activityTypes.find((x) => x.code === e.activityType)?.label[lang] ?? e.activityType;
+  const typeLabel = (e: ActivityEntry) => activityTypeLabel(rulebook, e.strategy, e.activityType, lang);
   const monthLabel = (m: string) => formatDate(`${m}-01`, lang).replace(/^1\s/, '');
 
   async function remove(e: ActivityEntry) {

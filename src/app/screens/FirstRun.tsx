@@ -2,15 +2,16 @@
 import type { Lang, Library } from '../../domain';
 import { ProfileForm } from '../components/ProfileForm';
 import { ui } from '../i18n';
-import type { OfflineReadiness } from '../offline-ready';
+import { useOfflineReady } from '../offline-ready';
 import { MonitorLink } from '../monitor/link';
 
 /**
- * `offline`: whether the app is stored for use without signal yet ('preparing' until the
- * service worker has installed, precache included); null where no worker is registered.
- * The screen promises offline use only once it holds.
+ * `workerRegistering`: the page registers the service worker (not in development). The
+ * screen promises offline use only once the worker holds the app ('preparing' until it
+ * has installed, precache included).
  */
-export function FirstRun({ lang, offline, onSave }: { lang: Lang; offline: OfflineReadiness; onSave: (library: Library) => Promise<void> }) {
+export function FirstRun({ lang, workerRegistering, onSave }: { lang: Lang; workerRegistering: boolean; onSave: (library: Library) => Promise<void> }) {
+  const offline = useOfflineReady(workerRegistering);
   return (
     <main id="main" class="screen">
       <h1>{ui(lang, 'firstRun.title')}</h1>

@@ -3,7 +3,7 @@
  * import, and the app's version.
  */
 import { useEffect, useState } from 'preact/hooks';
-import { formatNumber, type Lang, type Rulebook, type Strategy } from '../../domain';
+import { activityTypeLabel, formatBytes, formatNumber, type Rulebook, type Strategy } from '../../domain';
 import { exportCsv, exportJson, importJson, setLibrary, storageHealth, type CsvLabels, type StorageHealth } from '../../device';
 import { FilePicker } from '../components/FilePicker';
 import { LanguageSelect } from '../components/LanguageSelect';
@@ -83,7 +83,7 @@ export function Settings({ version }: { version: string }) {
               : u('settings.persistUnknown')}
         </p>
         {health?.usage != null && health.quota != null && (
-          <p>{u('settings.usage', { usage: megabytes(health.usage, lang), quota: megabytes(health.quota, lang) })}</p>
+          <p>{u('settings.usage', { usage: formatBytes(health.usage, lang), quota: formatBytes(health.quota, lang) })}</p>
         )}
         {counts && <p>{u('settings.entries', { count: formatNumber(counts.live, lang), pending: formatNumber(counts.waiting, lang) })}</p>}
         {counts && counts.deletesWaiting > 0 && <p>{u('settings.deletesWaiting', { count: formatNumber(counts.deletesWaiting, lang) })}</p>}
@@ -118,15 +118,10 @@ export function Settings({ version }: { version: string }) {
   );
 }
 
-function megabytes(bytes: number, lang: Lang): string {
-  return `${formatNumber(bytes / 1_000_000, lang, 1)} MB`;
-}
-
 /** The spreadsheet's words for the codes: Indonesian, like its headers. */
 function csvLabels(rulebook: Rulebook): CsvLabels {
   return {
-    activityType: (strategy, code) =>
-      rulebook.strategies[strategy as Strategy]?.activityTypes.find((x) => x.code === code)?.label.id,
+    activityType: (strategy, code) => activityTypeLabel(rulebook, strategy as Strategy, code, 'id'),
     // Entries are checked against the schema, whose kinds and sources all have a word.
     partnerKind: (code) => ui('id', `partner.${code}` as UiKey),
     fundingSource: (code) => ui('id', `funding.${code}` as UiKey),

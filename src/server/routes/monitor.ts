@@ -19,7 +19,7 @@ import { errorReply, langOf } from '../errors';
 import { inScope, parseMonitorQuery, resolveArea, type MonitorQuery } from '../monitor-area';
 import { allEntries } from '../store/entries';
 import { findLibrary } from '../store/libraries';
-import { areaFigures, libraryRows, sumFigures, syncStateOf } from '../store/monitor';
+import { areaFigures, isStale, libraryRows, sumFigures } from '../store/monitor';
 
 /** The request's query, validated and bounded by the scope; or the error reply. */
 export async function scopedQuery(deps: ServerDeps, c: Context<Env>): Promise<{ ok: true; query: MonitorQuery } | { ok: false; reply: Response }> {
@@ -98,14 +98,12 @@ export function libraryDetailRoute(deps: ServerDeps): Handler<Env> {
     const found = id.success ? await findLibrary(db, id.data) : null;
     if (!found || !inScope(c.get('supervisor').scope, found.library)) return errorReply(c, 'not_found');
     const now = deps.now();
-    // The last push is read again with the creation, which a library that never pushed is stale from.
-    const [entries, rulebook, sync] = await Promise.all([allEntries(db, found.library.id), deps.rulebooks.current(), syncStateOf(db, found.library.id, now)]);
-    if (!sync) return errorReply(c, 'not_found');
+    const [entries, rulebook] = await Promise.all([allEntries(db, found.library.id), deps.rulebooks.current()]);
     const reply: MonitorLibraryDetail = {
       library: found.library,
       kpi: computeKpi(entries, found.library, rulebook, now),
-      lastPushAt: sync.lastPushAt,
-      stale: sync.stale,
+      lastPushAt: found.lastPushAt,
+      stale: isStale(found.lastPushAt, found.createdAt, now),
     };
     return c.json(reply);
   };

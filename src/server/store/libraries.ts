@@ -71,9 +71,9 @@ export async function createLibrary(
   return { ok: true, library: parsed.value };
 }
 
-export async function findLibrary(db: Db, libraryId: string): Promise<{ library: Library; lastPushAt: string | null } | null> {
+export async function findLibrary(db: Db, libraryId: string): Promise<{ library: Library; lastPushAt: string | null; createdAt: string } | null> {
   const row = await db.selectFrom('libraries').selectAll().where('library_id', '=', libraryId).executeTakeFirst();
-  return row ? { library: libraryFromRow(row), lastPushAt: row.last_push_at } : null;
+  return row ? { library: libraryFromRow(row), lastPushAt: row.last_push_at, createdAt: row.created_at } : null;
 }
 
 export async function listLibraryRows(db: Db): Promise<LibraryRow[]> {

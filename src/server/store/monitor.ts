@@ -39,12 +39,6 @@ export function isStale(lastPushAt: string | null, createdAt: string, now: Date)
 /** The SQL twin of isStale, over `libraries as l`. */
 const staleLibrary = (now: Date) => sql<boolean>`COALESCE(l.last_push_at, l.created_at) <= ${staleCutoff(now)}`;
 
-/** One library's last push and staleness mark, read together; null when there is no such library. */
-export async function syncStateOf(db: Db, libraryId: string, now: Date): Promise<{ lastPushAt: string | null; stale: boolean } | null> {
-  const row = await db.selectFrom('libraries').select(['last_push_at', 'created_at']).where('library_id', '=', libraryId).executeTakeFirst();
-  return row ? { lastPushAt: row.last_push_at, stale: isStale(row.last_push_at, row.created_at, now) } : null;
-}
-
 /** True when some library lies in kabupaten/kota `regency` of `province`. */
 export async function regencyIsIn(db: Db, province: string, regency: string): Promise<boolean> {
   const row = await db.selectFrom('libraries').select('library_id').where('province', '=', province).where('regency', '=', regency).limit(1).executeTakeFirst();
