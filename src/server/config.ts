@@ -5,7 +5,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { DEFAULT_SQLITE_PATH, isAmbiguousSqliteUrl, parseDatabaseUrl, type DatabaseTarget } from './db';
+import { DEFAULT_PG_CONNECT_TIMEOUT_MS, DEFAULT_SQLITE_PATH, isAmbiguousSqliteUrl, parseDatabaseUrl, type DatabaseTarget } from './db';
 
 export interface ServerConfig {
   database: DatabaseTarget;
@@ -25,14 +25,23 @@ export function readConfig(env: NodeJS.ProcessEnv): { ok: true; config: ServerCo
       error: `DATABASE_URL ${url} is ambiguous: write sqlite:${rest} for a path in the working directory, or sqlite:/${rest} for an absolute path`,
     };
   }
-  const database = parseDatabaseUrl(env.DATABASE_URL);
-  if (!database) return { ok: false, error: 'DATABASE_URL must be sqlite:<path> or postgres://…' };
+  const parsed = parseDatabaseUrl(env.DATABASE_URL);
+  if (!parsed) return { ok: false, error: 'DATABASE_URL must be sqlite:<path> or postgres://…' };
+  const timeout = connectTimeoutMs(env.PGCONNECT_TIMEOUT);
+  if (timeout === null) return { ok: false, error: 'PGCONNECT_TIMEOUT must be a whole number of seconds (0: wait for ever)' };
+  const database: DatabaseTarget = parsed.kind === 'postgres' && timeout !== undefined ? { ...parsed, connectTimeoutMs: timeout } : parsed;
   const port = env.PORT === undefined || env.PORT === '' ? 8080 : Number(env.PORT);
   if (!Number.isInteger(port) || port < 0 || port > 65535) return { ok: false, error: 'PORT must be a port number' };
   return {
     ok: true,
     config: { database, databaseSetting: databaseSetting(env.DATABASE_URL), port, host: env.HOST || '127.0.0.1', trustProxy: env.TRUST_PROXY === '1' },
   };
+}
+
+/** PGCONNECT_TIMEOUT, libpq's name for it, in seconds: undefined when unset, null when not a whole number. */
+function connectTimeoutMs(value: string | undefined): number | undefined | null {
+  if (value === undefined || value.trim() === '') return undefined;
+  return /^\s*\d{1,6}\s*$/.test(value) ? Number(value) * 1000 : null;
 }
 
 function databaseSetting(url: string | undefined): string {
@@ -66,13 +75,23 @@ export class PlainFailure extends Error {
 
 /** The database could not be opened, connected to or migrated. */
 export function databaseFailure(config: ServerConfig, error: unknown): PlainFailure {
-  const hint = config.database.kind === 'sqlite' ? sqliteHint(config.database.path) : '';
+  const hint = config.database.kind === 'sqlite' ? sqliteHint(config.database.path) : postgresHint(config.database, error);
   return new PlainFailure(`Cannot open the database ${config.databaseSetting}: ${reasonOf(error)}${hint}`, { cause: error });
 }
 
 /** The database failed during an admin command, after it had opened. */
 export function databaseUseFailure(config: ServerConfig, error: unknown): PlainFailure {
   return new PlainFailure(`The database ${config.databaseSetting} failed: ${reasonOf(error)}`, { cause: error });
+}
+
+/** pg's words for its own connect timeout (a new connection, or none free in the pool). */
+const PG_TIMEOUT = /connection timeout|timeout exceeded when trying to connect/i;
+
+/** A connect timeout: how long was waited, and the setting that decides it. */
+function postgresHint(target: Extract<DatabaseTarget, { kind: 'postgres' }>, error: unknown): string {
+  if (!(error instanceof Error) || !PG_TIMEOUT.test(error.message)) return '';
+  const seconds = (target.connectTimeoutMs ?? DEFAULT_PG_CONNECT_TIMEOUT_MS) / 1000;
+  return ` (no answer within ${seconds} s: is the host right and reachable? PGCONNECT_TIMEOUT sets the wait)`;
 }
 
 /** Where a relative path lands, or that the path is a directory: the two ways a SQLite path surprises. */

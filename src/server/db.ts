@@ -45,7 +45,15 @@ export function isAmbiguousSqliteUrl(url: string): boolean {
   return /^sqlite:\/\/(?!\/)/.test(url);
 }
 
-export type DatabaseTarget = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
+/**
+ * `connectTimeoutMs`: how long a PostgreSQL connection may take to be made (or a pooled
+ * one to be handed out) before the attempt fails; 0 waits for ever. A host that drops
+ * packets would otherwise hang the server's start or an admin command for minutes.
+ */
+export type DatabaseTarget = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string; connectTimeoutMs?: number };
+
+/** PostgreSQL's connect timeout unless PGCONNECT_TIMEOUT says otherwise (config.ts). */
+export const DEFAULT_PG_CONNECT_TIMEOUT_MS = 10_000;
 
 /**
  * Reads a `DATABASE_URL`; null when it names neither SQLite nor PostgreSQL. A SQLite
@@ -170,7 +178,14 @@ export function openDatabase(target: DatabaseTarget, options: { poolSize?: numbe
     };
   }
   const poolSize = options.poolSize ?? 10;
-  const pool = new pg.Pool({ connectionString: target.url, max: poolSize, types: pgTypes });
+  const pool = new pg.Pool({
+    connectionString: target.url,
+    max: poolSize,
+    types: pgTypes,
+    connectionTimeoutMillis: target.connectTimeoutMs ?? DEFAULT_PG_CONNECT_TIMEOUT_MS,
+    // A connection whose host vanished is found out by TCP keep-alive instead of hanging a query for ever.
+    keepAlive: true,
+  });
   // An idle client losing its connection must not crash the process.
   pool.on('error', () => {});
   const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });

@@ -197,8 +197,8 @@ describe('npm start', () => {
  * Starts `script` with `env` and waits for it to exit (it must fail to start): its exit
  * code and stderr. `asUser` runs it through runuser, as that (unprivileged) user.
  */
-function failedStart(env: Record<string, string>, script = 'src/server/main.ts', asUser?: string): Promise<{ code: number | null; stderr: string }> {
-  const command = [process.execPath, '--import', 'tsx', script];
+function failedStart(env: Record<string, string>, script = 'src/server/main.ts', asUser?: string, args: string[] = []): Promise<{ code: number | null; stderr: string }> {
+  const command = [process.execPath, '--import', 'tsx', script, ...args];
   if (asUser) command.unshift('runuser', '-u', asUser, '--');
   return new Promise((resolve) => {
     const proc = spawn(command[0], command.slice(1), {
@@ -287,6 +287,29 @@ describe('start-up failures', () => {
     const refused = await failedStart({ DATABASE_URL: `postgres://tpbis:secret-pw@127.0.0.1:${closedPort}/tpbis` });
     expectPlainFailure(refused, `Cannot open the database postgres://tpbis:***@127.0.0.1:${closedPort}/tpbis (DATABASE_URL): connection refused at 127.0.0.1:${closedPort}`);
     expect(refused.stderr).not.toContain('secret-pw');
+  });
+
+  it('PostgreSQL host that never answers: gives up after PGCONNECT_TIMEOUT, one line saying so, server and admin alike', async () => {
+    // Accepts the connection and says nothing, as a host behind a firewall that drops packets.
+    const silent = createServer(() => {});
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const port = (silent.address() as { port: number }).port;
+    try {
+      const env = { DATABASE_URL: `postgres://tpbis:pw@127.0.0.1:${port}/tpbis`, PGCONNECT_TIMEOUT: '1' };
+      const says = `Cannot open the database postgres://tpbis:***@127.0.0.1:${port}/tpbis (DATABASE_URL): `;
+      const server = await failedStart(env);
+      expectPlainFailure(server, says);
+      expect(server.stderr).toContain('no answer within 1 s');
+      const admin = await failedStart(env, 'src/server/admin.ts', undefined, ['library', 'list']);
+      expectPlainFailure(admin, says);
+      expect(admin.stderr).toContain('no answer within 1 s');
+      // A value that is not a number of seconds is refused before anything is opened.
+      const wrong = await failedStart({ ...env, PGCONNECT_TIMEOUT: 'lama' });
+      expect(wrong.stderr).toContain('PGCONNECT_TIMEOUT must be a whole number of seconds');
+      expect(wrong.code).not.toBe(0);
+    } finally {
+      silent.close();
+    }
   });
 
   it('a port in use: one line naming PORT, from the server and from npm start; the stack only with DEBUG', async () => {
