@@ -7,7 +7,7 @@ export default defineConfig({
     // The server suite and the browser suite start real processes: give them room.
     testTimeout: 60_000,
     hookTimeout: 120_000,
-    // Suites share one PostgreSQL database and one machine of two cores.
+    // The suites share one machine of two cores (each server test has its own PostgreSQL database: tests/server/harness.ts).
     fileParallelism: false,
   },
 });

@@ -3,14 +3,16 @@
  * file, PostgreSQL at TEST_POSTGRES_URL), against a real server on an ephemeral port
  * of 127.0.0.1, with a clock the test moves by hand.
  *
- * PostgreSQL: files run one after another (vitest.config.ts), and each file starts by
- * dropping and re-creating the schema, so files never see each other's rows.
+ * PostgreSQL: each server (each file, mostly) gets a database of its own, made next to
+ * TEST_POSTGRES_URL's and dropped when it stops, so files never see each other's rows —
+ * nor do two test runs at once on one machine (before, each file dropped and re-made the
+ * one shared schema, and a second run wiped the first's tables mid-test).
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sql } from 'kysely';
+import pg from 'pg';
 import type { ActivityEntryInput, EnrollResponse, Library } from '../../src/domain';
 import { openDatabase, type Database, type DbKind } from '../../src/server/db';
 import type { Logger } from '../../src/server/context';
@@ -31,20 +33,57 @@ export function postgresUrl(): string {
 }
 
 /** A fresh, empty database of `kind` (not yet migrated) and a way to dispose of it. */
-export async function freshDatabaseUrl(kind: DbKind): Promise<{ url: string; cleanup: () => void }> {
+export async function freshDatabaseUrl(kind: DbKind): Promise<{ url: string; cleanup: () => Promise<void> }> {
   if (kind === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'tpbis-test-'));
-    return { url: `sqlite:${join(dir, 'test.sqlite')}`, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+    return { url: `sqlite:${join(dir, 'test.sqlite')}`, cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
   }
-  const url = postgresUrl();
-  const database = openDatabase({ kind: 'postgres', url }, { poolSize: 1 });
+  const base = postgresUrl();
+  const name = `${PG_TEST_PREFIX}${process.pid}_${madeDatabases++}`;
+  await withAdminClient(base, async (admin) => {
+    await dropLeftoverDatabases(admin);
+    await admin.query(`CREATE DATABASE ${name}`);
+  });
+  const url = new URL(base);
+  url.pathname = `/${name}`;
+  return {
+    url: url.href,
+    // FORCE: a connection a failed test left open must not keep the database alive.
+    cleanup: () => withAdminClient(base, async (admin) => void (await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`))),
+  };
+}
+
+/** Test databases are named `tpbis_t_<pid>_<n>`: the process that made them, and which of its. */
+const PG_TEST_PREFIX = 'tpbis_t_';
+let madeDatabases = 0;
+
+async function withAdminClient(url: string, use: (client: pg.Client) => Promise<void>): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
   try {
-    await sql`DROP SCHEMA IF EXISTS public CASCADE`.execute(database.db);
-    await sql`CREATE SCHEMA public`.execute(database.db);
+    await use(client);
   } finally {
-    await database.close();
+    await client.end();
   }
-  return { url, cleanup: () => {} };
+}
+
+/** Drops the test databases of runs that died before their cleanup (their process is gone). */
+async function dropLeftoverDatabases(admin: pg.Client): Promise<void> {
+  const { rows } = await admin.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE '${PG_TEST_PREFIX}%'`);
+  for (const { datname } of rows) {
+    const pid = Number(/^tpbis_t_(\d+)_\d+$/.exec(datname)?.[1]);
+    if (!Number.isInteger(pid) || processAlive(pid)) continue;
+    await admin.query(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`).catch(() => {}); // another run may be dropping it too
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 export function openUrl(url: string): Database {
@@ -97,8 +136,8 @@ export async function startTestServer(kind: DbKind, options: { distDir?: string 
     running,
     logs,
     async stop() {
-      await running.stop();
-      cleanup();
+      await running.stop(); // closes the database too
+      await cleanup();
     },
   };
 }

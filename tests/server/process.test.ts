@@ -64,7 +64,7 @@ function pushBatch(url: string, token: string, firstSeq: number, entries: Activi
 
 describe.each(DB_KINDS)('server process on %s', (kind) => {
   let databaseUrl: string;
-  let cleanup: () => void;
+  let cleanup: () => Promise<void>;
   let database: Database;
   beforeAll(async () => {
     ({ url: databaseUrl, cleanup } = await freshDatabaseUrl(kind));
@@ -73,7 +73,7 @@ describe.each(DB_KINDS)('server process on %s', (kind) => {
   });
   afterAll(async () => {
     await database?.close();
-    cleanup?.();
+    await cleanup?.();
   });
 
   it('stores each entry exactly once after SIGKILL during pushes, a restart and a replay of unacknowledged batches', async () => {

@@ -29,7 +29,7 @@ async function primaryKey(database: Database, table: string): Promise<string[]> 
 
 describe.each(DB_KINDS)('schema on %s', (kind) => {
   let database: Database;
-  let cleanup: () => void;
+  let cleanup: () => Promise<void>;
   beforeAll(async () => {
     const fresh = await freshDatabaseUrl(kind);
     cleanup = fresh.cleanup;
@@ -37,7 +37,7 @@ describe.each(DB_KINDS)('schema on %s', (kind) => {
   });
   afterAll(async () => {
     await database?.close();
-    cleanup?.();
+    await cleanup?.();
   });
 
   it('applies the migrations, and applying them again changes nothing', async () => {
