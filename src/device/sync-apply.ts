@@ -142,10 +142,25 @@ export async function applyPushAnswer(
     const current = new Map<string, SyncedRow | undefined>(ids.map((id, i) => [id, rows[i]]));
     const changed = new Set<string>();
     const rebase = new Map<number, number>();
+    const resend: OutboxRow[] = [];
     for (const r of results) {
       const m = bySeq.get(r.seq);
       if (!m || r.seq > ackTo) continue;
       const id = m.entry.id;
+      if (notStored(r, m) && !index.has(id)) {
+        // Sent before, its answer lost, and the server did not store it: it was rejected. Sent
+        // again under a new seq, the server checks it afresh and says why (or, its day
+        // having come, stores it); shown as waiting meanwhile, never as sent.
+        summary.duplicate++;
+        const row = current.get(id);
+        resend.push({ seq: 0, baseVersion: row?.serverVersion ?? m.baseVersion, entry: m.entry });
+        if (row) {
+          const { receipt: _answered, ...waiting } = row;
+          current.set(id, waiting);
+          changed.add(id);
+        }
+        continue;
+      }
       const next = applyResult(current.get(id), r, index, rebase, at, id);
       summary[r.status]++;
       if (next) {
@@ -161,6 +176,7 @@ export async function applyPushAnswer(
         db.outbox.bulkPut(pending.filter((p): p is OutboxRow => !!p).map((p) => ({ ...p, baseVersion: rebase.get(p.seq)! }))),
       );
     }
+    if (resend.length > 0) writes.push(queueAgain(db, index, resend));
     await Promise.all(writes);
     if (answer.ackSeq > last) {
       // The server has processed seqs this phone has not sent yet (its outbox was restored
@@ -172,6 +188,24 @@ export async function applyPushAnswer(
     }
   });
   return summary;
+}
+
+/**
+ * A `duplicate` answer to a write the server does not hold: no version (the entry was never
+ * stored), or the very version the write was based on (nothing was stored since the phone
+ * saw it, so neither this write nor a rival was). A processed write that was not stored was
+ * rejected — SYNC-PROTOCOL.md gives a duplicate no errors, so the phone must ask again.
+ */
+function notStored(r: PushResult, sent: OutboxRow): boolean {
+  return r.status === 'duplicate' && (r.version === undefined || (sent.baseVersion > 0 && r.version === sent.baseVersion));
+}
+
+/** Appends `rows` to the outbox under the next seqs (inside the caller's transaction). */
+async function queueAgain(db: LaporDb, index: OutboxIndex, rows: OutboxRow[]): Promise<void> {
+  const last = ((await db.meta.get(OUTBOX_SEQ_KEY))?.value as number | undefined) ?? 0;
+  const queued = rows.map((r, i) => ({ ...r, seq: last + 1 + i }));
+  await Promise.all([db.outbox.bulkAdd(queued), db.meta.put({ key: OUTBOX_SEQ_KEY, value: last + queued.length })]);
+  for (const r of queued) index.add(r);
 }
 
 /** True when outbox row `row` is still mutation `sent`: the same entry at the same write. */

@@ -140,6 +140,44 @@ describe('push statuses', () => {
     expect(entrySyncStatus(await row(phone.db, bad.id), new Set()).kind).toBe('sent');
   });
 
+  it('rejected, its answer lost: asked again, it shows "Ditolak" with the reasons, never "Terkirim" — a new entry and an edit', async () => {
+    const library = await server.addLibrary('Perpustakaan Tolak Hilang');
+    const plan = script();
+    const phone = newPhone(faultyFetch(server, plan), clock, prng(40));
+    await enrolPhone(phone, server, library.id);
+    const kept = entry({ libraryId: library.id, title: 'Judul lama', updatedAt: clock().toISOString() });
+    await saveEntry(phone.db, kept);
+    expect(await syncNow(phone.deps)).toMatchObject({ status: 'ok' });
+    const keptVersion = (await server.stored(library.id)).get(kept.id)!.version;
+
+    // Refused by the server: an activity type its rulebook lacks; an edit to one too.
+    const bad = entry({ libraryId: library.id, activityType: 'tidak_ada_di_aturan' });
+    await saveEntry(phone.db, bad);
+    await saveEntry(phone.db, { ...kept, title: 'Judul baru', activityType: 'tidak_ada_di_aturan', updatedAt: clock().toISOString() });
+    plan.choose = script('response-lost').choose;
+    expect(await syncNow(phone.deps)).toMatchObject({ status: 'retry' });
+    // The server answers both `duplicate`: one with no version, one at the version the edit was based on.
+    const res = await syncNow(phone.deps);
+    expect(res).toMatchObject({ status: 'ok', rejected: 2 });
+    for (const id of [bad.id, kept.id]) {
+      const status = entrySyncStatus(await row(phone.db, id), await pendingEntryIds(phone.db));
+      expect(status.kind, id).toBe('rejected');
+      if (status.kind === 'rejected') expect(status.errors.map((e) => e.path)).toEqual(['activityType']);
+    }
+    const stored = await server.stored(library.id);
+    expect(stored.has(bad.id)).toBe(false);
+    expect([stored.get(kept.id)?.entry.title, stored.get(kept.id)?.version]).toEqual(['Judul lama', keptVersion]);
+    expect(await pendingMutations(phone.db)).toEqual([]);
+
+    // Fixed, it is stored; a duplicate of a write the server did store stays "Terkirim".
+    await saveEntry(phone.db, { ...bad, activityType: 'lainnya', updatedAt: clock().toISOString() });
+    plan.choose = script('response-lost').choose;
+    await syncNow(phone.deps);
+    expect(await syncNow(phone.deps)).toMatchObject({ status: 'ok', rejected: 0 });
+    expect(entrySyncStatus(await row(phone.db, bad.id), new Set()).kind).toBe('sent');
+    expect((await server.stored(library.id)).get(bad.id)?.entry.activityType).toBe('lainnya');
+  });
+
   it('two offline changes of one entry: the later one wins even when the phone\'s clock went back', async () => {
     const library = await server.addLibrary('Perpustakaan Jam Mundur');
     const phone = newPhone(plainFetch, clock, prng(12));
@@ -222,7 +260,7 @@ describe('deleting an entry the server never had', () => {
     expect(requests).toBe(before);
     expect(await deleteEntry(phone.db, secret.id, clock())).toMatchObject({ ok: true, discarded: true });
     online = true;
-    expect(await syncNow(phone.deps)).toMatchObject({ status: 'ok', pushed: 0 });
+    expect(await syncNow(phone.deps)).toMatchObject({ status: 'ok', rejected: 0 });
     expect((await server.stored(library.id)).has(secret.id)).toBe(false);
   });
 
