@@ -6,7 +6,7 @@
  * rebuilds the outbox, which must not happen while a sync (another tab's, or the Background
  * Sync worker's) has a push of the old numbers in flight.
  */
-import { enrollResponseSchema, type EnrollResponse, type Lang, type Library } from '../domain';
+import { enrollResponseSchema, RETRY_KEY_PATTERN, type EnrollResponse, type Lang, type Library } from '../domain';
 import type { LaporDb, OutboxRow } from './db';
 import { movedRow, moveToLibrary, OUTBOX_SEQ_KEY, SENT_THROUGH_KEY } from './entries';
 import { plainEntry } from './sync-apply';
@@ -41,7 +41,8 @@ export type EnrolResult =
 
 export async function enrol(opts: EnrolOptions): Promise<EnrolResult> {
   const serverUrl = opts.serverUrl.replace(/\/+$/, '');
-  const body = opts.deviceName ? { code: opts.code, deviceName: opts.deviceName } : { code: opts.code };
+  const retryKey = await retryKeyFor(opts.db, opts.code);
+  const body = { code: opts.code, ...(opts.deviceName ? { deviceName: opts.deviceName } : {}), retryKey };
   const res = await request({ fetch: opts.fetch, now: opts.now, serverUrl, lang: opts.lang }, 'POST', '/enroll', body);
   if (!res.ok) return { ok: false, error: res.error, retryAfterMs: res.retry ? res.retryAfterMs : null };
   const parsed = enrollResponseSchema.safeParse(res.body);
@@ -50,6 +51,34 @@ export async function enrol(opts: EnrolOptions): Promise<EnrolResult> {
   const lock = opts.lock ?? defaultLock(opts.db);
   const queued = await lock(() => storeEnrolment(opts.db, enrolled, serverUrl, opts.now()));
   return { ok: true, library: parsed.data.library, deviceId: parsed.data.deviceId, queued };
+}
+
+/** Where the key of the last code tried is kept: `{ code, key }`, the code as the server matches it. */
+export const ENROL_RETRY_KEY = 'enrolRetry';
+
+/**
+ * The `retryKey` to send with `code` (protocol.ts): the one kept for this code if it was tried
+ * before — its answer may have been lost, the code used — or a new one, kept before it is
+ * sent (if it cannot be kept, the next try in this page still has it in memory: the tab).
+ */
+async function retryKeyFor(db: LaporDb, code: string): Promise<string> {
+  const matched = code.replace(/[\s-]/g, '').toUpperCase();
+  const stored = (await db.meta.get(ENROL_RETRY_KEY).catch(() => undefined))?.value as { code?: unknown; key?: unknown } | undefined;
+  for (const kept of [stored, lastTried]) {
+    if (kept?.code === matched && typeof kept.key === 'string' && RETRY_KEY_PATTERN.test(kept.key)) return kept.key;
+  }
+  lastTried = { code: matched, key: newRetryKey() };
+  await db.meta.put({ key: ENROL_RETRY_KEY, value: lastTried }).catch(() => {});
+  return lastTried.key;
+}
+
+/** The last code tried in this page and its key, for when the database could not keep them. */
+let lastTried: { code: string; key: string } | null = null;
+
+/** 128 random bits, base64url. */
+function newRetryKey(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
 /**
@@ -116,6 +145,7 @@ export async function storeEnrolment(db: LaporDb, res: EnrollResponse, serverUrl
         { key: CURSOR_KEY, value: '' },
         { key: SYNC_STATE_KEY, value: EMPTY_SYNC_STATE },
       ]),
+      db.meta.delete(ENROL_RETRY_KEY),
     ]);
     return mutations.length;
   });

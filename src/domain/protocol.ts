@@ -58,9 +58,18 @@ export const noNul = z.refine<string | undefined>((s) => s === undefined || !s.i
   params: { key: 'nulCharacter' },
 });
 
+/**
+ * `retryKey` (our addition to SYNC-PROTOCOL.md, optional): a random secret the phone sends
+ * with a code. Sent again with the same code when the answer was lost, it gets the device
+ * that code made a new token, instead of `401 invalid_code` for a code already used
+ * (store/enrollment.ts says when).
+ */
+export const RETRY_KEY_PATTERN = /^[A-Za-z0-9_-]{22,128}$/;
+
 export const enrollRequestSchema = z.object({
   code: z.string().check(z.minLength(1), z.maxLength(64)),
   deviceName: optionalText(100).check(noNul),
+  retryKey: z.optional(z.string().check(z.regex(RETRY_KEY_PATTERN))),
 });
 export type EnrollRequest = z.infer<typeof enrollRequestSchema>;
 

@@ -125,6 +125,12 @@ function migrations(kind: DbKind): Record<string, Migration> {
       },
     },
     '0003-monitoring': monitoringMigration(kind),
+    // A lost enrolment answer can be asked for again (store/enrollment.ts).
+    '0004-enrol-retry': {
+      async up(db: Kysely<unknown>) {
+        await db.schema.alterTable('enrollment_codes').addColumn('retry_key_hash', 'text').execute();
+      },
+    },
   };
 }
 

@@ -58,6 +58,8 @@ export interface EnrollmentCodesTable {
   expires_at: string;
   used_at: string | null;
   device_id: string | null;
+  /** SHA-256 (hex) of the enrolling phone's `retryKey`, if it sent one. */
+  retry_key_hash: string | null;
 }
 
 /**

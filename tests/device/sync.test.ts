@@ -6,7 +6,7 @@ import type { PushResponse } from '../../src/domain';
 import { deleteEntry, exportJson, getLibrary, getRulebook, importJson, pendingMutations, saveEntry } from '../../src/device';
 import { applyPushAnswer, mergeRemote, OutboxIndex } from '../../src/device/sync-apply';
 import { backoffDelay, BACKOFF_CAP_MS, parseRetryAfter } from '../../src/device/backoff';
-import { enrol } from '../../src/device/enrol';
+import { enrol, ENROL_RETRY_KEY } from '../../src/device/enrol';
 import { syncNow, createSyncScheduler, defaultLock, type LockFn } from '../../src/device/sync';
 import type { FetchFn } from '../../src/device/sync-http';
 import { entrySyncStatus, getEnrolment, getSyncState, pendingEntryIds, type SyncedRow } from '../../src/device/sync-state';
@@ -100,6 +100,29 @@ describe('enrolment', () => {
     expect(r.serverVersion).toBe(stored.get(before[0].id)?.version);
     expect(entrySyncStatus(r, new Set())).toMatchObject({ kind: 'sent' });
     expect((await getSyncState(phone.db)).lastSuccessAt).not.toBeNull();
+  });
+});
+
+describe('enrolment, its answer lost', () => {
+  it('the same code tried again (after a reload: the key is kept) gets the same device, and the entries reach the server', async () => {
+    const library = await server.addLibrary('Perpustakaan Jawaban Hilang');
+    const plan = script('response-lost');
+    const phone = newPhone(faultyFetch(server, plan), clock, prng(41));
+    const e = entry({ libraryId: 'lokal-jawaban-hilang' });
+    await saveEntry(phone.db, e);
+    const code = await server.code(library.id);
+    const options = { db: phone.db, fetch: phone.deps.fetch, now: clock, serverUrl: server.url, lock: phone.deps.lock };
+    const lost = await enrol({ ...options, code });
+    expect(lost).toMatchObject({ ok: false, error: { code: 'network' } });
+    expect(await getEnrolment(phone.db)).toBeNull();
+
+    const again = await enrol({ ...options, code: ` ${code.toLowerCase()} ` });
+    expect(again.ok).toBe(true);
+    const devices = await server.database.db.selectFrom('devices').select('device_id').where('library_id', '=', library.id).execute();
+    expect(devices.map((d) => d.device_id)).toEqual([(await getEnrolment(phone.db))!.deviceId]);
+    expect(await phone.db.meta.get(ENROL_RETRY_KEY)).toBeUndefined();
+    expect(await syncNow(phone.deps)).toMatchObject({ status: 'ok', pushed: 1 });
+    expect((await server.stored(library.id)).has(e.id)).toBe(true);
   });
 });
 

@@ -1,9 +1,9 @@
 /** POST /api/v1/enroll (SYNC-PROTOCOL.md, "Enrolment"). */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultRulebook, enrollResponseSchema } from '../../src/domain';
-import { hashToken } from '../../src/server/store/devices';
+import { hashToken, revokeDevice } from '../../src/server/store/devices';
 import { startServer } from '../../src/server/server';
-import { DB_KINDS, addLibrary, call, newCode, openUrl, startTestServer, type TestServer } from './harness';
+import { DB_KINDS, addLibrary, call, makeEntry, newCode, openUrl, startTestServer, type TestServer } from './harness';
 
 const enroll = (s: TestServer, json: unknown, address = '10.0.0.1') =>
   call(s, 'POST', '/api/v1/enroll', { json, headers: { 'x-forwarded-for': address } });
@@ -56,6 +56,56 @@ describe.each(DB_KINDS)('enrol on %s', (kind) => {
     const again = await enroll(s, { code }, '10.0.2.1');
     expect(again.status).toBe(401);
     expect(again.body.error.code).toBe('invalid_code');
+  });
+
+  it('a used code asked again with the same retryKey (its answer lost): the same device, a new token — only for that key, within the hour, before the device has pushed', async () => {
+    const lib = await addLibrary(s);
+    const code = await newCode(s, lib.id);
+    const retryKey = 'kunci-ulang-HP-Bu-Sri-0123456789';
+    const first = await enroll(s, { code, retryKey }, '10.0.3.1');
+    expect(first.status).toBe(201);
+    const lost = enrollResponseSchema.parse(first.body);
+
+    // Without the key, or with another, a used code is still a used code.
+    for (const body of [{ code }, { code, retryKey: 'kunci-lain-yang-cukup-panjang-99' }]) {
+      const refused = await enroll(s, body, '10.0.3.1');
+      expect([refused.status, refused.body.error.code]).toEqual([401, 'invalid_code']);
+    }
+
+    const again = await enroll(s, { code: code.toLowerCase(), retryKey }, '10.0.3.1');
+    expect(again.status).toBe(201);
+    const answer = enrollResponseSchema.parse(again.body);
+    expect(answer.deviceId).toBe(lost.deviceId);
+    expect(answer.library).toEqual(lib);
+    expect(answer.token).not.toBe(lost.token);
+    expect(await s.database.db.selectFrom('devices').select('device_id').where('library_id', '=', lib.id).execute()).toHaveLength(1);
+    // The lost token is dead; the new one works.
+    expect((await call(s, 'GET', '/api/v1/library', { token: lost.token })).status).toBe(401);
+    expect((await call(s, 'GET', '/api/v1/library', { token: answer.token })).status).toBe(200);
+
+    // Once the device has pushed, it had its answer: the key opens nothing any more.
+    const pushed = await call(s, 'POST', '/api/v1/sync/push', { token: answer.token, json: { mutations: [{ seq: 1, baseVersion: 0, entry: makeEntry(lib.id) }] } });
+    expect(pushed.status).toBe(200);
+    expect((await enroll(s, { code, retryKey }, '10.0.3.1')).status).toBe(401);
+  });
+
+  it('a retryKey opens nothing after an hour, or for a revoked device; a malformed one is 400', async () => {
+    const lib = await addLibrary(s);
+    const retryKey = 'kunci-ulang-untuk-jam-dan-cabut-1';
+    const late = await newCode(s, lib.id);
+    expect((await enroll(s, { code: late, retryKey }, '10.0.4.1')).status).toBe(201);
+    s.clock.advance(61 * 60_000);
+    expect((await enroll(s, { code: late, retryKey }, '10.0.4.1')).status).toBe(401);
+
+    const revoked = await newCode(s, lib.id);
+    const made = enrollResponseSchema.parse((await enroll(s, { code: revoked, retryKey }, '10.0.4.2')).body);
+    await revokeDevice(s.database.db, made.deviceId, s.clock.now());
+    expect((await enroll(s, { code: revoked, retryKey }, '10.0.4.2')).status).toBe(401);
+
+    const fresh = await newCode(s, lib.id);
+    const bad = await enroll(s, { code: fresh, retryKey: 'pendek' }, '10.0.4.3');
+    expect([bad.status, bad.body.error.code]).toEqual([400, 'invalid_request']);
+    expect((await enroll(s, { code: fresh }, '10.0.4.3')).status).toBe(201);
   });
 
   it('refuses an expired code', async () => {

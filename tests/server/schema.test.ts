@@ -44,7 +44,7 @@ describe.each(DB_KINDS)('schema on %s', (kind) => {
     await migrate(database.db, database.kind);
     await migrate(database.db, database.kind);
     const { rows } = await sql<{ name: string }>`SELECT name FROM kysely_migration ORDER BY name`.execute(database.db);
-    expect(rows.map((r) => r.name)).toEqual(['0001-initial', '0002-supervisors', '0003-monitoring']);
+    expect(rows.map((r) => r.name)).toEqual(['0001-initial', '0002-supervisors', '0003-monitoring', '0004-enrol-retry']);
   });
 
   it('puts library_id first in the primary key of every table holding library data', async () => {

@@ -27,15 +27,22 @@ export function Enrol({ onEnrolled }: { onEnrolled: (library: Library, queued: n
     if (code.trim() === '') return setError(w('enrol.required'));
     setBusy(true);
     setError(null);
-    const result = await enrol({
-      db,
-      fetch: (input, init) => fetch(input, init),
-      now,
-      serverUrl: served ? '' : server.trim(),
-      code: code.trim(),
-      deviceName: name.trim() || undefined,
-      lang,
-    });
+    let result: Awaited<ReturnType<typeof enrol>>;
+    try {
+      result = await enrol({
+        db,
+        fetch: (input, init) => fetch(input, init),
+        now,
+        serverUrl: served ? '' : server.trim(),
+        code: code.trim(),
+        deviceName: name.trim() || undefined,
+        lang,
+      });
+    } catch {
+      // The answer could not be stored (storage full): the same code works again (its retry key).
+      setBusy(false);
+      return setError(w('enrol.notStored'));
+    }
     setBusy(false);
     if (result.ok) onEnrolled(result.library, result.queued);
     // The server's own answer ("Kode pendaftaran tidak dikenal…") is in `lang` already;

@@ -36,7 +36,7 @@ export function enrollRoute(deps: ServerDeps): Handler<Env> {
     }
     let enrolled: Awaited<ReturnType<typeof enrollDevice>>;
     try {
-      enrolled = await enrollDevice(db, parsed.value.code, parsed.value.deviceName, now);
+      enrolled = await enrollDevice(db, parsed.value.code, parsed.value.deviceName, now, parsed.value.retryKey);
     } catch (error) {
       // Not the client's failure (the database refused or was unreachable): it must not count.
       await releaseFailure(db, reservation.failure).catch(() => {});
