@@ -94,6 +94,8 @@ const id = {
   'list.deleteLabel': 'Hapus {title}',
   'list.deleted': 'Kegiatan "{title}" dihapus.',
   'list.undo': 'Urungkan',
+  'list.undoFailed': 'Kegiatan belum bisa dikembalikan: penyimpanan ponsel penuh? Kosongkan ruang, lalu tekan Urungkan lagi.',
+  'list.deleteFailed': 'Kegiatan belum bisa dihapus: penyimpanan ponsel penuh? Kosongkan ruang, lalu coba lagi.',
 
   'settings.profile': 'Profil perpustakaan',
   'settings.language': 'Bahasa',
@@ -111,6 +113,7 @@ const id = {
   'settings.pickBackup': 'Pilih berkas cadangan…',
   'settings.imported': 'Cadangan dipulihkan: {added} baru, {updated} diperbarui, {unchanged} sudah ada.',
   'settings.importNotJson': 'Berkas ini bukan JSON. Tidak ada yang diubah.',
+  'settings.importFailed': 'Cadangan belum bisa dipulihkan: penyimpanan ponsel penuh? Data di HP tidak berubah. Kosongkan ruang, lalu coba lagi.',
   'settings.importNotBackup': 'Berkas ini bukan cadangan Lapor TPBIS. Tidak ada yang diubah.',
   'settings.importInvalid': 'Cadangan ini berisi kegiatan yang rusak. Tidak ada yang diubah.',
   'settings.version': 'Versi aplikasi',
@@ -211,6 +214,8 @@ const en: Record<UiKey, string> = {
   'list.deleteLabel': 'Delete {title}',
   'list.deleted': 'Activity "{title}" deleted.',
   'list.undo': 'Undo',
+  'list.undoFailed': 'The activity could not be brought back: is the phone’s storage full? Free some space, then press Undo again.',
+  'list.deleteFailed': 'The activity could not be deleted: is the phone’s storage full? Free some space, then try again.',
 
   'settings.profile': 'Library profile',
   'settings.language': 'Language',
@@ -228,6 +233,7 @@ const en: Record<UiKey, string> = {
   'settings.pickBackup': 'Choose the backup file…',
   'settings.imported': 'Backup restored: {added} new, {updated} updated, {unchanged} already there.',
   'settings.importNotJson': 'This file is not JSON. Nothing was changed.',
+  'settings.importFailed': 'The backup could not be restored: is the phone’s storage full? Nothing on the phone changed. Free some space, then try again.',
   'settings.importNotBackup': 'This file is not a Lapor TPBIS backup. Nothing was changed.',
   'settings.importInvalid': 'This backup holds broken activities. Nothing was changed.',
   'settings.version': 'App version',

@@ -201,8 +201,13 @@ async function runSync(deps: SyncDeps): Promise<SyncResult> {
  */
 export function serverWait(state: SyncState, now: Date): number {
   if (!state.nextTryAt || !state.lastError || state.lastError.stopped || state.lastError.status === 0) return 0;
-  return Math.max(0, Date.parse(state.nextTryAt) - now.getTime());
+  // At most MAX_SERVER_WAIT_MS: a wait written while the phone's clock ran days ahead, then
+  // set right, would otherwise hold every trigger but "Kirim sekarang" back for those days.
+  return Math.min(MAX_SERVER_WAIT_MS, Math.max(0, Date.parse(state.nextTryAt) - now.getTime()));
 }
+
+/** The longest a stored server wait is honoured (our backoff caps at 15 min; a Retry-After may ask more). */
+export const MAX_SERVER_WAIT_MS = 60 * 60_000;
 
 /** How often a page that knows it is offline looks again, should the `online` event never come. */
 export const OFFLINE_RECHECK_MS = 60_000;

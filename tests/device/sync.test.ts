@@ -7,9 +7,9 @@ import { deleteEntry, exportJson, getLibrary, getRulebook, importJson, pendingMu
 import { applyPushAnswer, mergeRemote, OutboxIndex } from '../../src/device/sync-apply';
 import { backoffDelay, BACKOFF_CAP_MS, parseRetryAfter } from '../../src/device/backoff';
 import { enrol, ENROL_RETRY_KEY } from '../../src/device/enrol';
-import { syncNow, createSyncScheduler, defaultLock, type LockFn } from '../../src/device/sync';
+import { syncNow, createSyncScheduler, defaultLock, MAX_SERVER_WAIT_MS, serverWait, type LockFn } from '../../src/device/sync';
 import type { FetchFn } from '../../src/device/sync-http';
-import { entrySyncStatus, getEnrolment, getSyncState, pendingEntryIds, type SyncedRow } from '../../src/device/sync-state';
+import { EMPTY_SYNC_STATE, entrySyncStatus, getEnrolment, getSyncState, pendingEntryIds, type SyncedRow } from '../../src/device/sync-state';
 import { revokeDevice } from '../../src/server/store/devices';
 import { entry } from './helpers';
 import { enrolPhone, faultyFetch, newCounts, newPhone, noFaults, prng, SERVER_NOW, startSyncServer, type Fault, type SyncServer } from './sync-harness';
@@ -59,6 +59,17 @@ describe('backoff', () => {
     expect(parseRetryAfter('7', new Date(0))).toBe(7000);
     expect(parseRetryAfter(new Date(30_000).toUTCString(), new Date(0))).toBe(30_000);
     expect(parseRetryAfter('soon', new Date(0))).toBeNull();
+  });
+});
+
+describe('a wait the server asked for', () => {
+  it('counts for at most an hour: one stored while the clock ran days ahead does not hold the phone back for days', () => {
+    const now = new Date('2025-10-20T03:00:00.000Z');
+    const after = (ms: number) => new Date(now.getTime() + ms).toISOString();
+    const state = { ...EMPTY_SYNC_STATE, lastError: { status: 503, code: 'internal', message: 'x', stopped: false }, nextTryAt: after(72 * 3_600_000) };
+    expect(serverWait(state, now)).toBe(MAX_SERVER_WAIT_MS);
+    expect(serverWait({ ...state, nextTryAt: after(7000) }, now)).toBe(7000);
+    expect(serverWait({ ...state, lastError: { ...state.lastError, status: 0 } }, now)).toBe(0);
   });
 });
 

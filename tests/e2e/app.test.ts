@@ -313,6 +313,29 @@ describe('the offline app in Chromium', () => {
     await page.getByRole('link', { name: 'Beranda' }).click();
     await poll(colour).toBe('kuning');
 
+    // Storage full when "Urungkan" is pressed: it says so and the offer stays (for an entry the
+    // server never had, it holds the only copy); pressed again with room, the entry is back.
+    await page.getByRole('link', { name: 'Daftar kegiatan' }).click();
+    await page.getByRole('button', { name: 'Hapus Layanan internet desa' }).click();
+    await poll(titles).not.toContain('Layanan internet desa');
+    await page.evaluate(() => {
+      const put = IDBObjectStore.prototype.put;
+      (window as unknown as { roomAgain: () => void }).roomAgain = () => void (IDBObjectStore.prototype.put = put);
+      IDBObjectStore.prototype.put = function (this: IDBObjectStore, ...args: Parameters<IDBObjectStore['put']>) {
+        if (this.name === 'entries') throw new DOMException('full', 'QuotaExceededError');
+        return put.apply(this, args);
+      };
+    });
+    await page.getByRole('button', { name: 'Urungkan' }).click();
+    await page.getByText(/belum bisa dikembalikan/).waitFor();
+    expect(await titles()).not.toContain('Layanan internet desa');
+    await page.evaluate(() => (window as unknown as { roomAgain: () => void }).roomAgain());
+    await page.getByRole('button', { name: 'Urungkan' }).click();
+    await poll(titles).toContain('Layanan internet desa');
+    await poll(() => page.getByText(/belum bisa dikembalikan/).count()).toBe(0);
+    await page.getByRole('link', { name: 'Beranda' }).click();
+    await poll(colour).toBe('kuning');
+
     await page.getByRole('link', { name: 'Daftar kegiatan' }).click();
     // On a short screen, scrolled down to the entry: the undo offer is in sight all the same.
     await page.setViewportSize({ width: 360, height: 360 });

@@ -70,6 +70,21 @@ describe('restoring a backup', () => {
   it("counts another phone's restored entries on the card, also after a reload", async (ctx) => {
     needsBrowser(launchError, ctx);
     await page.getByRole('link', { name: 'Pengaturan' }).click();
+    // Storage full: it says so, and nothing changed.
+    await page.evaluate(() => {
+      const put = IDBObjectStore.prototype.put;
+      (window as unknown as { roomAgain: () => void }).roomAgain = () => void (IDBObjectStore.prototype.put = put);
+      IDBObjectStore.prototype.put = function (this: IDBObjectStore, ...args: Parameters<IDBObjectStore['put']>) {
+        if (this.name === 'entries') throw new DOMException('full', 'QuotaExceededError');
+        return put.apply(this, args);
+      };
+    });
+    await field('Pulihkan dari cadangan JSON').setInputFiles({ name: 'cadangan.json', mimeType: 'application/json', buffer: backupOfPhoneA() });
+    await page.getByText(/Cadangan belum bisa dipulihkan: penyimpanan ponsel penuh\? Data di HP tidak berubah/).waitFor();
+    await page.evaluate(() => (window as unknown as { roomAgain: () => void }).roomAgain());
+    await page.getByRole('link', { name: 'Beranda' }).click();
+    await poll(colour).toBe('abu-abu');
+    await page.getByRole('link', { name: 'Pengaturan' }).click();
     await field('Pulihkan dari cadangan JSON').setInputFiles({ name: 'cadangan.json', mimeType: 'application/json', buffer: backupOfPhoneA() });
     await page.getByText('Cadangan dipulihkan: 3 baru, 0 diperbarui, 0 sudah ada.').waitFor();
     await page.getByRole('link', { name: 'Beranda' }).click();

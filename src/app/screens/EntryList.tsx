@@ -18,6 +18,7 @@ export function EntryList() {
   const [month, setMonth] = useState('');
   const [strategy, setStrategy] = useState('');
   const [deleted, setDeleted] = useState<ActivityEntry | null>(null);
+  const [failed, setFailed] = useState<'delete' | 'undo' | null>(null);
   if (!all) return null;
 
   const live = all.filter((e) => !e.deleted);
@@ -28,14 +29,17 @@ export function EntryList() {
 
   async function remove(e: ActivityEntry) {
     const result = await deleteEntry(db, e.id, now());
+    setFailed(result.ok ? null : 'delete');
     if (result.ok) setDeleted(e);
   }
 
   async function undo() {
     if (!deleted) return;
     // The entry itself, not its id: one the server never had is gone from the phone, and comes back as new.
-    await restoreEntry(db, deleted, now());
-    setDeleted(null);
+    const result = await restoreEntry(db, deleted, now()).catch(() => ({ ok: false }) as const);
+    // Failed (storage full), the offer stays: for an entry the server never had, it holds the only copy.
+    setFailed(result.ok ? null : 'undo');
+    if (result.ok) setDeleted(null);
   }
 
   return (
@@ -66,12 +70,17 @@ export function EntryList() {
         </div>
       </div>
       <div role="status" class="undo-slot">
-        {deleted && (
-          <p class="notice">
-            {u('list.deleted', { title: deleted.title })}{' '}
-            <button type="button" onClick={undo}>
-              {u('list.undo')}
-            </button>
+        {(deleted || failed) && (
+          <p class={failed ? 'notice failed' : 'notice'}>
+            {failed && <span class="error">{u(failed === 'undo' ? 'list.undoFailed' : 'list.deleteFailed')} </span>}
+            {deleted && (
+              <>
+                {u('list.deleted', { title: deleted.title })}{' '}
+                <button type="button" onClick={undo}>
+                  {u('list.undo')}
+                </button>
+              </>
+            )}
           </p>
         )}
       </div>

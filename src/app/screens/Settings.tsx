@@ -39,7 +39,14 @@ export function Settings({ version }: { version: string }) {
     const input = e.target as HTMLInputElement;
     const file = input.files?.[0];
     if (!file) return;
-    const result = await importJson(db, await file.text());
+    let result: Awaited<ReturnType<typeof importJson>>;
+    try {
+      result = await importJson(db, await file.text());
+    } catch {
+      // Storage full (or the file unreadable): the merge is one transaction, so nothing changed.
+      input.value = '';
+      return setNotice(u('settings.importFailed'));
+    }
     input.value = '';
     if (result.ok) setNotice(u('settings.imported', { added: result.added, updated: result.updated, unchanged: result.unchanged }));
     else if (result.error === 'notJson') setNotice(u('settings.importNotJson'));
