@@ -5,7 +5,7 @@
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ActivityEntry, Lang, Library, Rulebook } from '../domain';
-import { allEntryRows, getCursor, getRulebook, lastOutboxSeq, rowsWithSeq, setLibrary as storeLibrary, setSettings, watch, type LaporDb } from '../device';
+import { allEntryRows, getCursor, getRulebook, lastOutboxSeq, rowsWithSeq, setLibrary as storeLibrary, setSettings, sweepPhotos, watch, type LaporDb } from '../device';
 import { Ctx, type AppContext } from './context';
 import { Frame } from './components/Frame';
 import { ui, type UiKey } from './i18n';
@@ -30,6 +30,9 @@ export interface AppProps {
   initialEntries?: readonly unknown[];
 }
 
+/** How long after the app starts unused photos are looked for (photos.ts `sweepPhotos`). */
+const PHOTO_SWEEP_DELAY_MS = 20_000;
+
 // Screens other than Beranda load on first use: less JavaScript before the KPI card shows.
 const loadForm = () => import('./screens/EntryForm');
 const loadList = () => import('./screens/EntryList');
@@ -45,6 +48,11 @@ export function App(props: AppProps) {
   useEffect(() => watch(() => getRulebook(db), setRulebook), [db]);
   // Sync triggers: app start, `online`, the page becoming visible (the timer is the engine's).
   useEffect(() => startSyncTriggers(db), [db]);
+  // Photos nothing names any more are freed once a start, well after the first paint.
+  useEffect(() => {
+    const timer = setTimeout(() => void sweepPhotos(db, new Date()).catch(() => {}), PHOTO_SWEEP_DELAY_MS);
+    return () => clearTimeout(timer);
+  }, [db]);
   const [lang, setLangState] = useState(props.lang);
   const [library, setLibrary] = useState(props.library);
   const [notice, setNotice] = useState<string | null>(null);

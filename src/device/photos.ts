@@ -64,3 +64,34 @@ export async function getPhoto(db: LaporDb, id: string): Promise<Blob | null> {
   const row = await db.photos.get(id);
   return row ? new Blob([row.data], { type: row.mime }) : null;
 }
+
+/** How long a photo is kept after it was picked, and the bytes of a deleted entry's photos after the delete. */
+export const PHOTO_GRACE_MS = 86_400_000;
+
+/** When a UUIDv7 was made (its first 48 bits, ms); NaN for anything else. */
+const madeAt = (id: string) => parseInt(id.slice(0, 8) + id.slice(9, 13), 16);
+
+/**
+ * Frees the bytes of photos nothing names any more — removed from a form, left in a
+ * discarded draft, or of an entry deleted over a day ago — which otherwise stayed for ever,
+ * up to 25 MB an entry, on phones with little room. Kept: any photo picked within the last
+ * day (a form in another tab may not have autosaved it yet), and any named by an entry
+ * (one deleted within the day too: its undo) or a draft. Returns how many were removed.
+ */
+export async function sweepPhotos(db: LaporDb, now: Date): Promise<number> {
+  const cutoff = now.getTime() - PHOTO_GRACE_MS;
+  return db.transaction('rw', db.photos, db.entries, db.meta, async () => {
+    const old = ((await db.photos.toCollection().primaryKeys()) as string[]).filter((id) => madeAt(id) < cutoff);
+    if (old.length === 0) return 0;
+    const named = new Set<string>();
+    await db.entries.each((e) => {
+      if (e.deleted && Date.parse(e.updatedAt) < cutoff) return;
+      for (const a of e.attachments ?? []) named.add(a.id);
+    });
+    // Drafts hold form values of any shape: a photo id anywhere in one counts.
+    const drafts = JSON.stringify((await db.meta.where('key').startsWith('draft:').toArray()).map((d) => d.value));
+    const unused = old.filter((id) => !named.has(id) && !drafts.includes(id));
+    await db.photos.bulkDelete(unused);
+    return unused.length;
+  });
+}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { attachmentSchema } from '../../src/domain';
-import { addPhoto, getPhoto } from '../../src/device';
-import { freshDb, NOW } from './helpers';
+import { addPhoto, getPhoto, PHOTO_GRACE_MS, saveEntry, setDraft, sweepPhotos } from '../../src/device';
+import { entry, freshDb, NOW } from './helpers';
 
 /** The signature and first chunk of a PNG file. */
 const PNG_START = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0x49, 0x48, 0x44, 0x52]);
@@ -54,5 +54,33 @@ describe('addPhoto', () => {
     const result = await addPhoto(db, { type, size, arrayBuffer: async () => new ArrayBuffer(size) }, NOW);
     expect(result).toEqual({ ok: false, reason });
     expect(await db.photos.count()).toBe(0);
+  });
+});
+
+describe('sweepPhotos', () => {
+  it('frees the bytes nothing names any more, a day after they were picked; keeps what an entry (or its undo) or a draft names', async () => {
+    const { db } = freshDb();
+    const day = PHOTO_GRACE_MS;
+    const picked = new Date(NOW.getTime() - 2 * day);
+    const photo = async () => {
+      const r = await addPhoto(db, file('image/png', PNG_START), picked);
+      if (!r.ok) throw new Error('photo');
+      return attachmentSchema.parse(r.photo);
+    };
+    const [onEntry, removedFromForm, inDraft, ofOldDelete, ofNewDelete] = await Promise.all([photo(), photo(), photo(), photo(), photo()]);
+    const justPicked = await addPhoto(db, file('image/png', PNG_START), NOW);
+    const at = (ms: number) => new Date(NOW.getTime() - ms).toISOString();
+    await saveEntry(db, entry({ attachments: [onEntry] }));
+    await saveEntry(db, entry({ attachments: [ofOldDelete], deleted: true, updatedAt: at(day + 60_000) }));
+    await saveEntry(db, entry({ attachments: [ofNewDelete], deleted: true, updatedAt: at(60_000) }));
+    await setDraft(db, 'new', { title: 'Setengah diisi', attachments: [inDraft] });
+
+    expect(await sweepPhotos(db, NOW)).toBe(2);
+    const left = new Set(await db.photos.toCollection().primaryKeys());
+    expect(left.has(removedFromForm.id)).toBe(false);
+    expect(left.has(ofOldDelete.id)).toBe(false);
+    for (const kept of [onEntry, inDraft, ofNewDelete]) expect(left.has(kept.id), kept.id).toBe(true);
+    expect(justPicked.ok && left.has(justPicked.photo.id)).toBe(true);
+    expect(await sweepPhotos(db, NOW)).toBe(0);
   });
 });
