@@ -19,6 +19,7 @@ import {
   startStaticServer,
   type StaticServer,
   fillFirstRun,
+  fillStorage,
   needsBrowser,
 } from './harness';
 
@@ -318,18 +319,11 @@ describe('the offline app in Chromium', () => {
     await page.getByRole('link', { name: 'Daftar kegiatan' }).click();
     await page.getByRole('button', { name: 'Hapus Layanan internet desa' }).click();
     await poll(titles).not.toContain('Layanan internet desa');
-    await page.evaluate(() => {
-      const put = IDBObjectStore.prototype.put;
-      (window as unknown as { roomAgain: () => void }).roomAgain = () => void (IDBObjectStore.prototype.put = put);
-      IDBObjectStore.prototype.put = function (this: IDBObjectStore, ...args: Parameters<IDBObjectStore['put']>) {
-        if (this.name === 'entries') throw new DOMException('full', 'QuotaExceededError');
-        return put.apply(this, args);
-      };
-    });
+    const roomAgain = await fillStorage(page, 'entries');
     await page.getByRole('button', { name: 'Urungkan' }).click();
     await page.getByText(/belum bisa dikembalikan/).waitFor();
     expect(await titles()).not.toContain('Layanan internet desa');
-    await page.evaluate(() => (window as unknown as { roomAgain: () => void }).roomAgain());
+    await roomAgain();
     await page.getByRole('button', { name: 'Urungkan' }).click();
     await poll(titles).toContain('Layanan internet desa');
     await poll(() => page.getByText(/belum bisa dikembalikan/).count()).toBe(0);

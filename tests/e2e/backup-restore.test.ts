@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { uuidv7 } from '../../src/device/uuid';
-import { fillFirstRun, needsBrowser, startStaticServer, type StaticServer } from './harness';
+import { fillFirstRun, fillStorage, needsBrowser, startStaticServer, type StaticServer } from './harness';
 import { browserSuite } from './suite';
 
 let server: StaticServer;
@@ -71,17 +71,10 @@ describe('restoring a backup', () => {
     needsBrowser(launchError, ctx);
     await page.getByRole('link', { name: 'Pengaturan' }).click();
     // Storage full: it says so, and nothing changed.
-    await page.evaluate(() => {
-      const put = IDBObjectStore.prototype.put;
-      (window as unknown as { roomAgain: () => void }).roomAgain = () => void (IDBObjectStore.prototype.put = put);
-      IDBObjectStore.prototype.put = function (this: IDBObjectStore, ...args: Parameters<IDBObjectStore['put']>) {
-        if (this.name === 'entries') throw new DOMException('full', 'QuotaExceededError');
-        return put.apply(this, args);
-      };
-    });
+    const roomAgain = await fillStorage(page, 'entries');
     await field('Pulihkan dari cadangan JSON').setInputFiles({ name: 'cadangan.json', mimeType: 'application/json', buffer: backupOfPhoneA() });
     await page.getByText(/Cadangan belum bisa dipulihkan: penyimpanan ponsel penuh\? Data di HP tidak berubah/).waitFor();
-    await page.evaluate(() => (window as unknown as { roomAgain: () => void }).roomAgain());
+    await roomAgain();
     await page.getByRole('link', { name: 'Beranda' }).click();
     await poll(colour).toBe('abu-abu');
     await page.getByRole('link', { name: 'Pengaturan' }).click();

@@ -241,3 +241,19 @@ export function queueEntryTheServerRejects(page: Page, title: string, id = '019a
     { title, id },
   );
 }
+
+/**
+ * Makes every write to the page's IndexedDB store `store` fail as on a full phone
+ * (QuotaExceededError), until the returned function gives the room back.
+ */
+export async function fillStorage(page: Page, store: string): Promise<() => Promise<void>> {
+  await page.evaluate((name) => {
+    const put = IDBObjectStore.prototype.put;
+    (window as unknown as { roomAgain: () => void }).roomAgain = () => void (IDBObjectStore.prototype.put = put);
+    IDBObjectStore.prototype.put = function (this: IDBObjectStore, ...args: Parameters<IDBObjectStore['put']>) {
+      if (this.name === name) throw new DOMException('full', 'QuotaExceededError');
+      return put.apply(this, args);
+    };
+  }, store);
+  return () => page.evaluate(() => (window as unknown as { roomAgain: () => void }).roomAgain());
+}
