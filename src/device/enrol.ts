@@ -50,6 +50,7 @@ export async function enrol(opts: EnrolOptions): Promise<EnrolResult> {
   const enrolled = parsed.data;
   const lock = opts.lock ?? defaultLock(opts.db);
   const queued = await lock(() => storeEnrolment(opts.db, enrolled, serverUrl, opts.now()));
+  lastTried = null;
   return { ok: true, library: parsed.data.library, deviceId: parsed.data.deviceId, queued };
 }
 

@@ -259,7 +259,7 @@ export async function deleteEntry(db: LaporDb, id: string, now: Date, options: D
     // Under the sync lock no push is in flight. If a sync holds it, the entry may be in the
     // batch on its way: only a tombstone is sure to delete it on the server too.
     const tryLock = options.tryLock ?? lockIfAvailable(db);
-    const taken = await tryLock(() => discardIfNeverSent(db, id));
+    const taken = await tryLock(() => discardIfNeverSent(db, id, now));
     if (taken.ran && taken.value) return { ok: true, entry: taken.value, discarded: true };
   }
   return writeTombstone(db, id, now);
@@ -311,7 +311,7 @@ function mayBeOnServer(row: SyncedRow): boolean {
  * mutation takes), as with every entry write: the app re-reads its rows for the KPI card
  * when it moves.
  */
-async function discardIfNeverSent(db: LaporDb, id: string): Promise<ActivityEntry | null> {
+async function discardIfNeverSent(db: LaporDb, id: string, now: Date): Promise<ActivityEntry | null> {
   return db.transaction('rw', db.entries, db.outbox, db.meta, async () => {
     const [row, queued, sent, last] = await Promise.all([
       db.entries.get(id) as Promise<SyncedRow | undefined>,
@@ -324,10 +324,17 @@ async function discardIfNeverSent(db: LaporDb, id: string): Promise<ActivityEntr
       db.entries.delete(id),
       db.outbox.bulkDelete(queued.map((m) => m.seq)),
       db.meta.put({ key: OUTBOX_SEQ_KEY, value: last + 1 } satisfies MetaRow),
+      // Its photos stay a while for the list's undo, which holds the only copy (photos.ts `sweepPhotos`).
+      ...(row.attachments?.length
+        ? [db.meta.put({ key: `${DISCARDED_PHOTOS_PREFIX}${id}`, value: { at: now.toISOString(), ids: row.attachments.map((a) => a.id) } })]
+        : []),
     ]);
     return stripRow(row);
   });
 }
+
+/** Meta rows `discardedPhotos:<entry id>` → `{ at, ids }`: the photos of an entry deleted on the phone alone. */
+export const DISCARDED_PHOTOS_PREFIX = 'discardedPhotos:';
 
 /** The entry without the phone's bookkeeping (server version, sync receipt): what backups and edits carry. */
 export function stripRow(row: EntryRow): ActivityEntry {

@@ -5,6 +5,7 @@
  */
 import { ATTACHMENT_MIMES, MAX_ATTACHMENT_BYTES } from '../domain';
 import { isQuotaError, type LaporDb } from './db';
+import { DISCARDED_PHOTOS_PREFIX } from './entries';
 import { uuidv7 } from './uuid';
 
 export interface PhotoMeta {
@@ -76,7 +77,8 @@ const madeAt = (id: string) => parseInt(id.slice(0, 8) + id.slice(9, 13), 16);
  * discarded draft, or of an entry deleted over a day ago — which otherwise stayed for ever,
  * up to 25 MB an entry, on phones with little room. Kept: any photo picked within the last
  * day (a form in another tab may not have autosaved it yet), and any named by an entry
- * (one deleted within the day too: its undo) or a draft. Returns how many were removed.
+ * (one deleted within the day too, tombstone or gone from the phone: its undo) or a draft.
+ * Returns how many were removed.
  */
 export async function sweepPhotos(db: LaporDb, now: Date): Promise<number> {
   const cutoff = now.getTime() - PHOTO_GRACE_MS;
@@ -88,10 +90,18 @@ export async function sweepPhotos(db: LaporDb, now: Date): Promise<number> {
       if (e.deleted && Date.parse(e.updatedAt) < cutoff) return;
       for (const a of e.attachments ?? []) named.add(a.id);
     });
+    // An entry deleted on the phone alone has no row: its undo holds the only copy, for a day.
+    const discarded = await db.meta.where('key').startsWith(DISCARDED_PHOTOS_PREFIX).toArray();
+    const expired: string[] = [];
+    for (const d of discarded) {
+      const { at, ids } = (d.value ?? {}) as { at?: string; ids?: string[] };
+      if (at !== undefined && Date.parse(at) >= cutoff) for (const id of ids ?? []) named.add(id);
+      else expired.push(d.key);
+    }
     // Drafts hold form values of any shape: a photo id anywhere in one counts.
     const drafts = JSON.stringify((await db.meta.where('key').startsWith('draft:').toArray()).map((d) => d.value));
     const unused = old.filter((id) => !named.has(id) && !drafts.includes(id));
-    await db.photos.bulkDelete(unused);
+    await Promise.all([db.photos.bulkDelete(unused), db.meta.bulkDelete(expired)]);
     return unused.length;
   });
 }

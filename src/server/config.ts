@@ -27,7 +27,8 @@ export function readConfig(env: NodeJS.ProcessEnv): { ok: true; config: ServerCo
   }
   const parsed = parseDatabaseUrl(env.DATABASE_URL);
   if (!parsed) return { ok: false, error: 'DATABASE_URL must be sqlite:<path> or postgres://…' };
-  const timeout = connectTimeoutMs(env.PGCONNECT_TIMEOUT);
+  // Read only for PostgreSQL: a stray value must not stop a server on SQLite.
+  const timeout = parsed.kind === 'postgres' ? connectTimeoutMs(env.PGCONNECT_TIMEOUT) : undefined;
   if (timeout === null) return { ok: false, error: 'PGCONNECT_TIMEOUT must be a whole number of seconds (0: wait for ever)' };
   const database: DatabaseTarget = parsed.kind === 'postgres' && timeout !== undefined ? { ...parsed, connectTimeoutMs: timeout } : parsed;
   const port = env.PORT === undefined || env.PORT === '' ? 8080 : Number(env.PORT);

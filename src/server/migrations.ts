@@ -129,6 +129,7 @@ function migrations(kind: DbKind): Record<string, Migration> {
     '0004-enrol-retry': {
       async up(db: Kysely<unknown>) {
         await db.schema.alterTable('enrollment_codes').addColumn('retry_key_hash', 'text').execute();
+        await db.schema.alterTable('enrollment_codes').addColumn('retry_token', 'text').execute();
       },
     },
   };

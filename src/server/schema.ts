@@ -60,6 +60,8 @@ export interface EnrollmentCodesTable {
   device_id: string | null;
   /** SHA-256 (hex) of the enrolling phone's `retryKey`, if it sent one. */
   retry_key_hash: string | null;
+  /** The device's token, sealed with a key only that `retryKey` gives (store/enrollment.ts). */
+  retry_token: string | null;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { attachmentSchema } from '../../src/domain';
-import { addPhoto, getPhoto, PHOTO_GRACE_MS, saveEntry, setDraft, sweepPhotos } from '../../src/device';
+import { addPhoto, deleteEntry, getPhoto, PHOTO_GRACE_MS, saveEntry, setDraft, sweepPhotos } from '../../src/device';
 import { entry, freshDb, NOW } from './helpers';
 
 /** The signature and first chunk of a PNG file. */
@@ -82,5 +82,19 @@ describe('sweepPhotos', () => {
     for (const kept of [onEntry, inDraft, ofNewDelete]) expect(left.has(kept.id), kept.id).toBe(true);
     expect(justPicked.ok && left.has(justPicked.photo.id)).toBe(true);
     expect(await sweepPhotos(db, NOW)).toBe(0);
+  });
+
+  it('keeps the photos of an entry deleted on the phone alone for a day: the list\'s undo holds the only copy', async () => {
+    const { db } = freshDb();
+    const r = await addPhoto(db, file('image/png', PNG_START), new Date(NOW.getTime() - 3 * PHOTO_GRACE_MS));
+    if (!r.ok) throw new Error('photo');
+    const e = entry({ attachments: [attachmentSchema.parse(r.photo)] });
+    await saveEntry(db, e);
+    expect(await deleteEntry(db, e.id, NOW)).toMatchObject({ ok: true, discarded: true });
+    expect(await sweepPhotos(db, new Date(NOW.getTime() + 60_000))).toBe(0);
+    expect(await getPhoto(db, r.photo.id)).not.toBeNull();
+    // Not undone within the day: freed, and the note of it with them.
+    expect(await sweepPhotos(db, new Date(NOW.getTime() + PHOTO_GRACE_MS + 60_000))).toBe(1);
+    expect(await db.meta.where('key').startsWith('discardedPhotos:').count()).toBe(0);
   });
 });

@@ -294,7 +294,7 @@ describe('deleting an entry the server never had', () => {
     expect(requests).toBe(before);
     expect(await deleteEntry(phone.db, secret.id, clock())).toMatchObject({ ok: true, discarded: true });
     online = true;
-    expect(await syncNow(phone.deps)).toMatchObject({ status: 'ok', rejected: 0 });
+    expect(await syncNow(phone.deps)).toMatchObject({ status: 'ok', pushed: 0 });
     expect((await server.stored(library.id)).has(secret.id)).toBe(false);
   });
 

@@ -28,8 +28,9 @@ export function EntryList() {
   const monthLabel = (m: string) => formatDate(`${m}-01`, lang).replace(/^1\s/, '');
 
   async function remove(e: ActivityEntry) {
-    const result = await deleteEntry(db, e.id, now());
-    setFailed(result.ok ? null : 'delete');
+    const result = await deleteEntry(db, e.id, now()).catch(() => ({ ok: false, reason: 'quota' }) as const);
+    // 'missing': deleted already (another tab); nothing to say.
+    setFailed(result.ok || result.reason === 'missing' ? null : 'delete');
     if (result.ok) setDeleted(e);
   }
 

@@ -40,7 +40,7 @@ export async function issueCode(
     if (taken) continue;
     await db
       .insertInto('enrollment_codes')
-      .values({ library_id: libraryId, code, created_at: now.toISOString(), expires_at: expiresAt, used_at: null, device_id: null, retry_key_hash: null })
+      .values({ library_id: libraryId, code, created_at: now.toISOString(), expires_at: expiresAt, used_at: null, device_id: null, retry_key_hash: null, retry_token: null })
       .execute();
     return { code: displayCode(code), expiresAt };
   }
@@ -50,13 +50,19 @@ export async function issueCode(
  * Marks an unused, unexpired code used in one statement, so two phones racing with one
  * code cannot both win. Returns its library, or null.
  */
-export async function redeemCode(db: Db, input: string, deviceId: string, now: Date, retryKeyHash: string | null = null): Promise<string | null> {
+export async function redeemCode(
+  db: Db,
+  input: string,
+  deviceId: string,
+  now: Date,
+  retry: { keyHash: string; token: string } | null = null,
+): Promise<string | null> {
   const code = normaliseCode(input);
   if (code === null) return null;
   const nowIso = now.toISOString();
   const row = await db
     .updateTable('enrollment_codes')
-    .set({ used_at: nowIso, device_id: deviceId, retry_key_hash: retryKeyHash })
+    .set({ used_at: nowIso, device_id: deviceId, retry_key_hash: retry?.keyHash ?? null, retry_token: retry?.token ?? null })
     .where('code', '=', code)
     .where('used_at', 'is', null)
     .where('expires_at', '>', nowIso)
