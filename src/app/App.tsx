@@ -5,7 +5,7 @@
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ActivityEntry, Lang, Library, Rulebook } from '../domain';
-import { allEntryRows, getCursor, getRulebook, lastOutboxSeq, rowsWithSeq, setLibrary as storeLibrary, setSettings, sweepPhotos, watch, type LaporDb } from '../device';
+import { allEntryRows, getCursor, getLibrary, getRulebook, lastOutboxSeq, rowsWithSeq, setLibrary as storeLibrary, setSettings, sweepPhotos, watch, type LaporDb } from '../device';
 import { Ctx, type AppContext } from './context';
 import { Frame } from './components/Frame';
 import { ui, type UiKey } from './i18n';
@@ -86,6 +86,22 @@ export function App(props: AppProps) {
       void rowsWithSeq(db).then(([rows, seq]) => seq === notedSeq.current && setEntries(rows));
     });
   }, [db]);
+  // The library can change elsewhere: an enrolment (in this tab or another) gives it the
+  // enrolled library's id and moves the entries there, a profile saved in another tab renames
+  // it. Followed here; a new id reads the rows again, for an enrolment that rebuilt the outbox
+  // may leave its counter where it was (the card then counted none of the moved entries).
+  useEffect(() => {
+    let id: string | null = null;
+    return watch(
+      () => getLibrary(db),
+      (stored) => {
+        if (!stored) return;
+        setLibrary(stored);
+        if (id !== null && stored.id !== id) void rowsWithSeq(db).then(([rows, seq]) => seq === notedSeq.current && setEntries(rows));
+        id = stored.id;
+      },
+    );
+  }, [db]);
   useEffect(() => {
     if (props.workerUrl) void startWorker(props.workerUrl, (apply) => setUpdate(() => apply));
   }, []);
@@ -116,8 +132,7 @@ export function App(props: AppProps) {
         lang={lang}
         workerRegistering={!!props.workerUrl}
         onSave={async (l) => {
-          await storeLibrary(db, l);
-          setLibrary(l);
+          setLibrary(await storeLibrary(db, l));
         }}
       />
     );

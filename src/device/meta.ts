@@ -26,8 +26,19 @@ export async function getLibrary(db: LaporDb): Promise<Library | null> {
   return parsed.success ? parsed.data : null;
 }
 
-export async function setLibrary(db: LaporDb, library: Library): Promise<void> {
-  await write(db, 'library', librarySchema.parse(library));
+/**
+ * Saves the library profile and returns it as saved. The profile's fields change, never its
+ * id once one is stored (given by first run or by enrolment): a tab that had not seen an
+ * enrolment made in another would otherwise write the old local id back, and every entry,
+ * moved to the enrolled library's id, would stop counting.
+ */
+export async function setLibrary(db: LaporDb, library: Library): Promise<Library> {
+  return db.transaction('rw', db.meta, async () => {
+    const stored = await getLibrary(db);
+    const saved = librarySchema.parse(stored ? { ...library, id: stored.id } : library);
+    await write(db, 'library', saved);
+    return saved;
+  });
 }
 
 /** The rulebook last received from the server, else the one the app ships. */

@@ -380,3 +380,52 @@ it('a rulebook the server publishes recolours the card after "Kirim sekarang"', 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+it('an enrolment in one tab is followed by another: its card keeps counting, and its profile keeps the enrolled id', async (ctx) => {
+  needsBrowser(launchError, ctx);
+  const library = await server.addLibrary('Perpustakaan Dua Tab');
+  const phone = await launchPhone();
+  try {
+    const a = await phone.context.newPage();
+    await a.goto(server.url);
+    await fillFirstRun(a, 'Perpustakaan lokal dua tab');
+    await a.waitForFunction(() => navigator.serviceWorker.controller !== null);
+    await logEntryOn(a, { title: 'Kelas membaca dua tab', date: daysAgo(1) });
+    const colourOf = (p: Page) => p.getByRole('region', { name: 'Warna KPI' }).getAttribute('data-kpi-colour');
+    await poll(() => colourOf(a)).toBe('merah');
+    const b = await phone.context.newPage();
+    await b.goto(server.url);
+    await poll(() => colourOf(b)).toBe('merah');
+
+    // Enrolment works but no sync gets through: no pull moves the cursor, which would make
+    // every tab read its rows again whatever else it follows.
+    await phone.context.route('**/api/v1/sync/**', (route) => route.abort());
+    await a.getByRole('link', { name: 'Kirim data' }).click();
+    await a.getByLabel('Kode pendaftaran', { exact: true }).fill(await server.code(library.id));
+    await a.getByRole('button', { name: 'Daftarkan' }).click();
+    await a.getByText('Terdaftar untuk Perpustakaan Dua Tab', { exact: true }).waitFor();
+    await a.getByRole('link', { name: 'Beranda' }).click();
+    for (const p of [a, b]) await poll(() => colourOf(p)).toBe('merah');
+
+    // B, which did not enrol, saves the profile: the enrolled library's id stays.
+    await b.getByRole('link', { name: 'Pengaturan' }).click();
+    await b.getByRole('button', { name: 'Simpan profil' }).click();
+    await b.getByText('Profil tersimpan.').waitFor();
+    const storedId = await b.evaluate(
+      () =>
+        new Promise<string>((resolve, reject) => {
+          const open = indexedDB.open('tpbis-lapor');
+          open.onerror = () => reject(open.error);
+          open.onsuccess = () => {
+            const get = open.result.transaction('meta').objectStore('meta').get('library');
+            get.onsuccess = () => (open.result.close(), resolve(get.result?.value?.id));
+          };
+        }),
+    );
+    expect(storedId).toBe(library.id);
+    await a.reload();
+    await poll(() => colourOf(a)).toBe('merah');
+  } finally {
+    await phone.close();
+  }
+});

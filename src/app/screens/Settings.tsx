@@ -73,8 +73,7 @@ export function Settings({ version }: { version: string }) {
           library={library}
           submitLabel={u('profile.save')}
           onSave={async (l) => {
-            await setLibrary(db, l);
-            app.setLibrary(l);
+            app.setLibrary(await setLibrary(db, l));
             setNotice(u('profile.saved'));
           }}
         />
