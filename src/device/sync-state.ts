@@ -49,6 +49,8 @@ export interface SyncState {
   failures: number;
   /** The last failure; `stopped` when retrying cannot help (a 4xx on the whole request). */
   lastError: (SyncError & { stopped: boolean }) | null;
+  /** The server's clock minus the phone's at the last successful sync, in ms (absent before one). */
+  clockOffsetMs?: number;
 }
 
 export const EMPTY_SYNC_STATE: SyncState = {

@@ -61,7 +61,7 @@ export type SyncResult =
   | { status: 'stopped'; error: SyncError; pushed: number }
   | { status: 'not-enrolled' };
 
-type Step = { ok: true; count: number; rejected?: number } | { ok: false; res: HttpResult & { ok: false } } | { ok: false; stop: SyncError };
+type Step = { ok: true; count: number; rejected?: number; serverTime?: Date } | { ok: false; res: HttpResult & { ok: false } } | { ok: false; stop: SyncError };
 
 const mutexes = new WeakMap<object, Promise<unknown>>();
 /** How many runs hold or wait for each database's fallback mutex. */
@@ -188,7 +188,11 @@ async function runSync(deps: SyncDeps): Promise<SyncResult> {
   const pull = await pullAll(deps, http, index);
   if (!pull.ok) return failed(deps, pull, pushed);
   await refreshRulebook(db, http);
-  await updateSyncState(db, { lastSuccessAt: deps.now().toISOString(), failures: 0, lastError: null, nextTryAt: null });
+  const now = deps.now();
+  // How far the phone's clock is from the server's (its Date header): the app warns when the
+  // phone's date is wrong, which would date new entries and colour the card by another day.
+  const clockOffsetMs = pull.ok && pull.serverTime ? pull.serverTime.getTime() - now.getTime() : undefined;
+  await updateSyncState(db, { lastSuccessAt: now.toISOString(), failures: 0, lastError: null, nextTryAt: null, clockOffsetMs });
   return { status: 'ok', pushed, pulled: pull.count, rejected: push.rejected ?? 0 };
 }
 
@@ -326,6 +330,7 @@ async function pullAll(deps: SyncDeps, http: RequestOptions, index: OutboxIndex)
   let cursor = await getCursor(deps.db);
   let count = 0;
   let resets = 0;
+  let serverTime: Date | undefined;
   for (let page = 0; page < 100_000; page++) {
     const limit = deps.pullLimit ?? PULL_LIMIT_DEFAULT;
     const res = await request(http, 'GET', `/sync/pull?cursor=${encodeURIComponent(cursor)}&limit=${limit}`);
@@ -340,10 +345,11 @@ async function pullAll(deps: SyncDeps, http: RequestOptions, index: OutboxIndex)
     const answer = pullResponseSchema.safeParse(res.body);
     if (!answer.success) return { ok: false, res: { ok: false, retry: true, retryAfterMs: null, error: { status: res.status, code: null, message: 'unreadable pull answer' } } };
     count += await applyPullPage(deps.db, index, answer.data.entries, answer.data.cursor, CURSOR_KEY, res.serverTime);
+    serverTime = res.serverTime;
     cursor = answer.data.cursor;
     if (!answer.data.hasMore) break;
   }
-  return { ok: true, count };
+  return { ok: true, count, serverTime };
 }
 
 /** Caches the server's current rulebook when it differs from the one stored; failures wait for the next sync. */

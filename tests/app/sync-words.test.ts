@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { request, type FetchFn } from '../../src/device/sync-http';
 import type { SyncError } from '../../src/device/sync-state';
 import { rejectedParams, syncErrorText, syncWord } from '../../src/app/sync-words';
+import { clockWarning } from '../../src/app/clock';
 import type { Lang } from '../../src/domain';
 
 const opts = (fetch: FetchFn, timeoutMs?: number) => ({ fetch, now: () => new Date(), serverUrl: 'http://127.0.0.1:9', timeoutMs });
@@ -73,5 +74,15 @@ describe('rejected entries', () => {
     );
     expect(syncWord('en', 'sync.rejectedWaiting', rejectedParams(1, 'en'))).toBe('1 activity rejected by the server, waiting to be corrected');
     expect(syncWord('en', 'sync.rejectedWaiting', rejectedParams(1200, 'en'))).toBe('1,200 activities rejected by the server, waiting to be corrected');
+  });
+});
+
+describe('the clock warning', () => {
+  it('says nothing within an hour of the server, and how far off in hours or days beyond it, either way', () => {
+    expect(clockWarning(undefined, 'id')).toBeNull();
+    expect(clockWarning(59 * 60_000, 'id')).toBeNull();
+    expect(clockWarning(-3 * 3_600_000, 'id')).toContain('sekitar 3 jam');
+    expect(clockWarning(19 * 86_400_000 + 3 * 3_600_000, 'id')).toContain('sekitar 19 hari');
+    expect(clockWarning(-400 * 86_400_000, 'en')).toContain('about 400 days');
   });
 });

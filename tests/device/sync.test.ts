@@ -62,6 +62,19 @@ describe('backoff', () => {
   });
 });
 
+describe('the phone\'s clock', () => {
+  it('is compared with the server\'s (its Date header) at each successful sync', async () => {
+    const library = await server.addLibrary('Perpustakaan Jam Salah');
+    const behind = 3 * 86_400_000;
+    const phone = newPhone(plainFetch, () => new Date(Date.now() - behind), prng(42));
+    await enrolPhone(phone, server, library.id);
+    expect((await getSyncState(phone.db)).clockOffsetMs).toBeUndefined();
+    expect(await syncNow(phone.deps)).toMatchObject({ status: 'ok' });
+    // The Date header counts whole seconds.
+    expect(Math.abs((await getSyncState(phone.db)).clockOffsetMs! - behind)).toBeLessThan(5_000);
+  });
+});
+
 describe('a wait the server asked for', () => {
   it('counts for at most an hour: one stored while the clock ran days ahead does not hold the phone back for days', () => {
     const now = new Date('2025-10-20T03:00:00.000Z');

@@ -1,9 +1,14 @@
-/** Beranda: the KPI card, recomputed from the app's live entries whenever they change. */
+/** Beranda: the KPI card, recomputed from the app's live entries whenever they change; a word when the phone's clock is wrong. */
+import { getSyncState } from '../../device';
+import { clockWarning } from '../clock';
 import { HomeView } from '../components/HomeView';
 import { useApp } from '../context';
+import { useLive } from '../live';
 
 export function Home() {
-  const { entries, library, rulebook, now, lang } = useApp();
+  const { db, entries, library, rulebook, now, lang } = useApp();
+  const sync = useLive(() => getSyncState(db), [db]);
+  const clock = clockWarning(sync?.clockOffsetMs, lang);
   if (!entries) return null;
-  return <HomeView entries={entries} library={library} rulebook={rulebook} lang={lang} now={now()} />;
+  return <HomeView entries={entries} library={library} rulebook={rulebook} lang={lang} now={now()} warning={clock} />;
 }
