@@ -12,7 +12,7 @@ import { addSupervisor, ageLibraries, DATASET, login, monitor, monitorRaw, q, se
 
 
 const SUMMARY_HEADERS = ['Wilayah', 'Perpustakaan', 'Hijau', 'Kuning', 'Merah', 'Abu-abu', 'Pelibatan', 'Advokasi', 'Layanan', 'Belum sinkron 30+ hari'];
-const LIBRARY_HEADERS = ['Nama', 'Desa/Kelurahan', 'Kecamatan', 'Kabupaten/Kota', 'Provinsi', 'Warna', 'Skor', 'Pelibatan', 'Advokasi', 'Layanan', 'Sinkron terakhir', 'Belum sinkron 30+ hari'];
+const LIBRARY_HEADERS = ['Nama', 'Desa/Kelurahan', 'Kecamatan', 'Kabupaten/Kota', 'Provinsi', 'Warna', 'Skor', 'Pelibatan', 'Advokasi', 'Layanan', 'Sinkron terakhir', 'Belum sinkron 30+ hari', 'ID perpustakaan'];
 
 type Value = string | number | null;
 
@@ -25,7 +25,7 @@ function summaryRow(f: AreaFigures): Value[] {
 /** A library's JSON row as an exported row (the score as shown: whole). */
 function libraryRow(l: MonitorLibraryRow): Value[] {
   const { entries: e } = l;
-  return [l.name, l.village, l.district, l.regency, l.province, l.colour, Math.round(l.score), e.pelibatan, e.advokasi, e.layanan, l.lastPushAt, l.stale ? 'ya' : 'tidak'];
+  return [l.name, l.village, l.district, l.regency, l.province, l.colour, Math.round(l.score), e.pelibatan, e.advokasi, e.layanan, l.lastPushAt, l.stale ? 'ya' : 'tidak', l.id];
 }
 
 /** CSV cells are text: numbers as their decimal text, null as empty. */
@@ -133,8 +133,8 @@ describe.each(DB_KINDS)('monitoring exports on %s', (kind) => {
     const rows = (await readCsv(res)).slice(1);
     expect(rows.map((r) => r[0])).toEqual(expect.arrayContaining(['Pustaka 100% Ceria', 'Taman_Baca Wonokromo']));
     const genteng = rows.find((r) => r[0] === 'Perpustakaan Kelurahan Genteng')!;
-    expect(genteng.slice(5)).toEqual(['merah', expect.any(String), '2', '0', '0', expect.any(String), 'ya']); // pelibatan, advokasi, layanan
+    expect(genteng.slice(5)).toEqual(['merah', expect.any(String), '2', '0', '0', expect.any(String), 'ya', expect.any(String)]); // pelibatan, advokasi, layanan
     const dau = rows.find((r) => r[0] === 'Perpustakaan Desa Dau')!;
-    expect(dau.slice(5)).toEqual(['abu-abu', '0', '0', '0', '0', '', 'ya']);
+    expect(dau.slice(5)).toEqual(['abu-abu', '0', '0', '0', '0', '', 'ya', expect.any(String)]);
   });
 });

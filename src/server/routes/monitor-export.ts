@@ -28,6 +28,8 @@ export const LIBRARY_HEADERS = [
   'Layanan',
   'Sinkron terakhir',
   'Belum sinkron 30+ hari',
+  // Last: two libraries may share a name, and the admin command names them by it.
+  'ID perpustakaan',
 ];
 
 function summaryRow(f: AreaFigures): Cell[] {
@@ -38,7 +40,7 @@ function summaryRow(f: AreaFigures): Cell[] {
 function libraryRow(l: MonitorLibraryRow): Cell[] {
   const { entries: e } = l;
   // The score as the app shows it: a whole number.
-  return [l.name, l.village, l.district, l.regency, l.province, l.colour, Math.round(l.score), e.pelibatan, e.advokasi, e.layanan, l.lastPushAt, l.stale ? 'ya' : 'tidak'];
+  return [l.name, l.village, l.district, l.regency, l.province, l.colour, Math.round(l.score), e.pelibatan, e.advokasi, e.layanan, l.lastPushAt, l.stale ? 'ya' : 'tidak', l.id];
 }
 
 /** `Jawa Timur` → `jawa-timur`: a file name any system accepts. */
