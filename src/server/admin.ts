@@ -10,7 +10,7 @@
  * standard input, so it never appears in the shell's history or the process list.
  */
 import { pathToFileURL } from 'node:url';
-import { computeKpi, defaultRulebook, formatScope, TIMEZONES, type FieldError, type Library, type Scope } from '../domain';
+import { activityTypesOf, computeKpi, defaultRulebook, formatScope, OTHER_ACTIVITY_TYPE, TIMEZONES, type FieldError, type Library, type Rulebook, type Scope, type Strategy } from '../domain';
 import { parseAdminArgs, USAGE, type AdminCommand } from './admin-args';
 import { databaseFailure, databaseUseFailure, exitWithFailure, readConfig } from './config';
 import { openDatabase, type Database } from './db';
@@ -20,7 +20,7 @@ import { readRulebookFile } from './rulebook-file';
 import { rulebookSourceFor } from './rulebook-source';
 import { issueCode } from './store/codes';
 import { listDevices, revokeDevice } from './store/devices';
-import { allEntries, countLiveEntries } from './store/entries';
+import { allEntries, countByActivityType, countLiveEntries } from './store/entries';
 import { createLibrary, findLibrary, libraryFromRow, listLibraryRows, tidyName } from './store/libraries';
 import { librariesInScope, placeNames } from './store/monitor';
 import { currentRulebook, publishRulebook } from './store/rulebooks';
@@ -83,6 +83,17 @@ export async function runAdmin(argv: readonly string[], database: Database | (()
   } finally {
     if (typeof database === 'function') await db.close();
   }
+}
+
+/**
+ * The stored entries a rulebook no longer counts: an activity type it does not list for the
+ * entry's strategy is refused by its entry schema, and the KPI ignores refused entries.
+ */
+async function entriesItDrops(database: Database, rulebook: Rulebook): Promise<{ strategy: string; activityType: string; n: number }[]> {
+  const listed = activityTypesOf(rulebook);
+  return (await countByActivityType(database)).filter(
+    (c) => c.activityType !== OTHER_ACTIVITY_TYPE && !(listed[c.strategy as Strategy] ?? []).includes(c.activityType),
+  );
 }
 
 async function execute(cmd: AdminCommand, database: Database, io: AdminIo): Promise<{ text: string[]; json: unknown }> {
@@ -163,7 +174,14 @@ async function execute(cmd: AdminCommand, database: Database, io: AdminIo): Prom
       }
       // Servers of this process on this database follow at once; others within a second.
       rulebookSourceFor(database).invalidate();
-      return { text: [`Rulebook published: ${rulebookId}`], json: { rulebookId, publishedAt, changed: true } };
+      const dropped = await entriesItDrops(database, read.rulebook);
+      const total = dropped.reduce((sum, d) => sum + d.n, 0);
+      const text = [`Rulebook published: ${rulebookId}`];
+      if (total > 0) {
+        const which = dropped.map((d) => `${d.strategy}/${d.activityType}: ${d.n}`).join(', ');
+        text.push(`Warning: ${total} stored entries have an activity type this rulebook does not list (${which}); they no longer count towards any KPI`);
+      }
+      return { text, json: { rulebookId, publishedAt, changed: true, entriesNotCounted: total } };
     }
     case 'supervisor add': {
       // Checked before the password is asked for; the insert below still refuses a race.

@@ -128,7 +128,7 @@ describe.each(DB_KINDS)('rulebook publish on %s', (kind) => {
     expect((await pushEntries(s, device, [reading()])).body.results[0].status).toBe('rejected');
 
     const published = await admin(s, ['rulebook', 'publish', file('longgar.json', LOOSER), '--json']);
-    expect(published).toMatchObject({ code: 0, json: { rulebookId: LOOSER.id, publishedAt: s.clock.now().toISOString() } });
+    expect(published).toMatchObject({ code: 0, json: { rulebookId: LOOSER.id, publishedAt: s.clock.now().toISOString(), entriesNotCounted: 0 } });
 
     expect(await observed()).toEqual({
       rulebook: LOOSER.id,
@@ -147,7 +147,13 @@ describe.each(DB_KINDS)('rulebook publish on %s', (kind) => {
 
   it('a stricter rulebook turns hijau into kuning; the stored KPIs follow before anyone asks', async () => {
     const logged = s.logs.length;
-    expect((await admin(s, ['rulebook', 'publish', file('ketat.json', STRICTER)])).code).toBe(0);
+    // It lacks the looser one's `baca_bersama`, and one stored entry has it: the admin is told.
+    const published = await admin(s, ['rulebook', 'publish', file('ketat.json', STRICTER)]);
+    expect(published.code).toBe(0);
+    expect(published.out).toEqual([
+      `Rulebook published: ${STRICTER.id}`,
+      'Warning: 1 stored entries have an activity type this rulebook does not list (pelibatan/baca_bersama: 1); they no longer count towards any KPI',
+    ]);
     // A phone's sync is the first to read the new rulebook; the server then sweeps, unasked.
     expect((await call(s, 'GET', '/api/v1/rulebook', { token: libs[1].device!.token })).body.id).toBe(STRICTER.id);
     await vi.waitFor(async () => {
@@ -261,7 +267,7 @@ describe('rulebook publish as a process', () => {
       writeFileSync(good, JSON.stringify(LOOSER));
       const ok = run('rulebook', 'publish', good, '--json');
       expect(ok.status, ok.stderr).toBe(0);
-      expect(JSON.parse(ok.stdout)).toEqual({ rulebookId: LOOSER.id, publishedAt: expect.any(String), changed: true });
+      expect(JSON.parse(ok.stdout)).toEqual({ rulebookId: LOOSER.id, publishedAt: expect.any(String), changed: true, entriesNotCounted: 0 });
       const badFile = join(dir, 'buruk.json');
       writeFileSync(badFile, JSON.stringify({ ...LOOSER, components: [] }));
       const bad = run('rulebook', 'publish', badFile);

@@ -1,4 +1,6 @@
 /** Reading stored entries: pull pages in version order, and every entry for the KPI. */
+import { sql } from 'kysely';
+import type { Database } from '../db';
 import type { Db } from '../schema';
 
 export interface PulledEntry {
@@ -43,6 +45,15 @@ export async function countLiveEntries(db: Db): Promise<Map<string, number>> {
     .groupBy('library_id')
     .execute();
   return new Map(rows.map((r) => [r.library_id, Number(r.n)]));
+}
+
+/** Stored, not deleted entries by strategy and activity type, over every library (read from their bodies). */
+export async function countByActivityType(database: Database): Promise<{ strategy: string; activityType: string; n: number }[]> {
+  const pick = (key: string) => sql.raw(database.kind === 'postgres' ? `(body::json)->>'${key}'` : `json_extract(body, '$.${key}')`);
+  const { rows } = await sql<{ strategy: string | null; activity_type: string | null; n: number | string }>`
+    SELECT ${pick('strategy')} AS strategy, ${pick('activityType')} AS activity_type, COUNT(*) AS n
+    FROM entries WHERE deleted = 0 GROUP BY 1, 2`.execute(database.db);
+  return rows.map((r) => ({ strategy: String(r.strategy), activityType: String(r.activity_type), n: Number(r.n) }));
 }
 
 /** Every stored entry of each library (as `allEntries`), in one query for a batch of libraries. */
