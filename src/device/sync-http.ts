@@ -15,7 +15,8 @@ import type { SyncError } from './sync-state';
 export type FetchFn = (input: string, init?: RequestInit) => Promise<Response>;
 
 export type HttpResult =
-  | { ok: true; status: number; body: unknown; serverTime: Date }
+  /** `serverDated`: the server's Date header was read (else `serverTime` is the phone's own clock). */
+  | { ok: true; status: number; body: unknown; serverTime: Date; serverDated: boolean }
   | { ok: false; retry: true; error: SyncError; retryAfterMs: number | null }
   | { ok: false; retry: false; error: SyncError; details: FieldError[] };
 
@@ -110,7 +111,7 @@ export async function request(
   if (res.status >= 200 && res.status < 300) {
     // A success whose body does not arrive whole is a lost response: ask again.
     if (parsed === undefined) return retryable(res.status, null, 'unreadable response');
-    return { ok: true, status: res.status, body: parsed, serverTime };
+    return { ok: true, status: res.status, body: parsed, serverTime, serverDated: !Number.isNaN(dated) };
   }
   const err = errorBodySchema.safeParse(parsed);
   const code = err.success ? err.data.error.code : null;

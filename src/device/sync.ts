@@ -191,8 +191,9 @@ async function runSync(deps: SyncDeps): Promise<SyncResult> {
   const now = deps.now();
   // How far the phone's clock is from the server's (its Date header): the app warns when the
   // phone's date is wrong, which would date new entries and colour the card by another day.
-  const clockOffsetMs = pull.ok && pull.serverTime ? pull.serverTime.getTime() - now.getTime() : undefined;
-  await updateSyncState(db, { lastSuccessAt: now.toISOString(), failures: 0, lastError: null, nextTryAt: null, clockOffsetMs });
+  // No header read (a proxy dropped it): the last reading stays.
+  const clock = pull.ok && pull.serverTime ? { clockOffsetMs: pull.serverTime.getTime() - now.getTime() } : {};
+  await updateSyncState(db, { lastSuccessAt: now.toISOString(), failures: 0, lastError: null, nextTryAt: null, ...clock });
   return { status: 'ok', pushed, pulled: pull.count, rejected: push.rejected ?? 0 };
 }
 
@@ -345,7 +346,7 @@ async function pullAll(deps: SyncDeps, http: RequestOptions, index: OutboxIndex)
     const answer = pullResponseSchema.safeParse(res.body);
     if (!answer.success) return { ok: false, res: { ok: false, retry: true, retryAfterMs: null, error: { status: res.status, code: null, message: 'unreadable pull answer' } } };
     count += await applyPullPage(deps.db, index, answer.data.entries, answer.data.cursor, CURSOR_KEY, res.serverTime);
-    serverTime = res.serverTime;
+    if (res.serverDated) serverTime = res.serverTime;
     cursor = answer.data.cursor;
     if (!answer.data.hasMore) break;
   }

@@ -86,14 +86,15 @@ export async function runAdmin(argv: readonly string[], database: Database | (()
 }
 
 /**
- * The stored entries a rulebook no longer counts: an activity type it does not list for the
- * entry's strategy is refused by its entry schema, and the KPI ignores refused entries.
+ * The stored entries that counted under `before` and do not under `after`: an activity type
+ * a rulebook does not list for the entry's strategy is refused by its entry schema, and the
+ * KPI ignores refused entries. (Those `before` did not count either are not news.)
  */
-async function entriesItDrops(database: Database, rulebook: Rulebook): Promise<{ strategy: string; activityType: string; n: number }[]> {
-  const listed = activityTypesOf(rulebook);
-  return (await countByActivityType(database)).filter(
-    (c) => c.activityType !== OTHER_ACTIVITY_TYPE && !(listed[c.strategy as Strategy] ?? []).includes(c.activityType),
-  );
+async function entriesItDrops(database: Database, before: Rulebook, after: Rulebook): Promise<{ strategy: string; activityType: string; n: number }[]> {
+  const [was, is] = [activityTypesOf(before), activityTypesOf(after)];
+  const lists = (types: ReturnType<typeof activityTypesOf>, c: { strategy: string; activityType: string }) =>
+    c.activityType === OTHER_ACTIVITY_TYPE ? c.strategy in types : (types[c.strategy as Strategy] ?? []).includes(c.activityType);
+  return (await countByActivityType(database)).filter((c) => lists(was, c) && !lists(is, c));
 }
 
 async function execute(cmd: AdminCommand, database: Database, io: AdminIo): Promise<{ text: string[]; json: unknown }> {
@@ -156,6 +157,7 @@ async function execute(cmd: AdminCommand, database: Database, io: AdminIo): Prom
     case 'rulebook publish': {
       const read = await readRulebookFile(cmd.file);
       if (!read.ok) throw new BadArgument(read.error);
+      const before = await currentRulebook(db);
       const published = await publishRulebook(db, read.rulebook, io.now());
       if (!published.ok) {
         const { rulebookId } = published;
@@ -174,7 +176,7 @@ async function execute(cmd: AdminCommand, database: Database, io: AdminIo): Prom
       }
       // Servers of this process on this database follow at once; others within a second.
       rulebookSourceFor(database).invalidate();
-      const dropped = await entriesItDrops(database, read.rulebook);
+      const dropped = await entriesItDrops(database, before, read.rulebook);
       const total = dropped.reduce((sum, d) => sum + d.n, 0);
       const text = [`Rulebook published: ${rulebookId}`];
       if (total > 0) {

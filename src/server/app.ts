@@ -63,7 +63,8 @@ export function createApp(deps: ServerDeps): Hono<Env> {
     origin: '*',
     allowMethods: ['GET', 'POST'],
     allowHeaders: ['Authorization', 'Content-Type', 'Content-Encoding', 'Accept-Language'],
-    exposeHeaders: ['Retry-After'],
+    // Date: the phone compares its clock with the server's (an app served elsewhere reads it too).
+    exposeHeaders: ['Retry-After', 'Date'],
     maxAge: 86_400,
   });
   // A preflight only for the device routes: OPTIONS anywhere else is an unknown method (404).
@@ -72,7 +73,7 @@ export function createApp(deps: ServerDeps): Hono<Env> {
     if (c.req.path === monitorPath || c.req.path.startsWith(`${monitorPath}/`)) return next();
     if (c.req.method === 'OPTIONS' && devicePaths.has(c.req.path)) return preflight(c, next);
     c.header('Access-Control-Allow-Origin', '*');
-    c.header('Access-Control-Expose-Headers', 'Retry-After');
+    c.header('Access-Control-Expose-Headers', 'Retry-After, Date');
     return next();
   });
 

@@ -72,6 +72,17 @@ describe('the phone\'s clock', () => {
     expect(await syncNow(phone.deps)).toMatchObject({ status: 'ok' });
     // The Date header counts whole seconds.
     expect(Math.abs((await getSyncState(phone.db)).clockOffsetMs! - behind)).toBeLessThan(5_000);
+
+    // Answers without a Date header (a proxy dropped it, or a browser hid it): the reading stays.
+    const undated: FetchFn = async (input, init) => {
+      const res = await fetch(input, init);
+      const headers = new Headers(res.headers);
+      headers.delete('date');
+      return new Response(await res.arrayBuffer(), { status: res.status, headers });
+    };
+    const again = { ...phone.deps, fetch: undated, now: () => new Date() };
+    expect(await syncNow(again)).toMatchObject({ status: 'ok' });
+    expect(Math.abs((await getSyncState(phone.db)).clockOffsetMs! - behind)).toBeLessThan(5_000);
   });
 });
 

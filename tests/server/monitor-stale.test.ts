@@ -75,7 +75,8 @@ describe.each(DB_KINDS)('"belum sinkron 30+ hari" of a library that never pushed
     }
     const csv = await monitorRaw(s, cookie, `/export/libraries.csv${q(AREA)}`);
     const rows = parse(await csv.text(), { bom: true }) as string[][];
-    const exported = Object.fromEntries(rows.slice(1).map((row) => [row[0], row.at(-1) === 'ya']));
+    const staleColumn = rows[0].indexOf('Belum sinkron 30+ hari');
+    const exported = Object.fromEntries(rows.slice(1).map((row) => [row[0], row[staleColumn] === 'ya']));
     const summary = await monitor(s, cookie, `/summary${q({ province: AREA.province })}`);
     const summaryCsv = parse(await (await monitorRaw(s, cookie, `/export/summary.csv${q({ province: AREA.province })}`)).text(), { bom: true }) as string[][];
     return { listed, detail, exported, total: summary.body.total.stale, child: summary.body.children[0].stale, exportedTotal: Number(summaryCsv[1].at(-1)) };

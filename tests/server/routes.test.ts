@@ -87,7 +87,8 @@ describe.each(DB_KINDS)('routes on %s', (kind) => {
     expect([pushed.status, pulled.status, gap.status]).toEqual([200, 200, 409]);
     for (const res of [pushed, pulled, gap]) {
       expect(res.headers.get('access-control-allow-origin')).toBe('*');
-      expect(res.headers.get('access-control-expose-headers')).toBe('Retry-After');
+      expect(res.headers.get('access-control-expose-headers')).toBe('Retry-After, Date');
+      expect(res.headers.get('date')).not.toBeNull();
       expect(res.headers.get('access-control-allow-credentials')).toBeNull();
     }
   });

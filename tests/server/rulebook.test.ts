@@ -255,6 +255,19 @@ describe.each(DB_KINDS)('rulebook publish on %s', (kind) => {
       await other.close();
     }
   });
+
+  it('warns only of entries that counted before: a type already dropped, or a body that is no entry, is not news', async () => {
+    await s.database.db
+      .insertInto('entries')
+      .values({ library_id: libs[0].library.id, entry_id: '0190a1b2-ffff-7e5f-8a6b-00000000000f', version: 0, device_id: 'uji', updated_at: s.clock.now().toISOString(), deleted: 0, body: '{}' })
+      .execute();
+    const next = rulebookWith('uji-ketat-2025.2', (r) => {
+      r.components[0].indicator = { kind: 'count', strategy: 'pelibatan', target: { perMonth: 5 } };
+      r.green.threshold = 99;
+    });
+    const published = await admin(s, ['rulebook', 'publish', file('ketat-2.json', next), '--json']);
+    expect(published).toMatchObject({ code: 0, json: { rulebookId: next.id, changed: true, entriesNotCounted: 0 } });
+  });
 });
 
 describe('rulebook publish as a process', () => {
