@@ -397,6 +397,10 @@ it('an enrolment in one tab is followed by another: its card keeps counting, and
     await b.goto(server.url);
     await poll(() => colourOf(b)).toBe('merah');
 
+    // B waits on Pengaturan, its profile form open, while A enrols.
+    await b.getByRole('link', { name: 'Pengaturan' }).click();
+    await b.getByLabel('Nama perpustakaan', { exact: true }).waitFor();
+
     // Enrolment works but no sync gets through: no pull moves the cursor, which would make
     // every tab read its rows again whatever else it follows.
     await phone.context.route('**/api/v1/sync/**', (route) => route.abort());
@@ -404,25 +408,28 @@ it('an enrolment in one tab is followed by another: its card keeps counting, and
     await a.getByLabel('Kode pendaftaran', { exact: true }).fill(await server.code(library.id));
     await a.getByRole('button', { name: 'Daftarkan' }).click();
     await a.getByText('Terdaftar untuk Perpustakaan Dua Tab', { exact: true }).waitFor();
-    await a.getByRole('link', { name: 'Beranda' }).click();
-    for (const p of [a, b]) await poll(() => colourOf(p)).toBe('merah');
 
-    // B, which did not enrol, saves the profile: the enrolled library's id stays.
-    await b.getByRole('link', { name: 'Pengaturan' }).click();
+    // B's form now shows the enrolled library; saved, it keeps that library's id and name.
+    await poll(() => b.getByLabel('Nama perpustakaan', { exact: true }).inputValue()).toBe('Perpustakaan Dua Tab');
     await b.getByRole('button', { name: 'Simpan profil' }).click();
     await b.getByText('Profil tersimpan.').waitFor();
-    const storedId = await b.evaluate(
+    const stored = await b.evaluate(
       () =>
-        new Promise<string>((resolve, reject) => {
+        new Promise<{ id: string; name: string }>((resolve, reject) => {
           const open = indexedDB.open('tpbis-lapor');
           open.onerror = () => reject(open.error);
           open.onsuccess = () => {
             const get = open.result.transaction('meta').objectStore('meta').get('library');
-            get.onsuccess = () => (open.result.close(), resolve(get.result?.value?.id));
+            get.onsuccess = () => (open.result.close(), resolve({ id: get.result?.value?.id, name: get.result?.value?.name }));
           };
         }),
     );
-    expect(storedId).toBe(library.id);
+    expect(stored).toEqual({ id: library.id, name: 'Perpustakaan Dua Tab' });
+    // Both cards count the moved entry.
+    for (const p of [a, b]) {
+      await p.getByRole('link', { name: 'Beranda' }).click();
+      await poll(() => colourOf(p)).toBe('merah');
+    }
     await a.reload();
     await poll(() => colourOf(a)).toBe('merah');
   } finally {

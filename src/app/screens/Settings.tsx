@@ -68,7 +68,9 @@ export function Settings({ version }: { version: string }) {
       <section>
         <h2 id="s-profile">{u('settings.profile')}</h2>
         <ProfileForm
-          key={lang}
+          // Anew when the library changes under it (an enrolment, maybe in another tab): its
+          // values would otherwise write the old profile over the enrolled library's.
+          key={`${lang}:${library.id}`}
           lang={lang}
           library={library}
           submitLabel={u('profile.save')}
