@@ -14,7 +14,7 @@ import { Lazy } from './components/Lazy';
 import { focusHeadingWhenShown } from './focus';
 import { FirstRun } from './screens/FirstRun';
 import { Home } from './screens/Home';
-import { startWorker } from './sw-bridge';
+import { reloadIfPending, startWorker } from './sw-bridge';
 import { startSyncTriggers } from './sync-client';
 import { prepareSave, withSaved } from './kpi-memo';
 
@@ -103,7 +103,7 @@ export function App(props: AppProps) {
     );
   }, [db]);
   useEffect(() => {
-    if (props.workerUrl) void startWorker(props.workerUrl, (apply) => setUpdate(() => apply));
+    if (props.workerUrl) void startWorker(props.workerUrl, (apply) => setUpdate(() => apply), () => !formDirty.current);
   }, []);
   useEffect(() => {
     document.documentElement.lang = lang;
@@ -155,6 +155,7 @@ export function App(props: AppProps) {
     setFormDirty: (dirty) => {
       formDirty.current = dirty;
       if (!dirty) setUpdateBlocked(false);
+      reloadIfPending(!dirty);
     },
   };
 

@@ -35,16 +35,29 @@ export async function startSyncWorker(): Promise<ServiceWorkerRegistration | nul
   }
 }
 
-/** Registers `url` (and the Background Sync worker); calls `onUpdate(apply)` whenever a new worker is installed and waiting. */
-export async function startWorker(url: string, onUpdate: (apply: () => void) => void): Promise<void> {
+let reloadState: 'no' | 'pending' | 'done' = 'no';
+
+/** Reloads the page, once, if a new version took control and `ready` (no unsaved input) allows. */
+export function reloadIfPending(ready: boolean): void {
+  if (reloadState !== 'pending' || !ready) return;
+  reloadState = 'done';
+  location.reload();
+}
+
+/**
+ * Registers `url` (and the Background Sync worker); calls `onUpdate(apply)` whenever a new
+ * worker is installed and waiting. `mayReload`: false while this page holds unsaved input —
+ * a version applied from another tab then reloads this one only once it says so
+ * (`reloadIfPending`), not under the librarian's fingers.
+ */
+export async function startWorker(url: string, onUpdate: (apply: () => void) => void, mayReload: () => boolean = () => true): Promise<void> {
   if (!('serviceWorker' in navigator)) return;
   const sw = navigator.serviceWorker;
   const wasControlled = !!sw.controller;
-  let reloading = false;
   sw.addEventListener('controllerchange', () => {
-    if (!wasControlled || reloading) return;
-    reloading = true;
-    location.reload();
+    if (!wasControlled || reloadState !== 'no') return;
+    reloadState = 'pending';
+    reloadIfPending(mayReload());
   });
 
   const reg = await sw.register(url);

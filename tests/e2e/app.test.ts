@@ -491,10 +491,28 @@ describe('the offline app in Chromium', () => {
     expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(1);
     expect(await field('Judul kegiatan').inputValue()).toBe('Pelatihan menjahit');
 
+    // A second tab with unsaved input of its own: applying the version here must not reload it.
+    const other = await phone!.context.newPage();
+    await other.goto(page.url());
+    await other.getByRole('link', { name: 'Catat kegiatan' }).click();
+    await other.getByLabel('Lokasi', { exact: true }).fill('Balai RW 3');
+    await other.evaluate(() => {
+      (window as unknown as { marker: number }).marker = 2;
+      navigator.serviceWorker.addEventListener('controllerchange', () => ((window as unknown as { changed: boolean }).changed = true));
+    });
+
     await page.getByRole('button', { name: 'Kosongkan isian' }).click();
     let loads = 0;
     page.on('load', () => loads++);
     await Promise.all([page.waitForEvent('load'), prompt.click()]);
+    // The other tab keeps its input until it is done with it, then takes the new version.
+    await other.waitForFunction(() => (window as unknown as { changed?: boolean }).changed === true);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await other.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(2);
+    expect(await other.getByLabel('Lokasi', { exact: true }).inputValue()).toBe('Balai RW 3');
+    await Promise.all([other.waitForEvent('load'), other.getByRole('button', { name: 'Kosongkan isian' }).click()]);
+    expect(await other.evaluate(() => (window as unknown as { marker?: number }).marker)).toBeUndefined();
+    await other.close();
     await page.getByRole('link', { name: 'Pengaturan' }).click();
     await poll(() => page.locator('[data-app-version]').textContent()).toContain('e2e-b');
     expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBeUndefined();
