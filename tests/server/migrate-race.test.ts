@@ -17,6 +17,14 @@ import { DB_KINDS, freshDatabaseUrl, openUrl } from './harness';
 const dir = mkdtempSync(join(tmpdir(), 'tpbis-migrate-race-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+/** Runs an ES module `script` (from the project's root, with tsx) in a process of its own; its exit code and output. */
+function runScript(script: string): Promise<{ code: number | null; out: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, out: out.trim() })));
+}
+
 /** A process that loads the code, waits for the common start time, then migrates `file`. */
 function migrateAt(file: string, startAt: number): Promise<{ code: number | null; out: string }> {
   const script = `
@@ -28,10 +36,7 @@ function migrateAt(file: string, startAt: number): Promise<{ code: number | null
     catch (e) { console.log('failed: ' + e.message); process.exitCode = 1; }
     finally { await database.close(); }
   `;
-  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
-  let out = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, out: out.trim() })));
+  return runScript(script);
 }
 
 it('four processes migrating a new SQLite file at the same moment all succeed, each migration applied once', async () => {
@@ -64,10 +69,7 @@ function demoAt(databaseUrl: string, startAt: number): Promise<{ code: number | 
     catch (e) { console.log('failed: ' + e.message); process.exitCode = 1; }
     finally { await database.close(); }
   `;
-  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
-  let out = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, out: out.trim() })));
+  return runScript(script);
 }
 
 describe.each(DB_KINDS)('on %s', (kind) => {
