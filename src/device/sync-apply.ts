@@ -11,7 +11,7 @@
 import type { ActivityEntry, PushResponse, PushResult } from '../domain';
 import type { LaporDb, OutboxRow } from './db';
 import { movedRow, moveToLibrary, OUTBOX_SEQ_KEY, SENT_THROUGH_KEY, sentThrough, stripRow } from './entries';
-import { sameEntry } from './entry-compare';
+import { sameContent, sameEntry } from './entry-compare';
 import type { Receipt, SyncedRow } from './sync-state';
 
 /**
@@ -83,15 +83,21 @@ export function mergeRemote(
   // content, or the very version the server acknowledged to this phone, whose copy can
   // differ (an `updatedAt` ahead of the server's clock is stored clamped). The server's
   // copy is the truth, so it is taken either way.
-  const receipt: Receipt = same || isOwnWrite(row, version)
+  const receipt: Receipt = same || isOwnWrite(row, version, remote)
     ? { status: 'applied', version, at: row?.receipt?.at ?? at }
     : { status, version, at };
   return { ...remote, serverVersion: version, receipt };
 }
 
-/** True when `version` is the write the server applied for this phone (its receipt says so). */
-function isOwnWrite(row: SyncedRow | undefined, version: number): boolean {
-  return row?.receipt?.status === 'applied' && row.receipt.version === version;
+/**
+ * True when `version` is the write the server applied for this phone: its receipt says so,
+ * or — the first answer lost — a `duplicate` receipt at that version, and the copy differs
+ * from the phone's row in its time alone (the clamped copy of this phone's write).
+ */
+function isOwnWrite(row: SyncedRow | undefined, version: number, remote: ActivityEntry): boolean {
+  const receipt = row?.receipt;
+  if (receipt?.version !== version) return false;
+  return receipt.status === 'applied' || (receipt.status === 'duplicate' && sameContent(plainEntry(row!), remote));
 }
 
 export interface AckSummary {

@@ -465,6 +465,25 @@ describe('the phone\'s own write, clamped by the server', () => {
     expect(r.serverVersion).toBe(stored.version);
     expect(entrySyncStatus(r, await pendingEntryIds(phone.db))).toMatchObject({ kind: 'sent' });
   });
+
+  it('also when the first answer was lost: the duplicate answer, then the clamped copy, still read "Terkirim"', async () => {
+    const library = await server.addLibrary('Perpustakaan Jam Cepat Hilang');
+    let fast = SERVER_NOW + 10 * 60_000;
+    const fastClock = () => new Date(fast++);
+    const plan = script();
+    const phone = newPhone(faultyFetch(server, plan), fastClock, prng(23));
+    await enrolPhone(phone, server, library.id);
+    const e = entry({ libraryId: library.id, title: 'Musdes anggaran', updatedAt: fastClock().toISOString() });
+    await saveEntry(phone.db, e);
+    plan.choose = script('response-lost').choose;
+    expect(await syncNow(phone.deps)).toMatchObject({ status: 'retry' });
+    expect(await syncNow(phone.deps)).toMatchObject({ status: 'ok' });
+    const stored = (await server.stored(library.id)).get(e.id)!;
+    expect(stored.entry.updatedAt).not.toBe(e.updatedAt);
+    const r = await row(phone.db, e.id);
+    expect([r.updatedAt, r.serverVersion]).toEqual([stored.entry.updatedAt, stored.version]);
+    expect(entrySyncStatus(r, await pendingEntryIds(phone.db))).toMatchObject({ kind: 'sent' });
+  });
 });
 
 describe('the phone\'s conflict rule', () => {
