@@ -110,6 +110,9 @@ export function App(props: AppProps) {
   }, [lang]);
   useEffect(() => {
     if (route.name !== 'home') setNotice(null);
+    // A new version took control while the form held input: reload now it has been left
+    // with nothing unsaved (after a save the address is already Beranda's, not the form's).
+    reloadIfPending(!formDirty.current);
     // Move focus to the new screen's heading, as a page load would; not on the first screen.
     if (first.current) return void (first.current = false);
     return focusHeadingWhenShown();
@@ -155,7 +158,6 @@ export function App(props: AppProps) {
     setFormDirty: (dirty) => {
       formDirty.current = dirty;
       if (!dirty) setUpdateBlocked(false);
-      reloadIfPending(!dirty);
     },
   };
 

@@ -37,18 +37,23 @@ export async function startSyncWorker(): Promise<ServiceWorkerRegistration | nul
 
 let reloadState: 'no' | 'pending' | 'done' = 'no';
 
-/** Reloads the page, once, if a new version took control and `ready` (no unsaved input) allows. */
+/**
+ * Reloads the page, once, if a new version took control and `ready` (no unsaved input)
+ * allows. A moment later: the form just left writes its last draft on the way out.
+ */
 export function reloadIfPending(ready: boolean): void {
   if (reloadState !== 'pending' || !ready) return;
   reloadState = 'done';
-  location.reload();
+  setTimeout(() => location.reload(), RELOAD_DELAY_MS);
 }
+
+const RELOAD_DELAY_MS = 200;
 
 /**
  * Registers `url` (and the Background Sync worker); calls `onUpdate(apply)` whenever a new
  * worker is installed and waiting. `mayReload`: false while this page holds unsaved input —
- * a version applied from another tab then reloads this one only once it says so
- * (`reloadIfPending`), not under the librarian's fingers.
+ * a version applied from another tab then reloads this one only once the form is left with
+ * nothing unsaved (`reloadIfPending`), not under the librarian's fingers.
  */
 export async function startWorker(url: string, onUpdate: (apply: () => void) => void, mayReload: () => boolean = () => true): Promise<void> {
   if (!('serviceWorker' in navigator)) return;
@@ -57,7 +62,10 @@ export async function startWorker(url: string, onUpdate: (apply: () => void) => 
   sw.addEventListener('controllerchange', () => {
     if (!wasControlled || reloadState !== 'no') return;
     reloadState = 'pending';
-    reloadIfPending(mayReload());
+    if (mayReload()) {
+      reloadState = 'done';
+      location.reload();
+    }
   });
 
   const reg = await sw.register(url);

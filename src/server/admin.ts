@@ -90,11 +90,12 @@ export async function runAdmin(argv: readonly string[], database: Database | (()
  * a rulebook does not list for the entry's strategy is refused by its entry schema, and the
  * KPI ignores refused entries. (Those `before` did not count either are not news.)
  */
-async function entriesItDrops(database: Database, before: Rulebook, after: Rulebook): Promise<{ strategy: string; activityType: string; n: number }[]> {
-  const [was, is] = [activityTypesOf(before), activityTypesOf(after)];
+async function entriesItDrops(database: Database, before: Rulebook | null, after: Rulebook): Promise<{ strategy: string; activityType: string; n: number }[]> {
+  const is = activityTypesOf(after);
+  const was = before && activityTypesOf(before);
   const lists = (types: ReturnType<typeof activityTypesOf>, c: { strategy: string; activityType: string }) =>
     c.activityType === OTHER_ACTIVITY_TYPE ? c.strategy in types : (types[c.strategy as Strategy] ?? []).includes(c.activityType);
-  return (await countByActivityType(database)).filter((c) => lists(was, c) && !lists(is, c));
+  return (await countByActivityType(database)).filter((c) => (was === null || lists(was, c)) && !lists(is, c));
 }
 
 async function execute(cmd: AdminCommand, database: Database, io: AdminIo): Promise<{ text: string[]; json: unknown }> {
@@ -157,7 +158,8 @@ async function execute(cmd: AdminCommand, database: Database, io: AdminIo): Prom
     case 'rulebook publish': {
       const read = await readRulebookFile(cmd.file);
       if (!read.ok) throw new BadArgument(read.error);
-      const before = await currentRulebook(db);
+      // A stored rulebook that no longer parses must not stop the publish that replaces it.
+      const before = await currentRulebook(db).catch(() => null);
       const published = await publishRulebook(db, read.rulebook, io.now());
       if (!published.ok) {
         const { rulebookId } = published;

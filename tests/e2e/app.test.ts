@@ -18,8 +18,10 @@ import {
   smallTapTargets,
   startStaticServer,
   type StaticServer,
+  daysAgo,
   fillFirstRun,
   fillStorage,
+  logEntryOn,
   needsBrowser,
 } from './harness';
 
@@ -510,8 +512,17 @@ describe('the offline app in Chromium', () => {
     await new Promise((r) => setTimeout(r, 500));
     expect(await other.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(2);
     expect(await other.getByLabel('Lokasi', { exact: true }).inputValue()).toBe('Balai RW 3');
-    await Promise.all([other.waitForEvent('load'), other.getByRole('button', { name: 'Kosongkan isian' }).click()]);
+    // Cleared, it is still on the form: no reload yet. Saved, it reloads on Beranda, the entry kept.
+    await other.getByRole('button', { name: 'Kosongkan isian' }).click();
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await other.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(2);
+    const reloaded = other.waitForEvent('load');
+    await logEntryOn(other, { title: 'Dicatat saat versi baru menunggu', date: daysAgo(3) });
+    await reloaded;
     expect(await other.evaluate(() => (window as unknown as { marker?: number }).marker)).toBeUndefined();
+    expect(await other.evaluate(() => location.hash)).toBe('#/');
+    await other.getByRole('link', { name: 'Daftar kegiatan' }).click();
+    await other.getByRole('heading', { name: 'Dicatat saat versi baru menunggu' }).waitFor();
     await other.close();
     await page.getByRole('link', { name: 'Pengaturan' }).click();
     await poll(() => page.locator('[data-app-version]').textContent()).toContain('e2e-b');

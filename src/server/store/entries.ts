@@ -52,11 +52,12 @@ export async function countByActivityType(database: Database): Promise<{ strateg
   const pick = (key: string) => sql.raw(database.kind === 'postgres' ? `(body::json)->>'${key}'` : `json_extract(body, '$.${key}')`);
   const { rows } = await sql<{ strategy: string | null; activity_type: string | null; n: number | string }>`
     SELECT ${pick('strategy')} AS strategy, ${pick('activityType')} AS activity_type, COUNT(*) AS n
-    FROM entries WHERE deleted = 0 GROUP BY 1, 2 ORDER BY 1, 2`.execute(database.db);
-  // A body without them is no entry any rulebook counts.
+    FROM entries WHERE deleted = 0 GROUP BY 1, 2`.execute(database.db);
+  // A body without them is no entry any rulebook counts. Sorted here: the databases' collations differ.
   return rows
     .filter((r) => typeof r.strategy === 'string' && typeof r.activity_type === 'string')
-    .map((r) => ({ strategy: r.strategy!, activityType: r.activity_type!, n: Number(r.n) }));
+    .map((r) => ({ strategy: r.strategy!, activityType: r.activity_type!, n: Number(r.n) }))
+    .sort((a, b) => (a.strategy === b.strategy ? (a.activityType < b.activityType ? -1 : 1) : a.strategy < b.strategy ? -1 : 1));
 }
 
 /** Every stored entry of each library (as `allEntries`), in one query for a batch of libraries. */
