@@ -30,6 +30,15 @@ export interface AppProps {
   initialEntries?: readonly unknown[];
 }
 
+/**
+ * A state update that keeps the current object when a re-read copy has the same content:
+ * the card's KPI is remembered per library and rulebook object (kpi-memo.ts), and each
+ * first read at start, or re-read after a save, would otherwise cost a whole recomputation.
+ */
+function keepIfSame<T>(next: T): (current: T | null) => T {
+  return (current) => (current !== null && JSON.stringify(current) === JSON.stringify(next) ? current : next);
+}
+
 /** How long after the app starts unused photos are looked for (photos.ts `sweepPhotos`). */
 const PHOTO_SWEEP_DELAY_MS = 20_000;
 
@@ -45,7 +54,7 @@ export function App(props: AppProps) {
   const { db, version } = props;
   // The rulebook the server last sent (enrolment, each sync) recolours the card.
   const [rulebook, setRulebook] = useState(props.rulebook);
-  useEffect(() => watch(() => getRulebook(db), setRulebook), [db]);
+  useEffect(() => watch(() => getRulebook(db), (stored) => setRulebook(keepIfSame(stored))), [db]);
   // Sync triggers: app start, `online`, the page becoming visible (the timer is the engine's).
   useEffect(() => startSyncTriggers(db), [db]);
   // Photos nothing names any more are freed once a start, well after the first paint.
@@ -96,7 +105,7 @@ export function App(props: AppProps) {
       () => getLibrary(db),
       (stored) => {
         if (!stored) return;
-        setLibrary(stored);
+        setLibrary(keepIfSame(stored));
         if (id !== null && stored.id !== id) void rowsWithSeq(db).then(([rows, seq]) => seq === notedSeq.current && setEntries(rows));
         id = stored.id;
       },

@@ -6,7 +6,7 @@
  * rebuilds the outbox, which must not happen while a sync (another tab's, or the Background
  * Sync worker's) has a push of the old numbers in flight.
  */
-import { enrollResponseSchema, RETRY_KEY_PATTERN, type EnrollResponse, type Lang, type Library } from '../domain';
+import { codeAsMatched, enrollResponseSchema, RETRY_KEY_PATTERN, type EnrollResponse, type Lang, type Library } from '../domain';
 import type { LaporDb, OutboxRow } from './db';
 import { movedRow, moveToLibrary, OUTBOX_SEQ_KEY, SENT_THROUGH_KEY } from './entries';
 import { plainEntry } from './sync-apply';
@@ -63,7 +63,7 @@ export const ENROL_RETRY_KEY = 'enrolRetry';
  * sent (if it cannot be kept, the next try in this page still has it in memory: the tab).
  */
 async function retryKeyFor(db: LaporDb, code: string): Promise<string> {
-  const matched = code.replace(/[\s-]/g, '').toUpperCase();
+  const matched = codeAsMatched(code);
   const stored = (await db.meta.get(ENROL_RETRY_KEY).catch(() => undefined))?.value as { code?: unknown; key?: unknown } | undefined;
   for (const kept of [stored, lastTried]) {
     if (kept?.code === matched && typeof kept.key === 'string' && RETRY_KEY_PATTERN.test(kept.key)) return kept.key;

@@ -6,6 +6,7 @@
 import { ATTACHMENT_MIMES, MAX_ATTACHMENT_BYTES } from '../domain';
 import { isQuotaError, type LaporDb } from './db';
 import { DISCARDED_PHOTOS_PREFIX } from './entries';
+import { draftKey } from './meta';
 import { uuidv7 } from './uuid';
 
 export interface PhotoMeta {
@@ -99,7 +100,7 @@ export async function sweepPhotos(db: LaporDb, now: Date): Promise<number> {
       else expired.push(d.key);
     }
     // Drafts hold form values of any shape: a photo id anywhere in one counts.
-    const drafts = JSON.stringify((await db.meta.where('key').startsWith('draft:').toArray()).map((d) => d.value));
+    const drafts = JSON.stringify((await db.meta.where('key').startsWith(draftKey('')).toArray()).map((d) => d.value));
     const unused = old.filter((id) => !named.has(id) && !drafts.includes(id));
     await Promise.all([db.photos.bulkDelete(unused), db.meta.bulkDelete(expired)]);
     return unused.length;

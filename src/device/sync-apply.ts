@@ -10,7 +10,7 @@
  */
 import type { ActivityEntry, PushResponse, PushResult } from '../domain';
 import type { LaporDb, OutboxRow } from './db';
-import { movedRow, moveToLibrary, OUTBOX_SEQ_KEY, SENT_THROUGH_KEY, sentThrough, stripRow } from './entries';
+import { lastOutboxSeq, movedRow, moveToLibrary, OUTBOX_SEQ_KEY, SENT_THROUGH_KEY, sentThrough, stripRow } from './entries';
 import { sameContent, sameEntry } from './entry-compare';
 import type { Receipt, SyncedRow } from './sync-state';
 
@@ -208,7 +208,7 @@ function notStored(r: PushResult, sent: OutboxRow): boolean {
 
 /** Appends `rows` to the outbox under the next seqs (inside the caller's transaction). */
 async function queueAgain(db: LaporDb, index: OutboxIndex, rows: OutboxRow[]): Promise<void> {
-  const last = ((await db.meta.get(OUTBOX_SEQ_KEY))?.value as number | undefined) ?? 0;
+  const last = await lastOutboxSeq(db);
   const queued = rows.map((r, i) => ({ ...r, seq: last + 1 + i }));
   await Promise.all([db.outbox.bulkAdd(queued), db.meta.put({ key: OUTBOX_SEQ_KEY, value: last + queued.length })]);
   for (const r of queued) index.add(r);

@@ -58,10 +58,15 @@ export const noNul = z.refine<string | undefined>((s) => s === undefined || !s.i
   params: { key: 'nulCharacter' },
 });
 
+/** An enrolment code as it is matched: case, spaces and dashes ignored (`abcd 2345` → `ABCD2345`). */
+export function codeAsMatched(input: string): string {
+  return input.replace(/[\s-]/g, '').toUpperCase();
+}
+
 /**
  * `retryKey` (our addition to SYNC-PROTOCOL.md, optional): a random secret the phone sends
- * with a code. Sent again with the same code when the answer was lost, it gets the device
- * that code made a new token, instead of `401 invalid_code` for a code already used
+ * with a code. Sent again with the same code when the answer was lost, it gets the same
+ * answer (device and token) instead of `401 invalid_code` for a code already used
  * (store/enrollment.ts says when).
  */
 export const RETRY_KEY_PATTERN = /^[A-Za-z0-9_-]{22,128}$/;

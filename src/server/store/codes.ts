@@ -3,6 +3,7 @@
  * shown as `XXXX-XXXX`, single-use, expiring. Matching ignores case, spaces and dashes.
  */
 import { randomBytes } from 'node:crypto';
+import { codeAsMatched } from '../../domain';
 import type { Db } from '../schema';
 
 /** 32 symbols, so a random byte masked to 5 bits picks one without bias. */
@@ -17,7 +18,7 @@ export function generateCode(): string {
 
 /** `abcd 2345`, `ABCD-2345` → `ABCD2345`; null when it cannot be a code. */
 export function normaliseCode(input: string): string | null {
-  const code = input.replace(/[\s-]/g, '').toUpperCase();
+  const code = codeAsMatched(input);
   return CODE_PATTERN.test(code) ? code : null;
 }
 
