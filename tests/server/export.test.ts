@@ -8,6 +8,7 @@ import ExcelJS from 'exceljs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { toCsv, type Cell } from '../../src/server/export/csv';
+import { wibText } from '../../src/server/export/instant';
 import { columnName, sheetTitle, toXlsx } from '../../src/server/export/xlsx';
 
 function readCsv(text: string): string[][] {
@@ -155,5 +156,17 @@ describe('round trip of arbitrary tables', () => {
       }),
       { numRuns: 100 },
     );
+  });
+});
+
+describe('wibText', () => {
+  it('writes an instant as Jakarta wall-clock time to the minute, the date rolling over at 17:00 UTC', () => {
+    expect(wibText('2026-11-29T12:34:56.789Z')).toBe('2026-11-29 19:34 WIB');
+    expect(wibText('2026-12-31T17:05:00.000Z')).toBe('2027-01-01 00:05 WIB');
+    expect(wibText(null)).toBeNull();
+  });
+
+  it('keeps stored text that is not a time as it is', () => {
+    expect(wibText('kemarin')).toBe('kemarin');
   });
 });

@@ -22,10 +22,18 @@ function summaryRow(f: AreaFigures): Value[] {
   return [f.name, f.libraries, c.hijau, c.kuning, c.merah, c['abu-abu'], e.pelibatan, e.advokasi, e.layanan, f.stale];
 }
 
-/** A library's JSON row as an exported row (the score as shown: whole). */
+/** An instant as the export writes it: Jakarta wall-clock time to the minute, marked WIB. */
+function wib(iso: string | null): string | null {
+  if (iso === null) return null;
+  const d = new Date(Date.parse(iso) + 7 * 3_600_000);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getUTCFullYear()}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())} WIB`;
+}
+
+/** A library's JSON row as an exported row (the score as shown: whole; the last push in WIB). */
 function libraryRow(l: MonitorLibraryRow): Value[] {
   const { entries: e } = l;
-  return [l.name, l.village, l.district, l.regency, l.province, l.colour, Math.round(l.score), e.pelibatan, e.advokasi, e.layanan, l.lastPushAt, l.stale ? 'ya' : 'tidak', l.id];
+  return [l.name, l.village, l.district, l.regency, l.province, l.colour, Math.round(l.score), e.pelibatan, e.advokasi, e.layanan, wib(l.lastPushAt), l.stale ? 'ya' : 'tidak', l.id];
 }
 
 /** CSV cells are text: numbers as their decimal text, null as empty. */

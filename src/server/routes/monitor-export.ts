@@ -8,6 +8,7 @@ import type { Handler } from 'hono';
 import type { AreaFigures, MonitorLibraryRow } from '../../domain';
 import type { Env, ServerDeps } from '../context';
 import { toCsv, type Cell } from '../export/csv';
+import { wibText } from '../export/instant';
 import { toXlsx } from '../export/xlsx';
 import { areaName, buildLibraries, buildSummary, scopedQuery } from './monitor';
 
@@ -39,8 +40,8 @@ function summaryRow(f: AreaFigures): Cell[] {
 
 function libraryRow(l: MonitorLibraryRow): Cell[] {
   const { entries: e } = l;
-  // The score as the app shows it: a whole number.
-  return [l.name, l.village, l.district, l.regency, l.province, l.colour, Math.round(l.score), e.pelibatan, e.advokasi, e.layanan, l.lastPushAt, l.stale ? 'ya' : 'tidak', l.id];
+  // The score as the app shows it: a whole number; the last push in WIB, as people there read times.
+  return [l.name, l.village, l.district, l.regency, l.province, l.colour, Math.round(l.score), e.pelibatan, e.advokasi, e.layanan, wibText(l.lastPushAt), l.stale ? 'ya' : 'tidak', l.id];
 }
 
 /** `Jawa Timur` → `jawa-timur`: a file name any system accepts. */
