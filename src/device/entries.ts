@@ -10,7 +10,7 @@
 import { activityEntrySchema, type ActivityEntry, type FieldError } from '../domain';
 import { Dexie, RangeSet } from 'dexie';
 import { isQuotaError, type EntryRow, type LaporDb, type MetaRow, type OutboxRow } from './db';
-import { sameContent } from './entry-compare';
+import { sameContent } from '../domain';
 import { draftKey } from './meta';
 import { lockIfAvailable, type TryLockFn } from './sync';
 import type { SyncedRow } from './sync-state';

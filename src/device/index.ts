@@ -6,7 +6,6 @@
 export * from './backup';
 export * from './db';
 export * from './entries';
-export * from './entry-compare';
 export * from './meta';
 export * from './photos';
 export * from './snapshot';

@@ -11,7 +11,7 @@
 import type { ActivityEntry, PushResponse, PushResult } from '../domain';
 import type { LaporDb, OutboxRow } from './db';
 import { lastOutboxSeq, movedRow, moveToLibrary, OUTBOX_SEQ_KEY, SENT_THROUGH_KEY, sentThrough, stripRow } from './entries';
-import { sameContent, sameEntry } from './entry-compare';
+import { sameContent, sameEntry } from '../domain';
 import type { Receipt, SyncedRow } from './sync-state';
 
 /**

@@ -18,3 +18,4 @@ export * from './strategies';
 export * from './validation-messages';
 export { codePointLength, UUID_V7 } from './text';
 export { fastEntryParser } from './entry-check';
+export { sameContent, sameEntry } from './entry-compare';

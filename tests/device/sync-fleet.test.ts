@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { ActivityEntry } from '../../src/domain';
 import { deleteEntry, pendingMutations, saveEntry } from '../../src/device';
-import { sameEntry } from '../../src/device/entry-compare';
+import { sameEntry } from '../../src/domain';
 import { plainEntry } from '../../src/device/sync-apply';
 import { syncNow, type SyncResult } from '../../src/device/sync';
 import type { SyncedRow } from '../../src/device/sync-state';

@@ -227,6 +227,29 @@ describe.each(DB_KINDS)('push on %s', (kind) => {
       expect(byId.get(far.id)).toBe(s.clock.now().toISOString());
     });
 
+    it('takes a clamped write sent again under a new seq as the same write; changed, it is a new one', async () => {
+      // The stored copy carries the time it arrived; sent again later, the same write would
+      // arrive later than itself and win against itself.
+      const lib = await addLibrary(s);
+      const dev = await enrollNew(s, lib);
+      const other = await enrollNew(s, lib, 'Lain');
+      const e = makeEntry(lib.id, { updatedAt: new Date(s.clock.ms + 60 * 60_000).toISOString() });
+      const v1 = (await pushEntries(s, dev, [e])).body.results[0].version;
+      s.clock.advance(10 * 60_000);
+      const again = await pushEntries(s, dev, [e]);
+      expect(again.body.results[0]).toEqual({ seq: again.body.ackSeq, entryId: e.id, status: 'duplicate', version: v1 });
+      // Another device sending the same contents is another write, decided by the times.
+      const fromOther = await pushEntries(s, other, [e]);
+      expect(fromOther.body.results[0]).toMatchObject({ status: 'applied' });
+      const v2 = fromOther.body.results[0].version;
+      s.clock.advance(10 * 60_000);
+      const changed = await pushEntries(s, dev, [{ ...e, title: 'Diubah' }], [v1]);
+      expect(changed.body.results[0]).toMatchObject({ status: 'applied' });
+      expect(changed.body.results[0].version).toBeGreaterThan(v2);
+      const pulled = await call(s, 'GET', '/api/v1/sync/pull', { token: dev.token });
+      expect(pulled.body.entries).toEqual([expect.objectContaining({ id: e.id, title: 'Diubah', updatedAt: s.clock.now().toISOString() })]);
+    });
+
     it('decides a creation of an entry that exists (baseVersion 0) by the conflict rule, storing the rest of its batch once', async () => {
       // A phone restored from a backup, or two phones that made the same id: the writers
       // insert creations without reading them first and must fall back to the rule.

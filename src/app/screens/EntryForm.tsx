@@ -10,11 +10,12 @@ import {
   entrySchemaFor,
   MAX_ATTACHMENTS,
   parseWithMessages,
+  sameContent,
   todayIn,
   type ActivityEntry,
   type Rulebook,
 } from '../../domain';
-import { addPhoto, findLikelyDuplicates, getDraft, getEntry, requestPersistenceOnce, sameContent, saveEntry, serverRefusal, uuidv7 } from '../../device';
+import { addPhoto, findLikelyDuplicates, getDraft, getEntry, requestPersistenceOnce, saveEntry, serverRefusal, uuidv7 } from '../../device';
 import { controlId, EntryFields } from '../components/EntryFields';
 import { useApp, useUi } from '../context';
 import { useDraftAutosave } from '../draft';

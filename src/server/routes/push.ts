@@ -31,6 +31,7 @@ import { applyPush, type CheckedMutation } from '../store/push';
 /** An `updatedAt` further ahead of the server's clock than this is clamped to it. */
 export const MAX_CLOCK_AHEAD_MS = 5 * 60_000;
 
+/** The entry itself when its time is not ahead; a copy with the server's time when it is. */
 export function clampUpdatedAt(entry: ActivityEntry, now: Date): ActivityEntry {
   return Date.parse(entry.updatedAt) > now.getTime() + MAX_CLOCK_AHEAD_MS ? { ...entry, updatedAt: now.toISOString() } : entry;
 }
@@ -91,11 +92,12 @@ export function pushRoute(deps: ServerDeps): Handler<Env> {
         if (parsed.ok) entry = parsed.value;
         else errors = parsed.errors;
       }
+      const stored = entry !== null ? clampUpdatedAt(entry, now) : null;
       checked[i] = {
         seq: m.seq,
         baseVersion: m.baseVersion,
         entryId: entry !== null ? entry.id : m.entry.id.toLowerCase(),
-        check: entry !== null ? { ok: true, entry: clampUpdatedAt(entry, now) } : { ok: false, errors: errors! },
+        check: stored !== null ? { ok: true, entry: stored, clamped: stored !== entry } : { ok: false, errors: errors! },
       };
     }
 

@@ -8,7 +8,7 @@
  * reading the state under it; versions are allocated afterwards for `writes`, in order,
  * and `fillVersions` puts them into the results.
  */
-import type { ActivityEntry, FieldError, PushResult } from '../../domain';
+import { sameContent, type ActivityEntry, type FieldError, type PushResult } from '../../domain';
 
 /** One mutation after the route's checks: its entry either valid (clamped) or rejected. */
 export interface CheckedMutation {
@@ -16,7 +16,8 @@ export interface CheckedMutation {
   baseVersion: number;
   /** Lower case, as the schema outputs ids. */
   entryId: string;
-  check: { ok: true; entry: ActivityEntry } | { ok: false; errors: FieldError[] };
+  /** `clamped`: the entry's `updatedAt` was ahead of the server's clock and is now the time it arrived. */
+  check: { ok: true; entry: ActivityEntry; clamped?: boolean } | { ok: false; errors: FieldError[] };
 }
 
 /** One request's batch, as the route hands it to the store. */
@@ -145,7 +146,7 @@ export function decideBatch(
       continue;
     }
     const entry = m.check.entry;
-    const verdict = state === undefined || state.version === m.baseVersion ? 'applied' : resolveConflict(entry, deviceId, state);
+    const verdict = state === undefined || state.version === m.baseVersion ? 'applied' : resolveConflict(entry, m.check.clamped === true, deviceId, state);
     if (verdict === 'applied') {
       const next: EntryState = {
         version: null,
@@ -186,8 +187,15 @@ export function fillVersions(decision: Decision & { ok: true }): PushOutcome {
 /**
  * A write whose baseVersion is stale meets the stored one: the later `updatedAt` wins;
  * on a tie the larger deviceId; the same `updatedAt` from the same device is the same write.
+ *
+ * A clamped write no longer carries the time its phone gave it but the time it arrived, so
+ * sent again under a new seq (a phone restored from a backup, a write queued again after a
+ * lost answer) it would arrive later than itself and win against its own stored copy: a new
+ * version for nothing, pulled again by every phone. From the same device, with the same
+ * contents, it is the same write — what the phone's own check of a receipt decides too.
  */
-function resolveConflict(entry: ActivityEntry, deviceId: string, stored: EntryState): 'applied' | 'superseded' | 'duplicate' {
+function resolveConflict(entry: ActivityEntry, clamped: boolean, deviceId: string, stored: EntryState): 'applied' | 'superseded' | 'duplicate' {
+  if (clamped && deviceId === stored.deviceId && sameContent(entry, entryOf(stored))) return 'duplicate';
   if (entry.updatedAt !== stored.updatedAt) return entry.updatedAt > stored.updatedAt ? 'applied' : 'superseded';
   if (deviceId === stored.deviceId) return 'duplicate';
   return deviceId > stored.deviceId ? 'applied' : 'superseded';

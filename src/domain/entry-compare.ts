@@ -1,5 +1,5 @@
 /** Comparing two copies of an entry, whatever the order of their keys. */
-import type { ActivityEntry } from '../domain';
+import type { ActivityEntry } from './entry';
 
 /** JSON with keys sorted, so two copies of an entry compare equal whatever their key order. */
 function canonical(v: unknown): string {
