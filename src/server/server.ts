@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import { createApp } from './app';
+import { answerClientErrors } from './client-error';
 import type { Logger } from './context';
 import type { Database } from './db';
 import { startHousekeeping } from './housekeeping';
@@ -59,6 +60,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     const s = serve({ fetch: app.fetch, port: opts.port, hostname: opts.host }, () => resolve(s as Server));
     s.once('error', reject);
   });
+  answerClientErrors(server, opts.logger);
   const port = (server.address() as AddressInfo).port;
   kpis.start();
   const housekeeping = startHousekeeping({ database: opts.database, now, logger: opts.logger });

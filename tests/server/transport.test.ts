@@ -1,5 +1,7 @@
 /** Bodies on the wire: size limit, gzip, encodings, JSON and UTF-8 (SYNC-PROTOCOL.md, "Transport and errors"). */
+import net from 'node:net';
 import { gzipSync } from 'node:zlib';
+import { errorBodySchema } from '../../src/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DB_KINDS, addLibrary, call, enrollNew, makeEntry, rowCounts, startTestServer, type Enrolled, type TestServer } from './harness';
 
@@ -27,6 +29,33 @@ describe.each(DB_KINDS)('transport on %s', (kind) => {
     const base = JSON.stringify({ mutations: [{ seq, baseVersion: 0, entry: makeEntry(libraryId) }], pad: '' });
     return base.replace('"pad":""', `"pad":"${' '.repeat(bytes - base.length)}"`);
   };
+
+  /** Writes `bytes` on a new connection and returns all the server sends back until it closes. */
+  const rawExchange = (bytes: string) =>
+    new Promise<string>((resolve, reject) => {
+      const url = new URL(s.url);
+      const socket = net.connect({ host: url.hostname, port: Number(url.port) }, () => socket.write(bytes));
+      const chunks: Buffer[] = [];
+      socket.on('data', (c) => chunks.push(c));
+      socket.on('error', reject);
+      socket.on('close', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    });
+
+  it("answers what Node's HTTP parser refuses with the protocol's error body, and stays healthy", async () => {
+    const cases: [string, number][] = [
+      ['GARBAGE\r\n\r\n', 400],
+      [`GET /api/v1/sync/pull?cursor=${'x'.repeat(100_000)} HTTP/1.1\r\nHost: a\r\nAuthorization: Bearer ${dev.token}\r\n\r\n`, 431],
+      ['POST /api/v1/sync/push HTTP/1.1\r\nHost: a\r\nContent-Length: abc\r\n\r\n', 400],
+    ];
+    for (const [request, status] of cases) {
+      const answer = await rawExchange(request);
+      const [head, body] = answer.split('\r\n\r\n');
+      expect(head.split('\r\n')[0]).toBe(`HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}`);
+      expect(head).toMatch(/\r\ncontent-type: application\/json/i);
+      expect(errorBodySchema.parse(JSON.parse(body)).error.code).toBe('invalid_request');
+    }
+    expect((await call(s, 'GET', '/healthz')).status).toBe(200);
+  });
 
   it('accepts a gzip-compressed push', async () => {
     const body = JSON.stringify({ mutations: [{ seq: 1, baseVersion: 0, entry: makeEntry(libraryId) }] });
