@@ -31,8 +31,10 @@ export function readConfig(env: NodeJS.ProcessEnv): { ok: true; config: ServerCo
   const timeout = parsed.kind === 'postgres' ? connectTimeoutMs(env.PGCONNECT_TIMEOUT) : undefined;
   if (timeout === null) return { ok: false, error: 'PGCONNECT_TIMEOUT must be a whole number of seconds (0: wait for ever)' };
   const database: DatabaseTarget = parsed.kind === 'postgres' && timeout !== undefined ? { ...parsed, connectTimeoutMs: timeout } : parsed;
+  // Decimal digits only: Number() would also take 0x4000, 1e4 or ' 18445 ' and serve somewhere unexpected.
+  if (env.PORT !== undefined && env.PORT !== '' && !/^\d{1,5}$/.test(env.PORT)) return { ok: false, error: 'PORT must be a port number (0–65535)' };
   const port = env.PORT === undefined || env.PORT === '' ? 8080 : Number(env.PORT);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) return { ok: false, error: 'PORT must be a port number' };
+  if (port > 65535) return { ok: false, error: 'PORT must be a port number (0–65535)' };
   return {
     ok: true,
     config: { database, databaseSetting: databaseSetting(env.DATABASE_URL), port, host: env.HOST || '127.0.0.1', trustProxy: env.TRUST_PROXY === '1' },
@@ -53,13 +55,21 @@ function databaseSetting(url: string | undefined): string {
 /** The URL with its password replaced by `***`: messages end up in logs and terminals shared with others. */
 export function maskDatabaseUrl(url: string): string {
   if (url.startsWith('sqlite:')) return url;
+  // By the text, not by URL parsing: a password may hold '@', '#', '/' or '?' unescaped, and
+  // parsing then cuts it elsewhere ('p@ss#word' reads as a host and a fragment) and shows
+  // most of it. Everything between the user's ':' and the LAST '@' is masked.
+  let masked = url;
+  const scheme = url.indexOf('://');
+  const at = url.lastIndexOf('@');
+  if (scheme >= 0 && at > scheme) {
+    const colon = url.indexOf(':', scheme + 3);
+    if (colon >= 0 && colon < at) masked = `${url.slice(0, colon + 1)}***${url.slice(at)}`;
+  }
+  // pg also takes the password as a query parameter.
+  masked = masked.replace(/([?&]password=)[^&#]*/gi, '$1***');
   try {
-    const parsed = new URL(url);
-    // pg also takes the password as a query parameter.
-    if (parsed.password === '' && !parsed.searchParams.has('password')) return url;
-    if (parsed.password !== '') parsed.password = '***';
-    if (parsed.searchParams.has('password')) parsed.searchParams.set('password', '***');
-    return parsed.href;
+    new URL(masked);
+    return masked;
   } catch {
     // Unparsable: show only the scheme rather than risk showing the password.
     return `${url.split(':')[0]}://…`;

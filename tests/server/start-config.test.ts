@@ -54,10 +54,29 @@ describe('DATABASE_URL', () => {
     expect(maskDatabaseUrl('postgres://u@h/d?password=s3cret')).toBe('postgres://u@h/d?password=***');
     expect(maskDatabaseUrl('postgres://u@h/d')).toBe('postgres://u@h/d');
     expect(maskDatabaseUrl('postgres://[s3cret')).toBe('postgres://…');
+    // Unescaped '@', '#', '/', '?' in the password: URL parsing would cut it elsewhere and show most of it.
+    expect(maskDatabaseUrl('postgres://tpbis:p@ss#wordSECRET@127.0.0.1:1/x')).toBe('postgres://tpbis:***@127.0.0.1:1/x');
+    expect(maskDatabaseUrl('postgres://u:a/b?c@h:5432/d?password=x&sslmode=require')).toBe('postgres://u:***@h:5432/d?password=***&sslmode=require');
     expect(maskDatabaseUrl('sqlite:/srv/x.sqlite')).toBe('sqlite:/srv/x.sqlite');
     const read = readConfig({ DATABASE_URL: 'postgres://tpbis:s3cret@h/d' });
     expect(read.ok && read.config.databaseSetting).toBe('postgres://tpbis:***@h/d (DATABASE_URL)');
     const unset = readConfig({});
     expect(unset.ok && unset.config.databaseSetting).toBe('sqlite:./data/tpbis.sqlite (the default: DATABASE_URL is unset)');
+  });
+});
+
+describe('PORT', () => {
+  it('takes decimal digits only, 0–65535; unset or empty is 8080', () => {
+    const port = (PORT: string | undefined) => {
+      const r = readConfig({ DATABASE_URL: 'sqlite:x.sqlite', PORT });
+      return r.ok ? r.config.port : r.error;
+    };
+    expect(port(undefined)).toBe(8080);
+    expect(port('')).toBe(8080);
+    expect(port('18445')).toBe(18445);
+    expect(port('0')).toBe(0);
+    expect(port('65535')).toBe(65535);
+    for (const bad of ['0x4000', '1e4', '0b11', '+18445', '18445 ', ' 18445', '-1', '80.5', '65536', 'http', '123456'])
+      expect(port(bad)).toBe('PORT must be a port number (0–65535)');
   });
 });
