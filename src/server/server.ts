@@ -38,7 +38,17 @@ export interface StartOptions {
   trustProxy?: boolean;
   /** The caller has migrated the database already (main.ts, to tell a database failure from a port one). */
   migrated?: boolean;
+  /** How long `stop` waits for requests still arriving before it cuts them (SHUTDOWN_GRACE_MS). */
+  shutdownGraceMs?: number;
 }
+
+/**
+ * How long a stopping server waits for requests still arriving: a push from a phone on 2G
+ * may take many seconds, a stalled upload for ever (Node's own limit is 5 minutes). Then the
+ * connections are cut — those requests were never answered, so their phones send them again
+ * — and the database is closed. Under docker's 10 s before SIGKILL, so the close happens.
+ */
+export const SHUTDOWN_GRACE_MS = 8_000;
 
 export async function startServer(opts: StartOptions): Promise<RunningServer> {
   if (!opts.migrated) await migrate(opts.database.db, opts.database.kind);
@@ -56,8 +66,21 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     distDir: opts.distDir ?? null,
     trustProxy: opts.trustProxy ?? false,
   });
+  // Requests whose handler is running: a cut connection does not stop its handler (a push
+  // may be in its transaction), and the database is closed only once every one has settled.
+  let inFlight = 0;
+  let settled: (() => void) | null = null;
+  const fetch: typeof app.fetch = async (...args) => {
+    inFlight++;
+    try {
+      return await app.fetch(...args);
+    } finally {
+      if (--inFlight === 0) settled?.();
+    }
+  };
+  const handlersSettled = () => (inFlight === 0 ? Promise.resolve() : new Promise<void>((resolve) => (settled = resolve)));
   const server = await new Promise<Server>((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, port: opts.port, hostname: opts.host }, () => resolve(s as Server));
+    const s = serve({ fetch, port: opts.port, hostname: opts.host }, () => resolve(s as Server));
     s.once('error', reject);
   });
   answerClientErrors(server, opts.logger);
@@ -76,12 +99,15 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
         // keep-alive connection answering a request now becomes idle afterwards, so
         // idle connections are closed until then, not only once.
         const sweep = setInterval(() => server.closeIdleConnections(), 50);
+        const cut = setTimeout(() => server.closeAllConnections(), opts.shutdownGraceMs ?? SHUTDOWN_GRACE_MS);
         server.close(() => {
           clearInterval(sweep);
+          clearTimeout(cut);
           resolve();
         });
         server.closeIdleConnections();
       })
+        .then(handlersSettled)
         .then(() => Promise.all([kpis.stop(), housekeeping.stop()]))
         .then(() => opts.database.close());
       return stopping;

@@ -112,7 +112,7 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
-export async function startTestServer(kind: DbKind, options: { distDir?: string | null } = {}): Promise<TestServer> {
+export async function startTestServer(kind: DbKind, options: { distDir?: string | null; shutdownGraceMs?: number } = {}): Promise<TestServer> {
   const { url: databaseUrl, cleanup } = await freshDatabaseUrl(kind);
   const database = openUrl(databaseUrl);
   const clock = new TestClock();
@@ -126,6 +126,7 @@ export async function startTestServer(kind: DbKind, options: { distDir?: string 
     now: clock.now,
     distDir: options.distDir ?? null,
     trustProxy: true,
+    shutdownGraceMs: options.shutdownGraceMs,
   });
   return {
     kind,

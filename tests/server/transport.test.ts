@@ -141,3 +141,32 @@ describe.each(DB_KINDS)('transport on %s', (kind) => {
     expect(en.body.error.message).toBe('The request body is not valid JSON.');
   });
 });
+
+describe.each(DB_KINDS)('stopping on %s', (kind) => {
+  it('cuts a request still arriving after the grace, answers it nothing, and closes the database', async () => {
+    const s = await startTestServer(kind, { shutdownGraceMs: 300 });
+    try {
+      const lib = await addLibrary(s);
+      const dev = await enrollNew(s, lib);
+      const body = JSON.stringify({ mutations: [{ seq: 1, baseVersion: 0, entry: makeEntry(lib.id) }] });
+      const url = new URL(s.url);
+      const socket = net.connect({ host: url.hostname, port: Number(url.port) });
+      let received = '';
+      socket.on('data', (c) => (received += c.toString('utf8')));
+      const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+      socket.write(
+        `POST /api/v1/sync/push HTTP/1.1\r\nHost: a\r\nAuthorization: Bearer ${dev.token}\r\nContent-Type: application/json\r\n` +
+          `Content-Length: ${Buffer.byteLength(body)}\r\nExpect: 100-continue\r\n\r\n`,
+      );
+      // "100 Continue": the server has taken the request; a stalled phone then sends 20 bytes and no more.
+      await new Promise<void>((resolve) => socket.on('data', () => received.includes('100 Continue') && resolve()));
+      socket.write(body.slice(0, 20));
+      await s.running.stop();
+      await closed;
+      expect(received).not.toMatch(/HTTP\/1\.1 200/);
+      await expect(s.database.db.selectFrom('entries').select('entry_id').execute()).rejects.toThrow();
+    } finally {
+      await s.stop();
+    }
+  });
+});
