@@ -54,8 +54,18 @@ export function parseAdminArgs(argv: readonly string[]): ParsedArgs {
   const words: string[] = [];
   const flags = new Map<string, string>();
   if (argv.length === 1 && argv[0] === 'help') return { ok: true, help: true };
+  let optionsEnded = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
+    // `--` ends the options, as in every Unix command: what follows are words, even `--json`.
+    if (optionsEnded) {
+      words.push(arg);
+      continue;
+    }
+    if (arg === '--') {
+      optionsEnded = true;
+      continue;
+    }
     // As an option of its own, not as another option's value (`--name --help` is an error).
     if (arg === '--help' || arg === '-h') return { ok: true, help: true };
     if (arg === '--json') {
@@ -124,6 +134,6 @@ export function parseAdminArgs(argv: readonly string[]): ParsedArgs {
     case 'rulebook publish':
       return { ok: true, json, command: { kind, file: positional[0] } };
     default:
-      return { ok: true, json, command: { kind: 'device revoke', deviceId: positional[0].toLowerCase() } };
+      return { ok: true, json, command: { kind: 'device revoke', deviceId: positional[0].trim().toLowerCase() } };
   }
 }

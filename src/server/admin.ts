@@ -9,6 +9,7 @@
  * `supervisor add` and `supervisor passwd` read the password from the first line of
  * standard input, so it never appears in the shell's history or the process list.
  */
+import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { activityTypesOf, computeKpi, defaultRulebook, formatScope, OTHER_ACTIVITY_TYPE, TIMEZONES, type FieldError, type Library, type Rulebook, type Scope, type Strategy } from '../domain';
 import { parseAdminArgs, USAGE, type AdminCommand } from './admin-args';
@@ -33,6 +34,11 @@ export interface AdminIo {
   now: () => Date;
   /** Standard input, read up to its first line break (or its end). */
   readStdin: () => Promise<string>;
+  /**
+   * Where relative file names are read from: the directory `npm run admin` was typed in
+   * (npm's INIT_CWD), not the project's, where npm runs the command. Default: process.cwd().
+   */
+  cwd?: string;
 }
 
 /** LoginRequest takes at most 200 characters; 8 is the least we accept. */
@@ -156,7 +162,7 @@ async function execute(cmd: AdminCommand, database: Database, io: AdminIo): Prom
       return { text: [`Device revoked: ${cmd.deviceId}`], json: { deviceId: cmd.deviceId, revoked: true } };
     }
     case 'rulebook publish': {
-      const read = await readRulebookFile(cmd.file);
+      const read = await readRulebookFile(resolve(io.cwd ?? process.cwd(), cmd.file));
       if (!read.ok) throw new BadArgument(read.error);
       // A stored rulebook that no longer parses must not stop the publish that replaces it.
       const before = await currentRulebook(db).catch(() => null);
@@ -180,12 +186,13 @@ async function execute(cmd: AdminCommand, database: Database, io: AdminIo): Prom
       rulebookSourceFor(database).invalidate();
       const dropped = await entriesItDrops(database, before, read.rulebook);
       const total = dropped.reduce((sum, d) => sum + d.n, 0);
-      const text = [`Rulebook published: ${rulebookId}`];
       if (total > 0) {
         const which = dropped.map((d) => `${d.strategy}/${d.activityType}: ${d.n}`).join(', ');
-        text.push(`Warning: ${total} stored entries have an activity type this rulebook does not list (${which}); they no longer count towards any KPI`);
+        // On stderr, with --json too: a script reads the count from the object, a person the warning.
+        const them = total === 1 ? '1 stored entry has' : `${total} stored entries have`;
+        io.err(`Warning: ${them} an activity type this rulebook does not list (${which}); ${total === 1 ? 'it no longer counts' : 'they no longer count'} towards any KPI`);
       }
-      return { text, json: { rulebookId, publishedAt, changed: true, entriesNotCounted: total } };
+      return { text: [`Rulebook published: ${rulebookId}`], json: { rulebookId, publishedAt, changed: true, entriesNotCounted: total } };
     }
     case 'supervisor add': {
       // Checked before the password is asked for; the insert below still refuses a race.
@@ -393,6 +400,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     err: (line) => process.stderr.write(`${line}\n`),
     now: () => new Date(),
     readStdin: () => readFirstLine(process.stdin),
+    cwd: process.env.INIT_CWD || process.cwd(),
   }).then(
     (code) => process.exit(code),
     // One line naming DATABASE_URL (password masked): the setting to check, not a stack.

@@ -1,9 +1,10 @@
 /** The admin command line (SYNC-PROTOCOL.md, "Operating the server"). */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultRulebook } from '../../src/domain';
 import { runAdmin } from '../../src/server/admin';
 import { DB_KINDS, call, makeEntry, postgresUrl, pushEntries, startTestServer, type TestServer } from './harness';
 
@@ -234,6 +235,30 @@ describe('admin as a process', () => {
     const asValue = admin('supervisor', 'add', '--name', '--help', '--scope', 'national');
     expect(asValue.status).toBe(2);
     expect(asValue.stderr).toContain('--name needs a value');
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('reads a file named relative to where npm run was typed; `--` ends the options; ids are trimmed', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tpbis-admin-cwd-'));
+    // npm runs the command in the project and says where it was typed in INIT_CWD.
+    const env = { ...process.env, DATABASE_URL: `sqlite:${join(dir, 'admin.sqlite')}`, INIT_CWD: dir };
+    const admin = (...argv: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'src/server/admin.ts', ...argv], { env, encoding: 'utf8' });
+    writeFileSync(join(dir, 'aturan.json'), JSON.stringify(defaultRulebook));
+    const published = admin('rulebook', 'publish', 'aturan.json');
+    expect(published.status, published.stderr).toBe(0);
+    expect(published.stdout).toContain('nothing changed');
+    const missing = admin('rulebook', 'publish', 'tidak-ada.json');
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toContain(`cannot read ${join(dir, 'tidak-ada.json')}`);
+
+    const ended = admin('--json', '--', 'library', 'list');
+    expect(ended.status, ended.stderr).toBe(0);
+    expect(JSON.parse(ended.stdout)).toEqual({ libraries: [] });
+    expect(admin('library', 'list', '--', '--json').stderr).toContain('unexpected argument: --json');
+
+    const revoked = admin('device', 'revoke', '  dev-tidakada  ');
+    expect(revoked.status).toBe(2);
+    expect(revoked.stderr).toContain('no device with id dev-tidakada\n');
     rmSync(dir, { recursive: true, force: true });
   });
 });
