@@ -3,7 +3,7 @@
  * `sqlite:<path>` → that SQLite file (WAL), `postgres://…` → PostgreSQL.
  * Kysely is the one query layer over both.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -152,11 +152,30 @@ function startCheckpointer(file: string, sqlite: Sqlite.Database): { stop(): Pro
   };
 }
 
+/**
+ * Makes `dir` and the folders above it that are missing, one at a time. Not `mkdirSync`'s
+ * `recursive`: under /proc it spins for ever (a Node bug), and under a file it says EEXIST
+ * where "not a folder" is meant.
+ */
+function makeFolder(dir: string): void {
+  const missing: string[] = [];
+  for (let at = dir; ; at = dirname(at)) {
+    const found = statSync(at, { throwIfNoEntry: false });
+    if (found) {
+      if (!found.isDirectory()) throw new Error(`${at} is not a folder`);
+      break;
+    }
+    missing.unshift(at);
+    if (dirname(at) === at) break;
+  }
+  for (const folder of missing) mkdirSync(folder);
+}
+
 export function openDatabase(target: DatabaseTarget, options: { poolSize?: number } = {}): Database {
   if (target.kind === 'sqlite') {
     const inMemory = target.path === ':memory:';
     const file = inMemory ? ':memory:' : resolve(target.path);
-    if (!inMemory) mkdirSync(dirname(file), { recursive: true });
+    if (!inMemory) makeFolder(dirname(file));
     const sqlite = new Sqlite(file);
     sqlite.pragma('journal_mode = WAL');
     // FULL: a push is acknowledged only once it is on disk, because the phone then

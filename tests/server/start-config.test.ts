@@ -1,6 +1,6 @@
 /** DATABASE_URL as the server and the admin command read it, and as their messages show it. */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -78,5 +78,30 @@ describe('PORT', () => {
     expect(port('65535')).toBe(65535);
     for (const bad of ['0x4000', '1e4', '0b11', '+18445', '18445 ', ' 18445', '-1', '80.5', '65536', 'http', '123456'])
       expect(port(bad)).toBe('PORT must be a port number (0–65535)');
+  });
+});
+
+describe('the SQLite file\'s folder', () => {
+  it('is made when missing; under a file, or where no folder can be made, one clear line and exit 1', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tpbis-folder-'));
+    try {
+      const admin = join(process.cwd(), 'src/server/admin.ts');
+      const tsx = import.meta.resolve('tsx');
+      // A hang guard only (mkdirSync's recursive spun for ever under /proc), not a speed limit.
+      const run = (url: string) =>
+        spawnSync(process.execPath, ['--import', tsx, admin, 'library', 'list'], { env: { ...process.env, DATABASE_URL: url, DEBUG: '' }, encoding: 'utf8', timeout: 60_000 });
+      const made = run(`sqlite:${join(dir, 'a', 'b', 'x.sqlite')}`);
+      expect(made.status, made.stderr).toBe(0);
+      expect(existsSync(join(dir, 'a', 'b', 'x.sqlite'))).toBe(true);
+      writeFileSync(join(dir, 'berkas'), 'bukan folder');
+      const underFile = run(`sqlite:${join(dir, 'berkas', 'x.sqlite')}`);
+      expect(underFile.status).toBe(1);
+      expect(underFile.stderr).toBe(`Cannot open the database sqlite:${join(dir, 'berkas', 'x.sqlite')} (DATABASE_URL): ${join(dir, 'berkas')} is not a folder\n`);
+      const proc = run('sqlite:/proc/tpbis-tidak-ada/x.sqlite');
+      expect(proc.status).toBe(1);
+      expect(proc.stderr).toContain("mkdir '/proc/tpbis-tidak-ada'");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
