@@ -261,6 +261,8 @@ async function readPassword(io: AdminIo): Promise<string> {
   if (password.length < PASSWORD_MIN || password.length > PASSWORD_MAX) {
     throw new BadArgument(`the password (first line of standard input) must be ${PASSWORD_MIN} to ${PASSWORD_MAX} characters`);
   }
+  // Eight spaces pass the length check and are what an empty `echo "$UNSET_VARIABLE   "` gives.
+  if (password.trim() === '') throw new BadArgument('the password (first line of standard input) may not be only spaces');
   return password;
 }
 
@@ -393,6 +395,11 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   const read = readConfig(process.env);
   if (!read.ok) {
     process.stderr.write(`${read.error}\n`);
+    process.exit(2);
+  }
+  if (read.config.database.kind === 'sqlite' && read.config.database.path === ':memory:') {
+    // It would "add" a library to a database that is gone when the command ends.
+    process.stderr.write('DATABASE_URL sqlite::memory: lives only as long as one process: give the admin command the server\'s database\n');
     process.exit(2);
   }
   runAdmin(process.argv.slice(2), () => openDatabase(read.config.database, { poolSize: 1 }), {

@@ -97,6 +97,10 @@ describe('the SQLite file\'s folder', () => {
       const underFile = run(`sqlite:${join(dir, 'berkas', 'x.sqlite')}`);
       expect(underFile.status).toBe(1);
       expect(underFile.stderr).toBe(`Cannot open the database sqlite:${join(dir, 'berkas', 'x.sqlite')} (DATABASE_URL): ${join(dir, 'berkas')} is not a folder\n`);
+      // A database gone when the command ends: refused, not "added to".
+      const memory = run('sqlite::memory:');
+      expect(memory.status).toBe(2);
+      expect(memory.stderr).toContain('lives only as long as one process');
       const proc = run('sqlite:/proc/tpbis-tidak-ada/x.sqlite');
       expect(proc.status).toBe(1);
       expect(proc.stderr).toContain("mkdir '/proc/tpbis-tidak-ada'");

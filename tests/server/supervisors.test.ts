@@ -150,6 +150,9 @@ describe.each(DB_KINDS)('supervisors on %s', (kind) => {
       const short = await admin(['supervisor', 'passwd', 'lupa'], 'pendek\n');
       expect(short.code).toBe(2);
       expect(short.err.join('\n')).toContain('8 to 200 characters');
+      const blank = await admin(['supervisor', 'passwd', 'lupa'], '        \n');
+      expect(blank.code).toBe(2);
+      expect(blank.err.join('\n')).toContain('may not be only spaces');
       expect(await storedHash('lupa')).toBe(before);
     });
 
