@@ -9,8 +9,8 @@ import * as z from 'zod/mini';
 import {
   activityEntrySchema,
   formatNumber,
-  librarySchema,
   parseWithMessages,
+  storedLibrarySchema,
   t,
   type ActivityEntry,
   type FieldError,
@@ -29,7 +29,8 @@ const backupSchema = z.object({
   format: z.literal(BACKUP_FORMAT),
   version: z.literal(BACKUP_VERSION),
   exportedAt: z.string(),
-  library: z.nullable(librarySchema),
+  // The profile as the phone stored it: a file written before the stricter typing rules still imports.
+  library: z.nullable(storedLibrarySchema),
   entries: z.array(activityEntrySchema),
 });
 

@@ -3,7 +3,7 @@
  * the cached rulebook, settings (language) and form drafts. Each is read through a
  * schema or a default, so a damaged row degrades to "not set", never to a crash.
  */
-import { defaultRulebook, librarySchema, rulebookSchema, type Lang, type Library, type Rulebook } from '../domain';
+import { defaultRulebook, librarySchema, rulebookSchema, storedLibrarySchema, type Lang, type Library, type Rulebook } from '../domain';
 import type { LaporDb } from './db';
 
 export interface Settings {
@@ -22,7 +22,8 @@ function write(db: LaporDb, key: string, value: unknown): Promise<string> {
 
 /** The library profile, or null before the first run is completed. */
 export async function getLibrary(db: LaporDb): Promise<Library | null> {
-  const parsed = librarySchema.safeParse(await read(db, 'library'));
+  // Read leniently: a profile stored before the library schema refused control characters still reads.
+  const parsed = storedLibrarySchema.safeParse(await read(db, 'library'));
   return parsed.success ? parsed.data : null;
 }
 
@@ -30,7 +31,8 @@ export async function getLibrary(db: LaporDb): Promise<Library | null> {
  * Saves the library profile and returns it as saved. The profile's fields change, never its
  * id once one is stored (given by first run or by enrolment): a tab that had not seen an
  * enrolment made in another would otherwise write the old local id back, and every entry,
- * moved to the enrolled library's id, would stop counting.
+ * moved to the enrolled library's id, would stop counting. The profile is checked as typed
+ * (`librarySchema`, the profile form's rules); only reading is lenient.
  */
 export async function setLibrary(db: LaporDb, library: Library): Promise<Library> {
   return db.transaction('rw', db.meta, async () => {

@@ -6,7 +6,7 @@
  * A database that does not exist yet is not created here: the open is aborted in
  * `upgradeneeded`, so Dexie later creates it with its own versioned schema.
  */
-import { defaultRulebook, librarySchema, rulebookSchema, type Lang, type Library, type Rulebook } from '../domain';
+import { defaultRulebook, rulebookSchema, storedLibrarySchema, type Lang, type Library, type Rulebook } from '../domain';
 import { DB_NAME } from './names';
 
 export interface Snapshot {
@@ -63,7 +63,7 @@ export interface Profile {
 /** The profile, language and rulebook a snapshot holds, each falling back to "not set". */
 export function profileOf(snapshot: Snapshot | null): Profile {
   const meta = snapshot?.meta ?? {};
-  const library = librarySchema.safeParse(meta.library);
+  const library = storedLibrarySchema.safeParse(meta.library);
   const rulebook = rulebookSchema.safeParse(meta.rulebook);
   const lang = (meta.settings as { lang?: unknown } | undefined)?.lang === 'en' ? 'en' : 'id';
   return {

@@ -133,6 +133,8 @@ const id = {
   'invalid.weightsNot100': 'Jumlah bobot komponen harus 100',
   'invalid.duplicateActivityType': 'Kode jenis kegiatan tidak boleh ganda',
   'invalid.nulCharacter': '{label} tidak boleh berisi karakter NUL',
+  'invalid.controlCharacter': '{label} tidak boleh berisi karakter kontrol (karakter tak terlihat seperti tab); ketik ulang isinya',
+  'invalid.invisibleOnly': '{label} hanya berisi karakter yang tidak terlihat',
 
   'error.invalid_json': 'Isi permintaan bukan JSON yang valid.',
   'error.invalid_request': 'Permintaan tidak sesuai format.',
@@ -288,6 +290,8 @@ const en: Record<MessageKey, string> = {
   'invalid.weightsNot100': 'Component weights must add up to 100',
   'invalid.duplicateActivityType': 'Activity type codes must be unique',
   'invalid.nulCharacter': '{label} may not contain a NUL character',
+  'invalid.controlCharacter': '{label} may not contain control characters such as tab or ESC',
+  'invalid.invisibleOnly': '{label} holds only invisible characters',
 
   'error.invalid_json': 'The request body is not valid JSON.',
   'error.invalid_request': 'The request does not have the expected shape.',

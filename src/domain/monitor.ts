@@ -19,7 +19,7 @@
 import * as z from 'zod/mini';
 import { colourSchema, COLOURS, kpiResultSchema, type Colour } from './kpi-result';
 import { noNul } from './protocol';
-import { librarySchema } from './library';
+import { storedLibrarySchema } from './library';
 
 export const MONITOR_BASE = '/monitor';
 /** The session cookie's name. */
@@ -142,7 +142,7 @@ export type MonitorLibraries = z.infer<typeof monitorLibrariesSchema>;
 export const MONITOR_LIBRARY_LIMIT = 1000;
 
 export const monitorLibraryDetailSchema = z.object({
-  library: librarySchema,
+  library: storedLibrarySchema,
   kpi: kpiResultSchema,
   lastPushAt: z.nullable(z.string()),
   stale: z.boolean(),

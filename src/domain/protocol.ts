@@ -5,7 +5,7 @@
 import * as z from 'zod/mini';
 import { activityEntrySchema, versionedEntrySchema } from './entry';
 import { kpiResultSchema } from './kpi-result';
-import { librarySchema } from './library';
+import { storedLibrarySchema } from './library';
 import { rulebookSchema } from './rulebook-schema';
 import { idSchema, optionalText } from './text';
 
@@ -81,7 +81,7 @@ export type EnrollRequest = z.infer<typeof enrollRequestSchema>;
 export const enrollResponseSchema = z.object({
   deviceId: idSchema,
   token: z.string().check(z.minLength(1)),
-  library: librarySchema,
+  library: storedLibrarySchema,
   rulebook: rulebookSchema,
 });
 export type EnrollResponse = z.infer<typeof enrollResponseSchema>;
@@ -174,7 +174,7 @@ export type PullResponse = z.infer<typeof pullResponseSchema>;
 // ── Other routes ──────────────────────────────────────────────────────────────
 
 export const libraryResponseSchema = z.object({
-  library: librarySchema,
+  library: storedLibrarySchema,
   kpi: kpiResultSchema,
   lastPushAt: z.nullable(z.iso.datetime({ offset: true })),
 });

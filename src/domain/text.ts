@@ -60,6 +60,39 @@ export function optionalText(max: number) {
   );
 }
 
+/**
+ * Control characters (Unicode category Cc: U+0000–U+001F, U+007F–U+009F) are refused in a
+ * name or place people read: no one types them, and stored they reach the admin's terminal
+ * as escape codes, or make a place no supervisor scope can name. White space the schema or
+ * the caller tidies before this check (a tab or newline at either end, the server's
+ * `tidyName`) never gets here.
+ */
+export const noControlCharacters = z.refine<string | undefined>((s) => s === undefined || !hasControlCharacter(s), {
+  params: { key: 'controlCharacter' },
+});
+
+/** True when `s` holds a control character (Cc). */
+export function hasControlCharacter(s: string): boolean {
+  return /\p{Cc}/u.test(s);
+}
+
+/**
+ * A text must show something: one that is only format characters (Cf: U+200B zero-width
+ * space, U+FEFF, U+200E…), other default-ignorable code points (U+3164 Hangul filler, variation
+ * selectors) and white space looks empty, yet is a value. The empty text is left to the
+ * field's own rule (required or absent), and a text with a control character to
+ * `noControlCharacters`, so one problem gets one message.
+ */
+export const somethingVisible = z.refine<string | undefined>(
+  (s) => s === undefined || s === '' || hasControlCharacter(s) || !invisibleOnly(s),
+  { params: { key: 'invisibleOnly' } },
+);
+
+/** True when every character of `s` is a format character, another default-ignorable one or white space (true for ''). */
+export function invisibleOnly(s: string): boolean {
+  return !/[^\p{Cf}\p{White_Space}\p{Default_Ignorable_Code_Point}]/u.test(s);
+}
+
 /** Wraps an optional schema so that `null` is stored as absent (SYNC-PROTOCOL.md, push rule 4). */
 export function nullAsAbsent<T extends z.ZodMiniType>(schema: T) {
   return preprocess((v) => (v === null ? undefined : v), z.optional(schema));

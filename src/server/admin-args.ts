@@ -2,7 +2,7 @@
  * Parses the admin command line: `<noun> <verb> [positional] [--flag value]… [--json]`.
  * Returns a command or a usage error (the caller prints it and exits 2).
  */
-import { parseScope, type Scope } from '../domain';
+import { hasControlCharacter, invisibleOnly, parseScope, type Scope } from '../domain';
 import { tidyName } from './store/libraries';
 import { NAME_PATTERN, normaliseName } from './store/supervisors';
 
@@ -119,10 +119,13 @@ export function parseAdminArgs(argv: readonly string[]): ParsedArgs {
     case 'supervisor add': {
       const name = normaliseName(flag('name'));
       if (!NAME_PATTERN.test(name)) return fail('--name must be letters, digits, ".", "_", "-" or "@" (at most 100), starting with a letter or digit');
-      // No place name has a control character (and PostgreSQL's text cannot hold a NUL).
-      // Spacing is tidied as `library add` tidies the places it stores, so that they match.
-      const scope = /[\u0000-\u001f]/.test(flag('scope')) ? null : parseScope(tidyName(flag('scope')));
-      if (!scope) return fail('--scope must be national, province:<name> or regency:<name>');
+      // Spacing is tidied as `library add` tidies the places it stores, so that they match;
+      // then the places' own rules: no control character, something visible (domain text.ts).
+      const tidied = tidyName(flag('scope'));
+      const scope = hasControlCharacter(tidied) ? null : parseScope(tidied);
+      if (!scope || (scope.level !== 'national' && invisibleOnly(scope.name))) {
+        return fail('--scope must be national, province:<name> or regency:<name>, the name as libraries have it (at most 100 characters)');
+      }
       return { ok: true, json, command: { kind, name, scope } };
     }
     case 'supervisor list':

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { profileInput, profileValues } from '../../src/app/components/ProfileForm';
 import { librarySchema, type Library } from '../../src/domain/library';
+import { parseWithMessages } from '../../src/domain/validation-messages';
 import { makeLibrary } from '../domain/fixtures';
 
 const withNpp: Library = { ...makeLibrary(), npp: '3516012E1000001' };
@@ -37,6 +38,18 @@ describe('the profile form', () => {
   it('lets the NPP be typed, changed or emptied', () => {
     expect(saved(makeLibrary(), { ...profileValues(makeLibrary()), npp: ' 123 ' }).npp).toBe('123');
     expect(saved(withNpp, { ...profileValues(withNpp), npp: '  ' }).npp).toBeUndefined();
+  });
+
+  it('refuses a pasted control character or an invisible-only place with the sentence shown under that field', () => {
+    // As the form's submit does: one message per field path, shown by <Field error>.
+    const values = { ...profileValues(withNpp), name: 'Perpus\u001b[31mDesa', province: '\u200b' };
+    const parsed = parseWithMessages(librarySchema, profileInput(withNpp, values, noLocalId), 'id');
+    expect(parsed.ok).toBe(false);
+    const errors = parsed.ok ? {} : Object.fromEntries(parsed.errors.map((x) => [x.path, x.message]));
+    expect(errors).toEqual({
+      name: 'Nama perpustakaan tidak boleh berisi karakter kontrol (karakter tak terlihat seperti tab); ketik ulang isinya',
+      province: 'Provinsi hanya berisi karakter yang tidak terlihat',
+    });
   });
 
   it('gives a library made on first run a local id', () => {

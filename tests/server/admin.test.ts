@@ -149,6 +149,25 @@ describe.each(DB_KINDS)('admin on %s', (kind) => {
     ]);
   });
 
+  it('library add refuses control characters and invisible-only places (exit 2, the field named), so list never prints escape codes', async () => {
+    const before = (await admin('library', 'list', '--json')).json.libraries.length;
+    const escaped = await admin('library', 'add', '--name', 'Evil\u001b[31mRED\u001b[0m', '--regency', 'Reg\u0001X', '--village', 'V', '--district', 'D', '--province', 'P');
+    expect(escaped.code).toBe(2);
+    expect(escaped.out).toEqual([]);
+    expect(escaped.err).toEqual([
+      'invalid library: Library name may not contain control characters such as tab or ESC (--name); Regency/city may not contain control characters such as tab or ESC (--regency)',
+    ]);
+    const invisible = await admin('library', 'add', '--name', 'N', '--village', 'V', '--district', 'D', '--regency', 'R', '--province', '\u200b', '--npp', '12\u007f');
+    expect(invisible.code).toBe(2);
+    expect(invisible.err).toEqual(['invalid library: NPP may not contain control characters such as tab or ESC (--npp); Province holds only invisible characters (--province)']);
+    expect((await admin('library', 'list', '--json')).json.libraries.length).toBe(before);
+    // Tabs and newlines inside are still tidied into spaces, as before.
+    const tidied = await admin('library', 'add', '--name', 'Perpustakaan\tDesa\nTab', '--village', 'V', '--district', 'D', '--regency', 'R', '--province', 'P', '--json');
+    expect(tidied.code).toBe(0);
+    const listed = (await admin('library', 'list', '--json')).json.libraries.find((l: { id: string }) => l.id === tidied.json.id);
+    expect(listed.name).toBe('Perpustakaan Desa Tab');
+  });
+
   it('exits 2 with a message on bad arguments', async () => {
     const bad: string[][] = [
       [],
@@ -176,12 +195,14 @@ describe.each(DB_KINDS)('admin on %s', (kind) => {
 
 describe('admin as a process', () => {
   it('adds a supervisor before any library exists, with a warning that the scope covers none yet', () => {
-    const env = { ...process.env, DATABASE_URL: 'sqlite::memory:' };
+    const dir = mkdtempSync(join(tmpdir(), 'tpbis-admin-empty-'));
+    const env = { ...process.env, DATABASE_URL: `sqlite:${join(dir, 'kosong.sqlite')}` };
     const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/server/admin.ts', 'supervisor', 'add', '--name', 'jatim', '--scope', 'province:Jawa Timur', '--json'], {
       env,
       encoding: 'utf8',
       input: 'kata-sandi-1\n',
     });
+    rmSync(dir, { recursive: true, force: true });
     expect(r.status, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual({ name: 'jatim', scope: 'province:Jawa Timur', librariesInScope: 0 });
     expect(r.stderr).toContain('warning: province:Jawa Timur covers no library: none has been added yet');

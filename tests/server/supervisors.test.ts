@@ -2,6 +2,9 @@
  * Supervisor accounts (issue 6): the admin commands, login, sessions, lockout, and the
  * separation of the monitoring routes (cookie only) from the sync routes (bearer only).
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -163,6 +166,11 @@ describe.each(DB_KINDS)('supervisors on %s', (kind) => {
         [['supervisor', 'add', '--name', 'x1', '--scope', 'kecamatan:Lowokwaru'], PASSWORD],
         [['supervisor', 'add', '--name', 'x1', '--scope', 'province:'], PASSWORD],
         [['supervisor', 'add', '--name', 'x1', '--scope', 'nation'], PASSWORD],
+        // The places' own rules: no control character (DEL, ESC), something visible, 100 at most.
+        [['supervisor', 'add', '--name', 'x1', '--scope', 'province:Jawa\u007fTimur'], PASSWORD],
+        [['supervisor', 'add', '--name', 'x1', '--scope', 'regency:\u001b[31mMalang'], PASSWORD],
+        [['supervisor', 'add', '--name', 'x1', '--scope', 'province:\u200b'], PASSWORD],
+        [['supervisor', 'add', '--name', 'x1', '--scope', `province:${'x'.repeat(101)}`], PASSWORD],
         [['supervisor', 'add', '--name', 'dua kata', '--scope', 'national'], PASSWORD],
         [['supervisor', 'add', '--name', '-x1', '--scope', 'national'], PASSWORD],
         [['supervisor', 'add', '--name', 'x'.repeat(101), '--scope', 'national'], PASSWORD],
@@ -574,12 +582,19 @@ describe.each(DB_KINDS)('supervisors on %s', (kind) => {
 });
 
 describe('supervisor add as a process', () => {
-  const run = (argv: string[], input: string) =>
-    spawnSync(process.execPath, ['--import', 'tsx', 'src/server/admin.ts', ...argv], {
-      env: { ...process.env, DATABASE_URL: 'sqlite::memory:' },
-      encoding: 'utf8',
-      input,
-    });
+  /** On an empty database of its own each time. */
+  const run = (argv: string[], input: string) => {
+    const dir = mkdtempSync(join(tmpdir(), 'tpbis-supervisor-'));
+    try {
+      return spawnSync(process.execPath, ['--import', 'tsx', 'src/server/admin.ts', ...argv], {
+        env: { ...process.env, DATABASE_URL: `sqlite:${join(dir, 'kosong.sqlite')}` },
+        encoding: 'utf8',
+        input,
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
 
   it('reads the password piped to standard input, and exits 2 for a short one', () => {
     const ok = run(['supervisor', 'add', '--name', 'jatim', '--scope', 'province:Jawa Timur', '--json'], 'secret123\n');
