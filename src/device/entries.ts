@@ -7,10 +7,9 @@
  * (A delete on the phone alone removes its mutations and leaves their seqs unused: the
  * next push meets the gap as `409 seq_gap`, and the sync engine renumbers.)
  */
-import { activityEntrySchema, type ActivityEntry, type FieldError } from '../domain';
+import { activityEntrySchema, parseWithMessages, sameContent, type ActivityEntry, type FieldError } from '../domain';
 import { Dexie, RangeSet } from 'dexie';
 import { isQuotaError, type EntryRow, type LaporDb, type MetaRow, type OutboxRow } from './db';
-import { sameContent } from '../domain';
 import { draftKey } from './meta';
 import { lockIfAvailable, type TryLockFn } from './sync';
 import type { SyncedRow } from './sync-state';
@@ -75,18 +74,13 @@ export interface SaveOptions {
  * Resolves once the transaction has completed.
  */
 export async function saveEntry(db: LaporDb, entry: ActivityEntry, options: SaveOptions = {}): Promise<SaveResult> {
-  const parsed = activityEntrySchema.safeParse(entry);
-  if (!parsed.success) {
-    return {
-      ok: false,
-      reason: 'invalid',
-      errors: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
-    };
-  }
+  // Worded as the form words them (in Indonesian: the form has checked the entry already, so this is a last guard).
+  const parsed = parseWithMessages(activityEntrySchema, entry, 'id');
+  if (!parsed.ok) return { ok: false, reason: 'invalid', errors: parsed.errors };
   try {
     const drafts = options.draft === undefined ? [] : [draftKey(options.draft)];
-    const seq = await writeEntries(db, [parsed.data], drafts, options.whileCommitting, new Set(), options.basedOn);
-    return { ok: true, entry: parsed.data, seq: seq[0] };
+    const seq = await writeEntries(db, [parsed.value], drafts, options.whileCommitting, new Set(), options.basedOn);
+    return { ok: true, entry: parsed.value, seq: seq[0] };
   } catch (e) {
     if (isQuotaError(e)) return { ok: false, reason: 'quota' };
     if (e instanceof ChangedElsewhere) return { ok: false, reason: 'changed', current: e.current };

@@ -3,13 +3,10 @@
  * schema so each rule exists once. Texts are stored trimmed and counted in code
  * points (DOMAIN.md), so a title of three emoji is three characters, not six.
  */
-import { en } from 'zod/locales';
 import * as z from 'zod/mini';
 
-// Classic zod words its own issues in English ("Invalid input: expected string, received
-// undefined") unless told otherwise; zod/mini says only "Invalid input". Those messages
-// still reach people (a backup's import details, the admin tool), so keep classic's default.
-if (!z.core.globalConfig.localeError) z.config(en());
+// No zod locale is loaded (its English one is 2.7 KB of the phone's precache): every message
+// people read is worded by `parseWithMessages` (validation-messages.ts), in id or en.
 
 /** Length in Unicode code points, as DOMAIN.md counts characters. */
 export function codePointLength(s: string): number {
