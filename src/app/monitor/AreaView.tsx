@@ -159,7 +159,7 @@ function Children({ summary, area, lang }: { summary: MonitorSummary; area: Area
           </tbody>
         </table>
       </div>
-      <ExportLinks label="export.summary" table={level} csv={exportSummaryUrl(area, 'csv')} xlsx={exportSummaryUrl(area, 'xlsx')} lang={lang} />
+      <ExportLinks table={level} csv={exportSummaryUrl(area, 'csv')} xlsx={exportSummaryUrl(area, 'xlsx')} lang={lang} />
     </section>
   );
 }

@@ -96,7 +96,7 @@ export function LibraryTable({ data, area, q, green, caption, lang }: LibraryTab
           </table>
         </div>
       )}
-      <ExportLinks label="export.libraries" table="libraries" csv={exportLibrariesUrl(area, q, green, 'csv')} xlsx={exportLibrariesUrl(area, q, green, 'xlsx')} lang={lang} />
+      <ExportLinks table="libraries" csv={exportLibrariesUrl(area, q, green, 'csv')} xlsx={exportLibrariesUrl(area, q, green, 'xlsx')} lang={lang} />
     </>
   );
 }

@@ -98,30 +98,28 @@ export function Breadcrumb({ scope, area, current, lang }: { scope: Scope; area:
 }
 
 /**
- * "Unduh CSV" and "Unduh XLSX": plain links; the session cookie goes along. Each link's
- * accessible name adds which table it exports ("Unduh CSV: daftar perpustakaan"), as
- * two tables on one page each have a pair; a hint says which format suits Excel.
+ * "Unduh CSV" and "Unduh XLSX": plain links; the session cookie goes along. Each is named
+ * by its words alone, as the screens and the issue call them; their group is named for the
+ * table it exports ("Unduh daftar perpustakaan"), as two tables on one page each have a
+ * pair, so a screen reader says which one it is entering. A hint says which suits Excel.
  */
 export function ExportLinks({
-  label,
   table,
   csv,
   xlsx,
   lang,
 }: {
-  label: 'export.summary' | 'export.libraries';
   table: 'province' | 'regency' | 'libraries';
   csv: string;
   xlsx: string;
   lang: Lang;
 }) {
-  const what = mw(lang, `export.table.${table}`);
   return (
-    <div class="exports" role="group" aria-label={mw(lang, label)}>
-      <a class="button" href={csv} download aria-label={mw(lang, 'export.csvNamed', { table: what })}>
+    <div class="exports" role="group" aria-label={mw(lang, 'export.group', { table: mw(lang, `export.table.${table}`) })}>
+      <a class="button" href={csv} download>
         {mw(lang, 'export.csv')}
       </a>
-      <a class="button" href={xlsx} download aria-label={mw(lang, 'export.xlsxNamed', { table: what })}>
+      <a class="button" href={xlsx} download>
         {mw(lang, 'export.xlsx')}
       </a>
       <p class="hint export-hint">{mw(lang, 'export.hint')}</p>

@@ -84,13 +84,10 @@ const id = {
   stale: 'belum sinkron 30+ hari',
   never: 'belum pernah',
 
-  'export.summary': 'Unduh tabel wilayah',
-  'export.libraries': 'Unduh daftar perpustakaan',
+  // The links are named by their words alone; their group says which table they export.
+  'export.group': 'Unduh {table}',
   'export.csv': 'Unduh CSV',
   'export.xlsx': 'Unduh XLSX',
-  // Each link's accessible name says which table it exports; it starts with the visible words.
-  'export.csvNamed': 'Unduh CSV: {table}',
-  'export.xlsxNamed': 'Unduh XLSX: {table}',
   'export.table.province': 'ringkasan per provinsi',
   'export.table.regency': 'ringkasan per kabupaten/kota',
   'export.table.libraries': 'daftar perpustakaan',
@@ -184,12 +181,9 @@ const en: Record<MonitorWord, string> = {
   stale: 'not synced 30+ days',
   never: 'never',
 
-  'export.summary': 'Download the area table',
-  'export.libraries': 'Download the library list',
+  'export.group': 'Download {table}',
   'export.csv': 'Download CSV',
   'export.xlsx': 'Download XLSX',
-  'export.csvNamed': 'Download CSV: {table}',
-  'export.xlsxNamed': 'Download XLSX: {table}',
   'export.table.province': 'summary per province',
   'export.table.regency': 'summary per regency/city',
   'export.table.libraries': 'library list',
