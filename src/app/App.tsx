@@ -15,7 +15,7 @@ import { focusHeadingWhenShown } from './focus';
 import { FirstRun } from './screens/FirstRun';
 import { Home } from './screens/Home';
 import { reloadIfPending, startWorker } from './sw-bridge';
-import { startSyncTriggers } from './sync-client';
+import { startSyncTriggers, syncNowFromPage } from './sync-client';
 import { prepareSave, withSaved } from './kpi-memo';
 
 export interface AppProps {
@@ -141,10 +141,18 @@ export function App(props: AppProps) {
   if (!library) {
     return (
       <FirstRun
+        db={db}
         lang={lang}
         workerRegistering={!!props.workerUrl}
         onSave={async (l) => {
           setLibrary(await storeLibrary(db, l));
+        }}
+        onEnrolled={(enrolled) => {
+          // The stored profile is the server's (the watch above follows it too); the library's
+          // entries come with the first pull, at once rather than at the next trigger.
+          void getLibrary(db).then((stored) => setLibrary(stored ?? enrolled));
+          setNotice(ui(lang, 'firstRun.enrolled', { library: enrolled.name }));
+          void syncNowFromPage(db);
         }}
       />
     );

@@ -264,6 +264,31 @@ async function firstLibraryId(): Promise<string | null> {
   return rows[0]?.library_id ?? null;
 }
 
+it("a phone joining a library enrols from the first screen: no profile typed, the server's profile and entries arrive", async (ctx) => {
+  needsBrowser(launchError, ctx);
+  const libraryId = (await firstLibraryId())!;
+  const { name } = await server.database.db.selectFrom('libraries').select('name').where('library_id', '=', libraryId).executeTakeFirstOrThrow();
+  const live = [...(await server.stored(libraryId)).values()].filter((s) => !s.entry.deleted).map((s) => s.entry.title).sort();
+  const joining = await launchPhone();
+  try {
+    const c = await joining.context.newPage();
+    await c.goto(server.url);
+    await c.getByRole('button', { name: 'Sudah punya kode pendaftaran? Daftarkan HP ini', exact: true }).click();
+    // No profile form beside the enrolment: one form, one button.
+    expect(await c.getByLabel('Nama perpustakaan', { exact: true }).count()).toBe(0);
+    await c.getByLabel('Kode pendaftaran', { exact: true }).fill(await server.code(libraryId));
+    await c.getByRole('button', { name: 'Daftarkan' }).click();
+    await c.getByRole('region', { name: 'Warna KPI' }).waitFor();
+    await c.getByText(`HP terdaftar untuk ${name}. Kegiatan yang sudah dilaporkan diambil dari server.`, { exact: true }).waitFor();
+    await c.getByRole('link', { name: 'Daftar kegiatan' }).click();
+    await poll(async () => (await c.locator('.entry h2').allTextContents()).sort()).toEqual(live);
+    await c.getByRole('link', { name: 'Pengaturan' }).click();
+    await poll(() => c.getByLabel('Nama perpustakaan', { exact: true }).inputValue()).toBe(name);
+  } finally {
+    await joining.close();
+  }
+});
+
 it('Background Sync sends the queue after the page is closed', async (ctx) => {
   needsBrowser(launchError, ctx);
   const library = await server.addLibrary('Perpustakaan Desa Latar');

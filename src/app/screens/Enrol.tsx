@@ -8,12 +8,14 @@ import { useState } from 'preact/hooks';
 import type { Library } from '../../domain';
 import { enrol } from '../../device';
 import { Field, inputProps } from '../components/Field';
-import { useApp } from '../context';
+import { useApp, type AppContext } from '../context';
 import { useServedByServer } from '../served';
 import { syncErrorText, syncWord } from '../sync-words';
 
-export function Enrol({ onEnrolled }: { onEnrolled: (library: Library, queued: number) => void }) {
-  const { db, lang, now } = useApp();
+/** `env`: where the app's context is not there yet (the first-run screen, before any library). */
+export function Enrol({ onEnrolled, env }: { onEnrolled: (library: Library, queued: number) => void; env?: Pick<AppContext, 'db' | 'lang' | 'now'> }) {
+  const app = useApp();
+  const { db, lang, now } = env ?? app;
   const w = (k: Parameters<typeof syncWord>[1], p?: Record<string, string | number>) => syncWord(lang, k, p);
   const served = useServedByServer();
   const [code, setCode] = useState('');

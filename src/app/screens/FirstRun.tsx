@@ -1,25 +1,57 @@
-/** First run: the library profile, so the app is useful offline before any enrolment. */
+/**
+ * First run: the library profile, so the app is useful offline before any enrolment; or,
+ * for a phone joining a library that already reports (a second phone, a replaced one),
+ * enrolment at once with the administrator's code — the profile then comes from the server,
+ * with the library's entries, and nothing needs typing twice.
+ */
+import { useState } from 'preact/hooks';
 import type { Lang, Library } from '../../domain';
+import type { LaporDb } from '../../device';
+import { Lazy } from '../components/Lazy';
 import { ProfileForm } from '../components/ProfileForm';
 import { ui } from '../i18n';
 import { useOfflineReady } from '../offline-ready';
 import { MonitorLink } from '../monitor/link';
+
+const loadEnrol = () => import('./Enrol');
 
 /**
  * `workerRegistering`: the page registers the service worker (not in development). The
  * screen promises offline use only once the worker holds the app ('preparing' until it
  * has installed, precache included).
  */
-export function FirstRun({ lang, workerRegistering, onSave }: { lang: Lang; workerRegistering: boolean; onSave: (library: Library) => Promise<void> }) {
+export function FirstRun({
+  db,
+  lang,
+  workerRegistering,
+  onSave,
+  onEnrolled,
+}: {
+  db: LaporDb;
+  lang: Lang;
+  workerRegistering: boolean;
+  onSave: (library: Library) => Promise<void>;
+  onEnrolled: (library: Library) => void;
+}) {
   const offline = useOfflineReady(workerRegistering);
+  const [enrolling, setEnrolling] = useState(false);
   return (
     <main id="main" class="screen">
       <h1>{ui(lang, 'firstRun.title')}</h1>
-      <p>{ui(lang, 'firstRun.intro')}</p>
+      <p>{ui(lang, enrolling ? 'firstRun.introEnrol' : 'firstRun.intro')}</p>
       <p role="status" class={offline === 'ready' ? 'notice' : undefined}>
         {offline === 'ready' ? ui(lang, 'firstRun.offlineReady') : offline === 'preparing' ? ui(lang, 'firstRun.offlinePreparing') : null}
       </p>
-      <ProfileForm lang={lang} library={null} submitLabel={ui(lang, 'firstRun.start')} onSave={onSave} />
+      <div class="actions">
+        <button type="button" aria-expanded={enrolling} onClick={() => setEnrolling(!enrolling)}>
+          {ui(lang, enrolling ? 'firstRun.profileInstead' : 'firstRun.haveCode')}
+        </button>
+      </div>
+      {enrolling ? (
+        <Lazy load={loadEnrol}>{(m) => <m.Enrol env={{ db, lang, now: () => new Date() }} onEnrolled={(library) => onEnrolled(library)} />}</Lazy>
+      ) : (
+        <ProfileForm lang={lang} library={null} submitLabel={ui(lang, 'firstRun.start')} onSave={onSave} />
+      )}
       <MonitorLink lang={lang} />
     </main>
   );
