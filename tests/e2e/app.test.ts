@@ -137,6 +137,13 @@ describe('the offline app in Chromium', () => {
     needsBrowser(launchError, ctx);
     await openForm();
     await expectNoSeriousViolations('Catat kegiatan');
+    // Which fields must be filled is said before any message: required to assistive
+    // technology, "Tidak wajib diisi." under Lokasi (it sits among the required ones).
+    for (const label of ['Strategi', 'Jenis kegiatan', 'Judul kegiatan', 'Tanggal kegiatan', 'Peserta laki-laki', 'Peserta perempuan'])
+      expect(await field(label).getAttribute('aria-required'), label).toBe('true');
+    for (const label of ['Lokasi', 'Peserta penyandang disabilitas', 'Kisah sukses'])
+      expect(await field(label).getAttribute('aria-required'), label).toBeNull();
+    expect(await page.locator('#f-location-hint').textContent()).toBe('Tidak wajib diisi.');
     await field('Judul kegiatan').fill('ab');
     await field('Peserta laki-laki').fill('dua');
     await page.getByRole('button', { name: 'Simpan', exact: true }).click();

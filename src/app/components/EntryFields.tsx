@@ -5,6 +5,7 @@
  */
 import {
   ATTACHMENT_MIMES,
+  EARLIEST_ENTRY_DATE,
   formatBytes,
   FUNDING_SOURCES,
   PARTNER_KINDS,
@@ -43,21 +44,24 @@ export function EntryFields({ lang, rulebook, values, errors, today, onChange, o
     }
     onChange(next);
   };
-  const text = (k: TextKey, extra: Record<string, unknown> = {}) => (
-    <Field id={controlId(k)} label={t(lang, `field.${k}`)} error={errors[k]}>
+  // Required fields say so to assistive technology (`aria-required`, not `required`: the
+  // browser's own bubbles would speak its language, not the form's Indonesian messages).
+  const required = { 'aria-required': 'true' } as const;
+  const text = (k: TextKey, extra: Record<string, unknown> = {}, hint?: string) => (
+    <Field id={controlId(k)} label={t(lang, `field.${k}`)} hint={hint} error={errors[k]}>
       {(d, inv) => <input type="text" {...inputProps(controlId(k), d, inv)} value={values[k]} onInput={set(k)} {...extra} />}
     </Field>
   );
-  const count = (k: TextKey) => text(k, { inputMode: 'numeric', autoComplete: 'off', class: 'count' });
+  const count = (k: TextKey, extra: Record<string, unknown> = {}) => text(k, { inputMode: 'numeric', autoComplete: 'off', class: 'count', ...extra });
   const area = (k: TextKey) => (
     <Field id={controlId(k)} label={t(lang, `field.${k}`)} error={errors[k]}>
       {(d, inv) => <textarea {...inputProps(controlId(k), d, inv)} rows={3} value={values[k]} onInput={set(k)} />}
     </Field>
   );
-  const select = (k: TextKey, options: { value: string; label: string }[], empty: string) => (
+  const select = (k: TextKey, options: { value: string; label: string }[], empty: string, extra: Record<string, unknown> = {}) => (
     <Field id={controlId(k)} label={t(lang, `field.${k}`)} error={errors[k]}>
       {(d, inv) => (
-        <select {...inputProps(controlId(k), d, inv)} value={values[k]} onChange={set(k)}>
+        <select {...inputProps(controlId(k), d, inv)} value={values[k]} onChange={set(k)} {...extra}>
           <option value="">{empty}</option>
           {options.map((o) => (
             <option key={o.value} value={o.value}>
@@ -71,21 +75,23 @@ export function EntryFields({ lang, rulebook, values, errors, today, onChange, o
 
   return (
     <>
-      {select('strategy', STRATEGIES.map((s) => ({ value: s, label: t(lang, `strategy.${s}`) })), ui(lang, 'form.choose'))}
+      {select('strategy', STRATEGIES.map((s) => ({ value: s, label: t(lang, `strategy.${s}`) })), ui(lang, 'form.choose'), required)}
       {select(
         'activityType',
         typesOf(rulebook, values.strategy).map((x) => ({ value: x.code, label: x.label[lang] })),
         ui(lang, 'form.choose'),
+        required,
       )}
       {/* No maxLength: it cut a pasted title silently (and counted an emoji twice); the check on saving says "maksimal 200 karakter". */}
-      {text('title')}
+      {text('title', required)}
       <Field id={controlId('date')} label={t(lang, 'field.date')} error={errors.date}>
-        {(d, inv) => <input type="date" {...inputProps(controlId('date'), d, inv)} max={today} value={values.date} onInput={set('date')} />}
+        {(d, inv) => <input type="date" {...inputProps(controlId('date'), d, inv)} {...required} min={EARLIEST_ENTRY_DATE} max={today} value={values.date} onInput={set('date')} />}
       </Field>
-      {text('location')}
+      {/* Among the first fields, as DOMAIN.md orders them, yet not required: its hint says so. */}
+      {text('location', {}, ui(lang, 'form.notRequired'))}
       <div class="pair">
-        {count('participantsMale')}
-        {count('participantsFemale')}
+        {count('participantsMale', required)}
+        {count('participantsFemale', required)}
       </div>
       <fieldset>
         <legend>{ui(lang, 'form.optional')}</legend>

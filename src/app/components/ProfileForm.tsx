@@ -64,12 +64,12 @@ export function ProfileForm({ lang, library, submitLabel, onSave }: ProfileFormP
     <form onSubmit={submit} noValidate>
       {TEXT_FIELDS.map((k) => (
         <Field key={k} id={`profile-${k}`} label={t(lang, `field.${k}`)} hint={HINTS[k] && ui(lang, HINTS[k])} error={errors[k]}>
-          {(d, inv) => <input type="text" {...inputProps(`profile-${k}`, d, inv)} value={values[k]} onInput={set(k)} />}
+          {(d, inv) => <input type="text" {...inputProps(`profile-${k}`, d, inv)} aria-required={k === 'npp' ? undefined : 'true'} value={values[k]} onInput={set(k)} />}
         </Field>
       ))}
       <Field id="profile-timezone" label={t(lang, 'field.timezone')} error={errors.timezone}>
         {(d, inv) => (
-          <select {...inputProps('profile-timezone', d, inv)} value={values.timezone} onChange={set('timezone')}>
+          <select {...inputProps('profile-timezone', d, inv)} aria-required="true" value={values.timezone} onChange={set('timezone')}>
             {TIMEZONES.map((z) => (
               <option key={z} value={z}>
                 {ui(lang, `tz.${z}`)}
