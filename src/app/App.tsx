@@ -201,7 +201,7 @@ export function App(props: AppProps) {
         {route.name === 'edit' && (
           <Lazy load={loadForm}>{(m) => <m.EntryForm key={route.id} editId={route.id} onSaved={setNotice} />}</Lazy>
         )}
-        {route.name === 'list' && <Lazy load={loadList}>{(m) => <m.EntryList />}</Lazy>}
+        {route.name === 'list' && <Lazy load={loadList}>{(m) => <m.EntryList key={route.rejected ? 'rejected' : 'all'} onlyRejected={route.rejected === true} />}</Lazy>}
         {route.name === 'settings' && <Lazy load={loadSettings}>{(m) => <m.Settings version={version} />}</Lazy>}
         {route.name === 'sync' && <Lazy load={loadSync}>{(m) => <m.Sync />}</Lazy>}
       </Frame>

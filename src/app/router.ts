@@ -1,6 +1,7 @@
 /**
  * Hash routes, so that one precached index.html serves every screen offline:
- * `#/` Beranda, `#/catat`, `#/ubah/<id>`, `#/daftar`, `#/pengaturan`, `#/kirim` (enrolment and sync),
+ * `#/` Beranda, `#/catat`, `#/ubah/<id>`, `#/daftar` (`#/daftar/ditolak`: only what the server rejected),
+ * `#/pengaturan`, `#/kirim` (enrolment and sync),
  * and `#/pantau…` (regional monitoring; `view` is the rest, read by src/app/monitor/view.ts).
  */
 import { useEffect, useState } from 'preact/hooks';
@@ -9,7 +10,7 @@ export type Route =
   | { name: 'home' }
   | { name: 'log' }
   | { name: 'edit'; id: string }
-  | { name: 'list' }
+  | { name: 'list'; rejected?: true }
   | { name: 'settings' }
   | { name: 'sync' }
   | { name: 'monitor'; view: string };
@@ -18,6 +19,7 @@ export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, '') || '/';
   if (path === '/catat') return { name: 'log' };
   if (path === '/daftar') return { name: 'list' };
+  if (path === '/daftar/ditolak') return { name: 'list', rejected: true };
   if (path === '/pengaturan') return { name: 'settings' };
   if (path === '/kirim') return { name: 'sync' };
   if (/^\/pantau(?:[/?]|$)/.test(path)) return { name: 'monitor', view: path.slice('/pantau'.length) };

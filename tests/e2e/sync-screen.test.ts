@@ -165,6 +165,10 @@ it('served by the sync server: offline, no "Alamat server"; plain words for fail
   await page.getByRole('link', { name: 'Lihat yang ditolak' }).click();
   await poll(() => page.getByRole('heading', { level: 1, name: 'Daftar kegiatan' }).count()).toBe(1);
   await poll(() => page.locator('[data-sync-status="rejected"]').count()).toBe(1);
+  // It shows only what the server rejected; "Semua" shows the rest again.
+  expect(await page.locator('.entry').count()).toBe(1);
+  await page.getByLabel('Status kirim', { exact: true }).selectOption('');
+  await page.getByRole('button', { name: 'Hapus Kelas membaca pagi' }).waitFor();
 
   // Delete a sent entry (a tombstone stays on the phone): Pengaturan counts as the list does.
   // Offline, so the delete is still waiting when Pengaturan is read.

@@ -201,6 +201,13 @@ it('enrols, logs 20 entries offline, reopens, and sends them in one push when th
   await poll(() => page.locator('[data-sync-status="rejected"]').count()).toBe(1);
   expect(await page.locator('[data-sync-status="rejected"]').textContent()).toMatch(/^Ditolak: .+/);
   expect((await server.stored(library.id)).size).toBe(titles.length + 1);
+  // "Lihat yang ditolak" opens the list with only what the server rejected.
+  await page.getByRole('link', { name: 'Kirim data' }).click();
+  await page.getByRole('link', { name: 'Lihat yang ditolak', exact: true }).click();
+  await poll(() => page.locator('.entry h2').allTextContents()).toEqual(['Kegiatan yang ditolak']);
+  expect(await page.getByLabel('Status kirim', { exact: true }).inputValue()).toBe('rejected');
+  await page.getByLabel('Status kirim', { exact: true }).selectOption('');
+  await poll(() => page.locator('.entry h2').count()).toBe(titles.length + 2);
 }, 300_000);
 
 it('two phones enrolled in the same library converge after edits on both', async (ctx) => {

@@ -1,5 +1,6 @@
 /**
- * Daftar kegiatan: newest first, filtered by month and strategy, each with edit and
+ * Daftar kegiatan: newest first, filtered by month, strategy and whether the server
+ * rejected it ("Lihat yang ditolak" opens the list so filtered), each with edit and
  * delete. A delete writes a tombstone at once (or, for an entry never sent, removes it from
  * the phone alone) and offers to undo it.
  */
@@ -10,20 +11,23 @@ import { SyncBadge } from '../components/SyncBadge';
 import { useApp, useUi } from '../context';
 import { useLive } from '../live';
 
-export function EntryList() {
+export function EntryList({ onlyRejected = false }: { onlyRejected?: boolean }) {
   const { db, lang, rulebook, now } = useApp();
   const u = useUi();
   const all = useLive(() => listEntries(db), [db]);
   const statuses = useLive(() => entryStatuses(db), [db]);
   const [month, setMonth] = useState('');
   const [strategy, setStrategy] = useState('');
+  const [rejected, setRejected] = useState(onlyRejected);
   const [deleted, setDeleted] = useState<ActivityEntry | null>(null);
   const [failed, setFailed] = useState<'delete' | 'undo' | null>(null);
   if (!all) return null;
 
   const live = all.filter((e) => !e.deleted);
   const months = [...new Set(live.map((e) => monthOf(e.date)))];
-  const shown = live.filter((e) => (!month || monthOf(e.date) === month) && (!strategy || e.strategy === strategy));
+  const shown = live.filter(
+    (e) => (!month || monthOf(e.date) === month) && (!strategy || e.strategy === strategy) && (!rejected || statuses?.get(e.id)?.kind === 'rejected'),
+  );
   const typeLabel = (e: ActivityEntry) => activityTypeLabel(rulebook, e.strategy, e.activityType, lang);
   const monthLabel = (m: string) => formatDate(`${m}-01`, lang).replace(/^1\s/, '');
 
@@ -67,6 +71,13 @@ export function EntryList() {
                 {t(lang, `strategy.${s}`)}
               </option>
             ))}
+          </select>
+        </div>
+        <div class="field">
+          <label for="filter-status">{u('list.filterStatus')}</label>
+          <select id="filter-status" value={rejected ? 'rejected' : ''} onChange={(e) => setRejected((e.target as HTMLSelectElement).value === 'rejected')}>
+            <option value="">{u('list.allStatuses')}</option>
+            <option value="rejected">{u('list.onlyRejected')}</option>
           </select>
         </div>
       </div>

@@ -92,7 +92,7 @@ export function Sync() {
           {counts && counts.rejected > 0 && (
             <p class="error" data-sync-rejected={counts.rejected}>
               {w('sync.rejectedWaiting', rejectedParams(counts.rejected, lang))}{' '}
-              <a class="button" href="#/daftar">
+              <a class="button" href="#/daftar/ditolak">
                 {w('sync.rejectedLink')}
               </a>
             </p>
