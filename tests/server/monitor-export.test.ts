@@ -73,7 +73,8 @@ describe.each(DB_KINDS)('monitoring exports on %s', (kind) => {
     await s?.stop();
   });
 
-  const date = () => s.clock.now().toISOString().slice(0, 10);
+  /** The export's date: the day in WIB, as the sheet's times. */
+  const date = () => new Date(s.clock.ms + 7 * 3_600_000).toISOString().slice(0, 10);
 
   const summaryAreas: [Record<string, string>, string][] = [
     [{}, 'indonesia'],
@@ -144,5 +145,15 @@ describe.each(DB_KINDS)('monitoring exports on %s', (kind) => {
     expect(genteng.slice(5)).toEqual(['merah', expect.any(String), '2', '0', '0', expect.any(String), 'ya', expect.any(String)]); // pelibatan, advokasi, layanan
     const dau = rows.find((r) => r[0] === 'Perpustakaan Desa Dau')!;
     expect(dau.slice(5)).toEqual(['abu-abu', '0', '0', '0', '0', '', 'ya', expect.any(String)]);
+  });
+
+  // Last: it moves the clock. At 19:00 UTC it is already the next day in WIB, the day the officer reads.
+  it('names the files by the date in WIB', async () => {
+    s.clock.ms = Date.parse('2025-10-20T19:00:00.000Z');
+    const fresh = await login(s, 'pusat');
+    for (const [path, base] of [['summary', 'ringkasan'], ['libraries', 'perpustakaan']] as const) {
+      const res = await monitorRaw(s, fresh, `/export/${path}.csv${q({ province: 'Jawa Timur' })}`);
+      expect(res.headers.get('content-disposition')).toBe(`attachment; filename="${base}-jawa-timur-2025-10-21.csv"`);
+    }
   });
 });

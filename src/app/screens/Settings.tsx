@@ -3,7 +3,7 @@
  * import, and the app's version.
  */
 import { useEffect, useState } from 'preact/hooks';
-import { activityTypeLabel, formatBytes, formatNumber, type Rulebook, type Strategy } from '../../domain';
+import { activityTypeLabel, formatBytes, formatNumber, todayIn, type Rulebook, type Strategy } from '../../domain';
 import { exportCsv, exportJson, importJson, setLibrary, storageHealth, type CsvLabels, type StorageHealth } from '../../device';
 import { FilePicker } from '../components/FilePicker';
 import { LanguageSelect } from '../components/LanguageSelect';
@@ -30,7 +30,8 @@ export function Settings({ version }: { version: string }) {
     const type = kind === 'json' ? 'application/json' : 'text/csv';
     const a = document.createElement('a');
     a.href = URL.createObjectURL(new Blob([text], { type: `${type};charset=utf-8` }));
-    a.download = `lapor-tpbis-${now().toISOString().slice(0, 10)}.${kind}`;
+    // The library's date, as every screen shows it (the UTC date is yesterday's until 07:00 WIB).
+    a.download = `lapor-tpbis-${todayIn(library.timezone, now())}.${kind}`;
     a.click();
     setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
   }

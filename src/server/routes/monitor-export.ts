@@ -5,7 +5,7 @@
  * it, not only the first MONITOR_LIBRARY_LIMIT rows the screen shows.
  */
 import type { Handler } from 'hono';
-import type { AreaFigures, MonitorLibraryRow } from '../../domain';
+import { todayIn, type AreaFigures, type MonitorLibraryRow } from '../../domain';
 import type { Env, ServerDeps } from '../context';
 import { toCsv, type Cell } from '../export/csv';
 import { wibText } from '../export/instant';
@@ -73,7 +73,8 @@ export function summaryExportRoute(deps: ServerDeps, format: ExportFormat): Hand
     if (!scoped.ok) return scoped.reply;
     const summary = await buildSummary(deps, scoped.query.area);
     const rows = (summary.childLevel === 'none' ? [summary.total] : summary.children).map(summaryRow);
-    const date = summary.asOf.slice(0, 10);
+    // Dated in WIB, as the sheet's times are (the UTC date is yesterday's until 07:00 WIB).
+    const date = todayIn('Asia/Jakarta', new Date(summary.asOf));
     return sendTable(format, `ringkasan-${slug(areaName(summary.area))}-${date}`, 'Ringkasan', SUMMARY_HEADERS, rows);
   };
 }
@@ -84,7 +85,7 @@ export function librariesExportRoute(deps: ServerDeps, format: ExportFormat): Ha
     if (!scoped.ok) return scoped.reply;
     const { query } = scoped;
     const list = await buildLibraries(deps, query, null);
-    const date = deps.now().toISOString().slice(0, 10);
+    const date = todayIn('Asia/Jakarta', deps.now());
     const name = `perpustakaan-${slug(areaName(query.area))}${query.colour ? `-${query.colour}` : ''}-${date}`;
     return sendTable(format, name, 'Perpustakaan', LIBRARY_HEADERS, list.libraries.map(libraryRow));
   };
