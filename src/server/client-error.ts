@@ -30,6 +30,8 @@ export function answerClientErrors(server: Server, logger: Logger): void {
         'Access-Control-Allow-Origin: *\r\n' +
         'Connection: close\r\n\r\n' +
         body,
+      // Server sockets allow half-open connections: without this, a peer that never closes its side keeps it.
+      () => socket.destroy(),
     );
     logger({ event: 'client_error', status, code: error.code ?? null });
   });

@@ -57,16 +57,17 @@ export function maskDatabaseUrl(url: string): string {
   if (url.startsWith('sqlite:')) return url;
   // By the text, not by URL parsing: a password may hold '@', '#', '/' or '?' unescaped, and
   // parsing then cuts it elsewhere ('p@ss#word' reads as a host and a fragment) and shows
-  // most of it. Everything between the user's ':' and the LAST '@' is masked.
-  let masked = url;
-  const scheme = url.indexOf('://');
-  const at = url.lastIndexOf('@');
+  // most of it. pg also takes the password as a query parameter: from `password=` to the
+  // end is masked first (it may hold '&' or '#' too); then everything between the user's
+  // ':' and the LAST '@' left. Masking too much (a host after an '@' in the query) is
+  // the price of never showing a piece of a password.
+  let masked = url.replace(/([?&]password=).*$/is, '$1***');
+  const scheme = masked.indexOf('://');
+  const at = masked.lastIndexOf('@');
   if (scheme >= 0 && at > scheme) {
-    const colon = url.indexOf(':', scheme + 3);
-    if (colon >= 0 && colon < at) masked = `${url.slice(0, colon + 1)}***${url.slice(at)}`;
+    const colon = masked.indexOf(':', scheme + 3);
+    if (colon >= 0 && colon < at) masked = `${masked.slice(0, colon + 1)}***${masked.slice(at)}`;
   }
-  // pg also takes the password as a query parameter.
-  masked = masked.replace(/([?&]password=)[^&#]*/gi, '$1***');
   try {
     new URL(masked);
     return masked;

@@ -160,7 +160,14 @@ function startCheckpointer(file: string, sqlite: Sqlite.Database): { stop(): Pro
 function makeFolder(dir: string): void {
   const missing: string[] = [];
   for (let at = dir; ; at = dirname(at)) {
-    const found = statSync(at, { throwIfNoEntry: false });
+    let found: ReturnType<typeof statSync>;
+    try {
+      found = statSync(at, { throwIfNoEntry: false });
+    } catch (e) {
+      // A file further up (`/tmp/file/data/x.sqlite`): said where the file is, further up still.
+      if ((e as NodeJS.ErrnoException).code === 'ENOTDIR') continue;
+      throw e;
+    }
     if (found) {
       if (!found.isDirectory()) throw new Error(`${at} is not a folder`);
       break;
@@ -168,7 +175,14 @@ function makeFolder(dir: string): void {
     missing.unshift(at);
     if (dirname(at) === at) break;
   }
-  for (const folder of missing) mkdirSync(folder);
+  for (const folder of missing) {
+    try {
+      mkdirSync(folder);
+    } catch (e) {
+      // Made meanwhile by another process starting on the same volume (a server and an admin command).
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || !statSync(folder).isDirectory()) throw e;
+    }
+  }
 }
 
 export function openDatabase(target: DatabaseTarget, options: { poolSize?: number } = {}): Database {

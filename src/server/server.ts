@@ -46,7 +46,8 @@ export interface StartOptions {
  * How long a stopping server waits for requests still arriving: a push from a phone on 2G
  * may take many seconds, a stalled upload for ever (Node's own limit is 5 minutes). Then the
  * connections are cut — those requests were never answered, so their phones send them again
- * — and the database is closed. Under docker's 10 s before SIGKILL, so the close happens.
+ * — and the database is closed once the handlers already running have settled. Under
+ * docker's 10 s before SIGKILL, leaving those handlers two seconds.
  */
 export const SHUTDOWN_GRACE_MS = 8_000;
 

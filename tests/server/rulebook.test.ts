@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { defaultRulebook, rulebookSchema, type Rulebook } from '../../src/domain';
 import { RulebookSource } from '../../src/server/rulebook-source';
-import { currentRulebookId } from '../../src/server/store/rulebooks';
+import { currentRulebookId, loadRulebook } from '../../src/server/store/rulebooks';
 import { DB_KINDS, call, enrollNew, makeEntry, openUrl, pushEntries, type TestServer, startTestServer } from './harness';
 import { addSupervisor, admin, login, monitor, seedLibraries, type Seeded } from './monitor-fixtures';
 
@@ -267,6 +267,16 @@ describe.each(DB_KINDS)('rulebook publish on %s', (kind) => {
     });
     const published = await admin(s, ['rulebook', 'publish', file('ketat-2.json', next), '--json']);
     expect(published).toMatchObject({ code: 0, json: { rulebookId: next.id, changed: true, entriesNotCounted: 0 } });
+  });
+
+  it('a stored rulebook edited by hand into an invalid one fails in words that name the field', async () => {
+    const id = await currentRulebookId(s.database.db);
+    const broken = { ...rulebookWith(id, () => {}), version: undefined, green: 'hijau' };
+    await s.database.db.updateTable('rulebooks').set({ body: JSON.stringify(broken) }).where('rulebook_id', '=', id).execute();
+    const error = await loadRulebook(s.database.db, id).catch((e: Error) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).message).toMatch(new RegExp(`^the stored rulebook ${id} is not valid \\(.*green: .+\\); publish a valid one`));
+    expect((error as Error).message).not.toContain('Invalid input');
   });
 });
 

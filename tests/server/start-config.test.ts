@@ -56,7 +56,11 @@ describe('DATABASE_URL', () => {
     expect(maskDatabaseUrl('postgres://[s3cret')).toBe('postgres://…');
     // Unescaped '@', '#', '/', '?' in the password: URL parsing would cut it elsewhere and show most of it.
     expect(maskDatabaseUrl('postgres://tpbis:p@ss#wordSECRET@127.0.0.1:1/x')).toBe('postgres://tpbis:***@127.0.0.1:1/x');
-    expect(maskDatabaseUrl('postgres://u:a/b?c@h:5432/d?password=x&sslmode=require')).toBe('postgres://u:***@h:5432/d?password=***&sslmode=require');
+    // A query password is masked to the end: it may hold '@', '#' or '&' as well.
+    expect(maskDatabaseUrl('postgres://u:a/b?c@h:5432/d?password=x&sslmode=require')).toBe('postgres://u:***@h:5432/d?password=***');
+    expect(maskDatabaseUrl('postgres://h:5432/d?password=se@cretTAIL')).toBe('postgres://h:5432/d?password=***');
+    expect(maskDatabaseUrl('postgres://u@h:5432/d?password=p@ssTAIL')).toBe('postgres://u@h:5432/d?password=***');
+    expect(maskDatabaseUrl('postgres://u@h/d?sslmode=require&password=ab#cd&TAIL')).toBe('postgres://u@h/d?sslmode=require&password=***');
     expect(maskDatabaseUrl('sqlite:/srv/x.sqlite')).toBe('sqlite:/srv/x.sqlite');
     const read = readConfig({ DATABASE_URL: 'postgres://tpbis:s3cret@h/d' });
     expect(read.ok && read.config.databaseSetting).toBe('postgres://tpbis:***@h/d (DATABASE_URL)');
@@ -97,6 +101,9 @@ describe('the SQLite file\'s folder', () => {
       const underFile = run(`sqlite:${join(dir, 'berkas', 'x.sqlite')}`);
       expect(underFile.status).toBe(1);
       expect(underFile.stderr).toBe(`Cannot open the database sqlite:${join(dir, 'berkas', 'x.sqlite')} (DATABASE_URL): ${join(dir, 'berkas')} is not a folder\n`);
+      const deeper = run(`sqlite:${join(dir, 'berkas', 'data', 'x.sqlite')}`);
+      expect(deeper.status).toBe(1);
+      expect(deeper.stderr).toBe(`Cannot open the database sqlite:${join(dir, 'berkas', 'data', 'x.sqlite')} (DATABASE_URL): ${join(dir, 'berkas')} is not a folder\n`);
       // A database gone when the command ends: refused, not "added to".
       const memory = run('sqlite::memory:');
       expect(memory.status).toBe(2);

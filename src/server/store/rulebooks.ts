@@ -8,7 +8,7 @@
  * does not make an older rulebook current again (that takes a new id).
  */
 import { sql } from 'kysely';
-import { defaultRulebook, rulebookSchema, type Rulebook } from '../../domain';
+import { defaultRulebook, parseWithMessages, rulebookSchema, type Rulebook } from '../../domain';
 import type { Db } from '../schema';
 
 export type PublishOutcome =
@@ -64,8 +64,14 @@ export async function currentRulebookId(db: Db): Promise<string> {
 export async function loadRulebook(db: Db, rulebookId: string): Promise<Rulebook | null> {
   const row = await db.selectFrom('rulebooks').select('body').where('rulebook_id', '=', rulebookId).executeTakeFirst();
   if (!row) return rulebookId === defaultRulebook.id ? defaultRulebook : null;
-  // Validated when published; parsed again so a hand-edited row fails loudly here, not in computeKpi.
-  return rulebookSchema.parse(JSON.parse(row.body));
+  // Validated when published; parsed again so a hand-edited row fails loudly here, not in
+  // computeKpi — in words an operator can act on (zod's own say only "Invalid input").
+  const parsed = parseWithMessages(rulebookSchema, JSON.parse(row.body), 'en');
+  if (!parsed.ok) {
+    const problems = parsed.errors.map((e) => `${e.path || '(the document)'}: ${e.message}`).join('; ');
+    throw new Error(`the stored rulebook ${rulebookId} is not valid (${problems}); publish a valid one with npm run admin -- rulebook publish`);
+  }
+  return parsed.value;
 }
 
 /** The current rulebook, read straight from the database (the admin command; servers use rulebook-source.ts). */
