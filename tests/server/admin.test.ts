@@ -166,6 +166,13 @@ describe.each(DB_KINDS)('admin on %s', (kind) => {
     expect(tidied.code).toBe(0);
     const listed = (await admin('library', 'list', '--json')).json.libraries.find((l: { id: string }) => l.id === tidied.json.id);
     expect(listed.name).toBe('Perpustakaan Desa Tab');
+    // Pasted with a zero-width space or a byte-order mark at an end: stored without, so it is
+    // the province a supervisor's scope names, not a second one that looks the same.
+    const pasted = await admin('library', 'add', '--name', 'N', '--village', 'V', '--district', 'D', '--regency', 'R', '--province', '\u200bJawa Timur\ufeff', '--json');
+    expect(pasted.code).toBe(0);
+    const stored = (await admin('library', 'list', '--json')).json.libraries.find((l: { id: string }) => l.id === pasted.json.id);
+    expect(stored.region).toContain('Jawa Timur');
+    expect(stored.region).not.toMatch(/[\u200b\ufeff]/);
   });
 
   it('exits 2 with a message on bad arguments', async () => {

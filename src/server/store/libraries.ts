@@ -43,13 +43,22 @@ export async function insertLibrary(db: Db, library: Library, now: Date): Promis
     .execute();
 }
 
+/** White space and the invisible characters pasted text brings along, at either end. */
+const INVISIBLE_AT_ENDS = /^[\s\u200B\u200E\u200F\u2060\uFEFF\u202A-\u202E\u2066-\u2069]+|[\s\u200B\u200E\u200F\u2060\uFEFF\u202A-\u202E\u2066-\u2069]+$/g;
+
 /**
- * A name or place as stored: trimmed, each run of white space one space. Places are
- * matched exactly (a supervisor's scope, the screens' grouping), so "Jawa  Timur" typed
- * with two spaces would otherwise be a second province that looks like the first.
+ * A name or place as stored: trimmed, each run of white space one space, and no invisible
+ * character at either end (zero-width space, word joiner, byte-order mark, direction marks:
+ * what text pasted from a chat or a document brings along). Places are matched exactly (a
+ * supervisor's scope, the screens' grouping), so "Jawa  Timur" typed with two spaces, or
+ * pasted with a zero-width space before it, would otherwise be a second province that looks
+ * like the first. A value of invisible characters alone is kept, for the schema to refuse
+ * in its own words.
  */
 export function tidyName(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
+  const spaced = text.replace(/\s+/g, ' ').trim();
+  const bare = spaced.replace(INVISIBLE_AT_ENDS, '');
+  return bare === '' ? spaced : bare;
 }
 
 const TIDIED = ['name', 'npp', 'village', 'district', 'regency', 'province'] as const;
