@@ -44,7 +44,11 @@ export async function exportJson(db: LaporDb, library: Library | null, now: Date
 }
 
 export type ImportResult =
-  | { ok: true; added: number; updated: number; unchanged: number }
+  /**
+   * `movedFrom`: the name the file gives its library when its entries now count for this
+   * phone's library under another name — said, so a file restored by mistake is noticed.
+   */
+  | { ok: true; added: number; updated: number; unchanged: number; movedFrom: string | null }
   | { ok: false; error: 'notJson' | 'notBackup' | 'invalidEntries' | 'otherLibrary'; details: string[] };
 
 export interface ImportOptions {
@@ -99,7 +103,9 @@ export async function importJson(db: LaporDb, text: string, options: ImportOptio
   const known = new Set(backup.entries.map((e) => e.id));
   if (changed.length > 0) await writeEntries(db, changed, [], undefined, known);
   const added = changed.filter((e) => !existing[incoming.indexOf(e)]).length;
-  return { ok: true, added, updated: changed.length - added, unchanged: incoming.length - changed.length };
+  const moved = home !== undefined && backup.entries.some((e) => e.libraryId !== home);
+  const movedFrom = moved && backup.library && backup.library.name !== library?.name ? backup.library.name : null;
+  return { ok: true, added, updated: changed.length - added, unchanged: incoming.length - changed.length, movedFrom };
 }
 
 /** The id a phone gives its library on first run, before any enrolment (ProfileForm). */

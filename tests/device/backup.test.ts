@@ -55,7 +55,7 @@ describe('exportJson and importJson', () => {
     const file = await exportJson(db, library, NOW);
     await db.entries.clear();
     await db.outbox.clear();
-    expect(await importJson(db, file)).toEqual({ ok: true, added: 3, updated: 0, unchanged: 0 });
+    expect(await importJson(db, file)).toEqual({ ok: true, added: 3, updated: 0, unchanged: 0, movedFrom: null });
     expect(await listEntries(db)).toEqual(before);
   });
 
@@ -63,7 +63,7 @@ describe('exportJson and importJson', () => {
     const { db } = await seeded();
     const file = await exportJson(db, library, NOW);
     const outboxBefore = await db.outbox.count();
-    expect(await importJson(db, file)).toEqual({ ok: true, added: 0, updated: 0, unchanged: 3 });
+    expect(await importJson(db, file)).toEqual({ ok: true, added: 0, updated: 0, unchanged: 3, movedFrom: null });
     expect(await db.entries.count()).toBe(3);
     expect(await db.outbox.count()).toBe(outboxBefore);
   });
@@ -75,7 +75,7 @@ describe('exportJson and importJson', () => {
       { ...a, title: 'Lebih baru', updatedAt: '2025-03-15T00:00:00.000Z' },
       { ...b, title: 'Lebih lama', updatedAt: '2024-01-01T00:00:00.000Z' },
     ];
-    expect(await importJson(db, JSON.stringify(backup))).toEqual({ ok: true, added: 0, updated: 1, unchanged: 1 });
+    expect(await importJson(db, JSON.stringify(backup))).toEqual({ ok: true, added: 0, updated: 1, unchanged: 1, movedFrom: null });
     const titles = (await listEntries(db)).map((e) => e.title);
     expect(titles).toContain('Lebih baru');
     expect(titles).toContain(b.title);
@@ -138,7 +138,7 @@ describe("importJson: entries of another library", () => {
   it("a restored backup of another phone's local library becomes this library's, queued, and counts on the card", async () => {
     const { file, entries } = await backupOf(localA);
     const db = await phone(localB);
-    expect(await importJson(db, file)).toEqual({ ok: true, added: 3, updated: 0, unchanged: 0 });
+    expect(await importJson(db, file)).toEqual({ ok: true, added: 3, updated: 0, unchanged: 0, movedFrom: null });
     const stored = await listEntries(db);
     expect(stored.map((e) => e.libraryId)).toEqual([localB.id, localB.id, localB.id]);
     expect((await pendingMutations(db)).map((m) => [m.baseVersion, m.entry.libraryId])).toEqual([
@@ -153,14 +153,15 @@ describe("importJson: entries of another library", () => {
     expect(stored.map((e) => ({ ...e, libraryId: localA.id })).sort((x, y) => x.id.localeCompare(y.id))).toEqual(
       [...entries].sort((x, y) => x.id.localeCompare(y.id)),
     );
-    expect(await importJson(db, file)).toEqual({ ok: true, added: 0, updated: 0, unchanged: 3 });
+    expect(await importJson(db, file)).toEqual({ ok: true, added: 0, updated: 0, unchanged: 3, movedFrom: null });
     expect(await db.outbox.count()).toBe(3);
   });
 
   it('an enrolled phone takes entries of a local library into its own, to be sent', async () => {
     const { file } = await backupOf(localA);
     const db = await phone(localB, enrolledL2);
-    expect(await importJson(db, file)).toMatchObject({ ok: true, added: 3 });
+    // Said, not only done: a file restored by mistake is noticed before it is sent.
+    expect(await importJson(db, file)).toMatchObject({ ok: true, added: 3, movedFrom: 'Perpustakaan Melati' });
     expect((await pendingMutations(db)).map((m) => m.entry.libraryId)).toEqual([enrolledL2.id, enrolledL2.id, enrolledL2.id]);
   });
 

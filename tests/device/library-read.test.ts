@@ -61,6 +61,6 @@ describe('a library stored before the stricter rules', () => {
     await saveEntry(from, entry());
     const file = await exportJson(from, old, NOW);
     const { db } = freshDb();
-    expect(await importJson(db, file)).toEqual({ ok: true, added: 1, updated: 0, unchanged: 0 });
+    expect(await importJson(db, file)).toEqual({ ok: true, added: 1, updated: 0, unchanged: 0, movedFrom: null });
   });
 });

@@ -49,7 +49,10 @@ export function Settings({ version }: { version: string }) {
       return setNotice(u('settings.importFailed'));
     }
     input.value = '';
-    if (result.ok) setNotice(u('settings.imported', { added: result.added, updated: result.updated, unchanged: result.unchanged }));
+    if (result.ok) {
+      const counts = u('settings.imported', { added: result.added, updated: result.updated, unchanged: result.unchanged });
+      setNotice(result.movedFrom === null ? counts : `${counts} ${u('settings.importMoved', { from: result.movedFrom, to: library.name })}`);
+    }
     else if (result.error === 'notJson') setNotice(u('settings.importNotJson'));
     else if (result.error === 'notBackup') setNotice(u('settings.importNotBackup'));
     else if (result.error === 'otherLibrary') setNotice(result.details.join(' '));
