@@ -4,6 +4,7 @@
  */
 export * from './calendar';
 export * from './entry';
+export * from './error-messages';
 export * from './format';
 export * from './kpi';
 export * from './kpi-result';

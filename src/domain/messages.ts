@@ -136,22 +136,6 @@ const id = {
   'invalid.controlCharacter': '{label} tidak boleh berisi karakter kontrol (karakter tak terlihat seperti tab); ketik ulang isinya',
   'invalid.invisibleOnly': '{label} hanya berisi karakter yang tidak terlihat',
 
-  'error.invalid_json': 'Isi permintaan bukan JSON yang valid.',
-  'error.invalid_request': 'Permintaan tidak sesuai format.',
-  'error.invalid_cursor': 'Kursor tidak dikenal.',
-  'error.invalid_code': 'Kode pendaftaran tidak dikenal, sudah dipakai, atau kedaluwarsa.',
-  'error.invalid_login': 'Nama pengguna atau kata sandi salah.',
-  'error.out_of_scope': 'Wilayah ini di luar wilayah pemantauan Anda.',
-  'error.unauthorized': 'Perangkat belum terdaftar atau izinnya dicabut.',
-  'error.login_required': 'Silakan masuk dulu.',
-  'error.wrong_library': 'Kegiatan ini bukan milik perpustakaan perangkat ini.',
-  'error.not_found': 'Alamat tidak ditemukan.',
-  'error.seq_gap': 'Ada kiriman yang terlewat; kirim ulang mulai nomor {expected}.',
-  'error.payload_too_large': 'Kiriman terlalu besar (maksimal 1 MiB).',
-  'error.unsupported_encoding': 'Pemadatan kiriman tidak didukung (hanya gzip).',
-  'error.rate_limited': 'Terlalu banyak percobaan. Coba lagi nanti.',
-  'error.internal': 'Terjadi kesalahan di server. Data Anda aman; coba lagi nanti.',
-
   'backup.entryProblem': 'Kegiatan ke-{n}: {problem}',
   'backup.entryProblemTitled': 'Kegiatan ke-{n} “{title}”: {problem}',
   'backup.moreProblems': 'dan {count} masalah lain',
@@ -293,22 +277,6 @@ const en: Record<MessageKey, string> = {
   'invalid.controlCharacter': '{label} may not contain control characters such as tab or ESC',
   'invalid.invisibleOnly': '{label} holds only invisible characters',
 
-  'error.invalid_json': 'The request body is not valid JSON.',
-  'error.invalid_request': 'The request does not have the expected shape.',
-  'error.invalid_cursor': 'Unknown cursor.',
-  'error.invalid_code': 'The enrolment code is unknown, used or expired.',
-  'error.invalid_login': 'Wrong user name or password.',
-  'error.out_of_scope': 'This area is outside the area you monitor.',
-  'error.unauthorized': 'This device is not enrolled or its access was revoked.',
-  'error.login_required': 'Please log in first.',
-  'error.wrong_library': 'This entry does not belong to this device’s library.',
-  'error.not_found': 'Not found.',
-  'error.seq_gap': 'A batch is missing; resend from number {expected}.',
-  'error.payload_too_large': 'The request is too large (1 MiB at most).',
-  'error.unsupported_encoding': 'Unsupported content encoding (gzip only).',
-  'error.rate_limited': 'Too many attempts. Try again later.',
-  'error.internal': 'Something went wrong on the server. Your data is safe; try again later.',
-
   'backup.entryProblem': 'Activity no. {n}: {problem}',
   'backup.entryProblemTitled': 'Activity no. {n} “{title}”: {problem}',
   'backup.moreProblems': 'and {count} more problems',
@@ -324,9 +292,12 @@ export type MessageParams = Record<string, string | number>;
 
 /** The message `key` in `lang`, with `{name}` placeholders filled from `params`. */
 export function t(lang: Lang, key: MessageKey, params: MessageParams = {}): string {
-  return CATALOGUE[lang][key].replace(/\{(\w+)\}/g, (whole, name: string) =>
-    name in params ? String(params[name]) : whole,
-  );
+  return fill(CATALOGUE[lang][key], params);
+}
+
+/** `template` with its `{name}` placeholders filled from `params` (unknown ones left as written). */
+export function fill(template: string, params: MessageParams): string {
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
 }
 
 /** True when the catalogue has `key` (for keys built at run time, such as field labels). */

@@ -6,8 +6,8 @@
 import type { Context } from 'hono';
 import {
   ERROR_STATUS,
+  errorMessage,
   langFromAcceptLanguage,
-  t,
   type ErrorBody,
   type ErrorCode,
   type FieldError,
@@ -20,7 +20,7 @@ export function langOf(c: Context): Lang {
 }
 
 export function errorBody(code: ErrorCode, lang: Lang, details?: FieldError[], params?: MessageParams): ErrorBody {
-  const message = t(lang, `error.${code}`, params);
+  const message = errorMessage(lang, code, params);
   return { error: details && details.length > 0 ? { code, message, details } : { code, message } };
 }
 

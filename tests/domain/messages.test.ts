@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { formatBytes, formatDate, formatNumber } from '../../src/domain/format';
 import { computeKpi } from '../../src/domain/kpi';
+import { errorMessage } from '../../src/domain/error-messages';
 import { langFromAcceptLanguage, t } from '../../src/domain/messages';
+import { ERROR_STATUS, type ErrorCode } from '../../src/domain/protocol';
 import { describeNextSteps, describeSteps } from '../../src/domain/next-steps-text';
 import { defaultRulebook } from '../../src/domain/rulebook';
 import { makeEntry, makeLibrary } from './fixtures';
@@ -16,6 +18,16 @@ describe('the catalogue', () => {
     expect(['hijau', 'kuning', 'merah', 'abu-abu'].map((c) => t('id', `colourLevel.${c}` as never))).toEqual([
       'tinggi', 'sedang', 'rendah', 'belum mengisi',
     ]);
+  });
+
+  it('words every error code of the protocol in both languages, its placeholders filled', () => {
+    for (const code of Object.keys(ERROR_STATUS) as ErrorCode[]) {
+      expect(errorMessage('id', code), code).toMatch(/^[A-Z].+\.$/);
+      expect(errorMessage('en', code), code).toMatch(/^[A-Z].+\.$/);
+      expect(errorMessage('en', code)).not.toBe(errorMessage('id', code));
+    }
+    expect(errorMessage('id', 'seq_gap', { expected: 4 })).toBe('Ada kiriman yang terlewat; kirim ulang mulai nomor 4.');
+    expect(errorMessage('en', 'invalid_code')).toBe('The enrolment code is unknown, used or expired.');
   });
 
   it('reads the language from Accept-Language, Indonesian by default', () => {

@@ -1,6 +1,6 @@
 /** "Nama pengguna", "Kata sandi", "Masuk": the supervisor's login, with the server's refusals in plain words. */
 import { useState } from 'preact/hooks';
-import { t, type Lang, type SupervisorInfo } from '../../domain';
+import { errorMessage, type Lang, type SupervisorInfo } from '../../domain';
 import { login, type MonitorError } from './api';
 import { mw } from './words';
 
@@ -67,11 +67,11 @@ export function LoginForm({ lang, onLoggedIn }: { lang: Lang; onLoggedIn: (me: S
 function loginErrorText(error: MonitorError, lang: Lang): string {
   if (error.kind === 'unreachable') return mw(lang, 'login.offline');
   if (error.kind === 'invalid') return mw(lang, 'badBody');
-  if (error.kind === 'unauthorized' || error.code === 'invalid_login') return t(lang, 'error.invalid_login');
+  if (error.kind === 'unauthorized' || error.code === 'invalid_login') return errorMessage(lang, 'invalid_login');
   if (error.status === 429) {
     return error.retryAfterMs === null
-      ? t(lang, 'error.rate_limited')
+      ? errorMessage(lang, 'rate_limited')
       : mw(lang, 'login.tooMany', { minutes: Math.max(1, Math.ceil(error.retryAfterMs / 60_000)) });
   }
-  return mw(lang, 'login.failed', { message: error.code ? t(lang, `error.${error.code}`) : `HTTP ${error.status}` });
+  return mw(lang, 'login.failed', { message: error.code ? errorMessage(lang, error.code) : `HTTP ${error.status}` });
 }

@@ -3,7 +3,7 @@
  * words and swatch styles), the staleness mark, the offline note, error messages, the
  * breadcrumb and the export links.
  */
-import { t, type Area, type Colour, type Lang, type Scope } from '../../domain';
+import { errorMessage, t, type Area, type Colour, type Lang, type Scope } from '../../domain';
 import type { MonitorError } from './api';
 import { areaHash, inScope } from './view';
 import { mw } from './words';
@@ -65,10 +65,10 @@ export function ErrorNote({ error, lang, onRetry, notFound = 'notFound' }: { err
 function errorText(error: MonitorError, lang: Lang, notFound: 'notFound' | 'libraryNotFound'): string {
   if (error.kind === 'unreachable') return mw(lang, 'unreachable');
   if (error.kind === 'invalid') return mw(lang, 'badBody');
-  if (error.kind === 'unauthorized') return t(lang, 'error.login_required');
-  if (error.status === 403) return t(lang, 'error.out_of_scope');
+  if (error.kind === 'unauthorized') return errorMessage(lang, 'login_required');
+  if (error.status === 403) return errorMessage(lang, 'out_of_scope');
   if (error.status === 404) return mw(lang, notFound);
-  if (error.code) return t(lang, `error.${error.code}`);
+  if (error.code) return errorMessage(lang, error.code);
   return mw(lang, 'serverError', { status: error.status });
 }
 
