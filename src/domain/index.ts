@@ -17,6 +17,6 @@ export * from './rulebook';
 export * from './rulebook-schema';
 export * from './strategies';
 export * from './validation-messages';
-export { codePointLength, hasControlCharacter, invisibleOnly, UUID_V7 } from './text';
+export { codePointLength, hasControlCharacter, invisibleOnly, tidyName, UUID_V7 } from './text';
 export { fastEntryParser } from './entry-check';
 export { sameContent, sameEntry } from './entry-compare';

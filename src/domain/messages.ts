@@ -133,7 +133,7 @@ const id = {
   'invalid.weightsNot100': 'Jumlah bobot komponen harus 100',
   'invalid.duplicateActivityType': 'Kode jenis kegiatan tidak boleh ganda',
   'invalid.nulCharacter': '{label} tidak boleh berisi karakter NUL',
-  'invalid.controlCharacter': '{label} tidak boleh berisi karakter kontrol (karakter tak terlihat seperti tab); ketik ulang isinya',
+  'invalid.controlCharacter': '{label} tidak boleh berisi karakter kontrol (karakter tak terlihat yang ikut tersalin); ketik ulang isinya',
   'invalid.invisibleOnly': '{label} hanya berisi karakter yang tidak terlihat',
 
   'backup.entryProblem': 'Kegiatan ke-{n}: {problem}',
@@ -274,7 +274,7 @@ const en: Record<MessageKey, string> = {
   'invalid.weightsNot100': 'Component weights must add up to 100',
   'invalid.duplicateActivityType': 'Activity type codes must be unique',
   'invalid.nulCharacter': '{label} may not contain a NUL character',
-  'invalid.controlCharacter': '{label} may not contain control characters such as tab or ESC',
+  'invalid.controlCharacter': '{label} may not contain control characters such as ESC',
   'invalid.invisibleOnly': '{label} holds only invisible characters',
 
   'backup.entryProblem': 'Activity no. {n}: {problem}',

@@ -136,3 +136,22 @@ export function wholeNumber(min: number, max: number) {
   // field must say "maksimal 100.000" alone, not also "maksimal 9.007.199.254.740.991".
   return z.number().check(z.minimum(min, { abort: true }), z.maximum(max, { abort: true }), z.int());
 }
+
+/** White space and the invisible characters pasted text brings along, at either end. */
+const INVISIBLE_AT_ENDS = /^[\s\u200B\u200E\u200F\u2060\uFEFF\u202A-\u202E\u2066-\u2069]+|[\s\u200B\u200E\u200F\u2060\uFEFF\u202A-\u202E\u2066-\u2069]+$/g;
+
+/**
+ * A library's name or place as stored (the admin's `library add` and `--scope`, the phone's
+ * profile form): trimmed, each run of white space one space, and no invisible character at
+ * either end (zero-width space, word joiner, byte-order mark, direction marks: what text
+ * pasted from a chat or a document brings along). Places are matched exactly (a
+ * supervisor's scope, the screens' grouping), so "Jawa  Timur" typed with two spaces, or
+ * pasted with a zero-width space before it, would otherwise be a second province that looks
+ * like the first. A value of invisible characters alone is kept, for the schema to refuse
+ * in its own words.
+ */
+export function tidyName(text: string): string {
+  const spaced = text.replace(/\s+/g, ' ').trim();
+  const bare = spaced.replace(INVISIBLE_AT_ENDS, '');
+  return bare === '' ? spaced : bare;
+}

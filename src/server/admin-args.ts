@@ -2,8 +2,7 @@
  * Parses the admin command line: `<noun> <verb> [positional] [--flag value]… [--json]`.
  * Returns a command or a usage error (the caller prints it and exits 2).
  */
-import { hasControlCharacter, invisibleOnly, parseScope, type Scope } from '../domain';
-import { tidyName } from './store/libraries';
+import { hasControlCharacter, invisibleOnly, parseScope, tidyName, type Scope } from '../domain';
 import { NAME_PATTERN, normaliseName } from './store/supervisors';
 
 export type AdminCommand =

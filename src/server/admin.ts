@@ -11,7 +11,7 @@
  */
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { activityTypesOf, computeKpi, defaultRulebook, formatScope, OTHER_ACTIVITY_TYPE, TIMEZONES, type FieldError, type Library, type Rulebook, type Scope, type Strategy } from '../domain';
+import { activityTypesOf, computeKpi, defaultRulebook, formatScope, OTHER_ACTIVITY_TYPE, tidyName, TIMEZONES, type FieldError, type Library, type Rulebook, type Scope, type Strategy } from '../domain';
 import { parseAdminArgs, USAGE, type AdminCommand } from './admin-args';
 import { databaseFailure, databaseUseFailure, exitWithFailure, readConfig } from './config';
 import { openDatabase, type Database } from './db';
@@ -22,7 +22,7 @@ import { rulebookSourceFor } from './rulebook-source';
 import { issueCode } from './store/codes';
 import { listDevices, revokeDevice } from './store/devices';
 import { allEntries, countByActivityType, countLiveEntries } from './store/entries';
-import { createLibrary, findLibrary, libraryFromRow, listLibraryRows, tidyName } from './store/libraries';
+import { createLibrary, findLibrary, libraryFromRow, listLibraryRows } from './store/libraries';
 import { librariesInScope, placeNames } from './store/monitor';
 import { currentRulebook, publishRulebook } from './store/rulebooks';
 import { blockedSubjects, clearAllFailures, clearFailures, LOGIN_LIMIT, LOGIN_NAME_LIMIT } from './store/rate-limit';

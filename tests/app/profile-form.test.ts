@@ -47,9 +47,14 @@ describe('the profile form', () => {
     expect(parsed.ok).toBe(false);
     const errors = parsed.ok ? {} : Object.fromEntries(parsed.errors.map((x) => [x.path, x.message]));
     expect(errors).toEqual({
-      name: 'Nama perpustakaan tidak boleh berisi karakter kontrol (karakter tak terlihat seperti tab); ketik ulang isinya',
+      name: 'Nama perpustakaan tidak boleh berisi karakter kontrol (karakter tak terlihat yang ikut tersalin); ketik ulang isinya',
       province: 'Provinsi hanya berisi karakter yang tidak terlihat',
     });
+  });
+
+  it('tidies what a paste brings, as the server does: a tab inside is one space, a zero-width space at an end is gone', () => {
+    const values = { ...profileValues(withNpp), name: 'Perpustakaan\tDesa  Sukamaju', province: '\u200bJawa Timur\ufeff' };
+    expect(saved(withNpp, values)).toEqual({ ...withNpp, name: 'Perpustakaan Desa Sukamaju', province: 'Jawa Timur' });
   });
 
   it('gives a library made on first run a local id', () => {

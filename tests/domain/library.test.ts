@@ -32,10 +32,10 @@ describe('librarySchema: control characters', () => {
 
   it('says which field, by its label', () => {
     expect(problems({ name: 'Perpus\u001bDesa', regency: 'Reg\u0001X' })).toEqual([
-      { path: 'name', message: 'Nama perpustakaan tidak boleh berisi karakter kontrol (karakter tak terlihat seperti tab); ketik ulang isinya' },
-      { path: 'regency', message: 'Kabupaten/Kota tidak boleh berisi karakter kontrol (karakter tak terlihat seperti tab); ketik ulang isinya' },
+      { path: 'name', message: 'Nama perpustakaan tidak boleh berisi karakter kontrol (karakter tak terlihat yang ikut tersalin); ketik ulang isinya' },
+      { path: 'regency', message: 'Kabupaten/Kota tidak boleh berisi karakter kontrol (karakter tak terlihat yang ikut tersalin); ketik ulang isinya' },
     ]);
-    expect(problems({ province: 'P\u001b' }, 'en')).toEqual([{ path: 'province', message: 'Province may not contain control characters such as tab or ESC' }]);
+    expect(problems({ province: 'P\u001b' }, 'en')).toEqual([{ path: 'province', message: 'Province may not contain control characters such as ESC' }]);
   });
 
   it('trims tabs and newlines at either end as before; one inside the text is refused', () => {
@@ -47,7 +47,7 @@ describe('librarySchema: control characters', () => {
   it('one message for a field too long with a control character in it: both problems, each once', () => {
     expect(problems({ name: `${'x'.repeat(200)}\u001b` }).map((p) => p.message)).toEqual([
       'Nama perpustakaan maksimal 200 karakter',
-      'Nama perpustakaan tidak boleh berisi karakter kontrol (karakter tak terlihat seperti tab); ketik ulang isinya',
+      'Nama perpustakaan tidak boleh berisi karakter kontrol (karakter tak terlihat yang ikut tersalin); ketik ulang isinya',
     ]);
   });
 });

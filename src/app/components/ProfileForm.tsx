@@ -4,7 +4,7 @@
  * field a later DOMAIN.md adds), so that a save in Pengaturan never drops one.
  */
 import { useState } from 'preact/hooks';
-import { librarySchema, parseWithMessages, t, TIMEZONES, type Lang, type Library } from '../../domain';
+import { librarySchema, parseWithMessages, t, tidyName, TIMEZONES, type Lang, type Library } from '../../domain';
 import { uuidv7 } from '../../device';
 import { focusFirstError } from '../focus';
 import { ui } from '../i18n';
@@ -33,7 +33,10 @@ export function profileValues(library: Library | null): Record<string, string> {
  * the library has a local id (`makeLocalId`); enrolment replaces the profile.
  */
 export function profileInput(library: Library | null, values: Record<string, string>, makeLocalId: () => string): Record<string, unknown> {
-  return { ...library, id: library?.id ?? makeLocalId(), ...values };
+  // Tidied as the server tidies a library it stores: a tab or a zero-width space pasted into
+  // a name becomes nothing, or one space, instead of a refusal.
+  const tidied = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, tidyName(v)]));
+  return { ...library, id: library?.id ?? makeLocalId(), ...tidied };
 }
 
 export interface ProfileFormProps {

@@ -1,6 +1,6 @@
 /** Libraries: create, read, list. The library row is also the push transaction's lock. */
 import { randomBytes } from 'node:crypto';
-import { librarySchema, parseWithMessages, type FieldError, type Library, type LibraryInput } from '../../domain';
+import { librarySchema, parseWithMessages, tidyName, type FieldError, type Library, type LibraryInput } from '../../domain';
 import type { Db, LibraryRow } from '../schema';
 
 /** A stored row as the wire's Library (rows were validated by `librarySchema` when stored). */
@@ -41,24 +41,6 @@ export async function insertLibrary(db: Db, library: Library, now: Date): Promis
       last_push_at: null,
     })
     .execute();
-}
-
-/** White space and the invisible characters pasted text brings along, at either end. */
-const INVISIBLE_AT_ENDS = /^[\s\u200B\u200E\u200F\u2060\uFEFF\u202A-\u202E\u2066-\u2069]+|[\s\u200B\u200E\u200F\u2060\uFEFF\u202A-\u202E\u2066-\u2069]+$/g;
-
-/**
- * A name or place as stored: trimmed, each run of white space one space, and no invisible
- * character at either end (zero-width space, word joiner, byte-order mark, direction marks:
- * what text pasted from a chat or a document brings along). Places are matched exactly (a
- * supervisor's scope, the screens' grouping), so "Jawa  Timur" typed with two spaces, or
- * pasted with a zero-width space before it, would otherwise be a second province that looks
- * like the first. A value of invisible characters alone is kept, for the schema to refuse
- * in its own words.
- */
-export function tidyName(text: string): string {
-  const spaced = text.replace(/\s+/g, ' ').trim();
-  const bare = spaced.replace(INVISIBLE_AT_ENDS, '');
-  return bare === '' ? spaced : bare;
 }
 
 const TIDIED = ['name', 'npp', 'village', 'district', 'regency', 'province'] as const;
