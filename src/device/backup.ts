@@ -12,6 +12,7 @@ import {
   parseWithMessages,
   storedLibrarySchema,
   t,
+  tidyName,
   type ActivityEntry,
   type FieldError,
   type Lang,
@@ -45,8 +46,10 @@ export async function exportJson(db: LaporDb, library: Library | null, now: Date
 
 export type ImportResult =
   /**
-   * `movedFrom`: the name the file gives its library when its entries now count for this
-   * phone's library under another name — said, so a file restored by mistake is noticed.
+   * `movedFrom`: when entries written by this import now count for this phone's library, and
+   * the file's library is not the same one (name and place; many villages share a library
+   * name), the name the file gives its library ('' when the file names none) — said, so a
+   * file restored by mistake is noticed before it is sent.
    */
   | { ok: true; added: number; updated: number; unchanged: number; movedFrom: string | null }
   | { ok: false; error: 'notJson' | 'notBackup' | 'invalidEntries' | 'otherLibrary'; details: string[] };
@@ -103,9 +106,16 @@ export async function importJson(db: LaporDb, text: string, options: ImportOptio
   const known = new Set(backup.entries.map((e) => e.id));
   if (changed.length > 0) await writeEntries(db, changed, [], undefined, known);
   const added = changed.filter((e) => !existing[incoming.indexOf(e)]).length;
-  const moved = home !== undefined && backup.entries.some((e) => e.libraryId !== home);
-  const movedFrom = moved && backup.library && backup.library.name !== library?.name ? backup.library.name : null;
+  const moved = home !== undefined && changed.some((e) => backup.entries.find((b) => b.id === e.id)?.libraryId !== home);
+  const same = backup.library !== null && library !== null && samePlace(backup.library, library);
+  const movedFrom = moved && !same ? (backup.library?.name ?? '') : null;
   return { ok: true, added, updated: changed.length - added, unchanged: incoming.length - changed.length, movedFrom };
+}
+
+/** The same library by what people read of it: its name and its place, spacing and letter case aside. */
+function samePlace(a: Library, b: Library): boolean {
+  const key = (l: Library) => [l.name, l.village, l.district, l.regency, l.province].map((x) => tidyName(x).toLowerCase()).join('|');
+  return key(a) === key(b);
 }
 
 /** The id a phone gives its library on first run, before any enrolment (ProfileForm). */

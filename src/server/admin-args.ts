@@ -121,7 +121,9 @@ export function parseAdminArgs(argv: readonly string[]): ParsedArgs {
       // Spacing is tidied as `library add` tidies the places it stores, so that they match;
       // then the places' own rules: no control character, something visible (domain text.ts).
       const tidied = tidyName(flag('scope'));
-      const scope = hasControlCharacter(tidied) ? null : parseScope(tidied);
+      const parsed = hasControlCharacter(tidied) ? null : parseScope(tidied);
+      // The name after the colon is tidied too: `province:\u200bJawa Timur` is `Jawa Timur`.
+      const scope = parsed && parsed.level !== 'national' ? { ...parsed, name: tidyName(parsed.name) } : parsed;
       if (!scope || (scope.level !== 'national' && invisibleOnly(scope.name))) {
         return fail('--scope must be national, province:<name> or regency:<name>, the name as libraries have it (at most 100 characters)');
       }

@@ -57,11 +57,13 @@ export function maskDatabaseUrl(url: string): string {
   if (url.startsWith('sqlite:')) return url;
   // By the text, not by URL parsing: a password may hold '@', '#', '/' or '?' unescaped, and
   // parsing then cuts it elsewhere ('p@ss#word' reads as a host and a fragment) and shows
-  // most of it. pg also takes the password as a query parameter: from `password=` to the
-  // end is masked first (it may hold '&' or '#' too); then everything between the user's
-  // ':' and the LAST '@' left. Masking too much (a host after an '@' in the query) is
-  // the price of never showing a piece of a password.
-  let masked = url.replace(/([?&]password=).*$/is, '$1***');
+  // most of it. The login's: everything between the user's ':' and the last '@'. pg's query
+  // parameter: from `password=` to the end (it may hold '&' or '#' too). An '@' after a
+  // `password=` could belong to either, so then only the scheme is shown. Masking too much
+  // (a host after an '@' in the query) is the price of never showing a piece of a password.
+  const query = url.search(/[?&]password=/i);
+  if (query >= 0 && url.includes('@', query)) return `${url.split(':')[0]}://…`;
+  let masked = query < 0 ? url : `${url.slice(0, query)}${url.slice(query).replace(/^([?&]password=).*$/is, '$1***')}`;
   const scheme = masked.indexOf('://');
   const at = masked.lastIndexOf('@');
   if (scheme >= 0 && at > scheme) {

@@ -162,6 +162,16 @@ describe("importJson: entries of another library", () => {
     const db = await phone(localB, enrolledL2);
     // Said, not only done: a file restored by mistake is noticed before it is sent.
     expect(await importJson(db, file)).toMatchObject({ ok: true, added: 3, movedFrom: 'Perpustakaan Melati' });
+    // Restored again, nothing is written: nothing to say.
+    expect(await importJson(db, file)).toMatchObject({ ok: true, added: 0, unchanged: 3, movedFrom: null });
+  });
+
+  it('says so for a library of the same name elsewhere, as many villages share one', async () => {
+    const garut: Library = { ...enrolledL2, name: 'Perpustakaan Desa Sukamaju', regency: 'Garut' };
+    const bogor: Library = { ...localA, name: 'Perpustakaan Desa Sukamaju', regency: 'Bogor' };
+    const { file } = await backupOf(bogor);
+    const db = await phone(localB, garut);
+    expect(await importJson(db, file)).toMatchObject({ ok: true, added: 3, movedFrom: 'Perpustakaan Desa Sukamaju' });
     expect((await pendingMutations(db)).map((m) => m.entry.libraryId)).toEqual([enrolledL2.id, enrolledL2.id, enrolledL2.id]);
   });
 

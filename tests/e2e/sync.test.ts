@@ -206,6 +206,10 @@ it('enrols, logs 20 entries offline, reopens, and sends them in one push when th
   await page.getByRole('link', { name: 'Lihat yang ditolak', exact: true }).click();
   await poll(() => page.locator('.entry h2').allTextContents()).toEqual(['Kegiatan yang ditolak']);
   expect(await page.getByLabel('Status kirim', { exact: true }).inputValue()).toBe('rejected');
+  // Filtered to nothing, it says so, not "Belum ada kegiatan." (it is a pelibatan entry).
+  await page.getByLabel('Strategi', { exact: true }).selectOption('advokasi');
+  await page.getByText('Tidak ada kegiatan yang cocok dengan pilihan ini.', { exact: true }).waitFor();
+  await page.getByLabel('Strategi', { exact: true }).selectOption('');
   await page.getByLabel('Status kirim', { exact: true }).selectOption('');
   await poll(() => page.locator('.entry h2').count()).toBe(titles.length + 2);
 }, 300_000);

@@ -277,6 +277,10 @@ describe.each(DB_KINDS)('rulebook publish on %s', (kind) => {
     expect(error).toBeInstanceOf(Error);
     expect((error as Error).message).toMatch(new RegExp(`^the stored rulebook ${id} is not valid \\(.*green: .+\\); publish a valid one`));
     expect((error as Error).message).not.toContain('Invalid input');
+    // A broken comma, the likeliest hand edit, is said the same way.
+    await s.database.db.updateTable('rulebooks').set({ body: '{"id": "x",' }).where('rulebook_id', '=', id).execute();
+    const notJson = await loadRulebook(s.database.db, id).catch((e: Error) => e);
+    expect((notJson as Error).message).toMatch(new RegExp(`^the stored rulebook ${id} is not valid \\(not JSON: .+\\); publish a valid one`));
   });
 });
 

@@ -58,9 +58,11 @@ describe('DATABASE_URL', () => {
     expect(maskDatabaseUrl('postgres://tpbis:p@ss#wordSECRET@127.0.0.1:1/x')).toBe('postgres://tpbis:***@127.0.0.1:1/x');
     // A query password is masked to the end: it may hold '@', '#' or '&' as well.
     expect(maskDatabaseUrl('postgres://u:a/b?c@h:5432/d?password=x&sslmode=require')).toBe('postgres://u:***@h:5432/d?password=***');
-    expect(maskDatabaseUrl('postgres://h:5432/d?password=se@cretTAIL')).toBe('postgres://h:5432/d?password=***');
-    expect(maskDatabaseUrl('postgres://u@h:5432/d?password=p@ssTAIL')).toBe('postgres://u@h:5432/d?password=***');
+    // An '@' after `password=` may belong to the login's password or the query's: the scheme alone.
+    expect(maskDatabaseUrl('postgres://h:5432/d?password=se@cretTAIL')).toBe('postgres://…');
+    expect(maskDatabaseUrl('postgres://u@h:5432/d?password=p@ssTAIL')).toBe('postgres://…');
     expect(maskDatabaseUrl('postgres://u@h/d?sslmode=require&password=ab#cd&TAIL')).toBe('postgres://u@h/d?sslmode=require&password=***');
+    expect(maskDatabaseUrl('postgres://u:1234?password=x@h/d')).toBe('postgres://…');
     expect(maskDatabaseUrl('sqlite:/srv/x.sqlite')).toBe('sqlite:/srv/x.sqlite');
     const read = readConfig({ DATABASE_URL: 'postgres://tpbis:s3cret@h/d' });
     expect(read.ok && read.config.databaseSetting).toBe('postgres://tpbis:***@h/d (DATABASE_URL)');

@@ -160,13 +160,13 @@ function Partners({ lang, values, errors, onChange }: Omit<EntryFieldsProps, 'ru
         <div class="partner" key={i}>
           <Field id={controlId(`partners.${i}.name`)} label={`${t(lang, 'field.partners.*.name')} ${i + 1}`} error={errors[`partners.${i}.name`]}>
             {(d, inv) => (
-              <input type="text" {...inputProps(controlId(`partners.${i}.name`), d, inv)} value={p.name}
+              <input type="text" {...inputProps(controlId(`partners.${i}.name`), d, inv)} aria-required="true" value={p.name}
                 onInput={(e) => update(i, { name: (e.target as HTMLInputElement).value })} />
             )}
           </Field>
           <Field id={controlId(`partners.${i}.kind`)} label={`${t(lang, 'field.partners.*.kind')} ${i + 1}`} error={errors[`partners.${i}.kind`]}>
             {(d, inv) => (
-              <select {...inputProps(controlId(`partners.${i}.kind`), d, inv)} value={p.kind}
+              <select {...inputProps(controlId(`partners.${i}.kind`), d, inv)} aria-required="true" value={p.kind}
                 onChange={(e) => update(i, { kind: (e.target as HTMLSelectElement).value })}>
                 {PARTNER_KINDS.map((k) => (
                   <option key={k} value={k}>

@@ -62,6 +62,7 @@ export function Enrol({ onEnrolled, env }: { onEnrolled: (library: Library, queu
           {(d, invalid) => (
             <input
               {...inputProps('enrol-code', d, invalid)}
+              aria-required="true"
               type="text"
               autocomplete="off"
               autocapitalize="characters"

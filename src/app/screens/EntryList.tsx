@@ -21,7 +21,8 @@ export function EntryList({ onlyRejected = false }: { onlyRejected?: boolean }) 
   const [rejected, setRejected] = useState(onlyRejected);
   const [deleted, setDeleted] = useState<ActivityEntry | null>(null);
   const [failed, setFailed] = useState<'delete' | 'undo' | null>(null);
-  if (!all) return null;
+  // Filtered by status, nothing is shown until the statuses are read: not "no entries" for a moment.
+  if (!all || (rejected && !statuses)) return null;
 
   const live = all.filter((e) => !e.deleted);
   const months = [...new Set(live.map((e) => monthOf(e.date)))];
@@ -98,7 +99,7 @@ export function EntryList({ onlyRejected = false }: { onlyRejected?: boolean }) 
       </div>
       <p>{u('list.count', { count: formatNumber(shown.length, lang) })}</p>
       {shown.length === 0 ? (
-        <p>{u('list.empty')}</p>
+        <p>{u(live.length > 0 && (month || strategy || rejected) ? 'list.emptyFiltered' : 'list.empty')}</p>
       ) : (
         <ul class="entries">
           {shown.map((e) => (

@@ -51,7 +51,11 @@ export function Settings({ version }: { version: string }) {
     input.value = '';
     if (result.ok) {
       const counts = u('settings.imported', { added: result.added, updated: result.updated, unchanged: result.unchanged });
-      setNotice(result.movedFrom === null ? counts : `${counts} ${u('settings.importMoved', { from: result.movedFrom, to: library.name })}`);
+      const moved =
+        result.movedFrom === null
+          ? ''
+          : ` ${result.movedFrom === '' ? u('settings.importMovedUnnamed', { to: library.name }) : u('settings.importMoved', { from: result.movedFrom, to: library.name })}`;
+      setNotice(`${counts}${moved}`);
     }
     else if (result.error === 'notJson') setNotice(u('settings.importNotJson'));
     else if (result.error === 'notBackup') setNotice(u('settings.importNotBackup'));

@@ -66,11 +66,16 @@ export async function loadRulebook(db: Db, rulebookId: string): Promise<Rulebook
   if (!row) return rulebookId === defaultRulebook.id ? defaultRulebook : null;
   // Validated when published; parsed again so a hand-edited row fails loudly here, not in
   // computeKpi — in words an operator can act on (zod's own say only "Invalid input").
-  const parsed = parseWithMessages(rulebookSchema, JSON.parse(row.body), 'en');
-  if (!parsed.ok) {
-    const problems = parsed.errors.map((e) => `${e.path || '(the document)'}: ${e.message}`).join('; ');
-    throw new Error(`the stored rulebook ${rulebookId} is not valid (${problems}); publish a valid one with npm run admin -- rulebook publish`);
+  const invalid = (problems: string) =>
+    new Error(`the stored rulebook ${rulebookId} is not valid (${problems}); publish a valid one with npm run admin -- rulebook publish`);
+  let body: unknown;
+  try {
+    body = JSON.parse(row.body);
+  } catch (e) {
+    throw invalid(`not JSON: ${(e as Error).message}`);
   }
+  const parsed = parseWithMessages(rulebookSchema, body, 'en');
+  if (!parsed.ok) throw invalid(parsed.errors.map((e) => `${e.path || '(the document)'}: ${e.message}`).join('; '));
   return parsed.value;
 }
 
