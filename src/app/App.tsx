@@ -148,9 +148,8 @@ export function App(props: AppProps) {
           setLibrary(await storeLibrary(db, l));
         }}
         onEnrolled={(enrolled) => {
-          // The stored profile is the server's (the watch above follows it too); the library's
-          // entries come with the first pull, at once rather than at the next trigger.
-          void getLibrary(db).then((stored) => setLibrary(stored ?? enrolled));
+          // The stored profile is now the server's, which the library watch above shows; the
+          // library's entries come with the first pull, at once rather than at the next trigger.
           setNotice(ui(lang, 'firstRun.enrolled', { library: enrolled.name }));
           void syncNowFromPage(db);
         }}

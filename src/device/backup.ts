@@ -106,7 +106,8 @@ export async function importJson(db: LaporDb, text: string, options: ImportOptio
   const known = new Set(backup.entries.map((e) => e.id));
   if (changed.length > 0) await writeEntries(db, changed, [], undefined, known);
   const added = changed.filter((e) => !existing[incoming.indexOf(e)]).length;
-  const moved = home !== undefined && changed.some((e) => backup.entries.find((b) => b.id === e.id)?.libraryId !== home);
+  const movedIds = new Set(backup.entries.filter((e) => e.libraryId !== home).map((e) => e.id));
+  const moved = home !== undefined && changed.some((e) => movedIds.has(e.id));
   const same = backup.library !== null && library !== null && samePlace(backup.library, library);
   const movedFrom = moved && !same ? (backup.library?.name ?? '') : null;
   return { ok: true, added, updated: changed.length - added, unchanged: incoming.length - changed.length, movedFrom };

@@ -192,7 +192,7 @@ async function runSync(deps: SyncDeps): Promise<SyncResult> {
   // How far the phone's clock is from the server's (its Date header): the app warns when the
   // phone's date is wrong, which would date new entries and colour the card by another day.
   // No header read (a proxy dropped it): the last reading stays.
-  const clock = pull.ok && pull.serverTime ? { clockOffsetMs: pull.serverTime.getTime() - now.getTime() } : {};
+  const clock = pull.serverTime ? { clockOffsetMs: pull.serverTime.getTime() - now.getTime() } : {};
   await updateSyncState(db, { lastSuccessAt: now.toISOString(), failures: 0, lastError: null, nextTryAt: null, ...clock });
   return { status: 'ok', pushed, pulled: pull.count, rejected: push.rejected ?? 0 };
 }

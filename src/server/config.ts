@@ -61,8 +61,9 @@ export function maskDatabaseUrl(url: string): string {
   // parameter: from `password=` to the end (it may hold '&' or '#' too). An '@' after a
   // `password=` could belong to either, so then only the scheme is shown. Masking too much
   // (a host after an '@' in the query) is the price of never showing a piece of a password.
+  const schemeOnly = `${url.split(':')[0]}://…`;
   const query = url.search(/[?&]password=/i);
-  if (query >= 0 && url.includes('@', query)) return `${url.split(':')[0]}://…`;
+  if (query >= 0 && url.includes('@', query)) return schemeOnly;
   let masked = query < 0 ? url : `${url.slice(0, query)}${url.slice(query).replace(/^([?&]password=).*$/is, '$1***')}`;
   const scheme = masked.indexOf('://');
   const at = masked.lastIndexOf('@');
@@ -75,7 +76,7 @@ export function maskDatabaseUrl(url: string): string {
     return masked;
   } catch {
     // Unparsable: show only the scheme rather than risk showing the password.
-    return `${url.split(':')[0]}://…`;
+    return schemeOnly;
   }
 }
 

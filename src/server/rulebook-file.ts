@@ -4,7 +4,7 @@
  * failure is a message for the admin, with every problem's field path.
  */
 import { readFile } from 'node:fs/promises';
-import { parseWithMessages, rulebookSchema, type Rulebook } from '../domain';
+import { parseWithMessages, rulebookSchema, type FieldError, type Rulebook } from '../domain';
 
 export async function readRulebookFile(path: string): Promise<{ ok: true; rulebook: Rulebook } | { ok: false; error: string }> {
   let text: string;
@@ -20,9 +20,11 @@ export async function readRulebookFile(path: string): Promise<{ ok: true; rulebo
     return { ok: false, error: `${path} is not valid JSON: ${(e as Error).message}` };
   }
   const parsed = parseWithMessages(rulebookSchema, value, 'en');
-  if (!parsed.ok) {
-    const lines = parsed.errors.map((e) => `  ${e.path === '' ? '(the document)' : e.path}: ${e.message}`);
-    return { ok: false, error: [`${path} is not a valid rulebook:`, ...lines].join('\n') };
-  }
+  if (!parsed.ok) return { ok: false, error: [`${path} is not a valid rulebook:`, ...rulebookProblems(parsed.errors).map((l) => `  ${l}`)].join('\n') };
   return { ok: true, rulebook: parsed.value };
+}
+
+/** A rulebook's problems for an operator, one per field: `green.threshold: …`. */
+export function rulebookProblems(errors: readonly FieldError[]): string[] {
+  return errors.map((e) => `${e.path === '' ? '(the document)' : e.path}: ${e.message}`);
 }

@@ -9,6 +9,7 @@
  */
 import { sql } from 'kysely';
 import { defaultRulebook, parseWithMessages, rulebookSchema, type Rulebook } from '../../domain';
+import { rulebookProblems } from '../rulebook-file';
 import type { Db } from '../schema';
 
 export type PublishOutcome =
@@ -75,7 +76,7 @@ export async function loadRulebook(db: Db, rulebookId: string): Promise<Rulebook
     throw invalid(`not JSON: ${(e as Error).message}`);
   }
   const parsed = parseWithMessages(rulebookSchema, body, 'en');
-  if (!parsed.ok) throw invalid(parsed.errors.map((e) => `${e.path || '(the document)'}: ${e.message}`).join('; '));
+  if (!parsed.ok) throw invalid(rulebookProblems(parsed.errors).join('; '));
   return parsed.value;
 }
 
