@@ -70,6 +70,10 @@ export function createApp(deps: ServerDeps): Hono<Env> {
   // A preflight only for the device routes: OPTIONS anywhere else is an unknown method (404).
   const devicePaths = new Set(['/enroll', '/sync/push', '/sync/pull', '/library', '/rulebook'].map((p) => `${API_BASE}${p}`));
   app.use(`${API_BASE}/*`, (c, next) => {
+    // No API answer is kept by a browser's HTTP cache: a supervisor's figures would stay
+    // readable there after "Keluar" (a shared office computer), a library's entries after
+    // a phone is handed on. The app keeps what it needs itself, and forgets it on purpose.
+    c.header('Cache-Control', 'no-store');
     if (c.req.path === monitorPath || c.req.path.startsWith(`${monitorPath}/`)) return next();
     if (c.req.method === 'OPTIONS' && devicePaths.has(c.req.path)) return preflight(c, next);
     c.header('Access-Control-Allow-Origin', '*');

@@ -198,6 +198,9 @@ export function openDatabase(target: DatabaseTarget, options: { poolSize?: numbe
     sqlite.pragma('synchronous = FULL');
     // Other processes (the admin command, a second server) may hold the write lock briefly.
     sqlite.pragma('busy_timeout = 5000');
+    // SQLite's own lower() folds only A–Z, so a search for "kuta ü" never found "Kuta Ü"
+    // (PostgreSQL folds every letter). This connection's lower() folds them all, as JavaScript does.
+    sqlite.function('lower', { deterministic: true }, (text: unknown) => (text === null ? null : String(text).toLowerCase()));
     const checkpointer = inMemory ? null : startCheckpointer(file, sqlite);
     const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
     return {

@@ -8,7 +8,7 @@
  * A kabupaten/kota asked for without its province gets its province looked up too.
  */
 import * as z from 'zod/mini';
-import { COLOURS, type Area, type Colour, type Scope, type FieldError, type Lang, parseWithMessages } from '../domain';
+import { COLOURS, type Area, type Colour, type Scope, type FieldError, type Lang, parseWithMessages, tidyName } from '../domain';
 import type { Db } from './schema';
 import type { LibraryRow } from './schema';
 import { provinceOfRegency, regencyIsIn } from './store/monitor';
@@ -47,7 +47,10 @@ export function parseMonitorQuery(
   }
   const parsed = parseWithMessages(monitorQuerySchema, raw, lang);
   if (!parsed.ok) return parsed;
-  const { province, regency, q, colour } = parsed.value;
+  // As names are stored (tidied by `library add`): a doubled or no-break space typed or
+  // pasted into the search still finds the name.
+  const [province, regency, q] = [parsed.value.province, parsed.value.regency, parsed.value.q].map((v) => (v === undefined ? v : tidyName(v)));
+  const { colour } = parsed.value;
   return {
     ok: true,
     value: { area: { ...(province !== undefined && { province }), ...(regency !== undefined && { regency }) }, ...(q !== undefined && { q }), ...(colour !== undefined && { colour }) },

@@ -181,7 +181,7 @@ const bali = { province: 'Bali', timezone: 'Asia/Makassar' } as const;
 export const DATASET: readonly LibrarySpec[] = [
   { name: 'Perpustakaan Desa Sukamaju', regency: 'Kabupaten Malang', province: JATIM, profile: 'hijau' },
   { name: 'Perpustakaan Desa Tumpang', regency: 'Kabupaten Malang', province: JATIM, profile: 'kuning' },
-  { name: 'Pustaka 100% Ceria', regency: 'Kabupaten Malang', province: JATIM, profile: 'merah' },
+  { name: 'Pustaka 100% Ceria Ümbul', regency: 'Kabupaten Malang', province: JATIM, profile: 'merah' },
   { name: 'Perpustakaan Desa Dau', regency: 'Kabupaten Malang', province: JATIM, profile: 'abu-abu' },
   { name: 'Taman_Baca Wonokromo', regency: 'Kota Surabaya', province: JATIM, profile: 'hijau-rapuh' },
   { name: 'Perpustakaan Kelurahan Rungkut', regency: 'Kota Surabaya', province: JATIM, profile: 'kuning' },

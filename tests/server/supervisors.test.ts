@@ -320,6 +320,27 @@ describe.each(DB_KINDS)('supervisors on %s', (kind) => {
       expect(en.body).toEqual({ error: { code: 'login_required', message: 'Please log in first.' } });
     });
 
+    it('lets no browser cache keep an answer of the API: the figures are gone with the session', async () => {
+      // A shared office computer: after "Keluar", the HTTP cache must not still hold the lists.
+      const token = await loggedIn('nasional', '10.3.0.9');
+      const lib = await addLibrary(s);
+      const device = await enrollNew(s, lib);
+      for (const path of ['/summary', '/libraries', `/libraries/${lib.id}`, '/me']) {
+        const res = await call(s, 'GET', `${MONITOR}${path}`, { headers: withSession(token) });
+        expect(res.status, path).toBe(200);
+        expect(res.headers.get('cache-control'), path).toBe('no-store');
+      }
+      const refused = await call(s, 'GET', `${MONITOR}/summary`);
+      expect(refused.status).toBe(401);
+      expect(refused.headers.get('cache-control')).toBe('no-store');
+      // The phone's routes too: a library's entries stay out of a handed-on phone's cache.
+      for (const path of ['/api/v1/sync/pull', '/api/v1/library', '/api/v1/rulebook']) {
+        const res = await call(s, 'GET', path, { token: device.token });
+        expect(res.status, path).toBe(200);
+        expect(res.headers.get('cache-control'), path).toBe('no-store');
+      }
+    });
+
     it('logs out: 204, the cookie cleared, the session gone', async () => {
       const token = await loggedIn('nasional', '10.3.1.1');
       const other = await loggedIn('nasional', '10.3.1.1');

@@ -51,7 +51,6 @@ export function loginRoute(deps: ServerDeps): Handler<Env> {
   const { database } = deps;
   const { db } = database;
   return async (c) => {
-    c.header('Cache-Control', 'no-store');
     // JSON only, declared: a cross-site page cannot send that without a CORS preflight,
     // which the monitoring routes never grant (app.ts).
     const contentType = c.req.header('content-type');
@@ -100,7 +99,6 @@ export function loginRoute(deps: ServerDeps): Handler<Env> {
 export function logoutRoute(deps: ServerDeps): Handler<Env> {
   const { db } = deps.database;
   return async (c) => {
-    c.header('Cache-Control', 'no-store');
     const token = sessionToken(c);
     if (token) {
       const supervisor = await findSession(db, token, deps.now());
@@ -114,8 +112,5 @@ export function logoutRoute(deps: ServerDeps): Handler<Env> {
 
 /** Behind `requireSupervisor`. */
 export function meRoute(): Handler<Env> {
-  return (c) => {
-    c.header('Cache-Control', 'no-store');
-    return c.json(c.get('supervisor'));
-  };
+  return (c) => c.json(c.get('supervisor'));
 }

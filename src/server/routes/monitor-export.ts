@@ -62,7 +62,7 @@ function sendTable(format: ExportFormat, fileBase: string, sheet: string, header
     headers: {
       'content-type': format === 'csv' ? 'text/csv; charset=utf-8' : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
       'content-disposition': `attachment; filename="${file}"`,
-      'cache-control': 'no-store',
+      'cache-control': 'no-store', // a Response of its own: app.ts's prepared header does not reach it
     },
   });
 }
