@@ -20,7 +20,7 @@ const id: Record<ErrorCode, string> = {
   wrong_library: 'Kegiatan ini bukan milik perpustakaan perangkat ini.',
   not_found: 'Alamat tidak ditemukan.',
   seq_gap: 'Ada kiriman yang terlewat; kirim ulang mulai nomor {expected}.',
-  payload_too_large: 'Kiriman terlalu besar (maksimal 1 MiB).',
+  payload_too_large: 'Kiriman terlalu besar (maksimal {limit}).',
   unsupported_encoding: 'Pemadatan kiriman tidak didukung (hanya gzip).',
   rate_limited: 'Terlalu banyak percobaan. Coba lagi nanti.',
   internal: 'Terjadi kesalahan di server. Data Anda aman; coba lagi nanti.',
@@ -38,12 +38,15 @@ const en: Record<ErrorCode, string> = {
   wrong_library: 'This entry does not belong to this device’s library.',
   not_found: 'Not found.',
   seq_gap: 'A batch is missing; resend from number {expected}.',
-  payload_too_large: 'The request is too large (1 MiB at most).',
+  payload_too_large: 'The request is too large ({limit} at most).',
   unsupported_encoding: 'Unsupported content encoding (gzip only).',
   rate_limited: 'Too many attempts. Try again later.',
   internal: 'Something went wrong on the server. Your data is safe; try again later.',
 };
 
+/** The protocol's limit (MAX_BODY_BYTES) unless a route with a smaller one names it. */
+const DEFAULT_PARAMS: MessageParams = { limit: '1 MiB' };
+
 export function errorMessage(lang: Lang, code: ErrorCode, params: MessageParams = {}): string {
-  return fill((lang === 'en' ? en : id)[code], params);
+  return fill((lang === 'en' ? en : id)[code], { ...DEFAULT_PARAMS, ...params });
 }

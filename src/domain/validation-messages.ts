@@ -35,10 +35,22 @@ function formatBound(v: unknown, lang: Lang): string {
   return String(v);
 }
 
-function messageFor(issue: Issue, lang: Lang): string {
+/**
+ * How a message names its field: by the form's label ("Judul kegiatan"), or for a document
+ * no form shows — a rulebook file — by its dot path (`title`, `green.threshold`), since the
+ * form's label for a field of the same name would name the wrong thing.
+ */
+export type LabelStyle = 'fields' | 'paths';
+
+function labelFor(path: readonly PropertyKey[], lang: Lang, style: LabelStyle): string {
+  if (style === 'fields') return fieldLabel(path, lang);
+  return path.length > 0 ? dotPath(path) : t(lang, 'field.document');
+}
+
+function messageFor(issue: Issue, lang: Lang, style: LabelStyle): string {
   const characters = (n: number) => englishPlural(n, 'character', 'characters');
   const items = (n: number) => englishPlural(n, 'item', 'items');
-  const label = fieldLabel(issue.path ?? [], lang);
+  const label = labelFor(issue.path ?? [], lang, style);
   const say = (key: MessageKey, extra: Record<string, unknown> = {}) =>
     t(lang, key, {
       label,
@@ -88,8 +100,8 @@ function messageFor(issue: Issue, lang: Lang): string {
 }
 
 /** A zod error map that words every issue in `lang`. */
-export function errorMapFor(lang: Lang): z.core.$ZodErrorMap {
-  return (issue) => messageFor(issue, lang);
+export function errorMapFor(lang: Lang, style: LabelStyle = 'fields'): z.core.$ZodErrorMap {
+  return (issue) => messageFor(issue, lang, style);
 }
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; errors: FieldError[] };
@@ -98,8 +110,8 @@ export type Parsed<T> = { ok: true; value: T } | { ok: false; errors: FieldError
  * Parses `input` with `schema`; on failure returns one message per problem, worded in
  * `lang`, with the dot path of the field it concerns. Never throws for bad input.
  */
-export function parseWithMessages<S extends z.ZodMiniType>(schema: S, input: unknown, lang: Lang): Parsed<z.output<S>> {
-  const result = schema.safeParse(input, { error: errorMapFor(lang) });
+export function parseWithMessages<S extends z.ZodMiniType>(schema: S, input: unknown, lang: Lang, style: LabelStyle = 'fields'): Parsed<z.output<S>> {
+  const result = schema.safeParse(input, { error: errorMapFor(lang, style) });
   if (result.success) return { ok: true, value: result.data };
   return {
     ok: false,

@@ -4,7 +4,7 @@
  * failure is a message for the admin, with every problem's field path.
  */
 import { readFile } from 'node:fs/promises';
-import { parseWithMessages, rulebookSchema, type FieldError, type Rulebook } from '../domain';
+import { parseWithMessages, rulebookSchema, type Rulebook } from '../domain';
 
 export async function readRulebookFile(path: string): Promise<{ ok: true; rulebook: Rulebook } | { ok: false; error: string }> {
   let text: string;
@@ -19,12 +19,21 @@ export async function readRulebookFile(path: string): Promise<{ ok: true; rulebo
   } catch (e) {
     return { ok: false, error: `${path} is not valid JSON: ${(e as Error).message}` };
   }
-  const parsed = parseWithMessages(rulebookSchema, value, 'en');
-  if (!parsed.ok) return { ok: false, error: [`${path} is not a valid rulebook:`, ...rulebookProblems(parsed.errors).map((l) => `  ${l}`)].join('\n') };
-  return { ok: true, rulebook: parsed.value };
+  const parsed = parseRulebook(value);
+  if (!parsed.ok) return { ok: false, error: [`${path} is not a valid rulebook:`, ...parsed.problems.map((l) => `  ${l}`)].join('\n') };
+  return parsed;
 }
 
-/** A rulebook's problems for an operator, one per field: `green.threshold: …`. */
-export function rulebookProblems(errors: readonly FieldError[]): string[] {
-  return errors.map((e) => `${e.path === '' ? '(the document)' : e.path}: ${e.message}`);
+/**
+ * A rulebook document checked with `rulebookSchema`, its problems in words for an operator,
+ * one per field, each naming the field by its path: "green.threshold must be at most 100",
+ * "components: Component weights must add up to 100". (The entry form's labels would call a
+ * rulebook's `title` "Activity title".)
+ */
+export function parseRulebook(value: unknown): { ok: true; rulebook: Rulebook } | { ok: false; problems: string[] } {
+  const parsed = parseWithMessages(rulebookSchema, value, 'en', 'paths');
+  if (parsed.ok) return { ok: true, rulebook: parsed.value };
+  // A rule's own sentence names no field: the path goes in front.
+  const problems = parsed.errors.map((e) => (e.path === '' || e.message.includes(e.path) ? e.message : `${e.path}: ${e.message}`));
+  return { ok: false, problems };
 }

@@ -8,7 +8,7 @@ import { IDBFactory } from 'fake-indexeddb';
 import { get, type UseStore } from 'idb-keyval';
 import { describe, expect, it } from 'vitest';
 import { monitorSummarySchema, supervisorInfoSchema, type MonitorSummary } from '../../src/domain';
-import { login, logout, readJson, settlePendingLogout, type MonitorDeps } from '../../src/app/monitor/api';
+import { fetchExport, login, logout, readJson, settlePendingLogout, type MonitorDeps } from '../../src/app/monitor/api';
 import { areaHash, effectiveArea, libraryHash, librariesUrl, meUrl, parseView, summaryUrl } from '../../src/app/monitor/view';
 
 const NOW = new Date('2025-10-20T03:00:00.000Z');
@@ -98,6 +98,36 @@ describe('readJson', () => {
   });
 });
 
+describe('fetchExport', () => {
+  const csvUrl = '/api/v1/monitor/export/libraries.csv?province=Jawa+Timur';
+
+  it('returns the file and the name the server gave it, and keeps nothing', async () => {
+    const file = new Response('Nama;Warna\r\nA;hijau\r\n', { status: 200, headers: { 'content-type': 'text/csv', 'content-disposition': 'attachment; filename="perpustakaan-jawa-timur-2025-10-20.csv"' } });
+    const d = deps([file]);
+    const got = await fetchExport(csvUrl, d);
+    expect(got).toMatchObject({ ok: true, fileName: 'perpustakaan-jawa-timur-2025-10-20.csv' });
+    expect(got.ok && (await got.blob.text())).toBe('Nama;Warna\r\nA;hijau\r\n');
+    expect(d.requests[0].init?.credentials).toBe('same-origin');
+    expect(await get(csvUrl, d.store())).toBeUndefined();
+  });
+
+  it('says why there is no file — never hands an error body over as the download', async () => {
+    const d = deps(['network-error', error(503, 'internal'), error(403, 'out_of_scope'), error(401, 'login_required')]);
+    expect(await fetchExport(csvUrl, d)).toEqual({ ok: false, error: { kind: 'unreachable' } });
+    expect(await fetchExport(csvUrl, d)).toEqual({ ok: false, error: { kind: 'unreachable' } });
+    expect(await fetchExport(csvUrl, d)).toEqual({ ok: false, error: { kind: 'status', status: 403, code: 'out_of_scope', retryAfterMs: null } });
+    expect(await fetchExport(csvUrl, d)).toEqual({ ok: false, error: { kind: 'unauthorized' } });
+  });
+
+  it('a 401 ends the session here too: the kept views are forgotten', async () => {
+    const d = deps([json(200, summary), error(401, 'login_required')]);
+    await readJson(url, monitorSummarySchema, d);
+    await kept(d, url);
+    await fetchExport(csvUrl, d);
+    expect(await get(url, d.store())).toBeUndefined();
+  });
+});
+
 describe('login', () => {
   const me = { name: 'jatim', scope: { level: 'province', name: 'Jawa Timur' } };
 
@@ -114,6 +144,15 @@ describe('login', () => {
     expect(await login('jatim', 'salah-sekali', d)).toEqual({ ok: false, error: { kind: 'status', status: 401, code: 'invalid_login', retryAfterMs: null } });
     expect(await login('jatim', 'salah-sekali', d)).toEqual({ ok: false, error: { kind: 'status', status: 429, code: 'rate_limited', retryAfterMs: 840_000 } });
     expect(await login('jatim', 'salah-sekali', d)).toEqual({ ok: false, error: { kind: 'unreachable' } });
+  });
+
+  it('words a name or password no account can have (too long, a NUL) as a wrong login, without asking the server', async () => {
+    const d = deps([]);
+    const wrong = { ok: false, error: { kind: 'status', status: 401, code: 'invalid_login', retryAfterMs: null } };
+    expect(await login('jatim', 'x'.repeat(250), d)).toEqual(wrong);
+    expect(await login('j'.repeat(150), 'rahasia-123', d)).toEqual(wrong);
+    expect(await login('jatim', 'rahasia\u0000', d)).toEqual(wrong);
+    expect(d.requests).toEqual([]);
   });
 
   it('forgets the previous session’s views and keeps who signed in, for opening offline', async () => {

@@ -11,7 +11,7 @@
  * when the table scrolls sideways), reads the last view offline, and logs out. axe-core
  * finds nothing serious on any monitoring screen.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -298,13 +298,13 @@ it('a province supervisor logs in, drills from the province to a library, and se
   expect(await page.getByRole('link', { name: 'Unduh CSV', exact: true }).count()).toBe(2);
   // Beside each pair: which format suits Excel (Indonesian Excel expects ';' in a CSV).
   expect(await page.locator('.exports').getByText('XLSX untuk Excel; CSV untuk aplikasi lain', { exact: true }).count()).toBe(2);
-  const csv = await page.evaluate(async (href) => {
-    const res = await fetch(href, { credentials: 'same-origin' });
-    return { status: res.status, text: await res.text() };
-  }, `${API_BASE}/monitor/export/libraries.csv?province=Jawa+Timur`);
-  expect(csv.status).toBe(200);
-  expect(csv.text).toContain(made.sukamaju.library.name);
-  expect(csv.text).not.toContain(made.cibeber.library.name);
+  // A tap saves the file under the server's name, with the province's libraries only.
+  const librariesCsv = page.getByRole('group', { name: 'Unduh daftar perpustakaan', exact: true }).getByRole('link', { name: 'Unduh CSV', exact: true });
+  const [download] = await Promise.all([page.waitForEvent('download'), librariesCsv.click()]);
+  expect(download.suggestedFilename()).toMatch(/^perpustakaan-.*\.csv$/);
+  const csv = readFileSync((await download.path())!, 'utf8');
+  expect(csv).toContain(made.sukamaju.library.name);
+  expect(csv).not.toContain(made.cibeber.library.name);
   await expectAccessible('province');
   await shoot('province');
 
@@ -399,6 +399,16 @@ it('a province supervisor logs in, drills from the province to a library, and se
   await field('Nama pengguna').fill(SUPERVISOR.name);
   await field('Kata sandi').fill(SUPERVISOR.password);
   await page.getByRole('button', { name: 'Masuk' }).click();
+  // A session the server has ended (12 hours passed, a new password): a tap on "Unduh CSV"
+  // says so on the page, and saves no file (it used to save the error's JSON as "true.json").
+  await poll(() => page.locator('tr[data-library-id]').count()).toBe(3);
+  await server.database.db.deleteFrom('supervisor_sessions').execute();
+  const saved: string[] = [];
+  page.on('download', (d) => saved.push(d.suggestedFilename()));
+  await page.getByRole('group', { name: 'Unduh daftar perpustakaan', exact: true }).getByRole('link', { name: 'Unduh CSV', exact: true }).click();
+  await page.getByRole('alert').filter({ hasText: 'Silakan masuk dulu.' }).waitFor();
+  await page.waitForTimeout(500);
+  expect(saved).toEqual([]);
   await page.getByRole('button', { name: 'Keluar' }).click();
   await field('Nama pengguna').waitFor();
   expect(await page.locator('tr[data-library-id]').count()).toBe(0);

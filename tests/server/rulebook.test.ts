@@ -212,9 +212,11 @@ describe.each(DB_KINDS)('rulebook publish on %s', (kind) => {
       [['rulebook', 'publish', dir], ['cannot read']],
       [['rulebook', 'publish', file('rusak.json', '{"id": "uji-rusak",')], ['is not valid JSON']],
       [['rulebook', 'publish', file('bobot.json', bad((r) => (r.components[0].weight = 50)))], ['not a valid rulebook', 'components: Component weights must add up to 100']],
-      [['rulebook', 'publish', file('id.json', bad((r) => (r.id = 'Bukan Id!')))], ['  id: ']],
-      [['rulebook', 'publish', file('strategi.json', bad((r) => delete r.strategies.pelibatan))], ['  strategies.pelibatan: ']],
-      [['rulebook', 'publish', file('kode.json', bad((r) => (r.strategies.layanan.activityTypes[0].code = 'Kode Salah')))], ['  strategies.layanan.activityTypes.0.code: ']],
+      [['rulebook', 'publish', file('id.json', bad((r) => (r.id = 'Bukan Id!')))], ['  id has an invalid format']],
+      // Fields are named by their paths, never by the entry form's labels ("Activity title").
+      [['rulebook', 'publish', file('judul.json', { id: 'x' })], ['  title is required', '  strategies is required']],
+      [['rulebook', 'publish', file('strategi.json', bad((r) => delete r.strategies.pelibatan))], ['  strategies.pelibatan is required']],
+      [['rulebook', 'publish', file('kode.json', bad((r) => (r.strategies.layanan.activityTypes[0].code = 'Kode Salah')))], ['  strategies.layanan.activityTypes.0.code has an invalid format']],
       [['rulebook', 'publish', file('array.json', [])], ['not a valid rulebook']],
       [['rulebook', 'publish'], ['rulebook publish needs exactly one file']],
       [['rulebook', 'publish', 'a.json', 'b.json'], ['rulebook publish needs exactly one file']],
@@ -223,6 +225,7 @@ describe.each(DB_KINDS)('rulebook publish on %s', (kind) => {
       const r = await admin(s, argv);
       expect(r.code, argv.join(' ')).toBe(2);
       for (const m of messages) expect(r.err.join('\n'), argv.join(' ')).toContain(m);
+      expect(r.err.join('\n'), argv.join(' ')).not.toContain('Activity');
     }
     expect(await s.database.db.selectFrom('rulebooks').selectAll().orderBy('seq').execute()).toEqual(before);
   });
@@ -275,7 +278,7 @@ describe.each(DB_KINDS)('rulebook publish on %s', (kind) => {
     await s.database.db.updateTable('rulebooks').set({ body: JSON.stringify(broken) }).where('rulebook_id', '=', id).execute();
     const error = await loadRulebook(s.database.db, id).catch((e: Error) => e);
     expect(error).toBeInstanceOf(Error);
-    expect((error as Error).message).toMatch(new RegExp(`^the stored rulebook ${id} is not valid \\(.*green: .+\\); publish a valid one`));
+    expect((error as Error).message).toMatch(new RegExp(`^the stored rulebook ${id} is not valid \\(.*green (is not valid|must be).*\\); publish a valid one`));
     expect((error as Error).message).not.toContain('Invalid input');
     // A broken comma, the likeliest hand edit, is said the same way.
     await s.database.db.updateTable('rulebooks').set({ body: '{"id": "x",' }).where('rulebook_id', '=', id).execute();

@@ -271,7 +271,10 @@ describe.each(DB_KINDS)('supervisors on %s', (kind) => {
         expect(res.status).toBe(400);
       }
       expect((await call(s, 'POST', `${MONITOR}/login`, { raw: '{', headers: { ...address, 'content-type': 'application/json' } })).status).toBe(400);
-      expect((await call(s, 'POST', `${MONITOR}/login`, { json: { username: 'surabaya', password: 'x'.repeat(5000) }, headers: address })).status).toBe(413);
+      const huge = await call(s, 'POST', `${MONITOR}/login`, { json: { username: 'surabaya', password: 'x'.repeat(5000) }, headers: address });
+      expect(huge.status).toBe(413);
+      // The login's own limit, not the sync protocol's 1 MiB.
+      expect(huge.body.error).toEqual({ code: 'payload_too_large', message: 'Kiriman terlalu besar (maksimal 4 KB).' });
       expect(await counted()).toEqual(before);
       expect((await login('surabaya', PASSWORD, '10.2.3.1')).status).toBe(200);
     });

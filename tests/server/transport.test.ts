@@ -68,7 +68,7 @@ describe.each(DB_KINDS)('transport on %s', (kind) => {
     const before = await rowCounts(s.database);
     const big = await push(paddedBody(MiB + 1, 2));
     expect(big.status).toBe(413);
-    expect(big.body.error.code).toBe('payload_too_large');
+    expect(big.body.error).toEqual({ code: 'payload_too_large', message: 'Kiriman terlalu besar (maksimal 1 MiB).' });
     // Without Content-Length (chunked), the limit holds while reading.
     const chunks = new TextEncoder().encode(paddedBody(MiB + 10, 2));
     const stream = new ReadableStream<Uint8Array>({

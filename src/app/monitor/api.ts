@@ -80,6 +80,39 @@ export async function readJson<T>(url: string, schema: Schema<T>, deps: MonitorD
   return { ok: true, data: parsed.data, savedAt: null };
 }
 
+export type Download = { ok: true; blob: Blob; fileName: string } | { ok: false; error: MonitorError };
+
+/**
+ * An export (CSV or XLSX) fetched with the session, so that a failure is said on the page:
+ * followed as a plain link, an ended session saved the 401's JSON as the download. Never kept.
+ */
+export async function fetchExport(url: string, deps: MonitorDeps = browserDeps): Promise<Download> {
+  const session = generation;
+  let res: Response;
+  try {
+    res = await deps.fetch(url, { credentials: 'same-origin' });
+  } catch {
+    return { ok: false, error: { kind: 'unreachable' } };
+  }
+  if (DOWN.has(res.status)) return { ok: false, error: { kind: 'unreachable' } };
+  if (!res.ok) {
+    const error = await errorOf(res, deps);
+    if (error.kind === 'unauthorized') await sessionEnded(session, deps);
+    return { ok: false, error };
+  }
+  try {
+    return { ok: true, blob: await res.blob(), fileName: fileNameOf(res.headers.get('content-disposition'), url) };
+  } catch {
+    return { ok: false, error: { kind: 'unreachable' } }; // the connection broke mid-file
+  }
+}
+
+/** The name the server gave the file (`attachment; filename="…"`), or the URL's last part. */
+function fileNameOf(disposition: string | null, url: string): string {
+  const named = disposition ? /filename="([^"]+)"/.exec(disposition)?.[1] : undefined;
+  return named ?? new URL(url, 'http://x').pathname.split('/').pop()!;
+}
+
 /** Keeping is best effort: a full or private-mode storage must not hide fresh data. */
 function keep(url: string, body: unknown, deps: MonitorDeps): Promise<void> {
   return set(url, { savedAt: deps.now().toISOString(), body } satisfies Kept, deps.store()).catch(() => {});
@@ -122,7 +155,9 @@ const LOGOUT_PENDING = 'logout-pending';
 /** Signs in; the server sets the session cookie. A 401 here is a wrong name or password. */
 export async function login(username: string, password: string, deps: MonitorDeps = browserDeps): Promise<LoginResult> {
   const request = loginRequestSchema.safeParse({ username, password });
-  if (!request.success) return { ok: false, error: { kind: 'status', status: 400, code: 'invalid_request', retryAfterMs: null } };
+  // Too long, or a NUL: no account has such a name or password (the admin refuses them), so
+  // it is a wrong name or password, and is worded so — not "the request is malformed".
+  if (!request.success) return { ok: false, error: { kind: 'status', status: 401, code: 'invalid_login', retryAfterMs: null } };
   // The previous person's "Keluar", if it never reached the server, ends their session first.
   await settlePendingLogout(deps);
   let res: Response;

@@ -3,8 +3,9 @@
  * words and swatch styles), the staleness mark, the offline note, error messages, the
  * breadcrumb and the export links.
  */
+import { useState } from 'preact/hooks';
 import { errorMessage, t, type Area, type Colour, type Lang, type Scope } from '../../domain';
-import type { MonitorError } from './api';
+import { fetchExport, type MonitorError } from './api';
 import { areaHash, inScope } from './view';
 import { mw } from './words';
 
@@ -98,10 +99,14 @@ export function Breadcrumb({ scope, area, current, lang }: { scope: Scope; area:
 }
 
 /**
- * "Unduh CSV" and "Unduh XLSX": plain links; the session cookie goes along. Each is named
- * by its words alone, as the screens and the issue call them; their group is named for the
- * table it exports ("Unduh daftar perpustakaan"), as two tables on one page each have a
- * pair, so a screen reader says which one it is entering. A hint says which suits Excel.
+ * "Unduh CSV" and "Unduh XLSX": links to the files. Each is named by its words alone, as the
+ * screens and the issue call them; their group is named for the table it exports ("Unduh
+ * daftar perpustakaan"), as two tables on one page each have a pair, so a screen reader says
+ * which one it is entering. A hint says which suits Excel.
+ *
+ * A tap fetches the file with the session and saves it, so that a session that has ended
+ * ("Silakan masuk dulu.") or no signal is said here, instead of a download of an error's
+ * JSON. A click with a modifier (a new tab, "save link as") is left to the browser.
  */
 export function ExportLinks({
   table,
@@ -114,15 +119,32 @@ export function ExportLinks({
   xlsx: string;
   lang: Lang;
 }) {
+  const [problem, setProblem] = useState<string | null>(null);
+  const save = async (e: MouseEvent) => {
+    if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+    e.preventDefault();
+    setProblem(null);
+    const got = await fetchExport((e.currentTarget as HTMLAnchorElement).href);
+    if (!got.ok) return setProblem(errorText(got.error, lang, 'notFound'));
+    const url = URL.createObjectURL(got.blob);
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = got.fileName;
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  };
   return (
     <div class="exports" role="group" aria-label={mw(lang, 'export.group', { table: mw(lang, `export.table.${table}`) })}>
-      <a class="button" href={csv} download>
+      <a class="button" href={csv} download="" onClick={save}>
         {mw(lang, 'export.csv')}
       </a>
-      <a class="button" href={xlsx} download>
+      <a class="button" href={xlsx} download="" onClick={save}>
         {mw(lang, 'export.xlsx')}
       </a>
       <p class="hint export-hint">{mw(lang, 'export.hint')}</p>
+      <div role="alert">{problem && <p class="error">{problem}</p>}</div>
     </div>
   );
 }

@@ -8,8 +8,8 @@
  * does not make an older rulebook current again (that takes a new id).
  */
 import { sql } from 'kysely';
-import { defaultRulebook, parseWithMessages, rulebookSchema, type Rulebook } from '../../domain';
-import { rulebookProblems } from '../rulebook-file';
+import { defaultRulebook, rulebookSchema, type Rulebook } from '../../domain';
+import { parseRulebook } from '../rulebook-file';
 import type { Db } from '../schema';
 
 export type PublishOutcome =
@@ -75,9 +75,9 @@ export async function loadRulebook(db: Db, rulebookId: string): Promise<Rulebook
   } catch (e) {
     throw invalid(`not JSON: ${(e as Error).message}`);
   }
-  const parsed = parseWithMessages(rulebookSchema, body, 'en');
-  if (!parsed.ok) throw invalid(rulebookProblems(parsed.errors).join('; '));
-  return parsed.value;
+  const parsed = parseRulebook(body);
+  if (!parsed.ok) throw invalid(parsed.problems.join('; '));
+  return parsed.rulebook;
 }
 
 /** The current rulebook, read straight from the database (the admin command; servers use rulebook-source.ts). */
