@@ -7,6 +7,7 @@ import { NAME_PATTERN, normaliseName } from './store/supervisors';
 
 export type AdminCommand =
   | { kind: 'library add'; fields: Record<'name' | 'village' | 'district' | 'regency' | 'province', string> & { npp?: string; tz: string } }
+  | { kind: 'library edit'; libraryId: string; changes: LibraryChanges }
   | { kind: 'library list' }
   | { kind: 'code issue'; libraryId: string; days: number }
   | { kind: 'device list'; libraryId: string }
@@ -18,10 +19,16 @@ export type AdminCommand =
   | { kind: 'supervisor passwd'; name: string }
   | { kind: 'supervisor unlock' };
 
+/** What `library edit` sets: only the options given; `npp: null` (`--npp ""`) removes the NPP. */
+export type LibraryChanges = Partial<Record<'name' | 'village' | 'district' | 'regency' | 'province' | 'tz', string>> & { npp?: string | null };
+
+const LIBRARY_OPTIONS = ['name', 'village', 'district', 'regency', 'province', 'npp', 'tz'] as const;
+
 export type ParsedArgs = { ok: true; command: AdminCommand; json: boolean } | { ok: true; help: true } | { ok: false; error: string };
 
 export const USAGE = `usage: npm run admin -- <command> [--json]
   library add --name … --village … --district … --regency … --province … [--npp …] [--tz Asia/Jakarta]
+  library edit <id> [--name …] [--village …] [--district …] [--regency …] [--province …] [--npp …] [--tz …]   (--npp "" removes it)
   library list
   code issue --library <id> [--days 14]
   device list --library <id>
@@ -34,7 +41,8 @@ export const USAGE = `usage: npm run admin -- <command> [--json]
   supervisor unlock   (lifts every address's login lock: ten wrong logins from one address)`;
 
 const FLAGS: Record<string, { allowed: string[]; required: string[]; positional: number }> = {
-  'library add': { allowed: ['name', 'village', 'district', 'regency', 'province', 'npp', 'tz'], required: ['name', 'village', 'district', 'regency', 'province'], positional: 0 },
+  'library add': { allowed: [...LIBRARY_OPTIONS], required: ['name', 'village', 'district', 'regency', 'province'], positional: 0 },
+  'library edit': { allowed: [...LIBRARY_OPTIONS], required: [], positional: 1 },
   'library list': { allowed: [], required: [], positional: 0 },
   'code issue': { allowed: ['library', 'days'], required: ['library'], positional: 0 },
   'device list': { allowed: ['library'], required: ['library'], positional: 0 },
@@ -104,6 +112,17 @@ export function parseAdminArgs(argv: readonly string[]): ParsedArgs {
         ...(flags.has('npp') ? { npp: flag('npp') } : {}),
       };
       return { ok: true, json, command: { kind, fields } };
+    }
+    case 'library edit': {
+      const changes: LibraryChanges = {};
+      for (const name of LIBRARY_OPTIONS) {
+        if (!flags.has(name)) continue;
+        // Given but empty: refused by the library schema (a name is required), but for the NPP, which it removes.
+        if (name === 'npp') changes.npp = flag('npp') === '' ? null : flag('npp');
+        else changes[name] = flag(name);
+      }
+      if (Object.keys(changes).length === 0) return fail(`library edit needs at least one of ${LIBRARY_OPTIONS.map((o) => `--${o}`).join(', ')}`);
+      return { ok: true, json, command: { kind, libraryId: positional[0].trim().toLowerCase(), changes } };
     }
     case 'library list':
       return { ok: true, json, command: { kind } };

@@ -22,7 +22,7 @@ import { rulebookSourceFor } from './rulebook-source';
 import { issueCode } from './store/codes';
 import { listDevices, revokeDevice } from './store/devices';
 import { allEntries, countByActivityType, countLiveEntries } from './store/entries';
-import { createLibrary, findLibrary, libraryFromRow, listLibraryRows } from './store/libraries';
+import { createLibrary, findLibrary, libraryFromRow, listLibraryRows, updateLibrary } from './store/libraries';
 import { librariesInScope, placeNames } from './store/monitor';
 import { currentRulebook, publishRulebook } from './store/rulebooks';
 import { blockedSubjects, clearAllFailures, clearFailures, LOGIN_LIMIT, LOGIN_NAME_LIMIT } from './store/rate-limit';
@@ -118,6 +118,26 @@ async function execute(cmd: AdminCommand, database: Database, io: AdminIo): Prom
       // spelling would be a place of its own that its supervisors never see: said at once.
       for (const line of placeWarnings(made.library, places)) io.err(line);
       return { text: [`Library created: ${made.library.id} (${made.library.name})`], json: { id: made.library.id } };
+    }
+    case 'library edit': {
+      const { tz, ...rest } = cmd.changes;
+      if (tz !== undefined && !(TIMEZONES as readonly string[]).includes(tz)) throw new BadArgument(`--tz must be one of ${TIMEZONES.join(', ')}`);
+      const places = await placeNames(db);
+      const edited = await updateLibrary(db, cmd.libraryId, { ...rest, ...(tz !== undefined && { timezone: tz as (typeof TIMEZONES)[number] }) });
+      if (edited === null) throw new BadArgument(`no library with id ${cmd.libraryId}`);
+      if (!edited.ok) throw new BadArgument(`invalid library: ${describeFieldErrors(edited.errors)}`);
+      const { before, library } = edited;
+      const fields = ['name', 'npp', 'village', 'district', 'regency', 'province', 'timezone'] as const;
+      const changed = fields.filter((f) => before[f] !== library[f]);
+      // Only a place this edit moves the library to is news (its old one is in `places`).
+      for (const line of placeWarnings(library, places, changed)) io.err(line);
+      return {
+        text: [
+          changed.length === 0 ? `Library ${library.id} unchanged (${library.name})` : `Library updated: ${library.id} (${library.name})`,
+          ...changed.map((f) => `  ${f}: ${before[f] ?? '(none)'} → ${library[f] ?? '(none)'}`),
+        ],
+        json: { id: library.id, changed, library },
+      };
     }
     case 'library list': {
       const rows = await listLibraryRows(db);
@@ -316,13 +336,13 @@ function emptyScopeWarning(name: string, scope: PlaceScope, places: Places): str
 }
 
 /**
- * What `library add` says on stderr when the library's province or kabupaten/kota is not
+ * What `library add` and `library edit` say on stderr when the library's province or kabupaten/kota is not
  * one that exists but is close to one: the same but for letter case or spacing, or a new
  * name a few letters off. A new name close to none is a new place, and says nothing.
  */
-function placeWarnings(library: Library, places: Places): string[] {
+function placeWarnings(library: Library, places: Places, levels: readonly string[] = ['province', 'regency']): string[] {
   const lines: string[] = [];
-  for (const level of ['province', 'regency'] as const) {
+  for (const level of (['province', 'regency'] as const).filter((l) => levels.includes(l))) {
     const name = library[level];
     if (places[level].includes(name)) continue;
     const close = closestScopes({ level, name }, places);
@@ -334,6 +354,7 @@ function placeWarnings(library: Library, places: Places): string[] {
         ? `warning: the ${levelWord} "${name}" is new (no other library has it) yet close to existing names: if it is misspelt, supervisors of the right name will not see this library.`
         : `warning: the ${levelWord} "${name}" differs from the existing "${variant}" only in letter case or spacing; names match exactly, so a supervisor with scope ${level}:${variant} will not see this library.`,
       `  closest existing: ${close.join(', ')}`,
+      `  if it is a mistake: npm run admin -- library edit ${library.id} --${level} "${variant ?? close[0].slice(level.length + 1)}"`,
     );
   }
   return lines;

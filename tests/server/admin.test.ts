@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultRulebook } from '../../src/domain';
 import { runAdmin } from '../../src/server/admin';
-import { DB_KINDS, call, makeEntry, postgresUrl, pushEntries, startTestServer, type TestServer } from './harness';
+import { findLibrary } from '../../src/server/store/libraries';
+import { DB_KINDS, call, enrollNew, makeEntry, postgresUrl, pushEntries, startTestServer, type TestServer } from './harness';
 
 describe.each(DB_KINDS)('admin on %s', (kind) => {
   let s: TestServer;
@@ -130,15 +131,67 @@ describe.each(DB_KINDS)('admin on %s', (kind) => {
     expect(lower.err).toEqual([
       'warning: the province "kalimantan selatan" differs from the existing "Kalimantan Selatan" only in letter case or spacing; names match exactly, so a supervisor with scope province:Kalimantan Selatan will not see this library.',
       '  closest existing: province:Kalimantan Selatan',
+      `  if it is a mistake: npm run admin -- library edit ${lower.json.id} --province "Kalimantan Selatan"`,
     ]);
     // A new kabupaten/kota a letter off an existing one.
     const typo = await add('Perpustakaan Desa Sungai Jingah', 'Kota Banjarmasinn', 'Kalimantan Selatan');
     expect(typo.code).toBe(0);
     expect(typo.err[0]).toContain('warning: the regency (kabupaten/kota) "Kota Banjarmasinn" is new');
     expect(typo.err[1]).toMatch(/^ {2}closest existing: regency:Kota Banjarmasin\b/);
+    expect(typo.err[2]).toBe(`  if it is a mistake: npm run admin -- library edit ${typo.json.id} --regency "Kota Banjarmasin"`);
     expect(typo.err.join('\n')).not.toContain('province');
     // A new place close to none is just new: nothing to say.
     expect(await add('Perpustakaan Desa Klasaman', 'Kota Sorong', 'Papua Barat Daya')).toMatchObject({ code: 0, err: [] });
+  });
+
+  it('library edit corrects a misspelt place: the supervisors of the right name then see the library, its id and entries unchanged', async () => {
+    const add = (name: string, regency: string) =>
+      admin('library', 'add', '--name', name, '--village', 'Sooko', '--district', 'Sooko', '--regency', regency, '--province', 'Jawa Timur', '--npp', '3516001', '--json');
+    await add('Perpustakaan Desa Japan', 'Kabupaten Mojokerto');
+    const typo = await add('Perpustakaan Desa Wringinrejo', 'kabupaten  mojokerto');
+    expect(typo.err[0]).toContain('differs from the existing "Kabupaten Mojokerto" only in letter case or spacing');
+    const supervisor = await adminWithStdin('kata-sandi-1\n', ['supervisor', 'add', '--name', 'mojokerto', '--scope', 'regency:Kabupaten Mojokerto', '--json']);
+    expect(supervisor.json.librariesInScope).toBe(1);
+    const id = typo.json.id;
+    const device = await enrollNew(s, (await findLibrary(s.database.db, id))!.library);
+    await pushEntries(s, device, [makeEntry(id)]);
+
+    const fixed = await admin('library', 'edit', id, '--regency', ' Kabupaten Mojokerto', '--npp', '');
+    expect(fixed).toMatchObject({ code: 0, err: [] });
+    expect(fixed.out).toEqual([
+      `Library updated: ${id} (Perpustakaan Desa Wringinrejo)`,
+      '  npp: 3516001 → (none)',
+      '  regency: kabupaten mojokerto → Kabupaten Mojokerto',
+    ]);
+    const listed = (await admin('library', 'list', '--json')).json.libraries.find((l: { id: string }) => l.id === id);
+    expect(listed).toMatchObject({ region: 'Sooko, Sooko, Kabupaten Mojokerto, Jawa Timur', entries: 1 });
+    // The regency supervisor's area now holds it, by the same count `supervisor add` gives.
+    const again = await adminWithStdin('kata-sandi-2\n', ['supervisor', 'add', '--name', 'mojokerto2', '--scope', 'regency:Kabupaten Mojokerto', '--json']);
+    expect(again.json.librariesInScope).toBe(2);
+    // The phone's token still works: the device, the library id and its entries are untouched.
+    expect((await call(s, 'GET', '/api/v1/library', { token: device.token })).body.library).toMatchObject({ id, regency: 'Kabupaten Mojokerto' });
+    expect((await call(s, 'GET', '/api/v1/sync/pull', { token: device.token })).body.entries).toHaveLength(1);
+
+    // Moved to a place only nearly an existing one: warned, with the fix.
+    const moved = await admin('library', 'edit', id, '--province', 'Jawa  timur', '--json');
+    expect(moved.json).toMatchObject({ id, changed: ['province'], library: { province: 'Jawa timur' } });
+    expect(moved.err[0]).toContain('the province "Jawa timur" differs from the existing "Jawa Timur"');
+    expect(moved.err[2]).toBe(`  if it is a mistake: npm run admin -- library edit ${id} --province "Jawa Timur"`);
+    // Nothing to change, an unknown id, a bad value: said, exit 2 for the last two, nothing stored.
+    expect((await admin('library', 'edit', id, '--province', 'Jawa timur')).out).toEqual([`Library ${id} unchanged (Perpustakaan Desa Wringinrejo)`]);
+    for (const [argv, message] of [
+      [['library', 'edit', 'lib-tidakada00000', '--name', 'X'], 'no library with id lib-tidakada00000'],
+      [['library', 'edit', id], 'library edit needs at least one of --name'],
+      [['library', 'edit', '--name', 'X'], 'library edit needs exactly one id'],
+      [['library', 'edit', id, '--tz', 'Europe/Paris'], '--tz must be one of'],
+      [['library', 'edit', id, '--name', ''], 'invalid library: Library name is required (--name)'],
+      [['library', 'edit', id, '--village', 'Evil\u001b[31m'], 'may not contain control characters such as ESC (--village)'],
+    ] as const) {
+      const r = await admin(...argv);
+      expect(r.code, argv.join(' ')).toBe(2);
+      expect(r.err.join('\n'), argv.join(' ')).toContain(message);
+    }
+    expect((await findLibrary(s.database.db, id))!.library).toMatchObject({ name: 'Perpustakaan Desa Wringinrejo', village: 'Sooko', province: 'Jawa timur' });
   });
 
   it('library add refuses a text over its limit with the limit and the option, not "Invalid input"', async () => {
