@@ -1,5 +1,6 @@
 /** Live database reads for screens: re-rendered whenever the tables they read change. */
 import { useEffect, useState } from 'preact/hooks';
+import { todayIn, type Library } from '../domain';
 import { entrySyncCounts, getSyncState, watch, type EntrySyncCounts, type LaporDb } from '../device';
 
 /** The result of `query`, kept current as the database changes (`initial` until the first read). */
@@ -28,4 +29,27 @@ export function useSyncCounts(db: LaporDb): EntrySyncCounts | undefined {
     };
   }, [db, state?.lastAttemptAt, state?.lastSuccessAt, state?.nextTryAt, state?.failures]);
   return counts;
+}
+
+/**
+ * The library's date, kept current while a screen is open: a KPI's months and targets turn
+ * at the library's midnight with no new entry (a card left open on 31 December showed last
+ * year's colour until the librarian moved to another screen). Read again each minute and
+ * whenever the app comes back to the front, as a sleeping phone runs no timer.
+ */
+export function useToday(timezone: Library['timezone'], now: () => Date): string {
+  const today = todayIn(timezone, now());
+  const [, rerender] = useState(0);
+  useEffect(() => {
+    const check = () => {
+      if (todayIn(timezone, now()) !== today) rerender((n) => n + 1);
+    };
+    const timer = setInterval(check, 60_000);
+    document.addEventListener('visibilitychange', check);
+    return () => {
+      clearInterval(timer);
+      document.removeEventListener('visibilitychange', check);
+    };
+  }, [timezone, today, now]);
+  return today;
 }

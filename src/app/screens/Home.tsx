@@ -3,12 +3,14 @@ import { getSyncState } from '../../device';
 import { clockWarning } from '../clock';
 import { HomeView } from '../components/HomeView';
 import { useApp } from '../context';
-import { useLive } from '../live';
+import { useLive, useToday } from '../live';
 
 export function Home() {
   const { db, entries, library, rulebook, now, lang } = useApp();
   const sync = useLive(() => getSyncState(db), [db]);
   const clock = clockWarning(sync?.clockOffsetMs, lang);
+  // Re-rendered when the library's day turns: the card is computed for `now()`.
+  useToday(library.timezone, now);
   if (!entries) return null;
   return <HomeView entries={entries} library={library} rulebook={rulebook} lang={lang} now={now()} warning={clock} />;
 }
