@@ -68,7 +68,7 @@ const en: Record<SyncWord, string> = {
   'enrol.done': 'Phone enrolled for {library}. {count} activities waiting to be sent.',
   'enrol.doneSynced': 'Phone enrolled for {library}.',
   'enrol.offline': 'Cannot reach the server. Check the signal and try again.',
-  'enrol.notStored': 'The phone could not store this enrolment (storage full?). Free some space, then press Daftarkan again with the same code.',
+  'enrol.notStored': 'The phone could not store this enrolment (storage full?). Free some space, then press Enrol again with the same code.',
   'enrol.required': 'The enrolment code is required.',
   'sync.title': 'Send data',
   'sync.sendNow': 'Send now',

@@ -84,5 +84,10 @@ describe('the clock warning', () => {
     expect(clockWarning(-3 * 3_600_000, 'id')).toContain('sekitar 3 jam');
     expect(clockWarning(19 * 86_400_000 + 3 * 3_600_000, 'id')).toContain('sekitar 19 hari');
     expect(clockWarning(-400 * 86_400_000, 'en')).toContain('about 400 days');
+    // One apart in English, and the English button's name.
+    expect(clockWarning(26 * 3_600_000, 'en')).toContain('about 1 day off');
+    expect(clockWarning(-3_600_000, 'en')).toContain('about 1 hour off');
+    expect(clockWarning(26 * 3_600_000, 'en')).toMatch(/then press Send now\.$/);
+    expect(clockWarning(26 * 3_600_000, 'id')).toContain('sekitar 1 hari');
   });
 });
