@@ -97,20 +97,27 @@ export async function importJson(db: LaporDb, text: string, options: ImportOptio
   }
   const incoming = dedupeById(backup.entries).map((e) => (home && e.libraryId !== home ? moveToLibrary(e, home) : e));
   const existing = await db.entries.bulkGet(incoming.map((e) => e.id));
-  const changed = incoming.filter((e, i) => {
+  // What the librarian is told counts activities, as the list does: a deleted entry new to
+  // the phone is written (its delete must reach the server) but is no "baru" activity.
+  const changed: ActivityEntry[] = [];
+  let added = 0;
+  let unchanged = 0;
+  incoming.forEach((e, i) => {
     const have = existing[i];
-    return !have || (e.updatedAt > have.updatedAt);
+    if (!have || e.updatedAt > have.updatedAt) changed.push(e);
+    if (!have) added += e.deleted ? 0 : 1;
+    else if (!(e.updatedAt > have.updatedAt) && !e.deleted) unchanged++;
   });
+  const updated = changed.length - incoming.filter((_, i) => !existing[i]).length;
   // A server may hold any of them — a local library's too: that phone may have enrolled and
   // pushed since the file was written — so none is ever deleted on the phone alone.
   const known = new Set(backup.entries.map((e) => e.id));
   if (changed.length > 0) await writeEntries(db, changed, [], undefined, known);
-  const added = changed.filter((e) => !existing[incoming.indexOf(e)]).length;
   const movedIds = new Set(backup.entries.filter((e) => e.libraryId !== home).map((e) => e.id));
   const moved = home !== undefined && changed.some((e) => movedIds.has(e.id));
   const same = backup.library !== null && library !== null && samePlace(backup.library, library);
   const movedFrom = moved && !same ? (backup.library?.name ?? '') : null;
-  return { ok: true, added, updated: changed.length - added, unchanged: incoming.length - changed.length, movedFrom };
+  return { ok: true, added, updated, unchanged, movedFrom };
 }
 
 /** The same library by what people read of it: its name and its place, spacing and letter case aside. */
