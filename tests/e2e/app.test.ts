@@ -364,6 +364,67 @@ describe('the offline app in Chromium', () => {
     await poll(colour).toBe('merah');
   });
 
+  it('keeps "Urungkan" for an entry never sent while the librarian looks at Beranda, and moves focus to it and then to the entry it brings back', async (ctx) => {
+    needsBrowser(launchError, ctx);
+    const titles = () => page.locator('.entry h2').allTextContents();
+    const urungkan = () => page.getByRole('button', { name: 'Urungkan' });
+    /** What has focus: the title of an entry's row, or the element's tag and text. */
+    const focused = () =>
+      page.evaluate(() => {
+        const el = document.activeElement;
+        return el?.matches('li.entry') ? `row ${el.querySelector('h2')?.textContent}` : `${el?.tagName} ${el?.textContent}`;
+      });
+    /** The entry as IndexedDB holds it: 'live', 'tombstone', or 'gone' from the phone. */
+    const stored = (title: string) =>
+      page.evaluate(
+        (title) =>
+          new Promise<string>((resolve) => {
+            const open = indexedDB.open('tpbis-lapor');
+            open.onsuccess = () => {
+              const all = open.result.transaction('entries').objectStore('entries').getAll();
+              all.onsuccess = () => {
+                const row = (all.result as { title: string; deleted: boolean }[]).find((e) => e.title === title);
+                resolve(!row ? 'gone' : row.deleted ? 'tombstone' : 'live');
+                open.result.close();
+              };
+            };
+          }),
+        title,
+      );
+
+    // The last delete above ("Layanan internet desa", never sent) is still offered after Beranda.
+    await page.getByRole('link', { name: 'Daftar kegiatan' }).click();
+    await page.getByText('Kegiatan "Layanan internet desa" dihapus.').waitFor();
+    expect(await stored('Layanan internet desa')).toBe('gone');
+    // The offer floats above the bottom bar; scrolled to the end, the last entry comes out from under it.
+    await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+    const lastRow = (await page.locator('.entry').last().boundingBox())!;
+    const offer = (await page.locator('.undo-slot .notice').boundingBox())!;
+    expect(lastRow.y + lastRow.height).toBeLessThanOrEqual(offer.y);
+
+    // Another delete replaces the offer; its "Hapus" went with its row, so focus goes to "Urungkan".
+    await page.getByRole('button', { name: 'Hapus Kelas membaca anak' }).click();
+    await poll(titles).not.toContain('Kelas membaca anak');
+    await page.getByText('Kegiatan "Kelas membaca anak" dihapus.').waitFor();
+    expect(await page.getByText(/Layanan internet desa/).count()).toBe(0);
+    await poll(focused).toBe('BUTTON Urungkan');
+    expect(await stored('Kelas membaca anak')).toBe('gone');
+
+    // To Beranda and back: the offer is still there, and brings the entry back to the list and the phone.
+    await page.getByRole('link', { name: 'Beranda' }).click();
+    await kpiCard().waitFor();
+    await page.getByRole('link', { name: 'Daftar kegiatan' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Daftar kegiatan' }).waitFor();
+    await page.getByText('Kegiatan "Kelas membaca anak" dihapus.').waitFor();
+    await urungkan().click();
+    await poll(titles).toContain('Kelas membaca anak');
+    expect(await stored('Kelas membaca anak')).toBe('live');
+    // "Urungkan" went with the offer: focus is on the entry it brought back, not lost to the page.
+    await poll(focused).toBe('row Kelas membaca anak');
+    expect(await urungkan().count()).toBe(0);
+    await expectNoSeriousViolations('Daftar kegiatan after Urungkan');
+  });
+
   it('points out a likely duplicate before saving', async (ctx) => {
     needsBrowser(launchError, ctx);
     await openForm();

@@ -3,6 +3,8 @@
  * - the enrolment form's fields are 44 px tap targets, "Alamat server" (type=url) too, where
  *   the app is served by a static host (it asks for the server's address);
  * - a phone served by the sync server, offline, is not offered "Alamat server";
+ * - a failed enrolment (no code, no signal, a wrong code) moves focus to the code field,
+ *   which its message describes, so a screen reader reads it;
  * - "Kirim sekarang" offline says so in plain words, never the browser's "Failed to fetch",
  *   in Indonesian and in English;
  * - after a sync in which the server rejected an entry, the screen says so, not
@@ -112,8 +114,33 @@ it('served by the sync server: offline, no "Alamat server"; plain words for fail
   for (const label of ['Kode pendaftaran', 'Nama HP (tidak wajib)']) expect(await heightOf(page, label), label).toBeGreaterThanOrEqual(44);
   await expectTidy(page, 'Kirim data (offline enrolment)');
 
+  // A failed enrolment is read out: focus goes to the code field, which the message describes.
+  const codeField = page.getByLabel('Kode pendaftaran', { exact: true });
+  const expectReadOut = async (message: string) => {
+    await page.getByText(message, { exact: true }).waitFor();
+    await poll(() => codeField.evaluate((el) => el === document.activeElement)).toBe(true);
+    expect(await codeField.getAttribute('aria-invalid')).toBe('true');
+    const described = await codeField.evaluate((el) =>
+      (el.getAttribute('aria-describedby') ?? '').split(' ').map((id) => document.getElementById(id)?.textContent ?? ''),
+    );
+    expect(described.some((text) => text.includes(message))).toBe(true);
+  };
+  await page.getByRole('button', { name: 'Daftarkan' }).click();
+  await expectReadOut('Kode pendaftaran wajib diisi.');
+  await codeField.fill('ABCD-2345');
+  await page.getByRole('button', { name: 'Daftarkan' }).click();
+  await expectReadOut('Tidak tersambung ke server. Periksa sinyal lalu coba lagi.');
+
   // Online again, the server answers: still none, and enrolment needs only the code.
   await context.setOffline(false);
+  // Sent with Enter from the field, where focus already is: a wrong code is read out all the same.
+  // (A screen reader reads a field when it gains focus: it must gain it again.)
+  await codeField.fill('WXYZ-2345');
+  await codeField.evaluate((el) => el.addEventListener('focus', () => el.setAttribute('data-refocused', ''), { once: true }));
+  await codeField.press('Enter');
+  await expectReadOut('Kode pendaftaran tidak dikenal, sudah dipakai, atau kedaluwarsa.');
+  expect(await codeField.getAttribute('data-refocused')).toBe('');
+  await expectTidy(page, 'Kirim data (wrong code)');
   await page.getByLabel('Kode pendaftaran', { exact: true }).fill(await server.code(library.id));
   await page.getByRole('button', { name: 'Daftarkan' }).click();
   await page.getByText('Terdaftar untuk Perpustakaan Layar Kirim', { exact: true }).waitFor();

@@ -9,6 +9,7 @@ import type { Library } from '../../domain';
 import { enrol } from '../../device';
 import { Field, inputProps } from '../components/Field';
 import { useApp, type AppContext } from '../context';
+import { focusFirstError } from '../focus';
 import { useServedByServer } from '../served';
 import { syncErrorText, syncWord } from '../sync-words';
 
@@ -24,9 +25,17 @@ export function Enrol({ onEnrolled, env }: { onEnrolled: (library: Library, queu
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
+  /** The message goes under the code field, and focus to the field, which it describes: a screen reader reads both. */
+  function fail(message: string) {
+    setError(message);
+    // Sent with Enter from the field, focus is there already and would not move: nothing would be read.
+    (document.activeElement as HTMLElement | null)?.blur();
+    focusFirstError(['enrol-code']);
+  }
+
   async function submit(e: Event) {
     e.preventDefault();
-    if (code.trim() === '') return setError(w('enrol.required'));
+    if (code.trim() === '') return fail(w('enrol.required'));
     setBusy(true);
     setError(null);
     let result: Awaited<ReturnType<typeof enrol>>;
@@ -43,14 +52,14 @@ export function Enrol({ onEnrolled, env }: { onEnrolled: (library: Library, queu
     } catch {
       // The answer could not be stored (storage full): the same code works again (its retry key).
       setBusy(false);
-      return setError(w('enrol.notStored'));
+      return fail(w('enrol.notStored'));
     }
     setBusy(false);
     if (result.ok) onEnrolled(result.library, result.queued);
     // The server's own answer ("Kode pendaftaran tidak dikenal…") is in `lang` already;
     // anything else (no answer, a proxy's bare 502, another site's 404) in plain words.
-    else if (result.error.status === 0) setError(w('enrol.offline'));
-    else setError(result.error.code !== null ? result.error.message : syncErrorText(result.error, lang));
+    else if (result.error.status === 0) fail(w('enrol.offline'));
+    else fail(result.error.code !== null ? result.error.message : syncErrorText(result.error, lang));
   }
 
   return (

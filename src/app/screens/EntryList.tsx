@@ -2,14 +2,22 @@
  * Daftar kegiatan: newest first, filtered by month, strategy and whether the server
  * rejected it ("Lihat yang ditolak" opens the list so filtered), each with edit and
  * delete. A delete writes a tombstone at once (or, for an entry never sent, removes it from
- * the phone alone) and offers to undo it.
+ * the phone alone) and offers to undo it, until the next delete or reload: see `lastDeleted`.
  */
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { activityTypeLabel, formatDate, formatNumber, monthOf, STRATEGIES, t, type ActivityEntry } from '../../domain';
 import { deleteEntry, entryStatuses, listEntries, restoreEntry } from '../../device';
 import { SyncBadge } from '../components/SyncBadge';
 import { useApp, useUi } from '../context';
+import { focusFirstError } from '../focus';
 import { useLive } from '../live';
+
+/**
+ * The last delete, as `deleteEntry` returned it, kept outside the screen: for an entry never
+ * sent it is the only copy left, and a librarian who looks at Beranda first must still be
+ * able to undo it when she comes back.
+ */
+let lastDeleted: ActivityEntry | null = null;
 
 export function EntryList({ onlyRejected = false }: { onlyRejected?: boolean }) {
   const { db, lang, rulebook, now } = useApp();
@@ -19,8 +27,18 @@ export function EntryList({ onlyRejected = false }: { onlyRejected?: boolean }) 
   const [month, setMonth] = useState('');
   const [strategy, setStrategy] = useState('');
   const [rejected, setRejected] = useState(onlyRejected);
-  const [deleted, setDeleted] = useState<ActivityEntry | null>(null);
+  const [deleted, setDeletedState] = useState(lastDeleted);
+  const setDeleted = (e: ActivityEntry | null) => setDeletedState((lastDeleted = e));
   const [failed, setFailed] = useState<'delete' | 'undo' | null>(null);
+  // Undone, focus goes to the entry's row once the list shows it again (the heading, when a filter hides it).
+  const restored = useRef<string | null>(null);
+  useEffect(() => {
+    const id = restored.current;
+    if (id && all?.some((e) => e.id === id && !e.deleted)) {
+      restored.current = null;
+      focusFirstError([`entry-${id}`, 'list-title']);
+    }
+  });
   // Filtered by status, nothing is shown until the statuses are read: not "no entries" for a moment.
   if (!all || (rejected && !statuses)) return null;
 
@@ -36,7 +54,11 @@ export function EntryList({ onlyRejected = false }: { onlyRejected?: boolean }) 
     const result = await deleteEntry(db, e.id, now()).catch(() => ({ ok: false, reason: 'quota' }) as const);
     // 'missing': deleted already (another tab); nothing to say.
     setFailed(result.ok || result.reason === 'missing' ? null : 'delete');
-    if (result.ok) setDeleted(e);
+    if (result.ok) {
+      setDeleted(result.entry);
+      // Its "Hapus" is gone with the row: focus goes to the offer to undo it.
+      focusFirstError(['list-undo']);
+    }
   }
 
   async function undo() {
@@ -45,12 +67,15 @@ export function EntryList({ onlyRejected = false }: { onlyRejected?: boolean }) 
     const result = await restoreEntry(db, deleted, now()).catch(() => ({ ok: false }) as const);
     // Failed (storage full), the offer stays: for an entry the server never had, it holds the only copy.
     setFailed(result.ok ? null : 'undo');
-    if (result.ok) setDeleted(null);
+    if (result.ok) {
+      restored.current = deleted.id;
+      setDeleted(null);
+    }
   }
 
   return (
     <>
-      <h1 tabIndex={-1}>{u('nav.list')}</h1>
+      <h1 id="list-title" tabIndex={-1}>{u('nav.list')}</h1>
       <div class="filters">
         <div class="field">
           <label for="filter-month">{u('list.filterMonth')}</label>
@@ -89,7 +114,7 @@ export function EntryList({ onlyRejected = false }: { onlyRejected?: boolean }) 
             {deleted && (
               <>
                 {u('list.deleted', { title: deleted.title })}{' '}
-                <button type="button" onClick={undo}>
+                <button type="button" id="list-undo" onClick={undo}>
                   {u('list.undo')}
                 </button>
               </>
@@ -103,7 +128,7 @@ export function EntryList({ onlyRejected = false }: { onlyRejected?: boolean }) 
       ) : (
         <ul class="entries">
           {shown.map((e) => (
-            <li key={e.id} class="entry">
+            <li key={e.id} id={`entry-${e.id}`} tabIndex={-1} class="entry">
               <h2>{e.title}</h2>
               <p>
                 {formatDate(e.date, lang)} · {t(lang, `strategy.${e.strategy}`)} · {typeLabel(e)}
