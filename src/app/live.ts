@@ -1,5 +1,5 @@
 /** Live database reads for screens: re-rendered whenever the tables they read change. */
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { todayIn, type Library } from '../domain';
 import { entrySyncCounts, getSyncState, watch, type EntrySyncCounts, type LaporDb } from '../device';
 
@@ -40,9 +40,12 @@ export function useSyncCounts(db: LaporDb): EntrySyncCounts | undefined {
 export function useToday(timezone: Library['timezone'], now: () => Date): string {
   const today = todayIn(timezone, now());
   const [, rerender] = useState(0);
+  // The clock as of the last render: App hands a new function each render, which must not restart the timer.
+  const clock = useRef(now);
+  clock.current = now;
   useEffect(() => {
     const check = () => {
-      if (todayIn(timezone, now()) !== today) rerender((n) => n + 1);
+      if (todayIn(timezone, clock.current()) !== today) rerender((n) => n + 1);
     };
     const timer = setInterval(check, 60_000);
     document.addEventListener('visibilitychange', check);
@@ -50,6 +53,6 @@ export function useToday(timezone: Library['timezone'], now: () => Date): string
       clearInterval(timer);
       document.removeEventListener('visibilitychange', check);
     };
-  }, [timezone, today, now]);
+  }, [timezone, today]);
   return today;
 }

@@ -97,18 +97,23 @@ export async function importJson(db: LaporDb, text: string, options: ImportOptio
   }
   const incoming = dedupeById(backup.entries).map((e) => (home && e.libraryId !== home ? moveToLibrary(e, home) : e));
   const existing = await db.entries.bulkGet(incoming.map((e) => e.id));
-  // What the librarian is told counts activities, as the list does: a deleted entry new to
-  // the phone is written (its delete must reach the server) but is no "baru" activity.
+  // What the librarian is told counts activities, as the list does, by what is stored after:
+  // a deleted entry new to the phone is written (its delete must reach the server) but is no
+  // "baru" activity; a copy the phone keeps counts as "sudah ada" only if it is in the list.
   const changed: ActivityEntry[] = [];
   let added = 0;
+  let updated = 0;
   let unchanged = 0;
   incoming.forEach((e, i) => {
     const have = existing[i];
-    if (!have || e.updatedAt > have.updatedAt) changed.push(e);
+    if (have && !(e.updatedAt > have.updatedAt)) {
+      if (!have.deleted) unchanged++;
+      return;
+    }
+    changed.push(e);
     if (!have) added += e.deleted ? 0 : 1;
-    else if (!(e.updatedAt > have.updatedAt) && !e.deleted) unchanged++;
+    else if (!(e.deleted && have.deleted)) updated++;
   });
-  const updated = changed.length - incoming.filter((_, i) => !existing[i]).length;
   // A server may hold any of them — a local library's too: that phone may have enrolled and
   // pushed since the file was written — so none is ever deleted on the phone alone.
   const known = new Set(backup.entries.map((e) => e.id));

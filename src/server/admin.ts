@@ -122,15 +122,20 @@ async function execute(cmd: AdminCommand, database: Database, io: AdminIo): Prom
     case 'library edit': {
       const { tz, ...rest } = cmd.changes;
       if (tz !== undefined && !(TIMEZONES as readonly string[]).includes(tz)) throw new BadArgument(`--tz must be one of ${TIMEZONES.join(', ')}`);
-      const places = await placeNames(db);
+      // The other libraries' places: this one's old spelling, about to go, is no existing name.
+      const places = await placeNames(db, cmd.libraryId);
       const edited = await updateLibrary(db, cmd.libraryId, { ...rest, ...(tz !== undefined && { timezone: tz as (typeof TIMEZONES)[number] }) });
       if (edited === null) throw new BadArgument(`no library with id ${cmd.libraryId}`);
       if (!edited.ok) throw new BadArgument(`invalid library: ${describeFieldErrors(edited.errors)}`);
       const { before, library } = edited;
       const fields = ['name', 'npp', 'village', 'district', 'regency', 'province', 'timezone'] as const;
       const changed = fields.filter((f) => before[f] !== library[f]);
-      // Only a place this edit moves the library to is news (its old one is in `places`).
+      // Only a place this edit moves the library to is news.
       for (const line of placeWarnings(library, places, changed)) io.err(line);
+      if (changed.includes('timezone') && (await listDevices(db, library.id)).some((d) => d.revoked_at === null)) {
+        // Phones take the profile at enrolment only; the server checks dates in the new zone at once.
+        io.err(`warning: the library's enrolled phones keep the time zone ${before.timezone} until they enrol again (a new code): until then the server may refuse an entry a phone dates "today" just after its midnight.`);
+      }
       return {
         text: [
           changed.length === 0 ? `Library ${library.id} unchanged (${library.name})` : `Library updated: ${library.id} (${library.name})`,
@@ -354,8 +359,10 @@ function placeWarnings(library: Library, places: Places, levels: readonly string
         ? `warning: the ${levelWord} "${name}" is new (no other library has it) yet close to existing names: if it is misspelt, supervisors of the right name will not see this library.`
         : `warning: the ${levelWord} "${name}" differs from the existing "${variant}" only in letter case or spacing; names match exactly, so a supervisor with scope ${level}:${variant} will not see this library.`,
       `  closest existing: ${close.join(', ')}`,
-      `  if it is a mistake: npm run admin -- library edit ${library.id} --${level} "${variant ?? close[0].slice(level.length + 1)}"`,
     );
+    // The closest name of this level (the list holds both levels': a province may be closest to a kabupaten's name).
+    const fix = variant ?? close.find((c) => c.startsWith(`${level}:`))?.slice(level.length + 1);
+    if (fix !== undefined) lines.push(`  if it is a mistake: npm run admin -- library edit ${library.id} --${level} "${fix}"`);
   }
   return lines;
 }

@@ -47,10 +47,11 @@ export function parseMonitorQuery(
   }
   const parsed = parseWithMessages(monitorQuerySchema, raw, lang);
   if (!parsed.ok) return parsed;
-  // As names are stored (tidied by `library add`): a doubled or no-break space typed or
-  // pasted into the search still finds the name.
-  const [province, regency, q] = [parsed.value.province, parsed.value.regency, parsed.value.q].map((v) => (v === undefined ? v : tidyName(v)));
-  const { colour } = parsed.value;
+  // A search is tidied as `library add` tidies names: a doubled or no-break space typed or
+  // pasted into it still finds the name. Not the places: they name stored rows exactly,
+  // and rows stored before names were tidied keep their spacing.
+  const { province, regency, colour } = parsed.value;
+  const q = parsed.value.q === undefined ? undefined : tidyName(parsed.value.q);
   return {
     ok: true,
     value: { area: { ...(province !== undefined && { province }), ...(regency !== undefined && { regency }) }, ...(q !== undefined && { q }), ...(colour !== undefined && { colour }) },

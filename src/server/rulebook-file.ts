@@ -33,7 +33,9 @@ export async function readRulebookFile(path: string): Promise<{ ok: true; rulebo
 export function parseRulebook(value: unknown): { ok: true; rulebook: Rulebook } | { ok: false; problems: string[] } {
   const parsed = parseWithMessages(rulebookSchema, value, 'en', 'paths');
   if (parsed.ok) return { ok: true, rulebook: parsed.value };
-  // A rule's own sentence names no field: the path goes in front.
-  const problems = parsed.errors.map((e) => (e.path === '' || e.message.includes(e.path) ? e.message : `${e.path}: ${e.message}`));
+  // Worded with a label, the path opens the sentence ("title is required") or ends it
+  // ("Unknown choice for strategy"); a rule's own sentence names no field: the path goes in front.
+  const names = (e: { path: string; message: string }) => e.message.startsWith(`${e.path} `) || e.message.endsWith(` ${e.path}`);
+  const problems = parsed.errors.map((e) => (e.path === '' || names(e) ? e.message : `${e.path}: ${e.message}`));
   return { ok: false, problems };
 }

@@ -71,6 +71,19 @@ describe('exportJson and importJson', () => {
     expect(await db.outbox.count()).toBe(outboxBefore);
   });
 
+  it('counts by what the phone keeps: its own newer copy as the list shows it', async () => {
+    const { db, a, c } = await seeded();
+    const backup = JSON.parse(await exportJson(db, library, NOW));
+    const tombstone = (await db.entries.get(c.id))!;
+    backup.entries = [
+      // Older than the phone's live copy, deleted in the file: the phone keeps its live one, in the list.
+      { ...a, deleted: true, updatedAt: '2024-01-01T00:00:00.000Z' },
+      // Older than the phone's delete, live in the file: the phone keeps its delete, not in the list.
+      { ...c, deleted: false, updatedAt: '2024-01-01T00:00:00.000Z', libraryId: tombstone.libraryId },
+    ];
+    expect(await importJson(db, JSON.stringify(backup))).toEqual({ ok: true, added: 0, updated: 0, unchanged: 1, movedFrom: null });
+  });
+
   it('replaces a stored entry only with a later copy, and queues it', async () => {
     const { db, a, b } = await seeded();
     const backup = JSON.parse(await exportJson(db, library, NOW));

@@ -192,6 +192,26 @@ describe.each(DB_KINDS)('admin on %s', (kind) => {
       expect(r.err.join('\n'), argv.join(' ')).toContain(message);
     }
     expect((await findLibrary(s.database.db, id))!.library).toMatchObject({ name: 'Perpustakaan Desa Wringinrejo', village: 'Sooko', province: 'Jawa timur' });
+
+    // A new zone: the server checks dates in it at once, the enrolled phone keeps its own: said.
+    const zone = await admin('library', 'edit', id, '--tz', 'Asia/Jayapura');
+    expect(zone.code).toBe(0);
+    expect(zone.err).toEqual([expect.stringContaining('enrolled phones keep the time zone Asia/Jakarta until they enrol again')]);
+  });
+
+  it('library edit: a library alone in its misspelt kota is corrected without a warning; the fix a warning offers is a name of the same level', async () => {
+    const add = (name: string, regency: string, province: string) =>
+      admin('library', 'add', '--name', name, '--village', 'V', '--district', 'D', '--regency', regency, '--province', province, '--json');
+    // The only library of "kota batu": its own old spelling is no existing name to warn about.
+    const only = await add('Perpustakaan Desa Oro-oro Ombo', 'kota batu', 'Jawa Timur');
+    const fixed = await admin('library', 'edit', only.json.id, '--regency', 'Kota Batu');
+    expect(fixed).toMatchObject({ code: 0, err: [] });
+    // A kabupaten/kota typed as its province's name: the closest existing name may be the
+    // province, but the offered fix names a kabupaten/kota (or none), never ":Jambi".
+    await add('Perpustakaan Kelurahan Legok', 'Kota Jambi', 'Jambi');
+    const short = await add('Perpustakaan Kelurahan Sungai Putri', 'Jambi', 'Jambi');
+    expect(short.err[1]).toBe('  closest existing: province:Jambi, regency:Kota Jambi');
+    expect(short.err[2]).toBe(`  if it is a mistake: npm run admin -- library edit ${short.json.id} --regency "Kota Jambi"`);
   });
 
   it('library add refuses a text over its limit with the limit and the option, not "Invalid input"', async () => {

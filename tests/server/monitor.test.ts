@@ -281,4 +281,17 @@ describe.each(DB_KINDS)('monitoring figures on %s', (kind) => {
     // Added just now and never pushed: grey, and not yet "belum sinkron 30+ hari".
     expect(summary.body.total).toMatchObject({ libraries: MONITOR_LIBRARY_LIMIT + 1, colours: { 'abu-abu': MONITOR_LIBRARY_LIMIT + 1 }, stale: 0 });
   });
+
+  it('a place stored before names were tidied (two spaces) is still reached by its own name, while a search is tidied', async () => {
+    await insertLibrary(
+      s.database.db,
+      { id: 'lib-lamaspasi00001', name: 'Perpustakaan  Desa Lama', village: 'V', district: 'D', regency: 'Kota  Lama', province: 'Uji  Spasi', timezone: 'Asia/Jakarta' },
+      s.clock.now(),
+    );
+    const children = (await monitor(s, cookie, `/summary${q({ province: 'Uji  Spasi' })}`)).body.children.map((c: { name: string }) => c.name);
+    expect(children).toEqual(['Kota  Lama']);
+    const listed = await monitor(s, cookie, `/libraries${q({ province: 'Uji  Spasi', regency: 'Kota  Lama' })}`);
+    expect(listed.status).toBe(200);
+    expect(listed.body.libraries.map((l: { id: string }) => l.id)).toEqual(['lib-lamaspasi00001']);
+  });
 });

@@ -63,7 +63,7 @@ export function AreaView({ me, view, lang, onUnauthorized }: AreaViewProps) {
           <p class="hint">
             {mw(lang, 'asOf', { time: formatInstant(summary.data.asOf, lang, true), rulebook: summary.data.rulebookId })}
           </p>
-          {summary.data.childLevel !== 'none' && <Children summary={summary.data} area={known} lang={lang} />}
+          {summary.data.childLevel !== 'none' && <Children summary={summary.data} area={known} lang={lang} onUnauthorized={onUnauthorized} />}
         </>
       )}
 
@@ -77,7 +77,7 @@ export function AreaView({ me, view, lang, onUnauthorized }: AreaViewProps) {
           <>
             {/* The summary's note already says so when both are kept copies. */}
             {!(summary.ok && summary.savedAt) && <OfflineNote savedAt={list.savedAt} lang={lang} />}
-            <LibraryTable data={list.data} area={area} q={view.q} green={view.green} caption={areaName(area, lang)} lang={lang} />
+            <LibraryTable data={list.data} area={area} q={view.q} green={view.green} caption={areaName(area, lang)} lang={lang} onUnauthorized={onUnauthorized} />
           </>
         )}
       </section>
@@ -131,7 +131,7 @@ function Figures({ figures, lang }: { figures: AreaFigures; lang: Lang }) {
 }
 
 /** The provinces (of the nation) or kabupaten/kota (of a province), each a link one level down. */
-function Children({ summary, area, lang }: { summary: MonitorSummary; area: Area; lang: Lang }) {
+function Children({ summary, area, lang, onUnauthorized }: { summary: MonitorSummary; area: Area; lang: Lang; onUnauthorized: () => void }) {
   const level = summary.childLevel === 'province' ? 'province' : 'regency';
   const href = (child: string) => (level === 'province' ? areaHash({ province: child }) : areaHash({ province: area.province, regency: child }));
   return (
@@ -159,7 +159,7 @@ function Children({ summary, area, lang }: { summary: MonitorSummary; area: Area
           </tbody>
         </table>
       </div>
-      <ExportLinks table={level} csv={exportSummaryUrl(area, 'csv')} xlsx={exportSummaryUrl(area, 'xlsx')} lang={lang} />
+      <ExportLinks table={level} csv={exportSummaryUrl(area, 'csv')} xlsx={exportSummaryUrl(area, 'xlsx')} lang={lang} onUnauthorized={onUnauthorized} />
     </section>
   );
 }

@@ -18,9 +18,11 @@ export interface LibraryTableProps {
   /** The area's name, for the caption. */
   caption: string;
   lang: Lang;
+  /** An export answered 401: the session ended; show the login form. */
+  onUnauthorized: () => void;
 }
 
-export function LibraryTable({ data, area, q, green, caption, lang }: LibraryTableProps) {
+export function LibraryTable({ data, area, q, green, caption, lang, onUnauthorized }: LibraryTableProps) {
   const n = (v: number) => formatNumber(v, lang);
   const rows = data.libraries;
   const count = n(rows.length);
@@ -96,7 +98,7 @@ export function LibraryTable({ data, area, q, green, caption, lang }: LibraryTab
           </table>
         </div>
       )}
-      <ExportLinks table="libraries" csv={exportLibrariesUrl(area, q, green, 'csv')} xlsx={exportLibrariesUrl(area, q, green, 'xlsx')} lang={lang} />
+      <ExportLinks table="libraries" csv={exportLibrariesUrl(area, q, green, 'csv')} xlsx={exportLibrariesUrl(area, q, green, 'xlsx')} lang={lang} onUnauthorized={onUnauthorized} />
     </>
   );
 }

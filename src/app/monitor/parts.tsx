@@ -3,7 +3,7 @@
  * words and swatch styles), the staleness mark, the offline note, error messages, the
  * breadcrumb and the export links.
  */
-import { useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import { errorMessage, t, type Area, type Colour, type Lang, type Scope } from '../../domain';
 import { fetchExport, type MonitorError } from './api';
 import { areaHash, inScope } from './view';
@@ -104,27 +104,35 @@ export function Breadcrumb({ scope, area, current, lang }: { scope: Scope; area:
  * daftar perpustakaan"), as two tables on one page each have a pair, so a screen reader says
  * which one it is entering. A hint says which suits Excel.
  *
- * A tap fetches the file with the session and saves it, so that a session that has ended
- * ("Silakan masuk dulu.") or no signal is said here, instead of a download of an error's
- * JSON. A click with a modifier (a new tab, "save link as") is left to the browser.
+ * A tap fetches the file with the session and saves it, so that no signal is said here and
+ * a session that has ended opens the login form, instead of a download of an error's JSON.
+ * A click with a modifier (a new tab, "save link as") is left to the browser.
  */
 export function ExportLinks({
   table,
   csv,
   xlsx,
   lang,
+  onUnauthorized,
 }: {
   table: 'province' | 'regency' | 'libraries';
   csv: string;
   xlsx: string;
   lang: Lang;
+  /** The session has ended (401): the login form, as every other request of the section shows it. */
+  onUnauthorized: () => void;
 }) {
   const [problem, setProblem] = useState<string | null>(null);
+  const busy = useRef(false);
   const save = async (e: MouseEvent) => {
     if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
     e.preventDefault();
+    // A second tap while a large file is still on its way would fetch it twice.
+    if (busy.current) return;
+    busy.current = true;
     setProblem(null);
-    const got = await fetchExport((e.currentTarget as HTMLAnchorElement).href);
+    const got = await fetchExport((e.currentTarget as HTMLAnchorElement).href).finally(() => (busy.current = false));
+    if (!got.ok && got.error.kind === 'unauthorized') return onUnauthorized();
     if (!got.ok) return setProblem(errorText(got.error, lang, 'notFound'));
     const url = URL.createObjectURL(got.blob);
     const a = document.createElement('a');

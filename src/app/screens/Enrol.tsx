@@ -28,8 +28,12 @@ export function Enrol({ onEnrolled, env }: { onEnrolled: (library: Library, queu
   /** The message goes under the code field, and focus to the field, which it describes: a screen reader reads both. */
   function fail(message: string) {
     setError(message);
-    // Sent with Enter from the field, focus is there already and would not move: nothing would be read.
-    (document.activeElement as HTMLElement | null)?.blur();
+    // Sent with Enter from the field, focus is there already and would not move: nothing would
+    // be read. Only within this form: the librarian may have gone to another screen meanwhile.
+    const active = document.activeElement as HTMLElement | null;
+    const field = document.getElementById('enrol-code') as HTMLInputElement | null;
+    if (!field) return;
+    if (active && field.form?.contains(active)) active.blur();
     focusFirstError(['enrol-code']);
   }
 

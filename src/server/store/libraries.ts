@@ -64,40 +64,44 @@ export async function createLibrary(
 
 /**
  * Changes a stored library's profile (its id stays): the fields given replace the stored
- * ones, tidied and validated as `createLibrary` does; an `npp` of null removes it. The
- * library's `change_count` moves on, so its stored KPI is recomputed (a new time zone moves
- * its "today"). Null when there is no such library.
+ * ones, tidied and validated as `createLibrary` does; an `npp` of null removes it. Read and
+ * written in one transaction, so two edits at once cannot lose one; nothing is written when
+ * nothing changes. Null when there is no such library.
  */
 export async function updateLibrary(
   db: Db,
   libraryId: string,
   changes: Partial<Omit<LibraryInput, 'id' | 'npp'>> & { npp?: string | null },
 ): Promise<{ ok: true; before: Library; library: Library } | { ok: false; errors: FieldError[] } | null> {
-  const found = await findLibrary(db, libraryId);
-  if (!found) return null;
-  const { npp, ...rest } = changes;
-  const merged: Record<string, unknown> = { ...found.library, ...rest };
-  if (npp === null) delete merged.npp;
-  else if (npp !== undefined) merged.npp = npp;
-  for (const field of TIDIED) if (typeof merged[field] === 'string') merged[field] = tidyName(merged[field]);
-  const parsed = parseWithMessages(librarySchema, merged, 'en');
-  if (!parsed.ok) return { ok: false, errors: parsed.errors };
-  const library = parsed.value;
-  await db
-    .updateTable('libraries')
-    .set((eb) => ({
-      name: library.name,
-      npp: library.npp ?? null,
-      village: library.village,
-      district: library.district,
-      regency: library.regency,
-      province: library.province,
-      timezone: library.timezone,
-      change_count: eb('change_count', '+', 1),
-    }))
-    .where('library_id', '=', libraryId)
-    .execute();
-  return { ok: true, before: found.library, library };
+  return db.transaction().execute(async (tx) => {
+    const found = await findLibrary(tx, libraryId);
+    if (!found) return null;
+    const { npp, ...rest } = changes;
+    const merged: Record<string, unknown> = { ...found.library, ...rest };
+    if (npp === null) delete merged.npp;
+    else if (npp !== undefined) merged.npp = npp;
+    for (const field of TIDIED) if (typeof merged[field] === 'string') merged[field] = tidyName(merged[field]);
+    const parsed = parseWithMessages(librarySchema, merged, 'en');
+    if (!parsed.ok) return { ok: false, errors: parsed.errors };
+    const library = parsed.value;
+    const before = found.library;
+    if ((Object.keys({ ...before, ...library }) as (keyof Library)[]).every((k) => before[k] === library[k])) return { ok: true, before, library };
+    await tx
+      .updateTable('libraries')
+      .set({
+        name: library.name,
+        npp: library.npp ?? null,
+        village: library.village,
+        district: library.district,
+        regency: library.regency,
+        province: library.province,
+        // The stored KPI's `computed_for` follows a new zone's "today" by itself.
+        timezone: library.timezone,
+      })
+      .where('library_id', '=', libraryId)
+      .execute();
+    return { ok: true, before, library };
+  });
 }
 
 export async function findLibrary(db: Db, libraryId: string): Promise<{ library: Library; lastPushAt: string | null; createdAt: string } | null> {

@@ -124,9 +124,13 @@ export interface LibraryFilter {
   colour?: Colour;
 }
 
-/** `%`, `_` and the escape itself match literally in a LIKE pattern. */
+/**
+ * `%`, `_` and the escape itself match literally in a LIKE pattern. Its letters are folded
+ * by the database, as the names are (`lower()` on both sides): folded here, a letter the
+ * database's lower() leaves alone (PostgreSQL under the C locale: Ü) would never match.
+ */
 function likePattern(text: string): string {
-  return `%${text.toLowerCase().replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+  return `%${text.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
 }
 
 /** The area's libraries with their stored KPI, by name; at most `limit` (all if null). */
@@ -158,7 +162,7 @@ export async function libraryRows(
     ])
     .orderBy('l.name')
     .orderBy('l.library_id');
-  if (filter.q !== undefined) query = query.where(sql<boolean>`lower(l.name) LIKE ${likePattern(filter.q)} ESCAPE '\\'`);
+  if (filter.q !== undefined) query = query.where(sql<boolean>`lower(l.name) LIKE lower(CAST(${likePattern(filter.q)} AS text)) ESCAPE '\\'`);
   if (filter.colour !== undefined) query = query.where(sql<string>`COALESCE(k.colour, 'abu-abu')`, '=', filter.colour);
   if (limit !== null) query = query.limit(limit + 1);
   const found = await query.execute();
@@ -188,11 +192,12 @@ export async function librariesInScope(db: Db, scope: Scope): Promise<number> {
   return Number((await query.executeTakeFirstOrThrow()).n);
 }
 
-/** Every province and kabupaten/kota that has a library, each list by name. */
-export async function placeNames(db: Db): Promise<{ province: string[]; regency: string[] }> {
+/** Every province and kabupaten/kota that has a library (but `exceptLibraryId`), each list by name. */
+export async function placeNames(db: Db, exceptLibraryId?: string): Promise<{ province: string[]; regency: string[] }> {
+  const others = () => db.selectFrom('libraries').$if(exceptLibraryId !== undefined, (q) => q.where('library_id', '<>', exceptLibraryId!));
   const [provinces, regencies] = await Promise.all([
-    db.selectFrom('libraries').select('province').distinct().orderBy('province').execute(),
-    db.selectFrom('libraries').select('regency').distinct().orderBy('regency').execute(),
+    others().select('province').distinct().orderBy('province').execute(),
+    others().select('regency').distinct().orderBy('regency').execute(),
   ]);
   return { province: provinces.map((r) => r.province), regency: regencies.map((r) => r.regency) };
 }
