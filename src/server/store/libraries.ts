@@ -24,26 +24,35 @@ export function newLibraryId(): string {
   return `lib-${Array.from(bytes, (b) => alphabet[b % alphabet.length]).join('')}`;
 }
 
+/** A library's profile as its row's columns (all but the id and the bookkeeping). */
+function profileColumns(library: Library) {
+  return {
+    name: library.name,
+    npp: library.npp ?? null,
+    village: library.village,
+    district: library.district,
+    regency: library.regency,
+    province: library.province,
+    timezone: library.timezone,
+  };
+}
+
 /** Stores a library already checked by `librarySchema`. */
 export async function insertLibrary(db: Db, library: Library, now: Date): Promise<void> {
   await db
     .insertInto('libraries')
-    .values({
-      library_id: library.id,
-      name: library.name,
-      npp: library.npp ?? null,
-      village: library.village,
-      district: library.district,
-      regency: library.regency,
-      province: library.province,
-      timezone: library.timezone,
-      created_at: now.toISOString(),
-      last_push_at: null,
-    })
+    .values({ library_id: library.id, ...profileColumns(library), created_at: now.toISOString(), last_push_at: null })
     .execute();
 }
 
 const TIDIED = ['name', 'npp', 'village', 'district', 'regency', 'province'] as const;
+
+/** A library's fields tidied, then validated: a refusal worded per field in English, the admin command line's language. */
+function checkedLibrary(fields: Record<string, unknown>) {
+  const tidied = { ...fields };
+  for (const field of TIDIED) if (typeof tidied[field] === 'string') tidied[field] = tidyName(tidied[field]);
+  return parseWithMessages(librarySchema, tidied, 'en');
+}
 
 /**
  * Validates and stores a new library with a fresh id, its texts tidied first. A refusal
@@ -54,9 +63,7 @@ export async function createLibrary(
   input: Omit<LibraryInput, 'id'>,
   now: Date,
 ): Promise<{ ok: true; library: Library } | { ok: false; errors: FieldError[] }> {
-  const tidied: Record<string, unknown> = { ...input, id: newLibraryId() };
-  for (const field of TIDIED) if (typeof tidied[field] === 'string') tidied[field] = tidyName(tidied[field]);
-  const parsed = parseWithMessages(librarySchema, tidied, 'en');
+  const parsed = checkedLibrary({ ...input, id: newLibraryId() });
   if (!parsed.ok) return { ok: false, errors: parsed.errors };
   await insertLibrary(db, parsed.value, now);
   return { ok: true, library: parsed.value };
@@ -80,26 +87,13 @@ export async function updateLibrary(
     const merged: Record<string, unknown> = { ...found.library, ...rest };
     if (npp === null) delete merged.npp;
     else if (npp !== undefined) merged.npp = npp;
-    for (const field of TIDIED) if (typeof merged[field] === 'string') merged[field] = tidyName(merged[field]);
-    const parsed = parseWithMessages(librarySchema, merged, 'en');
+    const parsed = checkedLibrary(merged);
     if (!parsed.ok) return { ok: false, errors: parsed.errors };
     const library = parsed.value;
     const before = found.library;
     if ((Object.keys({ ...before, ...library }) as (keyof Library)[]).every((k) => before[k] === library[k])) return { ok: true, before, library };
-    await tx
-      .updateTable('libraries')
-      .set({
-        name: library.name,
-        npp: library.npp ?? null,
-        village: library.village,
-        district: library.district,
-        regency: library.regency,
-        province: library.province,
-        // The stored KPI's `computed_for` follows a new zone's "today" by itself.
-        timezone: library.timezone,
-      })
-      .where('library_id', '=', libraryId)
-      .execute();
+    // (A stored KPI's `computed_for` follows a new zone's "today" by itself.)
+    await tx.updateTable('libraries').set(profileColumns(library)).where('library_id', '=', libraryId).execute();
     return { ok: true, before, library };
   });
 }
