@@ -17,10 +17,11 @@ export function formatNumber(n: number, lang: Lang, decimals = 0): string {
   return f.format(n);
 }
 
-/** A file's size for people: "84 KB" (at least 1), "2,4 MB" from a million bytes on. */
+/** A size for people: "84 KB" (at least 1), "2,4 MB" from a million bytes on, "10,7 GB" from a billion (a phone's storage quota). */
 export function formatBytes(bytes: number, lang: Lang): string {
   if (bytes < 1_000_000) return `${formatNumber(Math.max(1, Math.round(bytes / 1000)), lang)} KB`;
-  return `${formatNumber(bytes / 1_000_000, lang, 1)} MB`;
+  if (bytes < 1_000_000_000) return `${formatNumber(bytes / 1_000_000, lang, 1)} MB`;
+  return `${formatNumber(bytes / 1_000_000_000, lang, 1)} GB`;
 }
 
 /** `2025-02-05` → "5 Februari 2025". A calendar date has no zone: format it as UTC. */

@@ -149,5 +149,8 @@ describe('Indonesian formats', () => {
     expect(formatBytes(48_600, 'id')).toBe('49 KB');
     expect(formatBytes(2_430_000, 'id')).toBe('2,4 MB');
     expect(formatBytes(2_430_000, 'en')).toBe('2.4 MB');
+    // A phone's quota: "10,7 GB", not "10.738,3 MB".
+    expect(formatBytes(10_738_300_000, 'id')).toBe('10,7 GB');
+    expect(formatBytes(999_900_000, 'id')).toBe('999,9 MB');
   });
 });
