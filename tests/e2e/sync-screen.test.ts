@@ -10,7 +10,8 @@
  * - after a sync in which the server rejected an entry, the screen says so, not
  *   "Semua terkirim." (and later syncs still name the rejected entries), and keeps a count
  *   of them with a way to the list;
- * - Pengaturan counts the activities as Daftar kegiatan does (deleted ones left out).
+ * - Pengaturan counts the activities as Daftar kegiatan does (deleted ones left out);
+ * - a phone locked out of enrolment (ten wrong codes) is told how many minutes to wait.
  * Every state of the screen is checked with axe-core and for 44 px tap targets.
  */
 import { rmSync } from 'node:fs';
@@ -221,3 +222,24 @@ it('served by the sync server: offline, no "Alamat server"; plain words for fail
   await page.getByText('3 kegiatan tersimpan, 1 belum terkirim', { exact: true }).waitFor();
   await page.close();
 }, 300_000);
+
+it('a phone locked out of enrolment after ten wrong codes is told how many minutes to wait', async (ctx) => {
+  needsBrowser(launchError, ctx);
+  const { page } = await newPhone(server.url, 'Perpustakaan Salah Kode');
+  await openSync(page);
+  // Wrong codes from this address until the server locks it (10 in 15 minutes; the test above sent one).
+  const statuses = await page.evaluate(async () => {
+    const seen: number[] = [];
+    for (let i = 0; i < 12 && !seen.includes(429); i++) {
+      const res = await fetch('/api/v1/enroll', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: 'QQQQ-2345' }) });
+      seen.push(res.status);
+    }
+    return seen;
+  });
+  expect(statuses.at(-1)).toBe(429);
+  await page.getByLabel('Kode pendaftaran', { exact: true }).fill('WXYZ-2346');
+  await page.getByRole('button', { name: 'Daftarkan' }).click();
+  // The window is 15 minutes from the oldest failure: 14 or 15 minutes left, said in whole minutes.
+  await page.getByText(/^Terlalu banyak kode yang salah\. Coba lagi dalam 1[45] menit\.$/).waitFor();
+  await page.close();
+}, 120_000);

@@ -63,6 +63,8 @@ export function Enrol({ onEnrolled, env }: { onEnrolled: (library: Library, queu
     // The server's own answer ("Kode pendaftaran tidak dikenal…") is in `lang` already;
     // anything else (no answer, a proxy's bare 502, another site's 404) in plain words.
     else if (result.error.status === 0) fail(w('enrol.offline'));
+    // Locked out for a while (429): how long, rather than the server's "later".
+    else if (result.error.status === 429 && result.retryAfterMs !== null) fail(w('enrol.wait', { minutes: Math.max(1, Math.ceil(result.retryAfterMs / 60_000)) }));
     else fail(result.error.code !== null ? result.error.message : syncErrorText(result.error, lang));
   }
 
