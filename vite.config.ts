@@ -68,6 +68,11 @@ export default defineConfig({
     outDir: 'dist',
     emptyOutDir: true,
     rolldownOptions: {
+      // The domain is pure (DESIGN.md): importing one of its modules only defines things.
+      // Told so, the bundler drops what the phone never uses (the monitoring schemas, the
+      // server's fast entry parser…) instead of keeping their top-level schema calls in case
+      // they did something: 0.8 KB of the precache, 0.8 KB gzip of the first load.
+      treeshake: { moduleSideEffects: (id: string) => !id.replaceAll('\\', '/').includes('/src/domain/') },
       input: { index: resolve(import.meta.dirname, 'index.html'), 'sw-sync': SW_SYNC_ENTRY },
       output: { entryFileNames: (chunk) => (chunk.name === 'sw-sync' ? 'sw-sync.js' : 'assets/[name]-[hash].js') },
     },
