@@ -12,7 +12,7 @@ import { addSupervisor, ageLibraries, DATASET, login, monitor, monitorRaw, q, se
 
 
 const SUMMARY_HEADERS = ['Wilayah', 'Perpustakaan', 'Hijau', 'Kuning', 'Merah', 'Abu-abu', 'Pelibatan', 'Advokasi', 'Layanan', 'Belum sinkron 30+ hari'];
-const LIBRARY_HEADERS = ['Nama', 'Desa/Kelurahan', 'Kecamatan', 'Kabupaten/Kota', 'Provinsi', 'Warna', 'Skor', 'Pelibatan', 'Advokasi', 'Layanan', 'Sinkron terakhir', 'Belum sinkron 30+ hari', 'ID perpustakaan'];
+const LIBRARY_HEADERS = ['Nama', 'Desa/Kelurahan', 'Kecamatan', 'Kabupaten/Kota', 'Provinsi', 'Warna', 'Skor', 'Pelibatan', 'Advokasi', 'Layanan', 'Kiriman terakhir', 'Belum sinkron 30+ hari', 'ID perpustakaan'];
 
 type Value = string | number | null;
 

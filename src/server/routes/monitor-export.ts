@@ -27,7 +27,7 @@ export const LIBRARY_HEADERS = [
   'Pelibatan',
   'Advokasi',
   'Layanan',
-  'Sinkron terakhir',
+  'Kiriman terakhir', // as the screens call it ('col.lastPush')
   'Belum sinkron 30+ hari',
   // Last: two libraries may share a name, and the admin command names them by it.
   'ID perpustakaan',
