@@ -127,9 +127,7 @@ async function execute(cmd: AdminCommand, database: Database, io: AdminIo): Prom
       const edited = await updateLibrary(db, cmd.libraryId, { ...rest, ...(tz !== undefined && { timezone: tz as (typeof TIMEZONES)[number] }) });
       if (edited === null) throw new BadArgument(`no library with id ${cmd.libraryId}`);
       if (!edited.ok) throw new BadArgument(`invalid library: ${describeFieldErrors(edited.errors)}`);
-      const { before, library } = edited;
-      const fields = ['name', 'npp', 'village', 'district', 'regency', 'province', 'timezone'] as const;
-      const changed = fields.filter((f) => before[f] !== library[f]);
+      const { before, library, changed } = edited;
       // Only a place this edit moves the library to is news.
       for (const line of placeWarnings(library, places, changed)) io.err(line);
       if (changed.includes('timezone') && (await listDevices(db, library.id)).some((d) => d.revoked_at === null)) {

@@ -57,21 +57,30 @@ interface Kept {
 /** A proxy's answers while the server behind it is down count as unreachable too. */
 const DOWN = new Set([502, 503, 504]);
 
-/** GETs `url`, validates the body; on no network, answers with the kept copy if any. */
-export async function readJson<T>(url: string, schema: Schema<T>, deps: MonitorDeps = browserDeps): Promise<Fetched<T>> {
+/**
+ * GETs `url` with the session: its successful answer, or what went wrong (no network and
+ * a proxy's 502/503/504 are `unreachable`; a 401 has already forgotten the kept views).
+ */
+async function getWithSession(url: string, accept: string, deps: MonitorDeps): Promise<Response | MonitorError> {
   const session = generation;
   let res: Response;
   try {
-    res = await deps.fetch(url, { credentials: 'same-origin', headers: { accept: 'application/json' } });
+    res = await deps.fetch(url, { credentials: 'same-origin', headers: { accept } });
   } catch {
-    return fromKept(url, schema, deps);
+    return { kind: 'unreachable' };
   }
-  if (DOWN.has(res.status)) return fromKept(url, schema, deps);
-  if (!res.ok) {
-    const error = await errorOf(res, deps);
-    if (error.kind === 'unauthorized') await sessionEnded(session, deps);
-    return { ok: false, error };
-  }
+  if (DOWN.has(res.status)) return { kind: 'unreachable' };
+  if (res.ok) return res;
+  const error = await errorOf(res, deps);
+  if (error.kind === 'unauthorized') await sessionEnded(session, deps);
+  return error;
+}
+
+/** GETs `url`, validates the body; on no network, answers with the kept copy if any. */
+export async function readJson<T>(url: string, schema: Schema<T>, deps: MonitorDeps = browserDeps): Promise<Fetched<T>> {
+  const session = generation;
+  const res = await getWithSession(url, 'application/json', deps);
+  if ('kind' in res) return res.kind === 'unreachable' ? fromKept(url, schema, deps) : { ok: false, error: res };
   const body = await bodyOf(res);
   const parsed = schema.safeParse(body);
   if (!parsed.success) return { ok: false, error: { kind: 'invalid' } };
@@ -87,19 +96,8 @@ export type Download = { ok: true; blob: Blob; fileName: string } | { ok: false;
  * followed as a plain link, an ended session saved the 401's JSON as the download. Never kept.
  */
 export async function fetchExport(url: string, deps: MonitorDeps = browserDeps): Promise<Download> {
-  const session = generation;
-  let res: Response;
-  try {
-    res = await deps.fetch(url, { credentials: 'same-origin' });
-  } catch {
-    return { ok: false, error: { kind: 'unreachable' } };
-  }
-  if (DOWN.has(res.status)) return { ok: false, error: { kind: 'unreachable' } };
-  if (!res.ok) {
-    const error = await errorOf(res, deps);
-    if (error.kind === 'unauthorized') await sessionEnded(session, deps);
-    return { ok: false, error };
-  }
+  const res = await getWithSession(url, '*/*', deps);
+  if ('kind' in res) return { ok: false, error: res };
   try {
     return { ok: true, blob: await res.blob(), fileName: fileNameOf(res.headers.get('content-disposition'), url) };
   } catch {

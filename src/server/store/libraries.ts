@@ -24,6 +24,10 @@ export function newLibraryId(): string {
   return `lib-${Array.from(bytes, (b) => alphabet[b % alphabet.length]).join('')}`;
 }
 
+/** The fields of a library's profile (all but its id), in the order people read them. */
+export const PROFILE_FIELDS = ['name', 'npp', 'village', 'district', 'regency', 'province', 'timezone'] as const;
+export type ProfileField = (typeof PROFILE_FIELDS)[number];
+
 /** A library's profile as its row's columns (all but the id and the bookkeeping). */
 function profileColumns(library: Library) {
   return {
@@ -73,13 +77,13 @@ export async function createLibrary(
  * Changes a stored library's profile (its id stays): the fields given replace the stored
  * ones, tidied and validated as `createLibrary` does; an `npp` of null removes it. Read and
  * written in one transaction, so two edits at once cannot lose one; nothing is written when
- * nothing changes. Null when there is no such library.
+ * nothing changes (`changed`: the fields that did). Null when there is no such library.
  */
 export async function updateLibrary(
   db: Db,
   libraryId: string,
   changes: Partial<Omit<LibraryInput, 'id' | 'npp'>> & { npp?: string | null },
-): Promise<{ ok: true; before: Library; library: Library } | { ok: false; errors: FieldError[] } | null> {
+): Promise<{ ok: true; before: Library; library: Library; changed: ProfileField[] } | { ok: false; errors: FieldError[] } | null> {
   return db.transaction().execute(async (tx) => {
     const found = await findLibrary(tx, libraryId);
     if (!found) return null;
@@ -91,10 +95,10 @@ export async function updateLibrary(
     if (!parsed.ok) return { ok: false, errors: parsed.errors };
     const library = parsed.value;
     const before = found.library;
-    if ((Object.keys({ ...before, ...library }) as (keyof Library)[]).every((k) => before[k] === library[k])) return { ok: true, before, library };
+    const changed = PROFILE_FIELDS.filter((f) => before[f] !== library[f]);
     // (A stored KPI's `computed_for` follows a new zone's "today" by itself.)
-    await tx.updateTable('libraries').set(profileColumns(library)).where('library_id', '=', libraryId).execute();
-    return { ok: true, before, library };
+    if (changed.length > 0) await tx.updateTable('libraries').set(profileColumns(library)).where('library_id', '=', libraryId).execute();
+    return { ok: true, before, library, changed };
   });
 }
 
