@@ -112,6 +112,7 @@ const id = {
   'list.deleteFailed': 'Kegiatan belum bisa dihapus: penyimpanan ponsel penuh? Kosongkan ruang, lalu coba lagi.',
 
   'settings.profile': 'Profil perpustakaan',
+  'settings.profileFromServer': 'HP sudah terdaftar: profil ini dari server dan diperbarui setiap sinkron. Untuk mengubahnya, hubungi petugas kabupaten.',
   'settings.language': 'Bahasa',
   'settings.storage': 'Penyimpanan',
   'settings.persisted': 'Penyimpanan permanen: ya',
@@ -248,6 +249,7 @@ const en: Record<UiKey, string> = {
   'list.deleteFailed': 'The activity could not be deleted: is the phone’s storage full? Free some space, then try again.',
 
   'settings.profile': 'Library profile',
+  'settings.profileFromServer': 'This phone is enrolled: the profile comes from the server and is refreshed at each sync. To change it, ask the district officer.',
   'settings.language': 'Language',
   'settings.storage': 'Storage',
   'settings.persisted': 'Persistent storage: yes',

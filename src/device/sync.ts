@@ -1,17 +1,19 @@
 /**
  * The sync engine (SYNC-PROTOCOL.md, "On the phone"), shared by the page and the service
  * worker: push the outbox in seq order in batches of at most 200, then pull with the
- * cursor, then refresh the cached rulebook. One sync at a time across tabs and the worker
+ * cursor, then refresh the cached rulebook and library profile. One sync at a time across tabs and the worker
  * (Web Locks; tests pass their own lock). Every dependency is passed in.
  *
  * Failures: network, 5xx and 429 → try again later with full-jitter backoff (honouring
  * `Retry-After`); `409 seq_gap` → renumber the outbox from the expected seq and resend;
  * any other 4xx on the whole request → stop and record it, keeping everything.
  */
+import * as z from 'zod/mini';
 import {
   pullResponseSchema,
   pushResponseSchema,
   rulebookSchema,
+  storedLibrarySchema,
   MAX_BODY_BYTES,
   PULL_LIMIT_DEFAULT,
   type Lang,
@@ -157,7 +159,7 @@ export function lockWithin(db: LaporDb, ms: number, locks: Locks | undefined = p
 /** `navigator.onLine` where there is one (page and worker); elsewhere (Node) assume a network. */
 const browserOnline = () => (globalThis.navigator as { onLine?: boolean } | undefined)?.onLine !== false;
 
-/** One whole sync under the lock: push everything, pull everything, refresh the rulebook. */
+/** One whole sync under the lock: push everything, pull everything, refresh the rulebook and the profile. */
 export function syncNow(deps: SyncDeps): Promise<SyncResult> {
   return (deps.lock ?? defaultLock(deps.db))(() => runSync(deps));
 }
@@ -187,7 +189,7 @@ async function runSync(deps: SyncDeps): Promise<SyncResult> {
   if (!push.ok) return failed(deps, push, pushed);
   const pull = await pullAll(deps, http, index);
   if (!pull.ok) return failed(deps, pull, pushed);
-  await refreshRulebook(db, http);
+  await Promise.all([refreshRulebook(db, http), refreshLibrary(db, http, enrolment.libraryId)]);
   const now = deps.now();
   // How far the phone's clock is from the server's (its Date header): the app warns when the
   // phone's date is wrong, which would date new entries and colour the card by another day.
@@ -356,11 +358,26 @@ async function pullAll(deps: SyncDeps, http: RequestOptions, index: OutboxIndex)
 /** Caches the server's current rulebook when it differs from the one stored; failures wait for the next sync. */
 async function refreshRulebook(db: LaporDb, http: RequestOptions): Promise<void> {
   const res = await request(http, 'GET', '/rulebook');
-  if (!res.ok) return;
-  const parsed = rulebookSchema.safeParse(res.body);
-  if (!parsed.success) return;
-  const stored = (await db.meta.get('rulebook'))?.value;
-  if (JSON.stringify(stored) !== JSON.stringify(parsed.data)) await db.meta.put({ key: 'rulebook', value: parsed.data });
+  const parsed = res.ok && rulebookSchema.safeParse(res.body);
+  if (parsed && parsed.success) await keep(db, 'rulebook', parsed.data);
+}
+
+const libraryAnswerSchema = z.object({ library: storedLibrarySchema });
+
+/**
+ * Once enrolled, the profile is the server's (what monitoring shows): an administrator's
+ * `library edit` reaches the phone at its next sync — its time zone above all, which dates
+ * entries and the KPI's month on both sides. Failures wait for the next sync.
+ */
+async function refreshLibrary(db: LaporDb, http: RequestOptions, libraryId: string): Promise<void> {
+  const res = await request(http, 'GET', '/library');
+  const parsed = res.ok && libraryAnswerSchema.safeParse(res.body);
+  if (parsed && parsed.success && parsed.data.library.id === libraryId) await keep(db, 'library', parsed.data.library);
+}
+
+/** Writes `value` under `key` unless the same is stored (a write would wake every watcher of `meta`). */
+async function keep(db: LaporDb, key: string, value: unknown): Promise<void> {
+  if (JSON.stringify((await db.meta.get(key))?.value) !== JSON.stringify(value)) await db.meta.put({ key, value });
 }
 
 export interface SchedulerDeps extends SyncDeps {

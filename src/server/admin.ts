@@ -131,8 +131,8 @@ async function execute(cmd: AdminCommand, database: Database, io: AdminIo): Prom
       // Only a place this edit moves the library to is news.
       for (const line of placeWarnings(library, places, changed)) io.err(line);
       if (changed.includes('timezone') && (await listDevices(db, library.id)).some((d) => d.revoked_at === null)) {
-        // Phones take the profile at enrolment only; the server checks dates in the new zone at once.
-        io.err(`warning: the library's enrolled phones keep the time zone ${before.timezone} until they enrol again (a new code): until then the server may refuse an entry a phone dates "today" just after its midnight.`);
+        // Phones take the profile at their next sync; the server checks dates in the new zone at once.
+        io.err(`warning: the library's enrolled phones keep the time zone ${before.timezone} until their next sync: until then the server may refuse an entry a phone dates "today" just after its midnight.`);
       }
       return {
         text: [

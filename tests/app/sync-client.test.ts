@@ -237,6 +237,8 @@ describe("the page's syncs ask the server for the saved language", () => {
     try {
       await expect.poll(async () => rejectedReasons(db, bad.id)).not.toEqual([]);
       expect(await rejectedReasons(db, bad.id)).toEqual([t('en', 'invalid.activityTypeNotInStrategy')]);
+      // The sync's last requests (the rulebook and the profile) are done before the language changes.
+      await expect.poll(async () => (await getSyncState(db)).lastSuccessAt).toBeTruthy();
       expect(new Set(asked)).toEqual(new Set(['en']));
 
       // Back to Indonesian in Pengaturan: the same page's next sync asks in Indonesian.

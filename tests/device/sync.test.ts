@@ -11,6 +11,7 @@ import { syncNow, createSyncScheduler, defaultLock, MAX_SERVER_WAIT_MS, serverWa
 import type { FetchFn } from '../../src/device/sync-http';
 import { EMPTY_SYNC_STATE, entrySyncStatus, getEnrolment, getSyncState, pendingEntryIds, type SyncedRow } from '../../src/device/sync-state';
 import { revokeDevice } from '../../src/server/store/devices';
+import { updateLibrary } from '../../src/server/store/libraries';
 import { entry } from './helpers';
 import { enrolPhone, faultyFetch, newCounts, newPhone, noFaults, prng, SERVER_NOW, startSyncServer, type Fault, type SyncServer } from './sync-harness';
 
@@ -135,6 +136,28 @@ describe('enrolment', () => {
     expect(r.serverVersion).toBe(stored.get(before[0].id)?.version);
     expect(entrySyncStatus(r, new Set())).toMatchObject({ kind: 'sent' });
     expect((await getSyncState(phone.db)).lastSuccessAt).not.toBeNull();
+  });
+});
+
+describe('the library profile, once enrolled', () => {
+  it("is the server's: an administrator's edit (a time zone too) reaches the phone at its next sync; a failed read keeps the stored one", async () => {
+    const library = await server.addLibrary('Perpustakaan Profil Server');
+    let failLibrary = false;
+    const fetchSome: FetchFn = (input, init) =>
+      failLibrary && String(input).endsWith('/api/v1/library') ? Promise.reject(new TypeError('no signal')) : plainFetch(input, init);
+    const phone = newPhone(fetchSome, clock, prng(7));
+    await enrolPhone(phone, server, library.id);
+    expect(await getLibrary(phone.db)).toEqual(library);
+
+    const edited = await updateLibrary(server.database.db, library.id, { village: 'Sukamaju Baru', timezone: 'Asia/Makassar', npp: '3516012E1000009' });
+    expect(edited?.ok).toBe(true);
+    failLibrary = true;
+    expect(await syncNow(phone.deps)).toMatchObject({ status: 'ok' });
+    expect(await getLibrary(phone.db)).toEqual(library);
+
+    failLibrary = false;
+    expect(await syncNow(phone.deps)).toMatchObject({ status: 'ok' });
+    expect(await getLibrary(phone.db)).toEqual({ ...library, village: 'Sukamaju Baru', timezone: 'Asia/Makassar', npp: '3516012E1000009' });
   });
 });
 

@@ -6,11 +6,12 @@
  *   comma says how to write it;
  * - an entry the server refused ("Tanggal kegiatan tidak boleh di masa depan") opens in
  *   "Ubah" with the server's reason on its field, which goes when the field is corrected;
- * - saving the profile in Pengaturan keeps the library's NPP, which enrolment brought.
+ * - Pengaturan shows the profile enrolment brought (its NPP too) read-only, and an
+ *   administrator's `library edit` reaches it with the next sync.
  */
 import { expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { createLibrary } from '../../src/server/store/libraries';
+import { createLibrary, updateLibrary } from '../../src/server/store/libraries';
 import { startSyncServer, type SyncServer } from '../device/sync-harness';
 import { fillFirstRun, needsBrowser, seriousViolations } from './harness';
 import { browserSuite } from './suite';
@@ -57,7 +58,7 @@ function storedLibrary(): Promise<Record<string, unknown>> {
   );
 }
 
-it('shows every message at once, reads "1.000" as a thousand, opens a refused entry with its reason, keeps the NPP', async (ctx) => {
+it("shows every message at once, reads '1.000' as a thousand, opens a refused entry with its reason, shows the server's profile", async (ctx) => {
   needsBrowser(launchError, ctx);
   const made = await createLibrary(
     server.database.db,
@@ -135,12 +136,21 @@ it('shows every message at once, reads "1.000" as a thousand, opens a refused en
   await poll(() => field('Tanggal kegiatan').getAttribute('aria-invalid')).toBeNull();
   expect(await page.getByRole('alert').count()).toBe(0);
 
-  // Pengaturan shows the NPP enrolment brought, and saving the profile keeps it.
+  // Pengaturan shows the profile enrolment brought, its NPP too, read-only: once enrolled it
+  // is the server's, and an administrator's edit (a time zone too) comes with the next sync.
   expect((await storedLibrary()).npp).toBe('3516012E1000001');
   await page.getByRole('link', { name: 'Pengaturan' }).click();
   expect(await field('NPP').inputValue()).toBe('3516012E1000001');
-  await field('Desa/Kelurahan').fill('Sukamaju Baru');
-  await page.getByRole('button', { name: 'Simpan profil' }).click();
-  await page.getByText('Profil tersimpan.').waitFor();
-  expect(await storedLibrary()).toMatchObject({ id: library.id, village: 'Sukamaju Baru', npp: '3516012E1000001' });
+  expect(await field('Desa/Kelurahan').getAttribute('readonly')).not.toBeNull();
+  expect(await field('Zona waktu').isDisabled()).toBe(true);
+  expect(await page.getByRole('button', { name: 'Simpan profil' }).count()).toBe(0);
+  await page.getByText('HP sudah terdaftar: profil ini dari server', { exact: false }).waitFor();
+  expect((await updateLibrary(server.database.db, library.id, { village: 'Sukamaju Baru', timezone: 'Asia/Makassar' }))?.ok).toBe(true);
+  await page.getByRole('link', { name: 'Kirim data' }).click();
+  await page.getByRole('button', { name: 'Kirim sekarang' }).click();
+  await page.getByRole('link', { name: 'Pengaturan' }).click();
+  await poll(() => field('Desa/Kelurahan').inputValue()).toBe('Sukamaju Baru');
+  expect(await field('Zona waktu').inputValue()).toBe('Asia/Makassar');
+  expect(await storedLibrary()).toMatchObject({ id: library.id, village: 'Sukamaju Baru', timezone: 'Asia/Makassar', npp: '3516012E1000001' });
+  expect(await seriousViolations(page)).toEqual([]);
 }, 180_000);

@@ -196,7 +196,7 @@ describe.each(DB_KINDS)('admin on %s', (kind) => {
     // A new zone: the server checks dates in it at once, the enrolled phone keeps its own: said.
     const zone = await admin('library', 'edit', id, '--tz', 'Asia/Jayapura');
     expect(zone.code).toBe(0);
-    expect(zone.err).toEqual([expect.stringContaining('enrolled phones keep the time zone Asia/Jakarta until they enrol again')]);
+    expect(zone.err).toEqual([expect.stringContaining('enrolled phones keep the time zone Asia/Jakarta until their next sync')]);
   });
 
   it('library edit: a library alone in its misspelt kota is corrected without a warning; the fix a warning offers is a name of the same level', async () => {

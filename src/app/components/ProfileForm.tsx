@@ -44,10 +44,13 @@ export interface ProfileFormProps {
   library: Library | null;
   submitLabel: string;
   onSave: (library: Library) => void | Promise<void>;
+  /** The profile shown, not edited (an enrolled phone's: the server's, refreshed at each sync). */
+  readOnly?: boolean;
 }
 
-export function ProfileForm({ lang, library, submitLabel, onSave }: ProfileFormProps) {
-  const [values, setValues] = useState<Record<string, string>>(() => profileValues(library));
+export function ProfileForm({ lang, library, submitLabel, onSave, readOnly }: ProfileFormProps) {
+  const [edited, setValues] = useState<Record<string, string>>(() => profileValues(library));
+  const values = readOnly ? profileValues(library) : edited;
   const [errors, setErrors] = useState<Record<string, string>>({});
   const set = (k: string) => (e: Event) => setValues({ ...values, [k]: (e.target as HTMLInputElement).value });
 
@@ -67,12 +70,12 @@ export function ProfileForm({ lang, library, submitLabel, onSave }: ProfileFormP
     <form onSubmit={submit} noValidate>
       {TEXT_FIELDS.map((k) => (
         <Field key={k} id={`profile-${k}`} label={t(lang, `field.${k}`)} hint={HINTS[k] && ui(lang, HINTS[k])} error={errors[k]}>
-          {(d, inv) => <input type="text" {...inputProps(`profile-${k}`, d, inv)} aria-required={k === 'npp' ? undefined : 'true'} value={values[k]} onInput={set(k)} />}
+          {(d, inv) => <input type="text" {...inputProps(`profile-${k}`, d, inv)} aria-required={k === 'npp' ? undefined : 'true'} value={values[k]} onInput={set(k)} readOnly={readOnly} />}
         </Field>
       ))}
       <Field id="profile-timezone" label={t(lang, 'field.timezone')} error={errors.timezone}>
         {(d, inv) => (
-          <select {...inputProps('profile-timezone', d, inv)} aria-required="true" value={values.timezone} onChange={set('timezone')}>
+          <select {...inputProps('profile-timezone', d, inv)} aria-required="true" value={values.timezone} onChange={set('timezone')} disabled={readOnly}>
             {TIMEZONES.map((z) => (
               <option key={z} value={z}>
                 {ui(lang, `tz.${z}`)}
@@ -81,9 +84,11 @@ export function ProfileForm({ lang, library, submitLabel, onSave }: ProfileFormP
           </select>
         )}
       </Field>
-      <button type="submit" class="primary">
-        {submitLabel}
-      </button>
+      {!readOnly && (
+        <button type="submit" class="primary">
+          {submitLabel}
+        </button>
+      )}
     </form>
   );
 }

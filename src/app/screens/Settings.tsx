@@ -4,7 +4,7 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import { activityTypeLabel, formatBytes, formatNumber, todayIn, type Rulebook, type Strategy } from '../../domain';
-import { exportCsv, exportJson, importJson, setLibrary, storageHealth, type CsvLabels, type StorageHealth } from '../../device';
+import { exportCsv, exportJson, importJson, isLocalLibraryId, setLibrary, storageHealth, type CsvLabels, type StorageHealth } from '../../device';
 import { FilePicker } from '../components/FilePicker';
 import { LanguageSelect } from '../components/LanguageSelect';
 import { ProfileForm } from '../components/ProfileForm';
@@ -21,6 +21,8 @@ export function Settings({ version }: { version: string }) {
   const [notice, setNotice] = useState<string | null>(null);
   const [health, setHealth] = useState<StorageHealth | null>(null);
   const counts = useSyncCounts(db);
+  // Enrolled (the library's id is the server's), the profile is the server's: shown, not edited.
+  const enrolled = !isLocalLibraryId(library.id);
   useEffect(() => {
     void storageHealth().then(setHealth);
   }, [counts]);
@@ -75,7 +77,9 @@ export function Settings({ version }: { version: string }) {
 
       <section>
         <h2 id="s-profile">{u('settings.profile')}</h2>
+        {enrolled && <p id="profile-server">{u('settings.profileFromServer')}</p>}
         <ProfileForm
+          readOnly={enrolled}
           // Anew when the library changes under it (an enrolment, maybe in another tab): its
           // values would otherwise write the old profile over the enrolled library's.
           key={`${lang}:${library.id}`}
