@@ -545,6 +545,60 @@ describe('the offline app in Chromium', () => {
     await page.setViewportSize({ width: 360, height: 640 });
   });
 
+  it("stays usable with the phone's font enlarged: every tab of the bar on screen, focus never under the bar", async (ctx) => {
+    needsBrowser(launchError, ctx);
+    // The browser's default font size, as Android's font setting raises it (rem and em follow it).
+    const cdp = await page.context().newCDPSession(page);
+    const fontSize = (standard: number) => cdp.send('Page.setFontSizes', { fontSizes: { standard } });
+    try {
+      for (const [width, standard] of [[320, 18], [360, 21], [320, 32]]) {
+        await page.setViewportSize({ width, height: 640 });
+        await fontSize(standard);
+        for (const screen of ['Pengaturan', 'Daftar kegiatan', 'Catat kegiatan', 'Beranda']) {
+          const link = page.getByRole('navigation').getByRole('link', { name: screen });
+          const box = (await link.boundingBox())!;
+          expect([box.x >= 0, box.x + box.width <= width], `${screen} at ${width} px, ${standard} px font`).toEqual([true, true]);
+          await link.click();
+          await page.getByRole('heading', { level: 1, name: screen }).waitFor();
+          // Nothing runs past the screen's 0.75 rem margin (a word too long for its box included).
+          const past = await page.evaluate(() =>
+            [...document.querySelectorAll('.screen *')]
+              .filter((e) => e.getBoundingClientRect().right > e.closest('.screen')!.getBoundingClientRect().right - 12 + 1)
+              .map((e) => `${e.tagName} "${(e.textContent ?? '').slice(0, 30)}"`)
+              .slice(0, 5),
+          );
+          expect(past, `${screen} at ${width} px, ${standard} px font`).toEqual([]);
+          expect(await scrollsSideways(page), `${screen} at ${width} px, ${standard} px font`).toBe(false);
+        }
+      }
+      // Tabbing through the whole form (and Pengaturan), each control it reaches is shown above the bar.
+      await page.setViewportSize({ width: 360, height: 640 });
+      await fontSize(21);
+      for (const screen of ['Catat kegiatan', 'Pengaturan']) {
+        await page.getByRole('navigation').getByRole('link', { name: screen }).click();
+        await page.getByRole('heading', { level: 1, name: screen }).waitFor();
+        const hidden: string[] = [];
+        for (let i = 0; i < 40; i++) {
+          await page.keyboard.press('Tab');
+          const where = await page.evaluate(() => {
+            const el = document.activeElement as HTMLElement | null;
+            const bar = document.querySelector('nav.bottom')!.getBoundingClientRect();
+            if (!el || el.closest('nav.bottom') || el === document.body) return null;
+            const r = el.getBoundingClientRect();
+            // Wholly shown, or (a text box Chromium scrolls to its caret's line) its first 40 px.
+            return r.top + Math.min(r.height, 40) > bar.top + 1 ? `${el.id || el.textContent} (${Math.round(r.top)}, ${Math.round(r.height)} high, bar at ${Math.round(bar.top)})` : null;
+          });
+          if (where) hidden.push(where);
+        }
+        expect(hidden.join(" | "), screen).toBe("");
+      }
+    } finally {
+      await fontSize(16);
+      await page.setViewportSize({ width: 360, height: 640 });
+      await cdp.detach();
+    }
+  });
+
   it('offers a new version but never reloads over unsaved input, then reloads once', async (ctx) => {
     needsBrowser(launchError, ctx);
     await phone!.context.setOffline(false);
