@@ -20,7 +20,11 @@ const buildId = process.env.APP_BUILD_ID ?? new Date().toISOString().slice(0, 16
 const SW_SYNC_ENTRY = resolve(import.meta.dirname, 'src/sw/sync.ts');
 
 export default defineConfig({
-  define: { __APP_VERSION__: JSON.stringify(`${pkg.version}+${buildId}`) },
+  define: {
+    __APP_VERSION__: JSON.stringify(`${pkg.version}+${buildId}`),
+    // A phone whose date is before the app's build has a wrong clock (src/app/clock.ts).
+    __BUILD_DATE__: JSON.stringify(new Date().toISOString().slice(0, 10)),
+  },
   plugins: [
     preact(),
     VitePWA({

@@ -2,12 +2,14 @@
  * The KPI card follows the library's calendar while the app stays open, in Debian's
  * Chromium against the production build: at the library's midnight on 31 December the
  * year's entries stop counting and the card turns grey, with no tap and no new entry —
- * by its own minute check, and at once when the app comes back to the front.
+ * by its own minute check, and at once when the app comes back to the front. And a phone
+ * whose clock went back to a year before the app was built (a flat battery) is told so on
+ * Beranda, offline and before any enrolment.
  */
 import { expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../server/harness';
-import { fillFirstRun, logEntryOn, needsBrowser } from './harness';
+import { fillFirstRun, launchPhone, logEntryOn, needsBrowser } from './harness';
 import { browserSuite } from './suite';
 
 let server: TestServer;
@@ -39,4 +41,27 @@ it('turns the card grey at the library’s new year while Beranda stays open', a
   await page.clock.setSystemTime(new Date(`${year + 1}-12-31T17:01:00.000Z`)); // a year later, 00:01 WIB
   await page.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
   await poll(colour).toBe('abu-abu');
+});
+
+it('says on Beranda that the date is wrong when the phone’s clock is before the app was built', async (ctx) => {
+  needsBrowser(launchError, ctx);
+  // The right clock first, on this suite's phone: no such word.
+  await page.clock.setSystemTime(new Date());
+  await page.reload();
+  await page.getByRole('heading', { level: 1, name: 'Beranda' }).waitFor();
+  expect(await page.locator('.warning').allTextContents()).toEqual([]);
+  // A second phone (a clock is the whole browser's), reset to 2017, offline, never enrolled.
+  const reset = await launchPhone();
+  try {
+    const p = await reset.context.newPage();
+    await p.clock.install({ time: new Date('2017-12-31T05:00:00.000Z') });
+    await p.goto(server.url);
+    await fillFirstRun(p, 'Perpustakaan Desa Jam Mundur');
+    await p.waitForFunction(() => navigator.serviceWorker.controller !== null);
+    await reset.context.setOffline(true);
+    await p.reload();
+    await p.getByText('Tanggal di HP ini (2017-12-31) salah: lebih awal dari aplikasi ini.', { exact: false }).waitFor();
+  } finally {
+    await reset.close();
+  }
 });
