@@ -37,6 +37,17 @@ export async function startSyncWorker(): Promise<ServiceWorkerRegistration | nul
 
 let reloadState: 'no' | 'pending' | 'done' = 'no';
 
+/** The worker `startWorker` registered, for `installAgain`. */
+let workerUrl: string | null = null;
+
+/**
+ * Registers the page's worker again after its first install failed (a file cut off on a
+ * weak first connection: the browser then drops the registration). Rejects with no signal.
+ */
+export async function installAgain(): Promise<void> {
+  if (workerUrl) await navigator.serviceWorker.register(workerUrl);
+}
+
 /**
  * Reloads the page, once, if a new version took control and `ready` (no unsaved input)
  * allows. A moment later: the form just left writes its last draft on the way out.
@@ -57,6 +68,7 @@ const RELOAD_DELAY_MS = 200;
  */
 export async function startWorker(url: string, onUpdate: (apply: () => void) => void, mayReload: () => boolean = () => true): Promise<void> {
   if (!('serviceWorker' in navigator)) return;
+  workerUrl = url;
   const sw = navigator.serviceWorker;
   const wasControlled = !!sw.controller;
   sw.addEventListener('controllerchange', () => {

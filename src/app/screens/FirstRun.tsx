@@ -33,15 +33,23 @@ export function FirstRun({
   onSave: (library: Library) => Promise<void>;
   onEnrolled: (library: Library) => void;
 }) {
-  const offline = useOfflineReady(workerRegistering);
+  const { state: offline, retry } = useOfflineReady(workerRegistering);
   const [enrolling, setEnrolling] = useState(false);
   return (
     <main id="main" class="screen">
       <h1>{ui(lang, 'firstRun.title')}</h1>
       <p>{ui(lang, enrolling ? 'firstRun.introEnrol' : 'firstRun.intro')}</p>
-      <p role="status" class={offline === 'ready' ? 'notice' : undefined}>
+      <div role="status" class={offline === 'ready' ? 'notice' : offline === 'failed' ? 'warning' : undefined}>
         {offline === 'ready' ? ui(lang, 'firstRun.offlineReady') : offline === 'preparing' ? ui(lang, 'firstRun.offlinePreparing') : null}
-      </p>
+        {offline === 'failed' && (
+          <>
+            <p>{ui(lang, 'firstRun.offlineFailed')}</p>
+            <button type="button" onClick={retry}>
+              {ui(lang, 'lazy.retry')}
+            </button>
+          </>
+        )}
+      </div>
       <div class="actions">
         <button type="button" aria-expanded={enrolling} onClick={() => setEnrolling(!enrolling)}>
           {ui(lang, enrolling ? 'firstRun.profileInstead' : 'firstRun.haveCode')}

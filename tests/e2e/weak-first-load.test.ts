@@ -1,0 +1,65 @@
+/**
+ * A first visit on a weak signal, in Debian's Chromium against the production build: one of
+ * the app's files is cut off while it downloads. The first run says the app is not stored
+ * for use without signal (the worker's install failed, so it would wait for ever) and offers
+ * to try again; a screen whose code did not arrive says so instead of staying blank, and
+ * opens once the signal is back.
+ */
+import { readdirSync, renameSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { startSyncServer, type SyncServer } from '../device/sync-harness';
+import { needsBrowser } from './harness';
+import { browserSuite } from './suite';
+
+let server: SyncServer;
+let page: Page;
+let launchError: unknown = null;
+let dist = '';
+browserSuite(
+  'e2e-weak-first-load',
+  (built) => startSyncServer({ distDir: (dist = built), realClock: true }),
+  (suite) => ({ server, page, launchError } = suite),
+);
+
+const poll = <T,>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 15_000, interval: 50 });
+
+/**
+ * One of the app's files does not arrive (Playwright's routes do not reach the service
+ * worker's own requests, so the file is taken away from the server instead).
+ */
+function cutOff(): () => void {
+  const name = readdirSync(join(dist, 'assets')).find((f) => /^Enrol-.*\.js$/.test(f))!;
+  const [there, away] = [join(dist, 'assets', name), join(dist, `${name}.away`)];
+  renameSync(there, away);
+  return () => renameSync(away, there);
+}
+
+it('says the app is not ready offline and that a screen did not arrive; both work once the signal is back', async (ctx) => {
+  needsBrowser(launchError, ctx);
+  const signalBack = cutOff();
+  await page.goto(server.url);
+  const status = page.getByRole('status').filter({ hasText: 'Aplikasi belum tersimpan untuk dipakai tanpa sinyal' });
+  await status.waitFor();
+
+  // Enrolment's screen is one whose code did not arrive.
+  await page.getByRole('button', { name: 'Sudah punya kode pendaftaran? Daftarkan HP ini' }).click();
+  const alert = page.getByRole('alert').filter({ hasText: 'Layar ini belum bisa dibuka' });
+  await alert.waitFor();
+
+  // The signal is back: the screen opens on its "Coba lagi", and the app is stored on the other.
+  signalBack();
+  await alert.getByRole('button', { name: 'Coba lagi' }).click();
+  await page.getByLabel('Kode pendaftaran', { exact: true }).waitFor();
+  await poll(() => alert.count()).toBe(0);
+  await status.getByRole('button', { name: 'Coba lagi' }).click();
+  await page.getByText('Aplikasi ini siap dipakai tanpa sinyal.', { exact: true }).waitFor();
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+
+  // Stored: it opens with no network at all.
+  await page.context().setOffline(true);
+  await page.reload();
+  await page.getByRole('heading', { level: 1, name: 'Selamat datang' }).waitFor();
+  await page.context().setOffline(false);
+});
