@@ -13,7 +13,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { activityTypesOf, computeKpi, defaultRulebook, formatScope, OTHER_ACTIVITY_TYPE, tidyName, TIMEZONES, type FieldError, type Library, type Rulebook, type Scope, type Strategy } from '../domain';
 import { parseAdminArgs, USAGE, type AdminCommand } from './admin-args';
-import { databaseFailure, databaseUseFailure, exitWithFailure, readConfig } from './config';
+import { databaseFailure, databaseUseFailure, exitWithFailure, readDatabaseConfig } from './config';
 import { openDatabase, type Database } from './db';
 import { migrate } from './migrations';
 import { hashPassword } from './passwords';
@@ -159,7 +159,7 @@ async function execute(cmd: AdminCommand, database: Database, io: AdminIo): Prom
           lastPushAt: row.last_push_at,
         });
       }
-      const text = libraries.map((l) => `${l.id}  ${l.name}  ${l.region}  ${l.colour}  ${l.entries} entries  last push ${l.lastPushAt ?? 'never'}`);
+      const text = libraries.map((l) => `${l.id}  ${l.name}  ${l.region}  ${l.colour}  ${l.entries} ${l.entries === 1 ? 'entry' : 'entries'}  last push ${l.lastPushAt ?? 'never'}`);
       return { text: text.length ? text : ['No libraries.'], json: { libraries } };
     }
     case 'code issue': {
@@ -418,7 +418,8 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     process.stdout.write(`${USAGE}\n`);
     process.exit(0);
   }
-  const read = readConfig(process.env);
+  // Only the database's settings: a PORT or TRUST_PROXY meant for the server is not the admin's business.
+  const read = readDatabaseConfig(process.env);
   if (!read.ok) {
     process.stderr.write(`${read.error}\n`);
     process.exit(2);

@@ -17,6 +17,23 @@ export interface ServerConfig {
 }
 
 export function readConfig(env: NodeJS.ProcessEnv): { ok: true; config: ServerConfig } | { ok: false; error: string } {
+  const read = readDatabaseConfig(env);
+  if (!read.ok) return read;
+  // Decimal digits only: Number() would also take 0x4000, 1e4 or ' 18445 ' and serve somewhere unexpected.
+  if (env.PORT !== undefined && env.PORT !== '' && !/^\d{1,5}$/.test(env.PORT)) return { ok: false, error: 'PORT must be a port number (0–65535)' };
+  const port = env.PORT === undefined || env.PORT === '' ? 8080 : Number(env.PORT);
+  if (port > 65535) return { ok: false, error: 'PORT must be a port number (0–65535)' };
+  // "true" or "yes" read as unset would leave the limits keyed on the proxy's address, silently.
+  if (![undefined, '', '0', '1'].includes(env.TRUST_PROXY)) return { ok: false, error: 'TRUST_PROXY must be 1 (behind one proxy of yours that appends X-Forwarded-For) or 0' };
+  return { ok: true, config: { ...read.config, port, host: env.HOST || '127.0.0.1', trustProxy: env.TRUST_PROXY === '1' } };
+}
+
+export type DatabaseConfig = Pick<ServerConfig, 'database' | 'databaseSetting'>;
+
+/** The database settings alone (DATABASE_URL, PGCONNECT_TIMEOUT): all the admin command line reads. */
+export function readDatabaseConfig(
+  env: NodeJS.ProcessEnv,
+): { ok: true; config: DatabaseConfig } | { ok: false; error: string } {
   const url = env.DATABASE_URL ?? '';
   if (isAmbiguousSqliteUrl(url)) {
     const rest = url.slice('sqlite://'.length);
@@ -31,14 +48,7 @@ export function readConfig(env: NodeJS.ProcessEnv): { ok: true; config: ServerCo
   const timeout = parsed.kind === 'postgres' ? connectTimeoutMs(env.PGCONNECT_TIMEOUT) : undefined;
   if (timeout === null) return { ok: false, error: 'PGCONNECT_TIMEOUT must be a whole number of seconds (0: wait for ever)' };
   const database: DatabaseTarget = parsed.kind === 'postgres' && timeout !== undefined ? { ...parsed, connectTimeoutMs: timeout } : parsed;
-  // Decimal digits only: Number() would also take 0x4000, 1e4 or ' 18445 ' and serve somewhere unexpected.
-  if (env.PORT !== undefined && env.PORT !== '' && !/^\d{1,5}$/.test(env.PORT)) return { ok: false, error: 'PORT must be a port number (0–65535)' };
-  const port = env.PORT === undefined || env.PORT === '' ? 8080 : Number(env.PORT);
-  if (port > 65535) return { ok: false, error: 'PORT must be a port number (0–65535)' };
-  return {
-    ok: true,
-    config: { database, databaseSetting: databaseSetting(env.DATABASE_URL), port, host: env.HOST || '127.0.0.1', trustProxy: env.TRUST_PROXY === '1' },
-  };
+  return { ok: true, config: { database, databaseSetting: databaseSetting(env.DATABASE_URL) } };
 }
 
 /** PGCONNECT_TIMEOUT, libpq's name for it, in seconds: undefined when unset, null when not a whole number. */
@@ -89,13 +99,13 @@ export class PlainFailure extends Error {
 }
 
 /** The database could not be opened, connected to or migrated. */
-export function databaseFailure(config: ServerConfig, error: unknown): PlainFailure {
+export function databaseFailure(config: DatabaseConfig, error: unknown): PlainFailure {
   const hint = config.database.kind === 'sqlite' ? sqliteHint(config.database.path) : postgresHint(config.database, error);
   return new PlainFailure(`Cannot open the database ${config.databaseSetting}: ${reasonOf(error)}${hint}`, { cause: error });
 }
 
 /** The database failed during an admin command, after it had opened. */
-export function databaseUseFailure(config: ServerConfig, error: unknown): PlainFailure {
+export function databaseUseFailure(config: DatabaseConfig, error: unknown): PlainFailure {
   return new PlainFailure(`The database ${config.databaseSetting} failed: ${reasonOf(error)}`, { cause: error });
 }
 

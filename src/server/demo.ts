@@ -30,8 +30,9 @@ async function makeDemo(db: Db, now: Date): Promise<{ library: Library; code: st
       name: 'Perpustakaan Desa Contoh',
       village: 'Sukamaju',
       district: 'Sukamaju',
+      // A province of its own: a real province's supervisors would otherwise count it.
       regency: 'Kabupaten Contoh',
-      province: 'Jawa Timur',
+      province: 'Provinsi Contoh',
       timezone: 'Asia/Jakarta',
     },
     now,

@@ -42,7 +42,8 @@ await runServer(async (running, { db }) => {
   if (demo) {
     process.stdout.write(
       `\nDemo library created: ${demo.library.name} (${demo.library.id})\n` +
-        `Enrolment code: ${demo.code} (valid until ${demo.expiresAt})\n`,
+        `Enrolment code: ${demo.code} (valid until ${demo.expiresAt})\n` +
+        'On the phone: open the address below, then Kirim data → Kode pendaftaran → Daftarkan.\n',
     );
   }
   const onNetwork = running.networkUrls;
@@ -51,7 +52,9 @@ await runServer(async (running, { db }) => {
       (onNetwork.length > 0
         ? `From another device on this network: ${onNetwork.map((u) => `${u}/`).join(' ')}\n` +
           '(Phones keep the app offline only over HTTPS or on localhost: for real use, put an HTTPS proxy in front, see README.)\n'
-        : '') +
+        : /^http:\/\/(127\.|localhost[:/]|\[::1\])/.test(running.url)
+          ? 'Only this computer can open it: for a phone on your network, start it with HOST=0.0.0.0.\n'
+          : '') +
       'More enrolment codes: npm run admin -- library list, then npm run admin -- code issue --library <id>\n' +
       `Regional monitoring: ${running.url}/#/pantau — first add a supervisor: ` +
       `printf 'a-long-password\\n' | npm run admin -- supervisor add --name <login> --scope national\n\n`,

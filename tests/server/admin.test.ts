@@ -54,6 +54,9 @@ describe.each(DB_KINDS)('admin on %s', (kind) => {
       entries: 1,
       lastPushAt: s.clock.now().toISOString(),
     });
+    expect((await admin('library', 'list')).out).toContain(
+      `${libraryId}  Perpustakaan Desa Maju  Maju, Lowokwaru, Kota Malang, Jawa Timur  merah  1 entry  last push ${s.clock.now().toISOString()}`,
+    );
 
     const devices = await admin('device', 'list', '--library', libraryId, '--json');
     expect(devices.json.devices).toEqual([

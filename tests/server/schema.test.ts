@@ -58,7 +58,7 @@ describe.each(DB_KINDS)('schema on %s', (kind) => {
   it('creates one demo library with a code on an empty database, and nothing once there is one', async () => {
     const now = new Date('2025-10-20T03:00:00.000Z');
     const demo = await ensureDemoLibrary(database.db, now);
-    expect(demo?.library.name).toBe('Perpustakaan Desa Contoh');
+    expect(demo?.library).toMatchObject({ name: 'Perpustakaan Desa Contoh', regency: 'Kabupaten Contoh', province: 'Provinsi Contoh' });
     expect(demo?.code).toMatch(/^[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}$/);
     expect(demo?.expiresAt).toBe('2025-11-03T03:00:00.000Z');
     expect(await ensureDemoLibrary(database.db, now)).toBeNull();

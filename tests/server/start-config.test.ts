@@ -87,6 +87,30 @@ describe('PORT', () => {
   });
 });
 
+describe('TRUST_PROXY', () => {
+  it('is 1 or 0 (or unset); any other value is refused, not read as unset', () => {
+    const trust = (TRUST_PROXY: string | undefined) => {
+      const r = readConfig({ DATABASE_URL: 'sqlite:x.sqlite', TRUST_PROXY });
+      return r.ok ? r.config.trustProxy : r.error;
+    };
+    expect([trust(undefined), trust(''), trust('0'), trust('1')]).toEqual([false, false, false, true]);
+    for (const bad of ['true', 'yes', 'on', ' 1', '2'])
+      expect(trust(bad)).toBe('TRUST_PROXY must be 1 (behind one proxy of yours that appends X-Forwarded-For) or 0');
+  });
+
+  it('is not the admin command line\'s business, nor is PORT: a value meant for the server does not stop it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tpbis-admin-env-'));
+    try {
+      const admin = join(process.cwd(), 'src/server/admin.ts');
+      const env = { ...process.env, DATABASE_URL: `sqlite:${join(dir, 'x.sqlite')}`, PORT: 'http', TRUST_PROXY: 'yes', DEBUG: '' };
+      const r = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), admin, 'library', 'list'], { env, encoding: 'utf8', timeout: 60_000 });
+      expect([r.status, r.stderr]).toEqual([0, '']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('the SQLite file\'s folder', () => {
   it('is made when missing; under a file, or where no folder can be made, one clear line and exit 1', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tpbis-folder-'));
