@@ -10,7 +10,8 @@ if ! command -v pg_ctlcluster >/dev/null 2>&1; then
 fi
 version=$(ls /usr/lib/postgresql | sort -n | tail -1)
 if ! pg_lsclusters -h | awk '{print $1" "$2}' | grep -q "^$version main$"; then
-  pg_createcluster "$version" main >/dev/null
+  # UTF-8 whatever the machine's LANG (README, DATABASE_URL: the search's case folding needs it).
+  pg_createcluster --locale C.UTF-8 "$version" main >/dev/null
 fi
 if ! pg_lsclusters -h | awk -v v="$version" '$1==v && $2=="main" {print $4}' | grep -q online; then
   echo "» starting PostgreSQL $version"

@@ -42,7 +42,9 @@ export async function freshDatabaseUrl(kind: DbKind): Promise<{ url: string; cle
   const name = `${PG_TEST_PREFIX}${process.pid}_${madeDatabases++}`;
   await withAdminClient(base, async (admin) => {
     await dropLeftoverDatabases(admin);
-    await admin.query(`CREATE DATABASE ${name}`);
+    // UTF-8 whatever the cluster's default (a machine's LANG=C would make it ASCII-only): the
+    // monitoring search folds every letter's case, as the README asks of a production database.
+    await admin.query(`CREATE DATABASE ${name} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'`);
   });
   const url = new URL(base);
   url.pathname = `/${name}`;
