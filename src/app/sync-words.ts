@@ -1,6 +1,6 @@
 /** The words of enrolment and sync, in Bahasa Indonesia and English (kept beside i18n.ts). */
 import { englishPlural, formatNumber, type Lang } from '../domain';
-import { NO_ANSWER, type SyncError } from '../device';
+import { NO_ANSWER, STORAGE_FULL, type SyncError } from '../device';
 
 const id = {
   'nav.sync': 'Kirim data',
@@ -47,10 +47,13 @@ const id = {
   'error.seqGap': 'Urutan kiriman HP ini tidak cocok dengan server. Kegiatan tetap aman di HP; hubungi petugas kabupaten.',
   'error.tooLarge': 'Ada kegiatan yang terlalu besar untuk dikirim. Kegiatan tetap aman di HP; hubungi petugas kabupaten.',
   'error.refused': 'Server menolak kiriman (kode {status}). Kegiatan tetap aman di HP; hubungi petugas kabupaten.',
+  'error.storageFull': 'Penyimpanan HP penuh. Kosongkan ruang (hapus foto atau aplikasi lain) lalu kirim lagi; kegiatan tetap aman di HP.',
   'status.local': 'Tersimpan di HP',
   'status.sent': 'Terkirim',
   'status.rejected': 'Ditolak: {reason}',
   'status.remote': 'Diperbarui dari perangkat lain',
+  // What "Kirim sekarang" says when this send failed (the reason follows).
+  'sync.notSent': 'Belum terkirim: {message}',
 };
 
 type SyncWord = keyof typeof id;
@@ -100,10 +103,12 @@ const en: Record<SyncWord, string> = {
   'error.seqGap': "This phone's sending order does not match the server's. Activities are safe on the phone; contact the district officer.",
   'error.tooLarge': 'An activity is too large to send. Activities are safe on the phone; contact the district officer.',
   'error.refused': 'The server refused the request (code {status}). Activities are safe on the phone; contact the district officer.',
+  'error.storageFull': "The phone's storage is full. Free some space (delete photos or other apps), then send again; activities are safe on the phone.",
   'status.local': 'Saved on phone',
   'status.sent': 'Sent',
   'status.rejected': 'Rejected: {reason}',
   'status.remote': 'Updated from another device',
+  'sync.notSent': 'Not sent: {message}',
 };
 
 const CATALOGUE: Record<Lang, Record<SyncWord, string>> = { id, en };
@@ -119,6 +124,7 @@ export function syncWord(lang: Lang, key: SyncWord, params: Record<string, strin
  */
 export function syncErrorText(error: Pick<SyncError, 'status' | 'code'>, lang: Lang): string {
   const w = (key: SyncWord, params?: Record<string, string | number>) => syncWord(lang, key, params);
+  if (error.code === STORAGE_FULL) return w('error.storageFull');
   if (error.status === 0) return w(error.code === NO_ANSWER.timeout ? 'error.timeout' : 'error.network');
   if (error.status === 408) return w('error.timeout');
   if (error.status >= 200 && error.status < 300) return w('error.unreadable');

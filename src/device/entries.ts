@@ -37,6 +37,22 @@ export async function noteSent(db: LaporDb, seq: number): Promise<void> {
   });
 }
 
+/** Entries sent while storage was full, their `noteSent` mark not stored, by database. */
+const sentUnmarked = new WeakMap<LaporDb, Set<string>>();
+
+/**
+ * Records in memory that mutations of entries `ids` may reach the server though their mark
+ * could not be stored (storage full): the sync sends them anyway, for on the server they
+ * are safe, and this page never deletes them on the phone alone. (Another tab, or the page
+ * reloaded before a sync stores the mark, could: the entry would then come back with the
+ * next pull, and a second delete reaches the server — shown, never lost.)
+ */
+export function noteSentUnstored(db: LaporDb, ids: readonly string[]): void {
+  let set = sentUnmarked.get(db);
+  if (!set) sentUnmarked.set(db, (set = new Set()));
+  for (const id of ids) set.add(id);
+}
+
 export type SaveResult =
   | { ok: true; entry: ActivityEntry; seq: number }
   | { ok: false; reason: 'invalid'; errors: FieldError[] }
@@ -297,8 +313,9 @@ function mayBeOnServer(row: SyncedRow): boolean {
  * The server cannot have it when it never answered with a version of it (`mayBeOnServer`)
  * and none of its queued mutations was ever put in a push request: each is above the
  * highest seq sent (`sentThrough`, raised as each batch is read, whether or not an answer
- * came). A mutation sent and answered is gone from the outbox, and its answer left its
- * mark on the row unless it was `rejected`, which stores nothing.
+ * came), nor sent while storage was full (`noteSentUnstored`). A mutation sent and answered
+ * is gone from the outbox, and its answer left its mark on the row unless it was
+ * `rejected`, which stores nothing.
  *
  * The freed seqs stay a gap: the next push meets it as `409 seq_gap` and the engine
  * renumbers from the server's expected seq. The counter moves on by one (a seq no
@@ -313,7 +330,7 @@ async function discardIfNeverSent(db: LaporDb, id: string, now: Date): Promise<A
       sentThrough(db),
       lastOutboxSeq(db),
     ]);
-    if (!row || mayBeOnServer(row) || queued.some((m) => m.seq <= sent)) return null;
+    if (!row || mayBeOnServer(row) || queued.some((m) => m.seq <= sent) || sentUnmarked.get(db)?.has(id)) return null;
     await Promise.all([
       db.entries.delete(id),
       db.outbox.bulkDelete(queued.map((m) => m.seq)),

@@ -112,11 +112,32 @@ export interface AckSummary {
 }
 
 /**
+ * True when a push answer can be believed (SYNC-PROTOCOL.md, "Push"): a result for each
+ * mutation sent up to `ackSeq`, about that mutation's entry, and none for any other seq;
+ * an `ackSeq` beyond the batch only with every result `duplicate` — the server had
+ * processed them all before (an outbox behind the server), the one way past the batch.
+ * Anything else is not the server's answer (a proxy's, a cache's): acknowledging a
+ * mutation without its result would drop it from the outbox while the server never had it.
+ */
+export function pushAnswerFits(batch: readonly OutboxRow[], answer: PushResponse): boolean {
+  const sent = new Map(batch.map((m) => [m.seq, m.entry.id]));
+  const beyond = answer.ackSeq > batch[batch.length - 1].seq;
+  const answered = new Set<number>();
+  for (const r of answer.results) {
+    if (sent.get(r.seq) !== r.entryId || r.seq > answer.ackSeq || answered.has(r.seq)) return false;
+    if (beyond && r.status !== 'duplicate') return false;
+    answered.add(r.seq);
+  }
+  return batch.every((m) => m.seq > answer.ackSeq || answered.has(m.seq));
+}
+
+/**
  * Applies one push answer: deletes the batch's acknowledged rows, stores a receipt per
  * entry, the winner of each lost conflict, and rebases later mutations of an applied
  * entry onto its new version — in one transaction. An acknowledged seq whose row is no
  * longer the mutation sent (same entry, same `updatedAt` and body) is left alone, row and
- * entry: the answer is about a write this outbox no longer holds.
+ * entry: the answer is about a write this outbox no longer holds. An answer that does not
+ * fit the batch (`pushAnswerFits`) changes nothing (the summary acknowledges nothing).
  */
 export async function applyPushAnswer(
   db: LaporDb,
@@ -127,6 +148,7 @@ export async function applyPushAnswer(
 ): Promise<AckSummary> {
   const at = serverTime.toISOString();
   const summary: AckSummary = { acked: 0, applied: 0, duplicate: 0, rejected: 0, superseded: 0, renumbered: false };
+  if (!pushAnswerFits(batch, answer)) return summary;
   await db.transaction('rw', db.entries, db.outbox, db.meta, async () => {
     await index.refresh(db);
     const last = batch[batch.length - 1].seq;

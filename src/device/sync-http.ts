@@ -1,8 +1,8 @@
 /**
  * The sync engine's requests: JSON with the device's token, each answer sorted into
- * "use it", "try again later" (network failure, 5xx, 429, no answer in time) or "stop"
- * (any other 4xx on the whole request), with the protocol's error body read through the
- * domain's schema.
+ * "use it", "try again later" (network failure, 5xx, 429, no answer in time, a 4xx that is
+ * not the server's) or "stop" (any other 4xx on the whole request), with the protocol's
+ * error body read through the domain's schema.
  *
  * Every request has a deadline (`timeoutMs`, 60 s by default) for the whole exchange,
  * answer body included: a connection that stalls on a flaky 2G link would otherwise hold
@@ -124,8 +124,18 @@ export async function request(
       error: { status: res.status, code, message },
     };
   }
+  // Every error of our server carries the protocol's error body. A 4xx without one is not
+  // the server speaking but what stands between (a captive portal's login page, a proxy):
+  // no connection to the server yet, tried again later. A bare 401, 409 or 413 still stops:
+  // the same request would meet it again (a 413 resent at each try on paid data).
+  if (!err.success && !BARE_STOPS.has(res.status)) {
+    return retryable(0, NO_ANSWER.network, `HTTP ${res.status} without the server's error body`);
+  }
   return { ok: false, retry: false, error: { status: res.status, code, message }, details: err.success ? err.data.error.details ?? [] : [] };
 }
+
+/** 4xx statuses that stop sending even without the server's error body (see `request`). */
+const BARE_STOPS = new Set([401, 409, 413]);
 
 function retryable(status: number, code: string | null, message: string): HttpResult {
   return { ok: false, retry: true, retryAfterMs: null, error: { status, code, message } };

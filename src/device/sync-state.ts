@@ -8,8 +8,9 @@
  * - `receipt` on each entry row: the server's last word on that entry (status, version,
  *   server time), for the per-entry status.
  */
+import { Dexie, RangeSet } from 'dexie';
 import type { FieldError, PushStatus } from '../domain';
-import type { EntryRow, LaporDb } from './db';
+import { isQuotaError, type EntryRow, type LaporDb } from './db';
 import { OUTBOX_SEQ_KEY } from './entries';
 
 export interface Enrolment {
@@ -33,12 +34,18 @@ export interface Receipt {
 export type SyncedRow = EntryRow & { receipt?: Receipt };
 
 export interface SyncError {
-  /** HTTP status, or 0 for a network failure. */
+  /** HTTP status, or 0 when no answer of the server applies: no answer, a 4xx not the server's (sync-http.ts), storage full. */
   status: number;
-  /** The protocol's error code, when the server sent one; for status 0, the phone's own `network` or `timeout` (sync-http.ts). */
+  /**
+   * The protocol's error code, when the server sent one; for status 0, the phone's own:
+   * `network` or `timeout` (sync-http.ts), or `STORAGE_FULL`.
+   */
   code: string | null;
   message: string;
 }
+
+/** The phone's own code (status 0) for a sync that could not go on because the phone's storage is full. */
+export const STORAGE_FULL = 'storage_full';
 
 export interface SyncState {
   lastSuccessAt: string | null;
@@ -77,17 +84,41 @@ export async function getCursor(db: LaporDb): Promise<string> {
   return typeof v === 'string' ? v : '';
 }
 
+/** A sync state that storage full kept from being stored, by database (see `updateSyncState`). */
+const unstored = new WeakMap<LaporDb, SyncState>();
+
 export async function getSyncState(db: LaporDb): Promise<SyncState> {
+  // Read even when one is held: a live query then still watches the stored row.
   const v = (await db.meta.get(SYNC_STATE_KEY))?.value as Partial<SyncState> | undefined;
-  return { ...EMPTY_SYNC_STATE, ...(v && typeof v === 'object' ? v : {}) };
+  return unstored.get(db) ?? { ...EMPTY_SYNC_STATE, ...(v && typeof v === 'object' ? v : {}) };
 }
 
-export async function updateSyncState(db: LaporDb, change: Partial<SyncState>): Promise<SyncState> {
-  return db.transaction('rw', db.meta, async () => {
-    const next = { ...(await getSyncState(db)), ...change };
-    await db.meta.put({ key: SYNC_STATE_KEY, value: next });
+/**
+ * Changes the sync state; `change` may be worked out from the current state, in the same
+ * transaction. Storage full never makes it fail: the state is bookkeeping (the status
+ * line, the backoff), and a sync must not stop for it. The state is then kept in memory,
+ * read in place of the stored one by this page (or worker) until one can be stored, and
+ * the page's live queries are told, so the screen still says why nothing was sent. Call
+ * it outside a transaction: a quota error surfaces where the transaction commits.
+ */
+export async function updateSyncState(db: LaporDb, change: Partial<SyncState> | ((state: SyncState) => Partial<SyncState>)): Promise<SyncState> {
+  let next: SyncState | undefined;
+  try {
+    const stored = await db.transaction('rw', db.meta, async () => {
+      const state = await getSyncState(db);
+      const value: SyncState = { ...state, ...(typeof change === 'function' ? change(state) : change) };
+      next = value;
+      await db.meta.put({ key: SYNC_STATE_KEY, value });
+      return value;
+    });
+    unstored.delete(db);
+    return stored;
+  } catch (e) {
+    if (!next || !isQuotaError(e)) throw e;
+    unstored.set(db, next);
+    Dexie.on('storagemutated').fire({ [`idb://${db.name}/meta/`]: new RangeSet().addKey(SYNC_STATE_KEY) });
     return next;
-  });
+  }
 }
 
 /** What the librarian sees next to an entry. */

@@ -5,8 +5,11 @@
  * (Web Locks; tests pass their own lock). Every dependency is passed in.
  *
  * Failures: network, 5xx and 429 → try again later with full-jitter backoff (honouring
- * `Retry-After`); `409 seq_gap` → renumber the outbox from the expected seq and resend;
- * any other 4xx on the whole request → stop and record it, keeping everything.
+ * `Retry-After`, an hour at most); `409 seq_gap` → renumber the outbox from the expected seq
+ * and resend; any other 4xx on the whole request → stop and record it, keeping everything.
+ * An answer that is not the server's (unreadable, not about what was sent, a pull that
+ * does not move on, a portal's page) is a failure to retry, never believed. Storage full
+ * stops the sync only where a write it needs cannot be made (`STORAGE_FULL`).
  */
 import * as z from 'zod/mini';
 import {
@@ -19,11 +22,20 @@ import {
   type Lang,
 } from '../domain';
 import { backoffDelay } from './backoff';
-import type { LaporDb, OutboxRow } from './db';
-import { noteSent } from './entries';
-import { adoptStrays, applyPullPage, applyPushAnswer, OutboxIndex, renumberOutbox } from './sync-apply';
+import { isQuotaError, type LaporDb, type OutboxRow } from './db';
+import { noteSent, noteSentUnstored } from './entries';
+import { adoptStrays, applyPullPage, applyPushAnswer, OutboxIndex, pushAnswerFits, renumberOutbox } from './sync-apply';
 import { NO_ANSWER, request, type FetchFn, type HttpResult, type RequestOptions } from './sync-http';
-import { CURSOR_KEY, getCursor, getEnrolment, getSyncState, updateSyncState, type SyncError, type SyncState } from './sync-state';
+import {
+  CURSOR_KEY,
+  getCursor,
+  getEnrolment,
+  getSyncState,
+  STORAGE_FULL,
+  updateSyncState,
+  type SyncError,
+  type SyncState,
+} from './sync-state';
 
 export const PUSH_BATCH = 200;
 /** Raw JSON per push, well under the server's 1 MiB limit (which also holds after gunzip). */
@@ -168,6 +180,7 @@ async function runSync(deps: SyncDeps): Promise<SyncResult> {
   const { db } = deps;
   const enrolment = await getEnrolment(db);
   if (!enrolment) return { status: 'not-enrolled' };
+  // Storage full does not stop this (updateSyncState keeps it in memory then): bookkeeping.
   await updateSyncState(db, { lastAttemptAt: deps.now().toISOString() });
   // Known offline: nothing is read from the outbox, so nothing is marked sent, and an entry
   // logged and deleted offline is still deleted on the phone alone ("Kirim sekarang" tapped
@@ -182,12 +195,24 @@ async function runSync(deps: SyncDeps): Promise<SyncResult> {
     gzipAbove: deps.gzipAbove === undefined ? 1024 : deps.gzipAbove,
     timeoutMs: deps.requestTimeoutMs,
   };
-  await adoptStrays(db, enrolment.libraryId);
-  const index = new OutboxIndex();
-  const push = await pushAll(deps, http, index);
-  const pushed = push.ok ? push.count : 0;
-  if (!push.ok) return failed(deps, push, pushed);
-  const pull = await pullAll(deps, http, index);
+  let pushed = 0;
+  let rejected = 0;
+  let pull: Step;
+  try {
+    await adoptStrays(db, enrolment.libraryId);
+    const index = new OutboxIndex();
+    const push = await pushAll(deps, http, index);
+    if (!push.ok) return failed(deps, push, 0);
+    pushed = push.count;
+    rejected = push.rejected ?? 0;
+    pull = await pullAll(deps, http, index);
+  } catch (e) {
+    // A write the sync needs (an answer applied, the outbox renumbered) found storage full:
+    // say so and stop. No timer: each retry would send the same batch again on paid data
+    // for nothing; any trigger (the app opened again, "Kirim sekarang") tries once space is freed.
+    if (!isQuotaError(e)) throw e;
+    return failed(deps, { ok: false, stop: { status: 0, code: STORAGE_FULL, message: messageOf(e) } }, pushed);
+  }
   if (!pull.ok) return failed(deps, pull, pushed);
   await Promise.all([refreshRulebook(db, http), refreshLibrary(db, http, enrolment.libraryId)]);
   const now = deps.now();
@@ -196,7 +221,7 @@ async function runSync(deps: SyncDeps): Promise<SyncResult> {
   // No header read (a proxy dropped it): the last reading stays.
   const clock = pull.serverTime ? { clockOffsetMs: pull.serverTime.getTime() - now.getTime() } : {};
   await updateSyncState(db, { lastSuccessAt: now.toISOString(), failures: 0, lastError: null, nextTryAt: null, ...clock });
-  return { status: 'ok', pushed, pulled: pull.count, rejected: push.rejected ?? 0 };
+  return { status: 'ok', pushed, pulled: pull.count, rejected };
 }
 
 /**
@@ -213,7 +238,10 @@ export function serverWait(state: SyncState, now: Date): number {
   return Math.min(MAX_SERVER_WAIT_MS, Math.max(0, Date.parse(state.nextTryAt) - now.getTime()));
 }
 
-/** The longest a stored server wait is honoured (our backoff caps at 15 min; a Retry-After may ask more). */
+/**
+ * The longest a server's wait is honoured (our backoff caps at 15 min; a Retry-After may ask
+ * more): the wait stored is capped so when it is asked (`failed`), and read so (here).
+ */
 export const MAX_SERVER_WAIT_MS = 60 * 60_000;
 
 /** How often a page that knows it is offline looks again, should the `online` event never come. */
@@ -243,17 +271,24 @@ async function failed(deps: SyncDeps, step: Step & { ok: false }, pushed: number
   }
   const { error, retryAfterMs } = step.res;
   let delayMs = 0;
-  await deps.db.transaction('rw', deps.db.meta, async () => {
-    const state = await getSyncState(deps.db);
+  await updateSyncState(deps.db, (state) => {
     const failures = state.failures + 1;
-    delayMs = backoffDelay(failures, deps.random, retryAfterMs);
-    await updateSyncState(deps.db, {
-      failures,
-      lastError: { ...error, stopped: false },
-      nextTryAt: new Date(now.getTime() + delayMs).toISOString(),
-    });
+    // A server's wait is honoured an hour at most (`serverWait`), from the moment it was
+    // asked: a Retry-After of a day would otherwise hold the page's timer, and a change
+    // saved with signal, for that day while the page stays open.
+    delayMs = Math.min(MAX_SERVER_WAIT_MS, backoffDelay(failures, deps.random, retryAfterMs));
+    return { failures, lastError: { ...error, stopped: false }, nextTryAt: new Date(now.getTime() + delayMs).toISOString() };
   });
   return { status: 'retry', error, delayMs, pushed };
+}
+
+/** An answer that is not the server's (unparseable, or not about what was asked): a failure to retry later. */
+function unreadable(status: number, message: string): Step & { ok: false } {
+  return { ok: false, res: { ok: false, retry: true, retryAfterMs: null, error: { status, code: null, message } } };
+}
+
+function messageOf(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
 }
 
 /**
@@ -285,13 +320,25 @@ async function nextBatch(db: LaporDb, max: number, maxBytes: number): Promise<Ou
  * mutations may reach the server whatever happens next, and a delete on the phone alone
  * (entries.ts), which decides in a transaction of its own, sees either the batch not taken
  * yet or the mark — even in a second tab where Web Locks are missing.
+ *
+ * Storage full, the mark cannot be stored: the batch is sent all the same, and marked in
+ * this page's memory (`noteSentUnstored`). Sending is what keeps the entries safe (on the
+ * server, whatever becomes of a full phone); sent again later it is a `duplicate`, never a
+ * double; and deletes need the sync lock, held until this sync ends.
  */
-function takeBatch(db: LaporDb, max: number, maxBytes: number): Promise<OutboxRow[]> {
-  return db.transaction('rw', db.outbox, db.meta, async () => {
-    const batch = await nextBatch(db, max, maxBytes);
-    if (batch.length > 0) await noteSent(db, batch[batch.length - 1].seq);
+async function takeBatch(db: LaporDb, max: number, maxBytes: number): Promise<OutboxRow[]> {
+  let batch: OutboxRow[] = [];
+  try {
+    return await db.transaction('rw', db.outbox, db.meta, async () => {
+      batch = await nextBatch(db, max, maxBytes);
+      if (batch.length > 0) await noteSent(db, batch[batch.length - 1].seq);
+      return batch;
+    });
+  } catch (e) {
+    if (batch.length === 0 || !isQuotaError(e)) throw e;
+    noteSentUnstored(db, batch.map((m) => m.entry.id));
     return batch;
-  });
+  }
 }
 
 async function pushAll(deps: SyncDeps, http: RequestOptions, index: OutboxIndex): Promise<Step> {
@@ -305,10 +352,12 @@ async function pushAll(deps: SyncDeps, http: RequestOptions, index: OutboxIndex)
     const res = await request(http, 'POST', '/sync/push', { mutations: batch });
     if (res.ok) {
       const answer = pushResponseSchema.safeParse(res.body);
-      if (!answer.success) return { ok: false, res: { ok: false, retry: true, retryAfterMs: null, error: { status: res.status, code: null, message: 'unreadable push answer' } } };
+      if (!answer.success) return unreadable(res.status, 'unreadable push answer');
+      // Believed only as far as it is about what was sent (`pushAnswerFits`): else nothing is removed.
+      if (!pushAnswerFits(batch, answer.data)) return unreadable(res.status, 'push answer does not fit the batch sent');
       const summary = await applyPushAnswer(deps.db, index, batch, answer.data, res.serverTime);
       // An answer that acknowledges nothing would send the same batch forever.
-      if (summary.acked === 0) return { ok: false, res: { ok: false, retry: true, retryAfterMs: null, error: { status: res.status, code: null, message: 'nothing acknowledged' } } };
+      if (summary.acked === 0) return unreadable(res.status, 'nothing acknowledged');
       count += summary.acked;
       rejected += summary.rejected;
       continue;
@@ -334,6 +383,8 @@ async function pullAll(deps: SyncDeps, http: RequestOptions, index: OutboxIndex)
   let count = 0;
   let resets = 0;
   let serverTime: Date | undefined;
+  // The cursors asked for in this sync: a page with more to come must lead to a new one.
+  const seen = new Set([cursor]);
   for (let page = 0; page < 100_000; page++) {
     const limit = deps.pullLimit ?? PULL_LIMIT_DEFAULT;
     const res = await request(http, 'GET', `/sync/pull?cursor=${encodeURIComponent(cursor)}&limit=${limit}`);
@@ -341,12 +392,21 @@ async function pullAll(deps: SyncDeps, http: RequestOptions, index: OutboxIndex)
       // A cursor the server no longer knows (its key changed): start again from the beginning.
       if (!res.retry && res.error.code === 'invalid_cursor' && cursor !== '' && resets++ === 0) {
         cursor = '';
+        seen.clear();
+        seen.add(cursor);
         continue;
       }
       return { ok: false, res };
     }
     const answer = pullResponseSchema.safeParse(res.body);
-    if (!answer.success) return { ok: false, res: { ok: false, retry: true, retryAfterMs: null, error: { status: res.status, code: null, message: 'unreadable pull answer' } } };
+    if (!answer.success) return unreadable(res.status, 'unreadable pull answer');
+    // The server's "more to come" always brings entries and moves the cursor on. One that
+    // does not (a proxy's, a cache replaying a page) would loop on paid data with the lock
+    // held: a failure to retry later; the pages applied before it stay.
+    if (answer.data.hasMore && (answer.data.entries.length === 0 || seen.has(answer.data.cursor))) {
+      return unreadable(res.status, 'pull answer does not move on');
+    }
+    seen.add(answer.data.cursor);
     count += await applyPullPage(deps.db, index, answer.data.entries, answer.data.cursor, CURSOR_KEY, res.serverTime);
     if (res.serverDated) serverTime = res.serverTime;
     cursor = answer.data.cursor;
@@ -375,9 +435,15 @@ async function refreshLibrary(db: LaporDb, http: RequestOptions, libraryId: stri
   if (parsed && parsed.success && parsed.data.library.id === libraryId) await keep(db, 'library', parsed.data.library);
 }
 
-/** Writes `value` under `key` unless the same is stored (a write would wake every watcher of `meta`). */
+/**
+ * Writes `value` under `key` unless the same is stored (a write would wake every watcher of
+ * `meta`). Storage full, it waits for a later sync, as a failed request does.
+ */
 async function keep(db: LaporDb, key: string, value: unknown): Promise<void> {
-  if (JSON.stringify((await db.meta.get(key))?.value) !== JSON.stringify(value)) await db.meta.put({ key, value });
+  if (JSON.stringify((await db.meta.get(key))?.value) === JSON.stringify(value)) return;
+  await db.meta.put({ key, value }).catch((e: unknown) => {
+    if (!isQuotaError(e)) throw e;
+  });
 }
 
 export interface SchedulerDeps extends SyncDeps {

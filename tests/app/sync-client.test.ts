@@ -10,9 +10,9 @@
  */
 import 'fake-indexeddb/auto';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SEND_AFTER_SAVE_MS, startSyncTriggers, type PageEnv } from '../../src/app/sync-client';
-import { openDb, saveEntry, setSettings, waitingCount, type LaporDb } from '../../src/device';
+import { MAX_SERVER_WAIT_MS, openDb, saveEntry, setSettings, waitingCount, type LaporDb } from '../../src/device';
 import type { FetchFn } from '../../src/device/sync-http';
 import { entrySyncStatus, getSyncState, type SyncedRow } from '../../src/device/sync-state';
 import { t } from '../../src/domain';
@@ -214,6 +214,41 @@ describe('a change saved while online', () => {
       expect(pushes).toBe(before);
       expect(await waitingCount(db)).toBe(1);
     } finally {
+      stop();
+    }
+  });
+});
+
+describe('a huge Retry-After', () => {
+  it('holds a change saved with signal back an hour at most, while the page stays open', async () => {
+    const { db, libraryId } = await enrolledDb('Perpustakaan Tunggu Sehari', 5);
+    let pushes = 0;
+    const network: { fetch: FetchFn } = {
+      fetch: async () =>
+        new Response(JSON.stringify({ error: { code: 'rate_limited', message: 'rate_limited' } }), {
+          status: 429,
+          headers: { 'content-type': 'application/json', 'retry-after': '999999999999999999999' },
+        }),
+    };
+    const page = fakePage(network);
+    const stop = startSyncTriggers(db, page);
+    try {
+      await expect.poll(async () => (await getSyncState(db)).lastError?.status).toBe(429);
+      await expect.poll(() => page.timers.length).toBe(1);
+      expect(page.timers[0].ms).toBeLessThanOrEqual(MAX_SERVER_WAIT_MS);
+      network.fetch = (input, init) => {
+        if (new URL(input).pathname.endsWith('/sync/push')) pushes++;
+        return fetch(input, init);
+      };
+      // An hour later, the page still open: a change saved is sent a moment after.
+      vi.useFakeTimers({ toFake: ['Date'] });
+      vi.setSystemTime(Date.now() + MAX_SERVER_WAIT_MS + 1_000);
+      await saveEntry(db, entry({ libraryId }));
+      await page.sendSaved();
+      await expect.poll(() => waitingCount(db)).toBe(0);
+      expect(pushes).toBe(1);
+    } finally {
+      vi.useRealTimers();
       stop();
     }
   });

@@ -5,9 +5,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { request, type FetchFn } from '../../src/device/sync-http';
-import type { SyncError } from '../../src/device/sync-state';
+import { STORAGE_FULL, type SyncError } from '../../src/device/sync-state';
 import { rejectedParams, syncErrorText, syncWord } from '../../src/app/sync-words';
 import { clockWarning } from '../../src/app/clock';
+import { ui } from '../../src/app/i18n';
 import type { Lang } from '../../src/domain';
 
 const opts = (fetch: FetchFn, timeoutMs?: number) => ({ fetch, now: () => new Date(), serverUrl: 'http://127.0.0.1:9', timeoutMs });
@@ -50,7 +51,10 @@ describe('every kind of failure reads in plain words of the chosen language', ()
     ['500', protocolError(500, 'internal', 'Terjadi kesalahan di server.'), /^Server sedang bermasalah/, /^The server has a problem/],
     ["a proxy's bare 502", reply(502, '<html>Bad Gateway</html>', 'text/html'), /^Server sedang bermasalah/, /^The server has a problem/],
     ['a 2xx that is not JSON', reply(200, '{"cut'), /^Jawaban server tidak terbaca/, /could not be read/],
-    ["another site's 404", reply(404, 'not found', 'text/plain'), /^Server menolak kiriman \(kode 404\)/, /refused the request \(code 404\)/],
+    // Not our server (its errors are JSON): a captive portal's login page, another site: no connection yet.
+    ["another site's 404", reply(404, 'not found', 'text/plain'), /^Tidak ada sinyal atau server tidak terjangkau/, /^No signal, or the server cannot be reached/],
+    ["a captive portal's 403", reply(403, '<html>Masuk Wi-Fi</html>', 'text/html'), /^Tidak ada sinyal/, /^No signal/],
+    ["the server's own 404", protocolError(404, 'not_found', 'Tidak ditemukan.'), /^Server menolak kiriman \(kode 404\)/, /refused the request \(code 404\)/],
   ];
   for (const [name, fetch, id, en] of cases) {
     it(name, async () => {
@@ -67,6 +71,15 @@ describe('every kind of failure reads in plain words of the chosen language', ()
   }
 });
 
+describe('storage full', () => {
+  it('says the phone is full, what to do, and that the activities are safe', () => {
+    const error = { status: 0, code: STORAGE_FULL };
+    expect(syncErrorText(error, 'id')).toBe('Penyimpanan HP penuh. Kosongkan ruang (hapus foto atau aplikasi lain) lalu kirim lagi; kegiatan tetap aman di HP.');
+    expect(syncErrorText(error, 'en')).toBe("The phone's storage is full. Free some space (delete photos or other apps), then send again; activities are safe on the phone.");
+    expect(syncWord('id', 'sync.stopped', { message: syncErrorText(error, 'id') })).toMatch(/^Pengiriman berhenti: Penyimpanan HP penuh\./);
+  });
+});
+
 describe('rejected entries', () => {
   it('are counted in words with the right English noun', () => {
     expect(syncWord('id', 'sync.okRejected', rejectedParams(1, 'id'))).toBe(
@@ -74,6 +87,22 @@ describe('rejected entries', () => {
     );
     expect(syncWord('en', 'sync.rejectedWaiting', rejectedParams(1, 'en'))).toBe('1 activity rejected by the server, waiting to be corrected');
     expect(syncWord('en', 'sync.rejectedWaiting', rejectedParams(1200, 'en'))).toBe('1,200 activities rejected by the server, waiting to be corrected');
+  });
+});
+
+describe("Kirim data's heading", () => {
+  // App.tsx titles the page with `nav.sync` (i18n.ts): Beranda's chunk has no sync words.
+  it('is the words of the link to it, which the page title repeats', () => {
+    for (const lang of ['id', 'en'] as const) expect(syncWord(lang, 'sync.title')).toBe(ui(lang, 'nav.sync'));
+  });
+});
+
+describe('a failed "Kirim sekarang"', () => {
+  it('says it was not sent, and why, in plain words', () => {
+    expect(syncWord('id', 'sync.notSent', { message: syncErrorText({ status: 503, code: null }, 'id') })).toBe(
+      'Belum terkirim: Server sedang bermasalah. Kegiatan tetap aman di HP; coba lagi nanti.',
+    );
+    expect(syncWord('en', 'sync.notSent', { message: syncErrorText({ status: 0, code: 'network' }, 'en') })).toBe('Not sent: No signal, or the server cannot be reached.');
   });
 });
 

@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
+import type { DBCore } from 'dexie';
 import type { ActivityEntry, Library } from '../../src/domain';
 import { openDb, type LaporDb } from '../../src/device';
 import { enrol } from '../../src/device/enrol';
@@ -196,4 +197,40 @@ export async function enrolPhone(phone: Phone, server: SyncServer, libraryId: st
     deviceName: 'HP uji',
   });
   if (!res.ok) throw new Error(`enrol failed: ${JSON.stringify(res.error)}`);
+}
+
+/** Which writes a full storage refuses: by table and row; null while there is room. */
+export interface StorageQuota {
+  refuse: ((table: string, row: unknown) => boolean) | null;
+}
+
+/**
+ * Storage full, as Chromium has it: a transaction that puts anything while the origin's
+ * quota is used up fails with QuotaExceededError; one that only deletes goes through.
+ * Call it before the database opens (Dexie builds its middleware stack then); set
+ * `refuse` to choose which writes meet the full storage.
+ */
+export function storageQuota(db: LaporDb): StorageQuota {
+  const quota: StorageQuota = { refuse: null };
+  db.use({
+    stack: 'dbcore',
+    name: 'test-storage-quota',
+    create: (down: DBCore): DBCore => ({
+      ...down,
+      table(name) {
+        const table = down.table(name);
+        return {
+          ...table,
+          mutate(req) {
+            const refuse = quota.refuse;
+            if ((req.type === 'put' || req.type === 'add') && refuse && req.values.some((row) => refuse(name, row))) {
+              return Promise.reject(new DOMException('The quota has been exceeded.', 'QuotaExceededError'));
+            }
+            return table.mutate(req);
+          },
+        };
+      },
+    }),
+  });
+  return quota;
 }

@@ -1,0 +1,287 @@
+/**
+ * The sync engine against what an outside audit met between the phone and the server (a
+ * proxy, a captive portal) and on the phone itself (storage full): answers that are not
+ * the server's are never believed as far as dropping or looping, a full storage stops
+ * nothing it need not stop and says so, and a server's wait counts for an hour at most.
+ */
+// Dexie runs live queries (the screen's watch) only where a global indexedDB exists.
+import 'fake-indexeddb/auto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deleteEntry, pendingMutations, saveEntry, watch } from '../../src/device';
+import { createSyncScheduler, MAX_SERVER_WAIT_MS, serverWait, syncNow } from '../../src/device/sync';
+import type { FetchFn } from '../../src/device/sync-http';
+import {
+  entrySyncStatus,
+  getCursor,
+  getSyncState,
+  pendingEntryIds,
+  syncOverview,
+  type SyncedRow,
+} from '../../src/device/sync-state';
+import { entry } from './helpers';
+import { enrolPhone, newPhone, prng, startSyncServer, storageQuota, type SyncServer } from './sync-harness';
+
+let server: SyncServer;
+beforeAll(async () => {
+  server = await startSyncServer();
+});
+afterAll(async () => {
+  await server.stop();
+});
+
+let tick = Date.parse('2025-10-01T00:00:00.000Z');
+const clock = () => new Date(tick++);
+
+/**
+ * The real server behind a proxy: `answer(path, forward)` gives the phone its answer
+ * (`forward()` asks the server); `requests` counts them by path (`/sync/push`, `/sync/pull`, …).
+ */
+interface Proxy {
+  requests: Map<string, number>;
+  answer: null | ((path: string, forward: () => Promise<Response>) => Promise<Response>);
+  count(path: string): number;
+  fetch: FetchFn;
+}
+
+function behindProxy(): Proxy {
+  const proxy: Proxy = {
+    requests: new Map<string, number>(),
+    answer: null,
+    count: (path) => proxy.requests.get(path) ?? 0,
+    fetch: async (input, init) => {
+      const u = new URL(input);
+      const path = u.pathname.replace(/^\/api\/v1/, '');
+      proxy.requests.set(path, proxy.count(path) + 1);
+      const forward = () => fetch(`${server.url}${u.pathname}${u.search}`, init);
+      return proxy.answer ? proxy.answer(path, forward) : forward();
+    },
+  };
+  return proxy;
+}
+
+const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+
+/** A phone behind a proxy, enrolled, with `count` entries saved. */
+async function phoneWith(name: string, seed: number, count: number) {
+  const library = await server.addLibrary(name);
+  const proxy = behindProxy();
+  const phone = newPhone(proxy.fetch, clock, prng(seed));
+  const quota = storageQuota(phone.db);
+  await enrolPhone(phone, server, library.id);
+  const entries = Array.from({ length: count }, () => entry({ libraryId: library.id, updatedAt: clock().toISOString() }));
+  for (const e of entries) await saveEntry(phone.db, e);
+  return { library, proxy, phone, quota, entries };
+}
+
+async function statusKinds(db: ReturnType<typeof newPhone>['db'], ids: string[]): Promise<string[]> {
+  const pending = await pendingEntryIds(db);
+  const rows = (await db.entries.bulkGet(ids)) as SyncedRow[];
+  return rows.map((r) => entrySyncStatus(r, pending).kind);
+}
+
+describe('a push answer that does not fit what was sent', () => {
+  it('acknowledging the entries without listing them removes nothing: retried with backoff, then sent', async () => {
+    const { library, proxy, phone, entries } = await phoneWith('Perpustakaan Proksi Ack', 51, 12);
+    const ids = entries.map((e) => e.id);
+    proxy.answer = async (path, forward) => (path === '/sync/push' ? json({ ackSeq: 999_999, results: [] }) : forward());
+
+    expect(await syncNow(phone.deps)).toMatchObject({ status: 'retry', pushed: 0, error: { status: 200 } });
+    expect(await pendingMutations(phone.db)).toHaveLength(12);
+    expect(await statusKinds(phone.db, ids)).toEqual(ids.map(() => 'local'));
+    const state = await getSyncState(phone.db);
+    expect(state).toMatchObject({ failures: 1, lastError: { status: 200, stopped: false } });
+    expect(state.nextTryAt).not.toBeNull();
+    expect(state.lastSuccessAt).toBeNull();
+
+    // The server's real answer, but not whole or not about what was sent: believed in nothing.
+    const tampered: ((answer: { ackSeq: number; results: { seq: number; entryId: string; status: string }[] }) => unknown)[] = [
+      (a) => ({ ...a, ackSeq: a.ackSeq + 5 }), // beyond what was sent, yet applied now (first: later pushes meet duplicates)
+      (a) => ({ ...a, results: a.results.slice(1) }), // one result missing
+      (a) => ({ ...a, results: a.results.map((r, i) => (i === 0 ? { ...r, entryId: ids[1] } : r)) }), // about another entry
+      (a) => ({ ...a, results: [...a.results, { ...a.results[0], seq: a.ackSeq + 1 }] }), // a seq never sent
+    ];
+    for (const tamper of tampered) {
+      proxy.answer = async (path, forward) => {
+        const res = await forward();
+        return path === '/sync/push' ? json(tamper(await res.json())) : res;
+      };
+      expect(await syncNow(phone.deps)).toMatchObject({ status: 'retry', pushed: 0, error: { status: 200 } });
+      expect(await pendingMutations(phone.db)).toHaveLength(12);
+    }
+    expect(await statusKinds(phone.db, ids)).toEqual(ids.map(() => 'local'));
+
+    // The proxy gone, everything is sent (the server stored them already: duplicates, not doubles).
+    proxy.answer = null;
+    expect(await syncNow(phone.deps)).toMatchObject({ status: 'ok', pushed: 12 });
+    expect(await pendingMutations(phone.db)).toEqual([]);
+    expect(await statusKinds(phone.db, ids)).toEqual(ids.map(() => 'sent'));
+    expect((await server.stored(library.id)).size).toBe(12);
+  });
+
+  it('an ackSeq beyond the batch with every result a duplicate (an outbox behind the server) is believed: the rest is sent', async () => {
+    const { library, phone } = await phoneWith('Perpustakaan Kembali ke Cadangan', 52, 3);
+    expect(await syncNow(phone.deps)).toMatchObject({ status: 'ok', pushed: 3 });
+    // The outbox numbered from 1 again (as if restored from an older state); the server has processed 1…3.
+    const fresh = [entry({ libraryId: library.id }), entry({ libraryId: library.id })];
+    for (const e of fresh) await saveEntry(phone.db, e);
+    const rows = await pendingMutations(phone.db);
+    await phone.db.outbox.clear();
+    await phone.db.outbox.bulkAdd(rows.map((m, i) => ({ ...m, seq: 1 + i })));
+    await phone.db.meta.put({ key: 'outboxSeq', value: rows.length });
+
+    expect(await syncNow(phone.deps)).toMatchObject({ status: 'ok' });
+    expect(await pendingMutations(phone.db)).toEqual([]);
+    const stored = await server.stored(library.id);
+    expect(stored.size).toBe(5);
+    for (const e of fresh) expect(stored.has(e.id)).toBe(true);
+  });
+});
+
+describe('a pull answer that never moves on', () => {
+  it('"hasMore" with no entries and the same cursor: no loop, a retry with backoff, the lock free again', async () => {
+    const { library, proxy, phone } = await phoneWith('Perpustakaan Proksi Tarik', 53, 2);
+    proxy.answer = async (path, forward) => {
+      if (path !== '/sync/pull') return forward();
+      // A bound for the test only: without it a looping engine would ask 100,000 times.
+      if (proxy.count(path) > 50) throw new TypeError('the test stops a loop');
+      return json({ entries: [], cursor: 'zzz', hasMore: true });
+    };
+    const result = await syncNow(phone.deps);
+    expect(proxy.count('/sync/pull')).toBeLessThanOrEqual(2);
+    // The push went through; the pull's failure is a retry, the server's wait not a stop.
+    expect(result).toMatchObject({ status: 'retry', pushed: 2, error: { status: 200 } });
+    const state = await getSyncState(phone.db);
+    expect(state).toMatchObject({ failures: 1, lastError: { status: 200, stopped: false } });
+    expect(state.nextTryAt).not.toBeNull();
+    expect(await getCursor(phone.db)).toBe('');
+
+    // A cache replaying the first real page, "hasMore" forced: its entries kept, no second page read.
+    let first: unknown = null;
+    proxy.answer = async (path, forward) => {
+      if (path !== '/sync/pull') return forward();
+      if (proxy.count(path) > 60) throw new TypeError('the test stops a loop');
+      first ??= await (await forward()).json();
+      return json({ ...(first as object), hasMore: true });
+    };
+    const before = proxy.count('/sync/pull');
+    expect(await syncNow(phone.deps)).toMatchObject({ status: 'retry', error: { status: 200 } });
+    expect(proxy.count('/sync/pull') - before).toBeLessThanOrEqual(2);
+    const cursor = (first as { cursor: string }).cursor;
+    expect(cursor).not.toBe('');
+    expect(await getCursor(phone.db)).toBe(cursor);
+
+    // The lock is free and the proxy gone: the next sync ends well.
+    proxy.answer = null;
+    expect(await syncNow(phone.deps)).toMatchObject({ status: 'ok' });
+    expect((await server.stored(library.id)).size).toBe(2);
+  });
+});
+
+describe("a 4xx that is not the server's", () => {
+  it("a captive portal's 404 or 403 in HTML is no connection: retried with backoff, not a refusal", async () => {
+    const { library, proxy, phone } = await phoneWith('Perpustakaan Wi-Fi Hotel', 54, 1);
+    for (const status of [404, 403]) {
+      proxy.answer = async () => new Response('<html><body>Masuk ke Wi-Fi</body></html>', { status, headers: { 'content-type': 'text/html' } });
+      const timers: number[] = [];
+      const scheduler = createSyncScheduler({ ...phone.deps, setTimer: (_fn, ms) => timers.push(ms), clearTimer: () => {} });
+      expect(await scheduler.trigger()).toMatchObject({ status: 'retry', error: { status: 0, code: 'network' } });
+      scheduler.stop();
+      expect(timers).toHaveLength(1);
+      const state = await getSyncState(phone.db);
+      expect(state.lastError).toMatchObject({ status: 0, code: 'network', stopped: false });
+      expect(state.nextTryAt).not.toBeNull();
+      expect(await pendingMutations(phone.db)).toHaveLength(1);
+    }
+
+    // Our server's own refusals (JSON), and a bare 401, 409 or 413, still stop.
+    proxy.answer = async (path, forward) => (path === '/sync/push' ? json({ error: { code: 'not_found', message: 'not found' } }, 404) : forward());
+    expect(await syncNow(phone.deps)).toMatchObject({ status: 'stopped', error: { status: 404, code: 'not_found' } });
+    for (const status of [401, 409, 413]) {
+      proxy.answer = async () => new Response('<html>no</html>', { status, headers: { 'content-type': 'text/html' } });
+      expect(await syncNow(phone.deps)).toMatchObject({ status: 'stopped', error: { status } });
+    }
+
+    proxy.answer = null;
+    expect(await syncNow(phone.deps)).toMatchObject({ status: 'ok', pushed: 1 });
+    expect((await server.stored(library.id)).size).toBe(1);
+  });
+});
+
+describe('a huge Retry-After', () => {
+  it('is honoured an hour at most: the timer, the stored next try, and the wait a save respects', async () => {
+    const { phone } = await phoneWith('Perpustakaan Tunggu Lama', 55, 1);
+    let at = Date.parse('2025-10-20T03:00:00.000Z');
+    const now = () => new Date(at);
+    const busy: FetchFn = async () =>
+      new Response(JSON.stringify({ error: { code: 'rate_limited', message: 'rate_limited' } }), {
+        status: 429,
+        headers: { 'content-type': 'application/json', 'retry-after': '999999999999999999999' },
+      });
+    const timers: number[] = [];
+    const scheduler = createSyncScheduler({ ...phone.deps, fetch: busy, now, setTimer: (_fn, ms) => timers.push(ms), clearTimer: () => {} });
+    const result = await scheduler.trigger();
+    scheduler.stop();
+    expect(result).toMatchObject({ status: 'retry', error: { status: 429 } });
+    expect(result.status === 'retry' && result.delayMs).toBeLessThanOrEqual(MAX_SERVER_WAIT_MS);
+    expect(timers).toHaveLength(1);
+    expect(timers[0]).toBeLessThanOrEqual(MAX_SERVER_WAIT_MS);
+    const state = await getSyncState(phone.db);
+    expect(Date.parse(state.nextTryAt!) - at).toBeLessThanOrEqual(MAX_SERVER_WAIT_MS);
+    // Still asked to wait a minute later; an hour after the answer the wait is over.
+    expect(serverWait(state, new Date(at + 60_000))).toBeGreaterThan(0);
+    at += MAX_SERVER_WAIT_MS + 1;
+    expect(serverWait(state, now())).toBe(0);
+  });
+});
+
+describe('storage full', () => {
+  it('bookkeeping that cannot be stored (last attempt, what was sent, the cached rulebook) does not stop the sending', async () => {
+    const { library, phone, quota, entries } = await phoneWith('Perpustakaan HP Penuh Sedikit', 56, 12);
+    // The cached rulebook and profile gone too: the sync would store them again, and cannot.
+    await phone.db.meta.bulkDelete(['rulebook', 'library']);
+    const bookkeeping = ['syncState', 'sentThroughSeq', 'rulebook', 'library'];
+    quota.refuse = (table, row) => table === 'meta' && bookkeeping.includes((row as { key: string }).key);
+    expect(await syncNow(phone.deps)).toMatchObject({ status: 'ok', pushed: 12 });
+    expect(await pendingMutations(phone.db)).toEqual([]);
+    expect(await statusKinds(phone.db, entries.map((e) => e.id))).toEqual(entries.map(() => 'sent'));
+    expect((await server.stored(library.id)).size).toBe(12);
+  });
+
+  it('when nothing can be stored: the entries still reach the server, the error says so, no silent retry; sent once space is freed', async () => {
+    const { library, phone, quota, entries } = await phoneWith('Perpustakaan HP Penuh', 57, 12);
+    const ids = entries.map((e) => e.id);
+    let seen: string | null | undefined;
+    const stopWatching = watch(() => syncOverview(phone.db), (o) => (seen = o.state.lastError?.code ?? null));
+    try {
+      await expect.poll(() => seen).toBeNull();
+      quota.refuse = () => true;
+      const timers: number[] = [];
+      const scheduler = createSyncScheduler({ ...phone.deps, setTimer: (_fn, ms) => timers.push(ms), clearTimer: () => {} });
+      const result = await scheduler.trigger();
+      scheduler.stop();
+      expect(result).toMatchObject({ status: 'stopped', error: { code: 'storage_full' } });
+      // Not retried by a timer on paid data: the librarian frees space, and any trigger sends again.
+      expect(timers).toEqual([]);
+      // The screen's "last error" line says it, though not even that could be stored.
+      expect((await getSyncState(phone.db)).lastError).toMatchObject({ code: 'storage_full', stopped: true });
+      await expect.poll(() => seen).toBe('storage_full');
+      // Nothing is lost: the phone keeps everything queued; the server has them already.
+      expect(await pendingMutations(phone.db)).toHaveLength(12);
+      expect((await server.stored(library.id)).size).toBe(12);
+    } finally {
+      stopWatching();
+    }
+
+    // Space freed, then one of those entries deleted before any sync: the server may hold
+    // it, so it goes as a tombstone, never deleted on the phone alone (it would come back).
+    quota.refuse = null;
+    expect(await deleteEntry(phone.db, ids[0], clock())).not.toHaveProperty('discarded');
+    expect(await syncNow(phone.deps)).toMatchObject({ status: 'ok' });
+    expect(await pendingMutations(phone.db)).toEqual([]);
+    expect(await statusKinds(phone.db, ids.slice(1))).toEqual(ids.slice(1).map(() => 'sent'));
+    const stored = await server.stored(library.id);
+    expect(stored.size).toBe(12);
+    expect(stored.get(ids[0])?.entry.deleted).toBe(true);
+    expect((await getSyncState(phone.db)).lastError).toBeNull();
+  });
+});
