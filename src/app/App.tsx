@@ -9,7 +9,7 @@ import { allEntryRows, getCursor, getLibrary, getRulebook, lastOutboxSeq, rowsWi
 import { Ctx, type AppContext } from './context';
 import { Frame } from './components/Frame';
 import { ui, type UiKey } from './i18n';
-import { useRoute } from './router';
+import { useRoute, type Route } from './router';
 import { Lazy } from './components/Lazy';
 import { focusHeadingWhenShown } from './focus';
 import { FirstRun } from './screens/FirstRun';
@@ -41,6 +41,21 @@ function keepIfSame<T>(next: T): (current: T | null) => T {
 
 /** How long after the app starts unused photos are looked for (photos.ts `sweepPhotos`). */
 const PHOTO_SWEEP_DELAY_MS = 20_000;
+
+/**
+ * Each screen's heading, which its page title repeats (a screen reader's tab list and the
+ * phone's recent apps show the title). Kirim data's heading is sync-words' `sync.title`,
+ * the same words as `nav.sync` (tests/app/sync-words.test.ts keeps them so), which this
+ * first-load chunk has without that catalogue.
+ */
+const SCREEN_TITLES: Record<Exclude<Route['name'], 'monitor'>, UiKey> = {
+  home: 'nav.home',
+  log: 'form.titleNew',
+  edit: 'form.titleEdit',
+  list: 'nav.list',
+  settings: 'nav.settings',
+  sync: 'nav.sync',
+};
 
 // Screens other than Beranda load on first use: less JavaScript before the KPI card shows.
 const loadForm = () => import('./screens/EntryForm');
@@ -126,6 +141,21 @@ export function App(props: AppProps) {
     if (first.current) return void (first.current = false);
     return focusHeadingWhenShown();
   }, [route]);
+  // "Mulai" or an enrolment on the first-run screen: Beranda replaces the form that had
+  // focus. It is no change of route, so the effect above does not move focus: this does.
+  const noLibrary = library === null;
+  const hadLibrary = useRef(!noLibrary);
+  useEffect(() => {
+    if (noLibrary || hadLibrary.current) return;
+    hadLibrary.current = true;
+    return focusHeadingWhenShown();
+  }, [noLibrary]);
+  useEffect(() => {
+    // Monitoring titles itself (Monitor.tsx).
+    if (route.name === 'monitor') return;
+    const screen = ui(lang, noLibrary ? 'firstRun.title' : SCREEN_TITLES[route.name]);
+    document.title = `${screen} — ${ui(lang, 'appName')}`;
+  }, [route, lang, noLibrary]);
 
   const u = (key: UiKey) => ui(lang, key);
   const changeLang = (l: Lang) => {

@@ -1,4 +1,7 @@
-/** Moves focus to the first of `ids` present in the page, after the render that shows the messages. */
+/**
+ * Moves focus to the first of `ids` present in the page, after the render that shows them:
+ * a message, or what takes the place of a control that went (its focus would fall to the page).
+ */
 export function focusFirstError(ids: string[]): void {
   requestAnimationFrame(() => {
     for (const id of ids) {

@@ -21,6 +21,8 @@ import {
   daysAgo,
   fillFirstRun,
   fillStorage,
+  focusedElement,
+  accessibleName,
   logEntryOn,
   needsBrowser,
 } from './harness';
@@ -115,8 +117,12 @@ describe('the offline app in Chromium', () => {
     // Active means installed, and installing is precaching the whole app.
     expect(['activating', 'activated']).toContain(await page.evaluate(async () => (await navigator.serviceWorker.getRegistration('/'))?.active?.state));
     await expectNoSeriousViolations('first run');
+    await poll(() => page.title()).toBe('Selamat datang — Lapor TPBIS');
     await fillFirstRun(page, 'Perpustakaan Desa Sukamaju');
     await kpiCard().waitFor();
+    // Beranda replaced the form whose "Mulai" had focus: focus is on its heading, not lost to the page.
+    await poll(() => focusedElement(page)).toBe('H1 Beranda');
+    await poll(() => page.title()).toBe('Beranda — Lapor TPBIS');
     expect(await colour()).toBe('abu-abu');
     await poll(() => kpiCard().textContent()).toContain('Perkiraan KPI — bukan skor resmi SIM TPBIS');
     expect(await kpiCard().textContent()).toContain('perkiraan-2025.1');
@@ -187,8 +193,15 @@ describe('the offline app in Chromium', () => {
   it('filters the list by strategy and by month', async (ctx) => {
     needsBrowser(launchError, ctx);
     const titles = () => page.locator('.entry h2').allTextContents();
+    // The count the filters change is said aloud (a status region), as is "none match".
+    const said = (text: string | RegExp) => page.getByRole('status').filter({ hasText: text }).count();
     await field('Strategi').selectOption('advokasi');
     await poll(titles).toEqual(['Musyawarah desa anggaran']);
+    expect(await said(/^1 kegiatan$/)).toBe(1);
+    await field('Status kirim').selectOption('rejected');
+    await poll(titles).toEqual([]);
+    expect(await said('Tidak ada kegiatan yang cocok dengan pilihan ini.')).toBe(1);
+    await field('Status kirim').selectOption('');
     await field('Strategi').selectOption('');
     const months = await field('Bulan').locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
     expect(months).toHaveLength(2); // all months, and this month
@@ -207,6 +220,8 @@ describe('the offline app in Chromium', () => {
     expect(await page.getByRole('button', { name: 'Kosongkan isian' }).count()).toBe(0);
     await page.getByRole('button', { name: 'Batalkan perubahan' }).click();
     await poll(() => field('Judul kegiatan').inputValue()).toBe('Musyawarah desa anggaran');
+    // The pressed button went with the changes: focus is on the first field, not lost to the page.
+    await poll(() => focusedElement(page)).toBe('SELECT #f-strategy');
     await field('Judul kegiatan').fill('Musyawarah desa anggaran 2026');
     await page.getByRole('button', { name: 'Simpan', exact: true }).click();
     await kpiCard().waitFor();
@@ -466,6 +481,49 @@ describe('the offline app in Chromium', () => {
     await poll(documented).not.toBe(before);
   });
 
+  it('keeps focus in the form when a partner, a photo or the input is removed, and says aloud what a picked file did', async (ctx) => {
+    needsBrowser(launchError, ctx);
+    const focused = () => focusedElement(page);
+    const said = (text: string | RegExp) => page.getByRole('status').filter({ hasText: text }).count();
+    await openForm();
+    await field('Judul kegiatan').fill('Uji fokus');
+    // The photo picker is named by its label and by the words it shows (label in name).
+    expect(await accessibleName(page, '#f-attachments')).toBe('Foto dokumentasi Pilih foto…');
+
+    // A partner's "Hapus" goes with it: focus goes to the next partner's name, else "Tambah mitra".
+    await page.getByRole('button', { name: 'Tambah mitra' }).click();
+    await page.getByRole('button', { name: 'Tambah mitra' }).click();
+    await field('Nama mitra 1').fill('PKK Sukamaju');
+    await field('Nama mitra 2').fill('Karang Taruna');
+    await page.getByRole('button', { name: 'Hapus mitra 1' }).click();
+    await poll(() => field('Nama mitra 1').inputValue()).toBe('Karang Taruna');
+    await poll(focused).toBe('INPUT #f-partners-0-name');
+    await page.getByRole('button', { name: 'Hapus mitra 1' }).click();
+    await poll(focused).toBe('BUTTON Tambah mitra');
+
+    // A refused file and an added photo are said aloud.
+    await field('Foto dokumentasi').setInputFiles({ name: 'catatan.txt', mimeType: 'text/plain', buffer: Buffer.from('bukan foto') });
+    await poll(() => said('Berkas harus foto JPEG, PNG, atau WebP.')).toBe(1);
+    await field('Foto dokumentasi').setInputFiles([
+      { name: 'satu.png', mimeType: 'image/png', buffer: TINY_PNG },
+      { name: 'dua.png', mimeType: 'image/png', buffer: TINY_PNG },
+    ]);
+    await poll(() => said(/Foto 1 \(1 KB\).*Foto 2 \(1 KB\)/)).toBe(1);
+    expect(await page.getByText('Berkas harus foto JPEG, PNG, atau WebP.').count()).toBe(0);
+    // A photo's "Hapus" goes with it: focus goes to the next photo's, else the picker.
+    await page.getByRole('button', { name: 'Hapus foto 1' }).click();
+    await poll(() => page.getByRole('button', { name: 'Hapus foto 2' }).count()).toBe(0);
+    await poll(focused).toBe('BUTTON Hapus foto 1');
+    await page.getByRole('button', { name: 'Hapus foto 1' }).click();
+    await poll(focused).toBe('INPUT #f-attachments');
+
+    // "Kosongkan isian" goes once nothing is left to empty: focus goes to the first field.
+    await page.getByRole('button', { name: 'Kosongkan isian' }).click();
+    await poll(() => field('Judul kegiatan').inputValue()).toBe('');
+    await poll(focused).toBe('SELECT #f-strategy');
+    expect(await page.getByRole('button', { name: 'Kosongkan isian' }).count()).toBe(0);
+  });
+
   it('keeps a draft when the app is closed mid-entry', async (ctx) => {
     needsBrowser(launchError, ctx);
     await openForm();
@@ -479,15 +537,18 @@ describe('the offline app in Chromium', () => {
   it('moves focus to the heading of each screen it opens, lazily loaded ones included', async (ctx) => {
     needsBrowser(launchError, ctx);
     const focused = () => page.evaluate(() => (document.activeElement?.matches('main h1') ? document.activeElement.textContent : document.activeElement?.tagName));
-    for (const screen of ['Daftar kegiatan', 'Pengaturan', 'Catat kegiatan']) {
+    // Each titles the page after its heading (the tab list, the phone's recent apps).
+    for (const screen of ['Daftar kegiatan', 'Pengaturan', 'Kirim data', 'Catat kegiatan']) {
       await page.getByRole('link', { name: screen, exact: true }).first().click();
       await page.getByRole('heading', { level: 1, name: screen }).waitFor();
       await poll(focused).toBe(screen);
+      await poll(() => page.title()).toBe(`${screen} — Lapor TPBIS`);
     }
     await page.getByRole('link', { name: 'Beranda', exact: true }).first().click();
     await kpiCard().waitFor();
     const home = await page.locator('main h1').textContent();
     await poll(focused).toBe(home);
+    await poll(() => page.title()).toBe(`${home} — Lapor TPBIS`);
   });
 
   it('shows Pengaturan with storage health and backup', async (ctx) => {
@@ -496,6 +557,8 @@ describe('the offline app in Chromium', () => {
     await page.getByRole('heading', { level: 1, name: 'Pengaturan' }).waitFor();
     expect(await page.locator('main').textContent()).toContain('Penyimpanan permanen');
     expect(await page.locator('[data-app-version]').textContent()).toContain('e2e-a');
+    // The backup picker is named by its label and by the words it shows (label in name).
+    expect(await accessibleName(page, '#import')).toBe('Pulihkan dari cadangan JSON Pilih berkas cadangan…');
     await expectNoSeriousViolations('Pengaturan');
   });
 
@@ -525,6 +588,7 @@ describe('the offline app in Chromium', () => {
     await field('Bahasa').selectOption('en');
     await page.getByRole('link', { name: 'Home' }).click();
     await page.getByRole('region', { name: 'KPI colour' }).waitFor();
+    await poll(() => page.title()).toBe('Home — Lapor TPBIS');
     expect(await page.getByRole('region', { name: 'KPI colour' }).textContent()).toContain('KPI estimate — not the official SIM TPBIS score');
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
     await page.getByRole('link', { name: 'Settings' }).click();

@@ -257,3 +257,29 @@ export async function fillStorage(page: Page, store: string): Promise<() => Prom
   }, store);
   return () => page.evaluate(() => (window as unknown as { roomAgain: () => void }).roomAgain());
 }
+
+/**
+ * What has focus, to compare in a test: `BODY` when nothing does (focus lost to the page),
+ * a form control's tag and id, else the element's tag and text.
+ */
+export function focusedElement(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const el = document.activeElement as HTMLElement | null;
+    if (!el || el === document.body) return 'BODY';
+    if (el.matches('input, select, textarea')) return `${el.tagName} #${el.id}`;
+    return `${el.tagName} ${el.textContent?.trim() ?? ''}`;
+  });
+}
+
+/** The accessible name Chromium itself computes for the element `selector` finds. */
+export async function accessibleName(page: Page, selector: string): Promise<string> {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    const { root } = await cdp.send('DOM.getDocument', { depth: 0 });
+    const { nodeId } = await cdp.send('DOM.querySelector', { nodeId: root.nodeId, selector });
+    const { nodes } = await cdp.send('Accessibility.getPartialAXTree', { nodeId, fetchRelatives: false });
+    return String(nodes[0]?.name?.value ?? '');
+  } finally {
+    await cdp.detach();
+  }
+}

@@ -9,7 +9,8 @@
  * the export links working (each named for its table, with a hint on which format suits
  * Excel), sees each library's colour beside its name at 360 px (the name staying put
  * when the table scrolls sideways), reads the last view offline, and logs out. axe-core
- * finds nothing serious on any monitoring screen.
+ * finds nothing serious on any monitoring screen. An area out of scope is said once, and
+ * "Coba lagi" leaves focus on what the new attempt brought (a new "Coba lagi", or a heading).
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -29,7 +30,7 @@ import {
   type StrategyCounts,
 } from '../../src/domain';
 import { runAdmin } from '../../src/server/admin';
-import { fillFirstRun, launchPhone, needsBrowser, scrollsSideways, seriousViolations, smallTapTargets } from './harness';
+import { fillFirstRun, focusedElement, launchPhone, needsBrowser, scrollsSideways, seriousViolations, smallTapTargets } from './harness';
 import { browserSuite, type Phone } from './suite';
 import { addLibrary, enrollNew, makeEntry, pushEntries, startTestServer, type TestServer } from '../server/harness';
 
@@ -532,6 +533,68 @@ it('a session the server ended (12 hours, supervisor remove, supervisor passwd) 
       expect(await keptViews(p), name).toEqual([]);
       await laptop.context.setOffline(false);
     }
+  } finally {
+    await laptop.close();
+  }
+});
+
+it('an area out of scope is said once; "Coba lagi" leaves focus on what the new attempt brought', { timeout: 300_000 }, async (ctx) => {
+  needsBrowser(launchError, ctx);
+  const laptop = await launchPhone();
+  try {
+    const p = await laptop.context.newPage();
+    const focused = () => focusedElement(p);
+    const retry = () => p.getByRole('button', { name: 'Coba lagi' });
+    await p.goto(`${server.url}/#/pantau`);
+    await p.getByLabel('Nama pengguna', { exact: true }).fill(SUPERVISOR.name);
+    await p.getByLabel('Kata sandi', { exact: true }).fill(SUPERVISOR.password);
+    await p.getByRole('button', { name: 'Masuk' }).click();
+    await poll(() => p.locator('tr[data-library-id]').count()).toBe(3);
+
+    // Another province: the summary and the list are both refused, and that is said once.
+    const outOfScope = 'Wilayah ini di luar wilayah pemantauan Anda.';
+    await p.evaluate(() => (location.hash = '#/pantau?provinsi=Bali'));
+    await p.getByText(outOfScope).first().waitFor();
+    await poll(() => p.getByText('Memuat…', { exact: true }).count()).toBe(0);
+    expect(await p.getByRole('alert').filter({ hasText: outOfScope }).count()).toBe(1);
+
+    // Offline, views never seen here fail; "Coba lagi" still offline: focus on the new "Coba lagi";
+    // back online: focus on the heading of what came.
+    await laptop.context.setOffline(true);
+    await p.evaluate((id) => (location.hash = `#/pantau/perpustakaan/${id}`), made.kenjeran.library.id);
+    await retry().waitFor();
+    await retry().click();
+    await poll(focused).toBe('BUTTON Coba lagi');
+    await laptop.context.setOffline(false);
+    await retry().click();
+    await poll(focused).toBe(`H1 ${made.kenjeran.library.name}`);
+
+    await laptop.context.setOffline(true);
+    await p.evaluate(() => (location.hash = '#/pantau?provinsi=Jawa%20Timur&kabupaten=Kota%20Surabaya'));
+    await retry().waitFor();
+    // Neither answered, for one reason: one message, one "Coba lagi".
+    expect(await retry().count()).toBe(1);
+    await retry().click();
+    await poll(focused).toBe('BUTTON Coba lagi');
+    await laptop.context.setOffline(false);
+    await retry().click();
+    await poll(focused).toBe('H1 Kota Surabaya');
+    await poll(() => p.locator('tr[data-library-id]').count()).toBe(1);
+
+    // Signed out, then opened offline: who is signed in cannot be asked. "Coba lagi" online
+    // brings the login form, with focus on its heading.
+    await p.waitForFunction(() => navigator.serviceWorker.controller !== null);
+    await poll(() => p.evaluate(async () => (await (await caches.open('lapor-monitor')).keys()).length)).toBe(2);
+    await p.getByRole('button', { name: 'Keluar' }).click();
+    await p.getByLabel('Nama pengguna', { exact: true }).waitFor();
+    await laptop.context.setOffline(true);
+    await p.reload();
+    await retry().click();
+    await poll(focused).toBe('BUTTON Coba lagi');
+    await laptop.context.setOffline(false);
+    await retry().click();
+    await p.getByLabel('Nama pengguna', { exact: true }).waitFor();
+    await poll(focused).toBe('H1 Pemantauan wilayah');
   } finally {
     await laptop.close();
   }

@@ -11,7 +11,10 @@
  *   "Semua terkirim." (and later syncs still name the rejected entries), and keeps a count
  *   of them with a way to the list;
  * - Pengaturan counts the activities as Daftar kegiatan does (deleted ones left out);
- * - a phone locked out of enrolment (ten wrong codes) is told how many minutes to wait.
+ * - a phone locked out of enrolment (ten wrong codes) is told how many minutes to wait;
+ * - "Kirim sekarang" keeps focus while it sends and says how this send went, whatever it
+ *   was (sent, rejected, offline, 503); a successful enrolment leaves focus on the heading
+ *   of Kirim data, or of Beranda when it was made from the first screen.
  * Every state of the screen is checked with axe-core and for 44 px tap targets.
  */
 import { rmSync } from 'node:fs';
@@ -21,6 +24,7 @@ import {
   buildApp,
   daysAgo,
   fillFirstRun,
+  focusedElement,
   launchPhone,
   logEntryOn,
   needsBrowser,
@@ -222,6 +226,54 @@ it('served by the sync server: offline, no "Alamat server"; plain words for fail
   await page.getByText('3 kegiatan tersimpan, 1 belum terkirim', { exact: true }).waitFor();
   await page.close();
 }, 300_000);
+
+it('"Kirim sekarang" keeps focus and says how each send went; an enrolment leaves focus on a heading, from Kirim data or the first screen', async (ctx) => {
+  needsBrowser(launchError, ctx);
+  const library = await server.addLibrary('Perpustakaan Fokus Kirim');
+  const { context, page } = await newPhone(server.url, 'Perpustakaan Fokus Kirim');
+  const focused = () => focusedElement(page);
+  await openSync(page);
+  await page.getByLabel('Kode pendaftaran', { exact: true }).fill(await server.code(library.id));
+  await page.getByRole('button', { name: 'Daftarkan' }).click();
+  await page.getByText('Terdaftar untuk Perpustakaan Fokus Kirim', { exact: true }).waitFor();
+  // The form whose "Daftarkan" had focus is gone: focus is on the screen's heading.
+  await poll(focused).toBe('H1 Kirim data');
+  await page.getByRole('status').getByText('HP terdaftar untuk Perpustakaan Fokus Kirim. Semua terkirim.', { exact: true }).waitFor();
+
+  // Each send: focus stays on the button, and the status region says how this one went.
+  const send = page.getByRole('button', { name: 'Kirim sekarang' });
+  const sendAndHear = async (outcome: string) => {
+    await send.click();
+    await page.getByRole('status').getByText(outcome, { exact: true }).waitFor();
+    await poll(focused).toBe('BUTTON Kirim sekarang');
+  };
+  await sendAndHear('Semua terkirim.');
+  await queueEntryTheServerRejects(page, 'Kegiatan yang ditolak', '019a0000-0000-7000-8000-0000000000f1');
+  await sendAndHear('Terkirim, tetapi 1 kegiatan ditolak server — buka Daftar kegiatan untuk memperbaikinya.');
+  await context.setOffline(true);
+  await sendAndHear('Belum terkirim: Tidak ada sinyal atau server tidak terjangkau.');
+  // The server busy (503), from before the connection returns: the sync that `online` starts meets it too.
+  await context.route('**/api/v1/sync/**', (route) =>
+    route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: { code: 'unavailable', message: 'Service Unavailable' } }) }),
+  );
+  await context.setOffline(false);
+  await sendAndHear('Belum terkirim: Server sedang bermasalah. Kegiatan tetap aman di HP; coba lagi nanti.');
+  await context.unroute('**/api/v1/sync/**');
+  await expectTidy(page, 'Kirim data (a failed send)');
+  await page.close();
+
+  // Enrolled from the first screen: Beranda replaces the form, focus is on its heading.
+  const joining = await launchPhone();
+  phones.push(joining);
+  const first = await joining.context.newPage();
+  await first.goto(server.url);
+  await first.getByRole('button', { name: 'Sudah punya kode pendaftaran? Daftarkan HP ini', exact: true }).click();
+  await first.getByLabel('Kode pendaftaran', { exact: true }).fill(await server.code(library.id));
+  await first.getByRole('button', { name: 'Daftarkan' }).click();
+  await first.getByRole('region', { name: 'Warna KPI' }).waitFor();
+  await poll(() => focusedElement(first)).toBe('H1 Beranda');
+  await first.close();
+}, 180_000);
 
 it('a phone locked out of enrolment after ten wrong codes is told how many minutes to wait', async (ctx) => {
   needsBrowser(launchError, ctx);

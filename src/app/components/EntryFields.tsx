@@ -16,6 +16,7 @@ import {
   type Strategy,
 } from '../../domain';
 import type { FormValues, TextKey } from '../entry-values';
+import { focusFirstError } from '../focus';
 import { ui } from '../i18n';
 import { Field, inputProps } from './Field';
 import { FilePicker } from './FilePicker';
@@ -113,15 +114,28 @@ function typesOf(rulebook: Rulebook, strategy: string) {
   return (STRATEGIES as readonly string[]).includes(strategy) ? rulebook.strategies[strategy as Strategy].activityTypes : [];
 }
 
+/** The id of photo `i`'s "Hapus foto" button. */
+const removePhotoId = (i: number) => `${controlId('attachments')}-${i}-remove`;
+/** The id of partner `i`'s first control, its name. */
+const partnerNameId = (i: number) => controlId(`partners.${i}.name`);
+const ADD_PARTNER_ID = `${controlId('partners')}-add`;
+
 function Photos({ lang, values, errors, onChange, onPickPhotos }: Omit<EntryFieldsProps, 'rulebook' | 'today'>) {
   const id = controlId('attachments');
   const error = errors.attachments ?? Object.entries(errors).find(([k]) => k.startsWith('attachments.'))?.[1];
+  // The pressed button goes with its photo: focus goes to the next photo's, else the picker.
+  const remove = (i: number) => {
+    onChange({ ...values, attachments: values.attachments.filter((_, j) => j !== i) });
+    focusFirstError([i < values.attachments.length - 1 ? removePhotoId(i) : id]);
+  };
   return (
     <>
-      <Field id={id} label={t(lang, 'field.attachments')} hint={ui(lang, 'form.photoHint')} error={error}>
+      {/* A picked file's refusal is said aloud when it shows (polite: the picker has just closed). */}
+      <Field id={id} label={t(lang, 'field.attachments')} hint={ui(lang, 'form.photoHint')} error={error} live>
         {(d, inv) => (
           <FilePicker
             text={ui(lang, 'form.pickPhotos')}
+            labelId={`${id}-label`}
             {...inputProps(id, d, inv)}
             accept={ATTACHMENT_MIMES.join(',')}
             multiple
@@ -133,18 +147,21 @@ function Photos({ lang, values, errors, onChange, onPickPhotos }: Omit<EntryFiel
           />
         )}
       </Field>
-      {values.attachments.length > 0 && (
-        <ul class="photos">
-          {values.attachments.map((a, i) => (
-            <li key={a.id}>
-              {ui(lang, 'form.photo', { n: i + 1, size: formatBytes(a.bytes, lang) })}{' '}
-              <button type="button" onClick={() => onChange({ ...values, attachments: values.attachments.filter((x) => x.id !== a.id) })}>
-                {ui(lang, 'form.removePhoto', { n: i + 1 })}
-              </button>
-            </li>
-          ))}
-        </ul>
-      )}
+      {/* Each photo added is said aloud ("Foto 2 (1 KB)"); not the renumbering after a removal. */}
+      <div role="status" aria-relevant="additions">
+        {values.attachments.length > 0 && (
+          <ul class="photos">
+            {values.attachments.map((a, i) => (
+              <li key={a.id}>
+                {ui(lang, 'form.photo', { n: i + 1, size: formatBytes(a.bytes, lang) })}{' '}
+                <button type="button" id={removePhotoId(i)} onClick={() => remove(i)}>
+                  {ui(lang, 'form.removePhoto', { n: i + 1 })}
+                </button>
+              </li>
+            ))}
+          </ul>
+        )}
+      </div>
     </>
   );
 }
@@ -152,15 +169,20 @@ function Photos({ lang, values, errors, onChange, onPickPhotos }: Omit<EntryFiel
 function Partners({ lang, values, errors, onChange }: Omit<EntryFieldsProps, 'rulebook' | 'today' | 'onPickPhotos'>) {
   const update = (i: number, patch: Partial<FormValues['partners'][number]>) =>
     onChange({ ...values, partners: values.partners.map((p, j) => (j === i ? { ...p, ...patch } : p)) });
+  // The pressed button goes with its partner: focus goes to the next partner's name, else "Tambah mitra".
+  const remove = (i: number) => {
+    onChange({ ...values, partners: values.partners.filter((_, j) => j !== i) });
+    focusFirstError([i < values.partners.length - 1 ? partnerNameId(i) : ADD_PARTNER_ID]);
+  };
   return (
     <div class="partners" role="group" aria-label={t(lang, 'field.partners')}>
       <p class="group-label">{t(lang, 'field.partners')}</p>
       {errors.partners && <p class="error">{errors.partners}</p>}
       {values.partners.map((p, i) => (
         <div class="partner" key={i}>
-          <Field id={controlId(`partners.${i}.name`)} label={`${t(lang, 'field.partners.*.name')} ${i + 1}`} error={errors[`partners.${i}.name`]}>
+          <Field id={partnerNameId(i)} label={`${t(lang, 'field.partners.*.name')} ${i + 1}`} error={errors[`partners.${i}.name`]}>
             {(d, inv) => (
-              <input type="text" {...inputProps(controlId(`partners.${i}.name`), d, inv)} aria-required="true" value={p.name}
+              <input type="text" {...inputProps(partnerNameId(i), d, inv)} aria-required="true" value={p.name}
                 onInput={(e) => update(i, { name: (e.target as HTMLInputElement).value })} />
             )}
           </Field>
@@ -176,13 +198,13 @@ function Partners({ lang, values, errors, onChange }: Omit<EntryFieldsProps, 'ru
               </select>
             )}
           </Field>
-          <button type="button" onClick={() => onChange({ ...values, partners: values.partners.filter((_, j) => j !== i) })}>
+          <button type="button" onClick={() => remove(i)}>
             {ui(lang, 'form.removePartner', { n: i + 1 })}
           </button>
         </div>
       ))}
       {values.partners.length < 20 && (
-        <button type="button" onClick={() => onChange({ ...values, partners: [...values.partners, { name: '', kind: 'pemerintah_desa' }] })}>
+        <button type="button" id={ADD_PARTNER_ID} onClick={() => onChange({ ...values, partners: [...values.partners, { name: '', kind: 'pemerintah_desa' }] })}>
           {ui(lang, 'form.addPartner')}
         </button>
       )}

@@ -10,26 +10,36 @@ export interface FieldProps {
   label: string;
   error?: string;
   hint?: string;
+  /**
+   * The message is also said aloud when it shows: for one that comes without a save (a
+   * picked file refused). A save's messages are read as focus moves to their fields.
+   */
+  live?: boolean;
   children: (describedBy: string | undefined, invalid: boolean) => ComponentChildren;
 }
 
-export function Field({ id, label, error, hint, children }: FieldProps) {
+export function Field({ id, label, error, hint, live, children }: FieldProps) {
   const ids = [hint && `${id}-hint`, error && `${id}-error`].filter(Boolean).join(' ') || undefined;
+  const message = error && (
+    <p class="error" id={`${id}-error`}>
+      <span aria-hidden="true">⚠ </span>
+      <span>{error}</span>
+    </p>
+  );
   return (
     <div class={error ? 'field field-invalid' : 'field'}>
-      <label for={id}>{label}</label>
+      {/* Its id lets a control be named by the label and words of its own (FilePicker). */}
+      <label for={id} id={`${id}-label`}>
+        {label}
+      </label>
       {hint && (
         <p class="hint" id={`${id}-hint`}>
           {hint}
         </p>
       )}
       {children(ids, !!error)}
-      {error && (
-        <p class="error" id={`${id}-error`}>
-          <span aria-hidden="true">⚠ </span>
-          <span>{error}</span>
-        </p>
-      )}
+      {/* A live region is read when what it holds changes: it is there before the message. */}
+      {live ? <div role="status">{message}</div> : message}
     </div>
   );
 }

@@ -18,7 +18,7 @@ import {
 } from '../../domain';
 // Straight from the module, not the domain's index: see api.ts.
 import { monitorLibrariesSchema, monitorSummarySchema, sharePercents } from '../../domain/monitor';
-import { areaName, Breadcrumb, ColourWord, ErrorNote, ExportLinks, formatInstant, OfflineNote } from './parts';
+import { areaName, Breadcrumb, ColourWord, ErrorNote, ExportLinks, formatInstant, OfflineNote, sameError, useRetry } from './parts';
 import { LibraryTable } from './LibraryTable';
 import { useFetched } from './use-fetched';
 import { areaHash, effectiveArea, exportSummaryUrl, librariesUrl, summaryUrl, type MonitorView } from './view';
@@ -41,7 +41,9 @@ export function AreaView({ me, view, lang, onUnauthorized }: AreaViewProps) {
   // A national list would be tens of thousands of rows: it waits for a province, a search or the green tab.
   const wantsList = Boolean(area.province || area.regency || view.q || view.green);
   const list = useFetched(wantsList ? librariesUrl(area, view.q, view.green) : null, monitorLibrariesSchema, attempt, onUnauthorized);
-  const retry = () => setAttempt((a) => a + 1);
+  const retry = useRetry(summary.ok !== null && (!wantsList || list.ok !== null), () => setAttempt((a) => a + 1));
+  // Both refused alike (an area out of scope, no signal): said once, with one "Coba lagi".
+  const listError = list.ok === false && !(summary.ok === false && sameError(summary.error, list.error));
   // A kabupaten/kota supervisor's area names no province; the answers do.
   const known: Area = {
     province: area.province ?? (summary.ok ? summary.data.area.province : undefined) ?? (list.ok ? list.data.libraries[0]?.province : undefined),
@@ -72,7 +74,7 @@ export function AreaView({ me, view, lang, onUnauthorized }: AreaViewProps) {
         <ListControls key={view.q} view={view} lang={lang} />
         {!wantsList && <p class="hint">{mw(lang, 'list.national')}</p>}
         {wantsList && list.ok === null && <p role="status">{mw(lang, 'loading')}</p>}
-        {wantsList && list.ok === false && <ErrorNote error={list.error} lang={lang} onRetry={retry} />}
+        {wantsList && listError && <ErrorNote error={list.error} lang={lang} onRetry={retry} />}
         {wantsList && list.ok && (
           <>
             {/* The summary's note already says so when both are kept copies. */}

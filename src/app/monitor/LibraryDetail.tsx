@@ -8,7 +8,7 @@ import { formatNumber, hasMessage, STRATEGIES, t, type Lang, type MonitorLibrary
 import { monitorLibraryDetailSchema } from '../../domain/monitor';
 import { amountText, scoreText } from '../components/KpiCard';
 import { ui } from '../i18n';
-import { Breadcrumb, ErrorNote, formatInstant, OfflineNote, StaleMark } from './parts';
+import { Breadcrumb, ErrorNote, formatInstant, OfflineNote, StaleMark, useRetry } from './parts';
 import { useFetched } from './use-fetched';
 import { libraryUrl } from './view';
 import { mw } from './words';
@@ -23,6 +23,7 @@ export interface LibraryDetailProps {
 export function LibraryDetail({ me, id, lang, onUnauthorized }: LibraryDetailProps) {
   const [attempt, setAttempt] = useState(0);
   const detail = useFetched(libraryUrl(id), monitorLibraryDetailSchema, attempt, onUnauthorized);
+  const retry = useRetry(detail.ok !== null, () => setAttempt((a) => a + 1));
   if (!detail.ok) {
     return (
       <>
@@ -30,7 +31,7 @@ export function LibraryDetail({ me, id, lang, onUnauthorized }: LibraryDetailPro
         {detail.ok === null ? (
           <p role="status">{mw(lang, 'loading')}</p>
         ) : (
-          <ErrorNote error={detail.error} lang={lang} onRetry={() => setAttempt((a) => a + 1)} notFound="libraryNotFound" />
+          <ErrorNote error={detail.error} lang={lang} onRetry={retry} notFound="libraryNotFound" />
         )}
       </>
     );

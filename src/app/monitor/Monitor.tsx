@@ -13,7 +13,7 @@ import { logout, readJson, settlePendingLogout, type MonitorError } from './api'
 import { AreaView } from './AreaView';
 import { LibraryDetail } from './LibraryDetail';
 import { LoginForm } from './LoginForm';
-import { ErrorNote, scopeText } from './parts';
+import { ErrorNote, scopeText, useRetry } from './parts';
 import { meUrl, parseView } from './view';
 import { mw } from './words';
 import './monitor.css';
@@ -92,6 +92,13 @@ export function Monitor({ view, lang, setLang }: MonitorProps) {
     };
   }, [lang]);
 
+  // After the effects above: focus goes to what the new attempt brought, not the heading alone.
+  const retry = useRetry(session.state !== 'checking', () => {
+    // Asking again shows "Memeriksa…" instead of the old error, as the views show "Memuat…".
+    setSession({ state: 'checking' });
+    setAttempt((a) => a + 1);
+  });
+
   const toLogin = () => setSession({ state: 'login' });
   const signedOut = () => {
     toLogin();
@@ -131,7 +138,7 @@ export function Monitor({ view, lang, setLang }: MonitorProps) {
         {session.state === 'error' && (
           <>
             <h1 tabIndex={-1}>{mw(lang, 'title')}</h1>
-            <ErrorNote error={session.error} lang={lang} onRetry={() => setAttempt((a) => a + 1)} />
+            <ErrorNote error={session.error} lang={lang} onRetry={retry} />
           </>
         )}
         {session.state === 'login' && (

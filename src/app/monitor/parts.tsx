@@ -3,7 +3,7 @@
  * words and swatch styles), the staleness mark, the offline note, error messages, the
  * breadcrumb and the export links.
  */
-import { useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { errorMessage, t, type Area, type Colour, type Lang, type Scope } from '../../domain';
 import { fetchExport, type MonitorError } from './api';
 import { areaHash, inScope } from './view';
@@ -61,6 +61,30 @@ export function ErrorNote({ error, lang, onRetry, notFound = 'notFound' }: { err
       )}
     </div>
   );
+}
+
+/**
+ * "Coba lagi": runs `again` (a new attempt at the view's requests). The loading text
+ * replaces the pressed button, so once `settled` (every request has answered), focus goes
+ * to the result: the new error's "Coba lagi", else the heading.
+ */
+export function useRetry(settled: boolean, again: () => void): () => void {
+  const waiting = useRef(false);
+  useEffect(() => {
+    if (!waiting.current || !settled) return;
+    waiting.current = false;
+    const retryAgain = document.querySelector<HTMLElement>('#main .error-note button');
+    (retryAgain ?? document.querySelector<HTMLElement>('#main h1'))?.focus();
+  }, [settled]);
+  return () => {
+    waiting.current = true;
+    again();
+  };
+}
+
+/** The same failure (two requests of one view): said once, not twice. */
+export function sameError(a: MonitorError, b: MonitorError): boolean {
+  return errorText(a, 'id', 'notFound') === errorText(b, 'id', 'notFound');
 }
 
 function errorText(error: MonitorError, lang: Lang, notFound: 'notFound' | 'libraryNotFound'): string {

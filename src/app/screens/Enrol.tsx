@@ -4,7 +4,7 @@
  * else; no answer at all, offline, does not count: served.ts).
  * Entries logged before are moved to the enrolled library and queued (src/device/enrol.ts).
  */
-import { useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import type { Library } from '../../domain';
 import { enrol } from '../../device';
 import { Field, inputProps } from '../components/Field';
@@ -23,6 +23,8 @@ export function Enrol({ onEnrolled, env }: { onEnrolled: (library: Library, queu
   const [server, setServer] = useState('');
   const [name, setName] = useState('');
   const [busy, setBusy] = useState(false);
+  // Also a ref: a second tap before the re-render must not send the code twice.
+  const sending = useRef(false);
   const [error, setError] = useState<string | null>(null);
 
   /** The message goes under the code field, and focus to the field, which it describes: a screen reader reads both. */
@@ -39,7 +41,9 @@ export function Enrol({ onEnrolled, env }: { onEnrolled: (library: Library, queu
 
   async function submit(e: Event) {
     e.preventDefault();
+    if (sending.current) return;
     if (code.trim() === '') return fail(w('enrol.required'));
+    sending.current = true;
     setBusy(true);
     setError(null);
     let result: Awaited<ReturnType<typeof enrol>>;
@@ -55,10 +59,11 @@ export function Enrol({ onEnrolled, env }: { onEnrolled: (library: Library, queu
       });
     } catch {
       // The answer could not be stored (storage full): the same code works again (its retry key).
-      setBusy(false);
       return fail(w('enrol.notStored'));
+    } finally {
+      sending.current = false;
+      setBusy(false);
     }
-    setBusy(false);
     if (result.ok) onEnrolled(result.library, result.queued);
     // The server's own answer ("Kode pendaftaran tidak dikenal…") is in `lang` already;
     // anything else (no answer, a proxy's bare 502, another site's 404) in plain words.
@@ -105,7 +110,8 @@ export function Enrol({ onEnrolled, env }: { onEnrolled: (library: Library, queu
           )}
         </Field>
         <div class="actions">
-          <button type="submit" class="primary" disabled={busy}>
+          {/* Not `disabled` while sending: a disabled button loses focus to the page. The submit ignores taps instead. */}
+          <button type="submit" class="primary" aria-disabled={busy}>
             {busy ? w('enrol.busy') : w('enrol.submit')}
           </button>
         </div>

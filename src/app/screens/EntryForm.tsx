@@ -244,6 +244,8 @@ export function EntryForm({ editId, onSaved }: { editId?: string; onSaved: (mess
     setSummary(null);
     setProblem(null);
     setState({ ...loaded!, values: loaded!.initial, restored: false });
+    // Nothing unsaved now, so the pressed button is gone: start again at the first field.
+    focusFirstError([controlId('strategy')]);
   }
 
   const showLikely = likely.key === dupKey && likely.titles.length > 0;

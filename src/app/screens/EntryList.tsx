@@ -122,10 +122,12 @@ export function EntryList({ onlyRejected = false }: { onlyRejected?: boolean }) 
           </p>
         )}
       </div>
-      <p>{u('list.count', { count: formatNumber(shown.length, lang) })}</p>
-      {shown.length === 0 ? (
-        <p>{u(live.length > 0 && (month || strategy || rejected) ? 'list.emptyFiltered' : 'list.empty')}</p>
-      ) : (
+      {/* Said aloud when a filter changes it: the filters are above, the list below. */}
+      <div role="status">
+        <p>{u('list.count', { count: formatNumber(shown.length, lang) })}</p>
+        {shown.length === 0 && <p>{u(live.length > 0 && (month || strategy || rejected) ? 'list.emptyFiltered' : 'list.empty')}</p>}
+      </div>
+      {shown.length > 0 && (
         <ul class="entries">
           {shown.map((e) => (
             <li key={e.id} id={`entry-${e.id}`} tabIndex={-1} class="entry">

@@ -120,8 +120,10 @@ export function Settings({ version }: { version: string }) {
           </button>
         </div>
         <div class="field">
-          <label for="import">{u('settings.import')}</label>
-          <FilePicker id="import" text={u('settings.pickBackup')} accept="application/json,.json" onChange={restore} />
+          <label for="import" id="import-label">
+            {u('settings.import')}
+          </label>
+          <FilePicker id="import" labelId="import-label" text={u('settings.pickBackup')} accept="application/json,.json" onChange={restore} />
         </div>
       </section>
 

@@ -3,10 +3,11 @@
  * many changes wait, how many entries the server rejected (to correct in Daftar kegiatan),
  * the last successful sync, the next try, online or offline — and the "Kirim sekarang" button.
  */
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { formatNumber } from '../../domain';
 import { entrySyncCounts, getLibrary, syncOverview, type SyncResult } from '../../device';
 import { useApp } from '../context';
+import { focusFirstError } from '../focus';
 import { useLive, useSyncCounts } from '../live';
 import { syncNowFromPage } from '../sync-client';
 import { rejectedParams, syncErrorText, syncTime, syncWord } from '../sync-words';
@@ -35,7 +36,10 @@ export function Sync() {
   const counts = useSyncCounts(db);
   const online = useOnline();
   const [busy, setBusy] = useState(false);
-  const [notice, setNotice] = useState<string | null>(null);
+  // Also a ref: a second tap before the re-render must not start a second send.
+  const sending = useRef(false);
+  const [notice, setNotice] = useState<{ text: string; failed: boolean } | null>(null);
+  const say = (text: string, failed = false) => setNotice({ text, failed });
   if (!overview) return null;
   const { waiting, state, enrolment } = overview;
   // Changes, and the activities they belong to when that is fewer (Pengaturan counts activities).
@@ -48,40 +52,57 @@ export function Sync() {
     <Enrol
       onEnrolled={async (enrolled, queued) => {
         app.setLibrary((await getLibrary(db)) ?? enrolled);
-        setNotice(w('enrol.done', { library: enrolled.name, count: formatNumber(queued, lang) }));
+        say(w('enrol.done', { library: enrolled.name, count: formatNumber(queued, lang) }));
+        // The form that had focus is gone: the screen's heading, as a new screen would; the
+        // status region says the enrolment (and then the first sync's outcome).
+        focusFirstError(['sync-title']);
         // The count above is right only until this first sync has sent them: then say how it went.
-        const result = await syncNowFromPage(db);
-        const outcome = await outcomeOf(result);
-        if (outcome) setNotice(`${w('enrol.doneSynced', { library: enrolled.name })} ${outcome}`);
+        const outcome = await outcomeOf(await syncNowFromPage(db));
+        if (!outcome.failed) say(`${w('enrol.doneSynced', { library: enrolled.name })} ${outcome.text}`);
       }}
     />
   );
 
+  /**
+   * Not `disabled` while sending: a disabled button loses focus, and a screen-reader or
+   * switch user would be sent back to the top of the page. Taps are ignored instead.
+   */
   async function sendNow() {
+    if (sending.current) return;
+    sending.current = true;
     setBusy(true);
     setNotice(null);
-    const result = await syncNowFromPage(db);
-    const outcome = await outcomeOf(result);
-    setBusy(false);
-    if (outcome) setNotice(outcome);
+    try {
+      const outcome = await outcomeOf(await syncNowFromPage(db));
+      say(outcome.text, outcome.failed);
+    } finally {
+      sending.current = false;
+      setBusy(false);
+    }
   }
 
   /**
-   * What a finished sync did, for the notice; null when it failed (the status lines say
-   * why). Entries the server rejected, in this sync or an earlier one, are not done until
-   * corrected: say so, never "Semua terkirim." alone.
+   * What this sync did, for the notice, failed or not: the "Gagal terakhir" line may be
+   * left from an earlier attempt, so it alone does not say how this one went. Entries the
+   * server rejected, in this sync or an earlier one, are not done until corrected: say so,
+   * never "Semua terkirim." alone.
    */
-  async function outcomeOf(result: SyncResult): Promise<string | null> {
-    if (result.status !== 'ok') return null;
+  async function outcomeOf(result: SyncResult): Promise<{ text: string; failed: boolean }> {
+    // The enrolment is gone (reset in another tab): a revoked one's words say what to do.
+    if (result.status === 'not-enrolled') return { text: w('sync.notSent', { message: syncErrorText({ status: 401, code: 'unauthorized' }, lang) }), failed: true };
+    if (result.status === 'stopped') return { text: w('sync.stopped', { message: syncErrorText(result.error, lang) }), failed: true };
+    if (result.status === 'retry') return { text: w('sync.notSent', { message: syncErrorText(result.error, lang) }), failed: true };
     const { rejected } = await entrySyncCounts(db);
-    if (rejected === 0) return w('sync.ok');
-    return w(result.rejected > 0 ? 'sync.okRejected' : 'sync.okStillRejected', rejectedParams(rejected, lang));
+    if (rejected === 0) return { text: w('sync.ok'), failed: false };
+    return { text: w(result.rejected > 0 ? 'sync.okRejected' : 'sync.okStillRejected', rejectedParams(rejected, lang)), failed: false };
   }
 
   return (
     <>
-      <h1 tabIndex={-1}>{w('sync.title')}</h1>
-      <div role="status">{notice && <p class="notice">{notice}</p>}</div>
+      <h1 id="sync-title" tabIndex={-1}>
+        {w('sync.title')}
+      </h1>
+      <div role="status">{notice && <p class={notice.failed ? 'notice failed' : 'notice'}>{notice.text}</p>}</div>
       {!enrolment ? (
         enrolForm
       ) : (
@@ -105,7 +126,7 @@ export function Sync() {
             </p>
           )}
           <div class="actions">
-            <button type="button" class="primary" onClick={sendNow} disabled={busy}>
+            <button type="button" class="primary" onClick={sendNow} aria-disabled={busy}>
               {busy ? w('sync.sending') : w('sync.sendNow')}
             </button>
           </div>
