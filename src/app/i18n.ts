@@ -115,6 +115,7 @@ const id = {
   'list.undoFailed': 'Kegiatan belum bisa dikembalikan: penyimpanan ponsel penuh? Kosongkan ruang, lalu tekan Urungkan lagi.',
   'list.deleteFailed': 'Kegiatan belum bisa dihapus: penyimpanan ponsel penuh? Kosongkan ruang, lalu coba lagi.',
 
+  'settings.photosStay': 'Foto dokumentasi tidak ikut dalam cadangan dan tidak dikirim ke server (hanya keterangannya): simpan juga aslinya di galeri HP.',
   'settings.profile': 'Profil perpustakaan',
   'settings.profileFromServer': 'HP sudah terdaftar: profil ini dari server dan diperbarui setiap sinkron. Untuk mengubahnya, hubungi petugas kabupaten.',
   'settings.language': 'Bahasa',
@@ -256,6 +257,7 @@ const en: Record<UiKey, string> = {
   'list.undoFailed': 'The activity could not be brought back: is the phone’s storage full? Free some space, then press Undo again.',
   'list.deleteFailed': 'The activity could not be deleted: is the phone’s storage full? Free some space, then try again.',
 
+  'settings.photosStay': 'Documentation photos are not in the backup and are not sent to the server (only their details): keep the originals in the phone’s gallery too.',
   'settings.profile': 'Library profile',
   'settings.profileFromServer': 'This phone is enrolled: the profile comes from the server and is refreshed at each sync. To change it, ask the district officer.',
   'settings.language': 'Language',

@@ -556,6 +556,8 @@ describe('the offline app in Chromium', () => {
     await page.getByRole('link', { name: 'Pengaturan' }).click();
     await page.getByRole('heading', { level: 1, name: 'Pengaturan' }).waitFor();
     expect(await page.locator('main').textContent()).toContain('Penyimpanan permanen');
+    // Said plainly: photos stay on this phone (only their details are sent and backed up).
+    expect(await page.locator('main').textContent()).toContain('Foto dokumentasi tidak ikut dalam cadangan dan tidak dikirim ke server');
     expect(await page.locator('[data-app-version]').textContent()).toContain('e2e-a');
     // The backup picker is named by its label and by the words it shows (label in name).
     expect(await accessibleName(page, '#import')).toBe('Pulihkan dari cadangan JSON Pilih berkas cadangan…');

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { startSyncServer, type SyncServer } from '../device/sync-harness';
-import { needsBrowser } from './harness';
+import { focusedElement, needsBrowser } from './harness';
 import { browserSuite } from './suite';
 
 let server: SyncServer;
@@ -53,6 +53,8 @@ it('says the app is not ready offline and that a screen did not arrive; both wor
   await alert.getByRole('button', { name: 'Coba lagi' }).click();
   await page.getByLabel('Kode pendaftaran', { exact: true }).waitFor();
   await poll(() => alert.count()).toBe(0);
+  // The button that had focus is gone: the screen's heading has it, not the page.
+  await poll(() => focusedElement(page)).toBe('H1 Selamat datang');
   await status.getByRole('button', { name: 'Coba lagi' }).click();
   await page.getByText('Aplikasi ini siap dipakai tanpa sinyal.', { exact: true }).waitFor();
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null);

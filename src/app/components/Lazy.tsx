@@ -7,6 +7,7 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { Lang } from '../../domain';
+import { focusHeadingWhenShown } from '../focus';
 import { ui } from '../i18n';
 
 export function Lazy<M>({ load, children }: { load: () => Promise<M>; children: (module: M) => ComponentChildren }) {
@@ -15,12 +16,19 @@ export function Lazy<M>({ load, children }: { load: () => Promise<M>; children: 
   const [tries, setTries] = useState(0);
   useEffect(() => {
     let live = true;
+    let stopFocus = () => {};
     load().then(
-      (m) => live && setModule(() => m),
+      (m) => {
+        if (!live) return;
+        setModule(() => m);
+        // After "Coba lagi": the button that had focus is gone; the screen's heading takes it.
+        if (tries > 0) stopFocus = focusHeadingWhenShown();
+      },
       () => live && setFailed(true),
     );
     return () => {
       live = false;
+      stopFocus();
     };
   }, [load, tries]);
   if (module) return <>{children(module)}</>;

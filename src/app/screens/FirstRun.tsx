@@ -37,7 +37,7 @@ export function FirstRun({
   const [enrolling, setEnrolling] = useState(false);
   return (
     <main id="main" class="screen">
-      <h1>{ui(lang, 'firstRun.title')}</h1>
+      <h1 tabIndex={-1}>{ui(lang, 'firstRun.title')}</h1>
       <p>{ui(lang, enrolling ? 'firstRun.introEnrol' : 'firstRun.intro')}</p>
       <div role="status" class={offline === 'ready' ? 'notice' : offline === 'failed' ? 'warning' : undefined}>
         {offline === 'ready' ? ui(lang, 'firstRun.offlineReady') : offline === 'preparing' ? ui(lang, 'firstRun.offlinePreparing') : null}

@@ -111,6 +111,7 @@ export function Settings({ version }: { version: string }) {
 
       <section>
         <h2 id="s-backup">{u('settings.backup')}</h2>
+        <p class="hint">{u('settings.photosStay')}</p>
         <div class="actions stack">
           <button type="button" onClick={() => download('json')}>
             {u('settings.exportJson')}
