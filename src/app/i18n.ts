@@ -48,6 +48,7 @@ const id = {
   'kpi.months': 'Kegiatan per bulan',
   'kpi.monthCounts': 'P {pelibatan} · A {advokasi} · L {layanan}',
   'kpi.monthLegend': 'P = Pelibatan Masyarakat, A = Advokasi, L = Peningkatan Layanan Informasi',
+  'kpi.monthCountsSpoken': 'Pelibatan {pelibatan}, Advokasi {advokasi}, Layanan {layanan}',
   'kpi.next': 'Langkah berikutnya',
   'kpi.sustained': 'Bulan dengan kegiatan {strategy}: {have} dari {required} yang diperlukan',
 
@@ -190,6 +191,7 @@ const en: Record<UiKey, string> = {
   'kpi.months': 'Activities per month',
   'kpi.monthCounts': 'E {pelibatan} · A {advokasi} · S {layanan}',
   'kpi.monthLegend': 'E = Community Engagement, A = Advocacy, S = Information Services',
+  'kpi.monthCountsSpoken': 'Engagement {pelibatan}, Advocacy {advokasi}, Services {layanan}',
   'kpi.next': 'Next steps',
   'kpi.sustained': 'Months with {strategy} activities: {have} of the {required} needed',
 

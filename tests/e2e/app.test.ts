@@ -176,6 +176,10 @@ describe('the offline app in Chromium', () => {
     await logEntry({ strategy: 'layanan', type: 'layanan_tik', title: 'Layanan internet desa', male: '0', female: '0' });
     await poll(colour).toBe('kuning');
     await poll(() => kpiCard().textContent()).toContain('Kuning');
+    // This month's counts, as a screen reader gets them: words, not "P 1 · A 1 · L 1".
+    const month = kpiCard().locator('.month-active').last();
+    expect(await month.ariaSnapshot()).toContain('Pelibatan 1, Advokasi 1, Layanan 1');
+    expect(await month.ariaSnapshot()).not.toContain('P 1');
   });
 
   it('keeps every entry through an offline reload', async (ctx) => {

@@ -113,7 +113,11 @@ function MonthStrip({ kpi, lang, rulebook }: CardProps) {
           return (
             <li key={m.month} class={total > 0 ? 'month month-active' : 'month'}>
               <span class="month-name">{formatMonthShort(m.month, lang)}</span>
-              <span class="month-counts">{u('kpi.monthCounts', m)}</span>
+              {/* "P 1 · A 0 · L 2" is read letter by letter: a screen reader gets the words. */}
+              <span class="month-counts" aria-hidden="true">
+                {u('kpi.monthCounts', m)}
+              </span>
+              <span class="sr-only">{u('kpi.monthCountsSpoken', m)}</span>
             </li>
           );
         })}
