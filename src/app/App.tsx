@@ -57,6 +57,18 @@ const SCREEN_TITLES: Record<Exclude<Route['name'], 'monitor'>, UiKey> = {
   sync: 'nav.sync',
 };
 
+/**
+ * A monitoring view's place, without its search (`cari`) and green tab (`warna`): the
+ * names monitor/view.ts reads, kept here so the monitoring chunk stays out of the first load.
+ */
+function monitorPlace(view: string): string {
+  const [path, query = ''] = view.split('?', 2);
+  const params = new URLSearchParams(query);
+  params.delete('cari');
+  params.delete('warna');
+  return `${path}?${params}`;
+}
+
 // Screens other than Beranda load on first use: less JavaScript before the KPI card shows.
 const loadForm = () => import('./screens/EntryForm');
 const loadList = () => import('./screens/EntryList');
@@ -85,6 +97,7 @@ export function App(props: AppProps) {
   const formDirty = useRef(false);
   const route = useRoute();
   const first = useRef(true);
+  const lastRoute = useRef<Route | null>(null);
   // Every entry, held in memory for the KPI card. Re-reading thousands of rows after each
   // save blocks a slow phone for ~100 ms, so a save made here updates the array directly
   // (`noteSaved`), and the rows are re-read only when the outbox counter moves for any
@@ -137,8 +150,13 @@ export function App(props: AppProps) {
     // A new version took control while the form held input: reload now it has been left
     // with nothing unsaved (after a save the address is already Beranda's, not the form's).
     reloadIfPending(!formDirty.current);
-    // Move focus to the new screen's heading, as a page load would; not on the first screen.
+    // Move focus to the new screen's heading, as a page load would; not on the first screen,
+    // nor when a monitoring list is only searched or switched to its green tab: focus stays
+    // on "Cari" or the tab, and the list's count (a status region) says what came.
+    const before = lastRoute.current;
+    lastRoute.current = route;
     if (first.current) return void (first.current = false);
+    if (before?.name === 'monitor' && route.name === 'monitor' && monitorPlace(before.view) === monitorPlace(route.view)) return;
     return focusHeadingWhenShown();
   }, [route]);
   // "Mulai" or an enrolment on the first-run screen: Beranda replaces the form that had

@@ -344,6 +344,8 @@ it('a province supervisor logs in, drills from the province to a library, and se
   await page.getByRole('button', { name: 'Cari', exact: true }).click();
   await poll(async () => (await page.locator('tr[data-library-id] th').allTextContents()).join('|')).toBe(made.sukamaju.library.name);
   await page.getByText('Hasil pencarian "Sukamaju": 1 perpustakaan', { exact: true }).waitFor();
+  // A search is no new screen: focus stays on "Cari" (the count above is a status region).
+  expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Cari');
   await poll(() => page.getByRole('group', { name: 'Unduh daftar perpustakaan' }).getByRole('link', { name: 'Unduh CSV', exact: true }).getAttribute('href')).toBe(
     `${API_BASE}/monitor/export/libraries.csv?province=Jawa+Timur&q=Sukamaju`,
   );
@@ -352,8 +354,12 @@ it('a province supervisor logs in, drills from the province to a library, and se
   await page.getByRole('link', { name: 'Semua perpustakaan' }).waitFor();
   await page.getByRole('link', { name: 'Hapus pencarian' }).click();
   await poll(() => page.locator('tr[data-library-id]').count()).toBe(3);
+  // The link went with the search it cleared: the search field, emptied, has focus.
+  await poll(() => page.evaluate(() => document.activeElement?.id)).toBe('m-search');
+  expect(await field('Cari perpustakaan').inputValue()).toBe('');
   await page.getByRole('link', { name: 'Perpustakaan hijau' }).click();
   await poll(async () => (await page.locator('tr[data-library-id] th').allTextContents()).join('|')).toBe(made.sukamaju.library.name);
+  expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Perpustakaan hijau');
   expect(await page.locator('tr[data-library-id] [data-colour]').textContent()).toBe(colourWord('hijau'));
 
   // Another province is out of scope, said plainly.

@@ -4,7 +4,7 @@
  * from the colours), a table of its provinces or kabupaten/kota to drill into, and the
  * list of its libraries — searchable, with a tab for the green ones (for awards).
  */
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import {
   COLOUR_RANK,
   formatNumber,
@@ -71,7 +71,7 @@ export function AreaView({ me, view, lang, onUnauthorized }: AreaViewProps) {
 
       <section aria-labelledby="m-list" class="monitor-list">
         <h2 id="m-list">{mw(lang, 'list.title')}</h2>
-        <ListControls key={view.q} view={view} lang={lang} />
+        <ListControls view={view} lang={lang} />
         {!wantsList && <p class="hint">{mw(lang, 'list.national')}</p>}
         {wantsList && list.ok === null && <p role="status">{mw(lang, 'loading')}</p>}
         {wantsList && listError && <ErrorNote error={list.error} lang={lang} onRetry={retry} />}
@@ -189,6 +189,16 @@ function ChildRow({ child, href, lang }: { child: AreaFigures; href: string; lan
 /** "Semua perpustakaan" / "Perpustakaan hijau" and the search by name. */
 function ListControls({ view, lang }: { view: AreaViewProps['view']; lang: Lang }) {
   const [q, setQ] = useState(view.q);
+  // The field follows the address (a search made, cleared, or a link followed) without the
+  // controls being made anew: the button or tab that had focus keeps it.
+  const shownQ = useRef(view.q);
+  useEffect(() => {
+    if (shownQ.current === view.q) return;
+    shownQ.current = view.q;
+    setQ(view.q);
+    // "Hapus pencarian" went with the search it cleared: the search field takes its focus.
+    if (!view.q && document.activeElement === document.body) document.getElementById('m-search')?.focus();
+  }, [view.q]);
   return (
     <>
       <nav class="tabs" aria-label={mw(lang, 'list.tabs')}>
