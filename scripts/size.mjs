@@ -12,6 +12,10 @@ import { gzipSync } from 'node:zlib';
 const DIST = process.argv[2] ?? 'dist';
 const BUDGET_FIRST_LOAD_GZIP = 50 * 1024;
 const BUDGET_PRECACHE = 300 * 1024;
+// Not DESIGN.md's, ours: the precaching worker holds Workbox and the update flow, nothing of
+// the app's. Bundling the sync engine, Dexie and the schemas into it (~130 KB) would pass
+// unseen now that the worker is not counted in the precache: this keeps it out.
+const BUDGET_WORKER = 32 * 1024;
 
 const html = readFileSync(join(DIST, 'index.html'), 'utf8');
 const firstLoad = [
@@ -37,7 +41,7 @@ console.log('JavaScript on first load:');
 for (const f of firstLoad) console.log(`  ${f.padEnd(40)} ${kb(raw(f)).padStart(9)} raw ${kb(gz(f)).padStart(9)} gzip`);
 console.log(`  total ${kb(firstLoadGzip)} gzip (budget ${kb(BUDGET_FIRST_LOAD_GZIP)})`);
 console.log(`Precached: ${precacheFiles.length} files, ${kb(precacheRaw)} raw, ${kb(precacheGzip)} gzip (budget ${kb(BUDGET_PRECACHE)} raw)`);
-console.log(`  not precached, beside it: the worker sw.js, ${kb(raw('sw.js'))} raw (${kb(precacheRaw + raw('sw.js'))} with it)`);
+console.log(`  not precached, beside it: the worker sw.js, ${kb(raw('sw.js'))} raw (${kb(precacheRaw + raw('sw.js'))} with it; the worker's own budget ${kb(BUDGET_WORKER)})`);
 
 const allJs = precached.filter((f) => f.endsWith('.js'));
 const later = allJs.filter((f) => !firstLoad.includes(f));
@@ -48,6 +52,7 @@ console.log(`  all JavaScript together ${kb(allJs.reduce((s, f) => s + gz(f), 0)
 const over = [];
 if (firstLoadGzip > BUDGET_FIRST_LOAD_GZIP) over.push('first-load JavaScript');
 if (precacheRaw > BUDGET_PRECACHE) over.push('precache');
+if (raw('sw.js') > BUDGET_WORKER) over.push('worker script');
 if (over.length > 0) {
   console.log(`OVER BUDGET: ${over.join(', ')}`);
   process.exitCode = 1;

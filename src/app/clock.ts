@@ -4,7 +4,7 @@
  * the app says so, in days or hours. A date before the app's own build needs no sync to be
  * known wrong (`clockBeforeApp`).
  */
-import type { Lang } from '../domain';
+import { formatDate, type Lang } from '../domain';
 import { ui } from './i18n';
 
 export const CLOCK_TOLERANCE_MS = 60 * 60_000;
@@ -27,5 +27,5 @@ export function clockWarning(offsetMs: number | undefined, lang: Lang): string |
  * clock's library date is never before it).
  */
 export function clockBeforeApp(today: string, builtOn: string, lang: Lang): string | null {
-  return today < builtOn ? ui(lang, 'clock.beforeApp', { today }) : null;
+  return today < builtOn ? ui(lang, 'clock.beforeApp', { today: formatDate(today, lang) }) : null;
 }

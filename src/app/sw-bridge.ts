@@ -40,12 +40,31 @@ let reloadState: 'no' | 'pending' | 'done' = 'no';
 /** The worker `startWorker` registered, for `installAgain`. */
 let workerUrl: string | null = null;
 
+/** The page worker's registration once `startWorker` (or `installAgain`) has it; null when registering failed. */
+let registered: Promise<ServiceWorkerRegistration | null>;
+let settleRegistered: (reg: ServiceWorkerRegistration | null) => void;
+const awaitRegistration = () => (registered = new Promise((resolve) => (settleRegistered = resolve)));
+awaitRegistration();
+
+export function workerRegistration(): Promise<ServiceWorkerRegistration | null> {
+  return registered;
+}
+
+/** Registers `url`, telling `workerRegistration` how it went. */
+function register(url: string): Promise<ServiceWorkerRegistration> {
+  const reg = navigator.serviceWorker.register(url);
+  reg.then(settleRegistered, () => settleRegistered(null));
+  return reg;
+}
+
 /**
  * Registers the page's worker again after its first install failed (a file cut off on a
  * weak first connection: the browser then drops the registration). Rejects with no signal.
  */
 export async function installAgain(): Promise<void> {
-  if (workerUrl) await navigator.serviceWorker.register(workerUrl);
+  if (!workerUrl) return;
+  awaitRegistration();
+  await register(workerUrl);
 }
 
 /**
@@ -80,7 +99,7 @@ export async function startWorker(url: string, onUpdate: (apply: () => void) => 
     }
   });
 
-  const reg = await sw.register(url);
+  const reg = await register(url);
   void startSyncWorker();
   const offer = (worker: ServiceWorker) => onUpdate(() => worker.postMessage({ type: 'skip-waiting' }));
   if (reg.waiting && sw.controller) offer(reg.waiting);

@@ -43,7 +43,8 @@ await runServer(async (running, { db }) => {
     process.stdout.write(
       `\nDemo library created: ${demo.library.name} (${demo.library.id})\n` +
         `Enrolment code: ${demo.code} (valid until ${demo.expiresAt})\n` +
-        'On the phone: open the address below, then Kirim data → Kode pendaftaran → Daftarkan.\n',
+        'On the phone: open the address below; on its first screen, "Sudah punya kode pendaftaran? Daftarkan HP ini"\n' +
+        '(after a first run with a profile: Kirim data → Kode pendaftaran → Daftarkan).\n',
     );
   }
   const onNetwork = running.networkUrls;

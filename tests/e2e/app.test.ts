@@ -128,6 +128,16 @@ describe('the offline app in Chromium', () => {
     expect(await kpiCard().textContent()).toContain('perkiraan-2025.1');
     expect(await kpiCard().textContent()).toContain('Abu-abu');
     await expectNoSeriousViolations('Beranda');
+    // The phone's normal font: one row of tabs, and the longest colour words ("Abu-abu (belum
+    // mengisi)") beside their swatch, at 360 px and at 320 px.
+    for (const width of [360, 320]) {
+      await page.setViewportSize({ width, height: 640 });
+      const tops = await page.evaluate(() => [...document.querySelectorAll('nav.bottom a')].map((a) => Math.round(a.getBoundingClientRect().top)));
+      expect(new Set(tops).size, `one row of tabs at ${width} px`).toBe(1);
+      const [swatch, words] = await page.evaluate(() => ['.kpi-head .swatch', '.kpi-head > div:last-child'].map((q) => document.querySelector(q)!.getBoundingClientRect().top));
+      expect(words, `the colour's words beside the swatch at ${width} px`).toBeLessThan(swatch + 40);
+    }
+    await page.setViewportSize({ width: 360, height: 640 });
   });
 
   it('is controlled by the worker and loads with no network', async (ctx) => {
@@ -491,8 +501,9 @@ describe('the offline app in Chromium', () => {
     const said = (text: string | RegExp) => page.getByRole('status').filter({ hasText: text }).count();
     await openForm();
     await field('Judul kegiatan').fill('Uji fokus');
-    // The photo picker is named by its label and by the words it shows (label in name).
-    expect(await accessibleName(page, '#f-attachments')).toBe('Foto dokumentasi Pilih foto…');
+    // The photo picker is named by its label exactly (DOMAIN.md); the words it shows describe it.
+    expect(await accessibleName(page, '#f-attachments')).toBe('Foto dokumentasi');
+    expect(await page.locator('#f-attachments').getAttribute('aria-describedby')).toMatch(/^f-attachments-text\b/);
 
     // A partner's "Hapus" goes with it: focus goes to the next partner's name, else "Tambah mitra".
     await page.getByRole('button', { name: 'Tambah mitra' }).click();
@@ -563,8 +574,9 @@ describe('the offline app in Chromium', () => {
     // Said plainly: photos stay on this phone (only their details are sent and backed up).
     expect(await page.locator('main').textContent()).toContain('Foto dokumentasi tidak ikut dalam cadangan dan tidak dikirim ke server');
     expect(await page.locator('[data-app-version]').textContent()).toContain('e2e-a');
-    // The backup picker is named by its label and by the words it shows (label in name).
-    expect(await accessibleName(page, '#import')).toBe('Pulihkan dari cadangan JSON Pilih berkas cadangan…');
+    // The backup picker is named by its label; the words it shows describe it.
+    expect(await accessibleName(page, '#import')).toBe('Pulihkan dari cadangan JSON');
+    expect(await page.locator('#import').getAttribute('aria-describedby')).toBe('import-text');
     await expectNoSeriousViolations('Pengaturan');
   });
 

@@ -60,7 +60,7 @@ it('says on Beranda that the date is wrong when the phone’s clock is before th
     await p.waitForFunction(() => navigator.serviceWorker.controller !== null);
     await reset.context.setOffline(true);
     await p.reload();
-    await p.getByText('Tanggal di HP ini (2017-12-31) salah: lebih awal dari aplikasi ini.', { exact: false }).waitFor();
+    await p.getByText('Tanggal di HP ini (31 Desember 2017) salah: lebih awal dari aplikasi ini.', { exact: false }).waitFor();
   } finally {
     await reset.close();
   }

@@ -6,11 +6,13 @@
  * opens once the signal is back.
  */
 import { readdirSync, renameSync } from 'node:fs';
+import { createServer, request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { startSyncServer, type SyncServer } from '../device/sync-harness';
-import { focusedElement, needsBrowser } from './harness';
+import { focusedElement, launchPhone, needsBrowser } from './harness';
 import { browserSuite } from './suite';
 
 let server: SyncServer;
@@ -64,4 +66,37 @@ it('says the app is not ready offline and that a screen did not arrive; both wor
   await page.reload();
   await page.getByRole('heading', { level: 1, name: 'Selamat datang' }).waitFor();
   await page.context().setOffline(false);
+});
+
+it('a worker script that arrives slowly is no failure: the first run says "preparing", then "ready"', async (ctx) => {
+  needsBrowser(launchError, ctx);
+  // A proxy of ours in front of the server, holding sw.js back 4 s (Playwright's routes do not
+  // see the browser's fetch of a worker script).
+  let delayed = 0;
+  const proxy = createServer((req, res) => {
+    const slow = req.url === '/sw.js';
+    if (slow) delayed++;
+    setTimeout(() => {
+      const up = httpRequest(`${server.url}${req.url}`, { method: req.method, headers: req.headers }, (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      });
+      up.on('error', () => res.destroy());
+      req.pipe(up);
+    }, slow ? 4000 : 0);
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  const phone = await launchPhone();
+  try {
+    const p = await phone.context.newPage();
+    await p.goto(`http://127.0.0.1:${(proxy.address() as AddressInfo).port}/`);
+    await p.getByText('Menyiapkan aplikasi agar bisa dipakai tanpa sinyal', { exact: false }).waitFor();
+    await p.waitForTimeout(3000); // longer than the app took to decide before; sw.js still on its way
+    expect(await p.getByText('Aplikasi belum tersimpan', { exact: false }).count()).toBe(0);
+    await p.getByText('Aplikasi ini siap dipakai tanpa sinyal.', { exact: true }).waitFor();
+    expect(delayed).toBeGreaterThan(0);
+  } finally {
+    await phone.close();
+    proxy.close();
+  }
 });

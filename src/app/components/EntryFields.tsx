@@ -135,7 +135,6 @@ function Photos({ lang, values, errors, onChange, onPickPhotos }: Omit<EntryFiel
         {(d, inv) => (
           <FilePicker
             text={ui(lang, 'form.pickPhotos')}
-            labelId={`${id}-label`}
             {...inputProps(id, d, inv)}
             accept={ATTACHMENT_MIMES.join(',')}
             multiple

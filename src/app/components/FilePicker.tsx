@@ -4,16 +4,13 @@
  * real input lies, transparent, over a button-like label of ours, so a tap still opens
  * the phone's picker and the keyboard focus ring shows on the visible button.
  *
- * Its accessible name is the field's label followed by the words it shows ("Foto
- * dokumentasi Pilih foto…"): a voice-control user says what is seen (WCAG 2.5.3), and the
- * label stays the name's start. The shown words are hidden from reading on their own, as
- * they are read in the name.
+ * Its accessible name is the field's label alone, exactly as DOMAIN.md gives it ("Foto
+ * dokumentasi"); the words it shows ("Pilih foto…") are its description, read after the
+ * name, and hidden from reading on their own.
  */
 export interface FilePickerProps {
   /** What the visible button says, e.g. "Pilih foto…". */
   text: string;
-  /** The id of the field's `<label>`. */
-  labelId: string;
   id: string;
   name?: string;
   accept: string;
@@ -23,14 +20,15 @@ export interface FilePickerProps {
   'aria-invalid'?: 'true';
 }
 
-export function FilePicker({ text, labelId, ...input }: FilePickerProps) {
+export function FilePicker({ text, ...input }: FilePickerProps) {
   const textId = `${input.id}-text`;
+  const describedBy = [textId, input['aria-describedby']].filter(Boolean).join(' ');
   return (
     <span class="file-picker">
       <span class="button" id={textId} aria-hidden="true">
         {text}
       </span>
-      <input type="file" aria-labelledby={`${labelId} ${textId}`} {...input} />
+      <input type="file" {...input} aria-describedby={describedBy} />
     </span>
   );
 }

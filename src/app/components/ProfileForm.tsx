@@ -44,11 +44,16 @@ export interface ProfileFormProps {
   library: Library | null;
   submitLabel: string;
   onSave: (library: Library) => void | Promise<void>;
-  /** The profile shown, not edited (an enrolled phone's: the server's, refreshed at each sync). */
+  /**
+   * The profile shown, not edited (an enrolled phone's: the server's, refreshed at each
+   * sync): the same labelled fields, read-only and still reachable by Tab — the time zone
+   * as its words, since a select cannot be read-only — described by `describedBy`.
+   */
   readOnly?: boolean;
+  describedBy?: string;
 }
 
-export function ProfileForm({ lang, library, submitLabel, onSave, readOnly }: ProfileFormProps) {
+export function ProfileForm({ lang, library, submitLabel, onSave, readOnly, describedBy }: ProfileFormProps) {
   const [edited, setValues] = useState<Record<string, string>>(() => profileValues(library));
   const values = readOnly ? profileValues(library) : edited;
   const [errors, setErrors] = useState<Record<string, string>>({});
@@ -67,22 +72,26 @@ export function ProfileForm({ lang, library, submitLabel, onSave, readOnly }: Pr
   }
 
   return (
-    <form onSubmit={submit} noValidate>
+    <form onSubmit={submit} noValidate aria-describedby={describedBy}>
       {TEXT_FIELDS.map((k) => (
         <Field key={k} id={`profile-${k}`} label={t(lang, `field.${k}`)} hint={HINTS[k] && ui(lang, HINTS[k])} error={errors[k]}>
-          {(d, inv) => <input type="text" {...inputProps(`profile-${k}`, d, inv)} aria-required={k === 'npp' ? undefined : 'true'} value={values[k]} onInput={set(k)} readOnly={readOnly} />}
+          {(d, inv) => <input type="text" {...inputProps(`profile-${k}`, d, inv)} aria-required={k === 'npp' || readOnly ? undefined : 'true'} value={values[k]} onInput={set(k)} readOnly={readOnly} />}
         </Field>
       ))}
       <Field id="profile-timezone" label={t(lang, 'field.timezone')} error={errors.timezone}>
-        {(d, inv) => (
-          <select {...inputProps('profile-timezone', d, inv)} aria-required="true" value={values.timezone} onChange={set('timezone')} disabled={readOnly}>
-            {TIMEZONES.map((z) => (
-              <option key={z} value={z}>
-                {ui(lang, `tz.${z}`)}
-              </option>
-            ))}
-          </select>
-        )}
+        {(d, inv) =>
+          readOnly ? (
+            <input type="text" {...inputProps('profile-timezone', d, inv)} value={ui(lang, `tz.${values.timezone as Library['timezone']}`)} readOnly />
+          ) : (
+            <select {...inputProps('profile-timezone', d, inv)} aria-required="true" value={values.timezone} onChange={set('timezone')}>
+              {TIMEZONES.map((z) => (
+                <option key={z} value={z}>
+                  {ui(lang, `tz.${z}`)}
+                </option>
+              ))}
+            </select>
+          )
+        }
       </Field>
       {!readOnly && (
         <button type="submit" class="primary">

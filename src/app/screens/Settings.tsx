@@ -80,6 +80,7 @@ export function Settings({ version }: { version: string }) {
         {enrolled && <p id="profile-server">{u('settings.profileFromServer')}</p>}
         <ProfileForm
           readOnly={enrolled}
+          describedBy={enrolled ? 'profile-server' : undefined}
           // Anew when the library changes under it (an enrolment, maybe in another tab): its
           // values would otherwise write the old profile over the enrolled library's.
           key={`${lang}:${library.id}`}
@@ -124,7 +125,7 @@ export function Settings({ version }: { version: string }) {
           <label for="import" id="import-label">
             {u('settings.import')}
           </label>
-          <FilePicker id="import" labelId="import-label" text={u('settings.pickBackup')} accept="application/json,.json" onChange={restore} />
+          <FilePicker id="import" text={u('settings.pickBackup')} accept="application/json,.json" onChange={restore} />
         </div>
       </section>
 
