@@ -47,6 +47,9 @@ const id = {
   'error.seqGap': 'Urutan kiriman HP ini tidak cocok dengan server. Kegiatan tetap aman di HP; hubungi petugas kabupaten.',
   'error.tooLarge': 'Ada kegiatan yang terlalu besar untuk dikirim. Kegiatan tetap aman di HP; hubungi petugas kabupaten.',
   'error.refused': 'Server menolak kiriman (kode {status}). Kegiatan tetap aman di HP; hubungi petugas kabupaten.',
+  // A 4xx without our server's error body: its front end, or a Wi-Fi's login page (captive portal).
+  'error.refusedBare':
+    'Server menolak kiriman (kode {status}). Jika HP memakai Wi-Fi yang meminta masuk (login) dulu, buka browser dan masuk, lalu kirim lagi; jika tidak, hubungi petugas kabupaten. Kegiatan tetap aman di HP.',
   'error.storageFull': 'Penyimpanan HP penuh. Kosongkan ruang (hapus foto atau aplikasi lain) lalu kirim lagi; kegiatan tetap aman di HP.',
   'status.local': 'Tersimpan di HP',
   'status.sent': 'Terkirim',
@@ -103,6 +106,8 @@ const en: Record<SyncWord, string> = {
   'error.seqGap': "This phone's sending order does not match the server's. Activities are safe on the phone; contact the district officer.",
   'error.tooLarge': 'An activity is too large to send. Activities are safe on the phone; contact the district officer.',
   'error.refused': 'The server refused the request (code {status}). Activities are safe on the phone; contact the district officer.',
+  'error.refusedBare':
+    'The server refused the request (code {status}). If the phone is on a Wi-Fi network that asks you to sign in first, open the browser and sign in, then send again; otherwise contact the district officer. Activities are safe on the phone.',
   'error.storageFull': "The phone's storage is full. Free some space (delete photos or other apps), then send again; activities are safe on the phone.",
   'status.local': 'Saved on phone',
   'status.sent': 'Sent',
@@ -133,6 +138,9 @@ export function syncErrorText(error: Pick<SyncError, 'status' | 'code'>, lang: L
   if (error.code === 'unauthorized') return w('error.unauthorized');
   if (error.code === 'seq_gap') return w('error.seqGap');
   if (error.code === 'payload_too_large') return w('error.tooLarge');
+  // Not our server's words (its errors all carry a code): the sync stops all the same
+  // (sync-http.ts), but a Wi-Fi asking to sign in first is the one cause the librarian can fix.
+  if (error.code === null && error.status >= 400 && error.status < 500) return w('error.refusedBare', { status: error.status });
   return w('error.refused', { status: error.status });
 }
 

@@ -16,6 +16,7 @@ import {
   CURSOR_KEY,
   EMPTY_SYNC_STATE,
   ENROLMENT_KEY,
+  resetSyncState,
   SYNC_STATE_KEY,
   type Enrolment,
   type SyncError,
@@ -91,7 +92,7 @@ function newRetryKey(): string {
  */
 export async function storeEnrolment(db: LaporDb, res: EnrollResponse, serverUrl: string, now: Date): Promise<number> {
   const libraryId = res.library.id;
-  return db.transaction('rw', db.entries, db.outbox, db.meta, async () => {
+  const queued = await db.transaction('rw', db.entries, db.outbox, db.meta, async () => {
     const [rows, pending, before] = await Promise.all([
       db.entries.toArray() as Promise<SyncedRow[]>,
       db.outbox.orderBy('seq').toArray(),
@@ -150,4 +151,8 @@ export async function storeEnrolment(db: LaporDb, res: EnrollResponse, serverUrl
     ]);
     return mutations.length;
   });
+  // The state this page kept in memory (storage full) was the old enrolment's: a 401, its
+  // last success and clock reading. The new one starts empty, stored above.
+  resetSyncState(db);
+  return queued;
 }

@@ -1,8 +1,8 @@
 /**
  * The sync engine's requests: JSON with the device's token, each answer sorted into
- * "use it", "try again later" (network failure, 5xx, 429, no answer in time, a 4xx that is
- * not the server's) or "stop" (any other 4xx on the whole request), with the protocol's
- * error body read through the domain's schema.
+ * "use it", "try again later" (network failure, 5xx, 408, 429, no answer in time, a
+ * proxy's 407) or "stop" (any other 4xx on the whole request), with the protocol's error
+ * body read through the domain's schema.
  *
  * Every request has a deadline (`timeoutMs`, 60 s by default) for the whole exchange,
  * answer body included: a connection that stalls on a flaky 2G link would otherwise hold
@@ -124,18 +124,15 @@ export async function request(
       error: { status: res.status, code, message },
     };
   }
-  // Every error of our server carries the protocol's error body. A 4xx without one is not
-  // the server speaking but what stands between (a captive portal's login page, a proxy):
-  // no connection to the server yet, tried again later. A bare 401, 409 or 413 still stops:
-  // the same request would meet it again (a 413 resent at each try on paid data).
-  if (!err.success && !BARE_STOPS.has(res.status)) {
-    return retryable(0, NO_ANSWER.network, `HTTP ${res.status} without the server's error body`);
-  }
+  // A proxy asking for its own login (407) stands between the phone and the server: no
+  // connection yet, tried again later. Any other 4xx stops (SYNC-PROTOCOL.md), our
+  // server's JSON or not: without it that is mostly the server's own front end (an nginx
+  // 404 after a move, a WAF's 403 page, a 400 "Request Header Too Large"), which a retry
+  // would meet again after resending the batch on paid data. A captive portal's page
+  // stops too; its words say to sign in to the Wi-Fi first (sync-words.ts).
+  if (res.status === 407) return retryable(0, NO_ANSWER.network, 'HTTP 407 (a proxy asks for its login)');
   return { ok: false, retry: false, error: { status: res.status, code, message }, details: err.success ? err.data.error.details ?? [] : [] };
 }
-
-/** 4xx statuses that stop sending even without the server's error body (see `request`). */
-const BARE_STOPS = new Set([401, 409, 413]);
 
 function retryable(status: number, code: string | null, message: string): HttpResult {
   return { ok: false, retry: true, retryAfterMs: null, error: { status, code, message } };

@@ -34,7 +34,7 @@ export interface Receipt {
 export type SyncedRow = EntryRow & { receipt?: Receipt };
 
 export interface SyncError {
-  /** HTTP status, or 0 when no answer of the server applies: no answer, a 4xx not the server's (sync-http.ts), storage full. */
+  /** HTTP status, or 0 when no answer of the server applies: no answer, a proxy's 407 (sync-http.ts), storage full. */
   status: number;
   /**
    * The protocol's error code, when the server sent one; for status 0, the phone's own:
@@ -84,28 +84,55 @@ export async function getCursor(db: LaporDb): Promise<string> {
   return typeof v === 'string' ? v : '';
 }
 
-/** A sync state that storage full kept from being stored, by database (see `updateSyncState`). */
-const unstored = new WeakMap<LaporDb, SyncState>();
+/**
+ * A sync state that storage full kept from being stored, by database, with the stored row
+ * it was worked out from (its JSON; see `updateSyncState`).
+ */
+const unstored = new WeakMap<LaporDb, { state: SyncState; basis: string }>();
 
 export async function getSyncState(db: LaporDb): Promise<SyncState> {
   // Read even when one is held: a live query then still watches the stored row.
-  const v = (await db.meta.get(SYNC_STATE_KEY))?.value as Partial<SyncState> | undefined;
-  return unstored.get(db) ?? { ...EMPTY_SYNC_STATE, ...(v && typeof v === 'object' ? v : {}) };
+  return held(db, (await db.meta.get(SYNC_STATE_KEY))?.value);
+}
+
+/**
+ * The state held in memory while the stored row is still the one it was worked out from;
+ * once another context (the Background Sync worker, another tab, an enrolment) has written
+ * the row, that is newer: the held state is dropped, never copied over it later.
+ */
+function held(db: LaporDb, stored: unknown): SyncState {
+  const kept = unstored.get(db);
+  if (kept && kept.basis === JSON.stringify(stored ?? null)) return kept.state;
+  unstored.delete(db);
+  const v = stored as Partial<SyncState> | undefined;
+  return { ...EMPTY_SYNC_STATE, ...(v && typeof v === 'object' ? v : {}) };
+}
+
+/**
+ * Forgets the state held in memory, for a write of the stored row that does not go
+ * through `updateSyncState` (an enrolment's fresh state, which may equal the row held
+ * against: a phone that never stored a state of its own).
+ */
+export function resetSyncState(db: LaporDb): void {
+  unstored.delete(db);
 }
 
 /**
  * Changes the sync state; `change` may be worked out from the current state, in the same
  * transaction. Storage full never makes it fail: the state is bookkeeping (the status
  * line, the backoff), and a sync must not stop for it. The state is then kept in memory,
- * read in place of the stored one by this page (or worker) until one can be stored, and
- * the page's live queries are told, so the screen still says why nothing was sent. Call
- * it outside a transaction: a quota error surfaces where the transaction commits.
+ * read in place of the stored one by this page (or worker) while the stored row stays as
+ * it was, and the page's live queries are told, so the screen still says why nothing was
+ * sent. Call it outside a transaction: a quota error surfaces where the transaction commits.
  */
 export async function updateSyncState(db: LaporDb, change: Partial<SyncState> | ((state: SyncState) => Partial<SyncState>)): Promise<SyncState> {
   let next: SyncState | undefined;
+  let basis = '';
   try {
     const stored = await db.transaction('rw', db.meta, async () => {
-      const state = await getSyncState(db);
+      const row = (await db.meta.get(SYNC_STATE_KEY))?.value;
+      basis = JSON.stringify(row ?? null);
+      const state = held(db, row);
       const value: SyncState = { ...state, ...(typeof change === 'function' ? change(state) : change) };
       next = value;
       await db.meta.put({ key: SYNC_STATE_KEY, value });
@@ -115,7 +142,7 @@ export async function updateSyncState(db: LaporDb, change: Partial<SyncState> | 
     return stored;
   } catch (e) {
     if (!next || !isQuotaError(e)) throw e;
-    unstored.set(db, next);
+    unstored.set(db, { state: next, basis });
     Dexie.on('storagemutated').fire({ [`idb://${db.name}/meta/`]: new RangeSet().addKey(SYNC_STATE_KEY) });
     return next;
   }

@@ -7,9 +7,10 @@
  * Failures: network, 5xx and 429 → try again later with full-jitter backoff (honouring
  * `Retry-After`, an hour at most); `409 seq_gap` → renumber the outbox from the expected seq
  * and resend; any other 4xx on the whole request → stop and record it, keeping everything.
- * An answer that is not the server's (unreadable, not about what was sent, a pull that
- * does not move on, a portal's page) is a failure to retry, never believed. Storage full
- * stops the sync only where a write it needs cannot be made (`STORAGE_FULL`).
+ * A 2xx answer that is not the server's (unreadable, not about what was sent, a pull that
+ * does not move on) is a failure to retry, never believed. Storage full stops the sync
+ * only where a write it needs cannot be made (`STORAGE_FULL`), and then holds back every
+ * request until a write can be made again (`canStore`).
  */
 import * as z from 'zod/mini';
 import {
@@ -181,7 +182,14 @@ async function runSync(deps: SyncDeps): Promise<SyncResult> {
   const enrolment = await getEnrolment(db);
   if (!enrolment) return { status: 'not-enrolled' };
   // Storage full does not stop this (updateSyncState keeps it in memory then): bookkeeping.
-  await updateSyncState(db, { lastAttemptAt: deps.now().toISOString() });
+  const state = await updateSyncState(db, { lastAttemptAt: deps.now().toISOString() });
+  // The last sync stopped because the phone is full: while it still is, the answer to a
+  // push could not be stored either, and each trigger (app start, the page shown again,
+  // the worker) would resend the batch on paid data for nothing. Before the known-offline
+  // check, so an attempt without signal does not overwrite the reason.
+  if (state.lastError?.code === STORAGE_FULL && !(await canStore(db))) {
+    return failed(deps, { ok: false, stop: { status: 0, code: STORAGE_FULL, message: 'storage still full' } }, 0);
+  }
   // Known offline: nothing is read from the outbox, so nothing is marked sent, and an entry
   // logged and deleted offline is still deleted on the phone alone ("Kirim sekarang" tapped
   // with no signal must not change that).
@@ -209,7 +217,8 @@ async function runSync(deps: SyncDeps): Promise<SyncResult> {
   } catch (e) {
     // A write the sync needs (an answer applied, the outbox renumbered) found storage full:
     // say so and stop. No timer: each retry would send the same batch again on paid data
-    // for nothing; any trigger (the app opened again, "Kirim sekarang") tries once space is freed.
+    // for nothing; a trigger (the app opened again, "Kirim sekarang") sends again only once
+    // a write can be made (`canStore` above).
     if (!isQuotaError(e)) throw e;
     return failed(deps, { ok: false, stop: { status: 0, code: STORAGE_FULL, message: messageOf(e) } }, pushed);
   }
@@ -280,6 +289,27 @@ async function failed(deps: SyncDeps, step: Step & { ok: false }, pushed: number
     return { failures, lastError: { ...error, stopped: false }, nextTryAt: new Date(now.getTime() + delayMs).toISOString() };
   });
   return { status: 'retry', error, delayMs, pushed };
+}
+
+/** A row only ever written to find out whether storage has room again (`canStore`). */
+const PROBE_KEY = 'storageProbe';
+
+/**
+ * Whether a tiny write can be stored now: put and deleted in one transaction, which
+ * Chromium refuses at its commit when the quota is used up. Only a small room is proven:
+ * a phone nearly full may still refuse a larger answer, which then stops the sync again.
+ */
+async function canStore(db: LaporDb): Promise<boolean> {
+  try {
+    await db.transaction('rw', db.meta, async () => {
+      await db.meta.put({ key: PROBE_KEY, value: true });
+      await db.meta.delete(PROBE_KEY);
+    });
+    return true;
+  } catch (e) {
+    if (isQuotaError(e)) return false;
+    throw e;
+  }
 }
 
 /** An answer that is not the server's (unparseable, or not about what was asked): a failure to retry later. */

@@ -51,10 +51,14 @@ describe('every kind of failure reads in plain words of the chosen language', ()
     ['500', protocolError(500, 'internal', 'Terjadi kesalahan di server.'), /^Server sedang bermasalah/, /^The server has a problem/],
     ["a proxy's bare 502", reply(502, '<html>Bad Gateway</html>', 'text/html'), /^Server sedang bermasalah/, /^The server has a problem/],
     ['a 2xx that is not JSON', reply(200, '{"cut'), /^Jawaban server tidak terbaca/, /could not be read/],
-    // Not our server (its errors are JSON): a captive portal's login page, another site: no connection yet.
-    ["another site's 404", reply(404, 'not found', 'text/plain'), /^Tidak ada sinyal atau server tidak terjangkau/, /^No signal, or the server cannot be reached/],
-    ["a captive portal's 403", reply(403, '<html>Masuk Wi-Fi</html>', 'text/html'), /^Tidak ada sinyal/, /^No signal/],
-    ["the server's own 404", protocolError(404, 'not_found', 'Tidak ditemukan.'), /^Server menolak kiriman \(kode 404\)/, /refused the request \(code 404\)/],
+    // Not our server's words (its errors are JSON): its front end (nginx moved, a WAF) or a
+    // captive portal's login page. A stop, with a Wi-Fi login first among what to try.
+    ["another site's 404", reply(404, 'not found', 'text/plain'), /^Server menolak kiriman \(kode 404\)\. Jika HP memakai Wi-Fi yang meminta masuk \(login\) dulu, buka browser dan masuk, lalu kirim lagi; jika tidak, hubungi petugas kabupaten\. Kegiatan tetap aman di HP\.$/, /^The server refused the request \(code 404\)\. If the phone is on a Wi-Fi network that asks you to sign in first, open the browser and sign in, then send again; otherwise contact the district officer\. Activities are safe on the phone\.$/],
+    ["a captive portal's 403", reply(403, '<html>Masuk Wi-Fi</html>', 'text/html'), /^Server menolak kiriman \(kode 403\)\. Jika HP memakai Wi-Fi/, /^The server refused the request \(code 403\)\. If the phone is on a Wi-Fi/],
+    ["nginx's 400 Request Header Too Large", reply(400, '<html>400 Request Header Or Cookie Too Large</html>', 'text/html'), /^Server menolak kiriman \(kode 400\)\. Jika HP/, /^The server refused the request \(code 400\)\. If the phone/],
+    // A proxy asking for its own login: the server not reached yet.
+    ["a proxy's 407", reply(407, '<html>Proxy login</html>', 'text/html'), /^Tidak ada sinyal atau server tidak terjangkau/, /^No signal, or the server cannot be reached/],
+    ["the server's own 404", protocolError(404, 'not_found', 'Tidak ditemukan.'), /^Server menolak kiriman \(kode 404\)\. Kegiatan tetap aman di HP; hubungi petugas kabupaten\.$/, /^The server refused the request \(code 404\)\. Activities are safe on the phone; contact the district officer\.$/],
   ];
   for (const [name, fetch, id, en] of cases) {
     it(name, async () => {

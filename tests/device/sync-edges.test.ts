@@ -11,15 +11,17 @@ import { deleteEntry, pendingMutations, saveEntry, watch } from '../../src/devic
 import { createSyncScheduler, MAX_SERVER_WAIT_MS, serverWait, syncNow } from '../../src/device/sync';
 import type { FetchFn } from '../../src/device/sync-http';
 import {
+  EMPTY_SYNC_STATE,
   entrySyncStatus,
   getCursor,
   getSyncState,
   pendingEntryIds,
   syncOverview,
   type SyncedRow,
+  type SyncState,
 } from '../../src/device/sync-state';
 import { entry } from './helpers';
-import { enrolPhone, newPhone, prng, startSyncServer, storageQuota, type SyncServer } from './sync-harness';
+import { enrolPhone, newPhone, otherContext, prng, startSyncServer, storageQuota, type SyncServer } from './sync-harness';
 
 let server: SyncServer;
 beforeAll(async () => {
@@ -178,22 +180,36 @@ describe('a pull answer that never moves on', () => {
 });
 
 describe("a 4xx that is not the server's", () => {
-  it("a captive portal's 404 or 403 in HTML is no connection: retried with backoff, not a refusal", async () => {
-    const { library, proxy, phone } = await phoneWith('Perpustakaan Wi-Fi Hotel', 54, 1);
-    for (const status of [404, 403]) {
-      proxy.answer = async () => new Response('<html><body>Masuk ke Wi-Fi</body></html>', { status, headers: { 'content-type': 'text/html' } });
+  it("stops with its own status, as SYNC-PROTOCOL.md says, and is not resent at each trigger; a proxy's 407 is no connection yet", async () => {
+    const { library, proxy, phone } = await phoneWith('Perpustakaan Di Balik Nginx', 54, 1);
+    // The server's own front end: an nginx 404 after the server moved, a WAF's 403 page,
+    // nginx's 400 "Request Header Too Large". Retried, each would resend the batch (up to
+    // 0.9 MiB) on paid data at every app start, return to the front and Background Sync.
+    for (const status of [404, 403, 400]) {
+      proxy.answer = async () => new Response(`<html><body><h1>${status}</h1><hr>nginx</body></html>`, { status, headers: { 'content-type': 'text/html' } });
       const timers: number[] = [];
       const scheduler = createSyncScheduler({ ...phone.deps, setTimer: (_fn, ms) => timers.push(ms), clearTimer: () => {} });
-      expect(await scheduler.trigger()).toMatchObject({ status: 'retry', error: { status: 0, code: 'network' } });
+      const pushes = proxy.count('/sync/push');
+      expect(await scheduler.trigger()).toMatchObject({ status: 'stopped', error: { status, code: null } });
       scheduler.stop();
-      expect(timers).toHaveLength(1);
+      expect(proxy.count('/sync/push') - pushes).toBe(1);
+      expect(timers).toEqual([]);
       const state = await getSyncState(phone.db);
-      expect(state.lastError).toMatchObject({ status: 0, code: 'network', stopped: false });
-      expect(state.nextTryAt).not.toBeNull();
+      expect(state.lastError).toMatchObject({ status, code: null, stopped: true });
+      expect(state.nextTryAt).toBeNull();
       expect(await pendingMutations(phone.db)).toHaveLength(1);
     }
 
-    // Our server's own refusals (JSON), and a bare 401, 409 or 413, still stop.
+    // A proxy asking for its own login: the server not reached yet, tried again later.
+    proxy.answer = async () => new Response('<html>Proxy login</html>', { status: 407, headers: { 'content-type': 'text/html' } });
+    const timers: number[] = [];
+    const scheduler = createSyncScheduler({ ...phone.deps, setTimer: (_fn, ms) => timers.push(ms), clearTimer: () => {} });
+    expect(await scheduler.trigger()).toMatchObject({ status: 'retry', error: { status: 0, code: 'network' } });
+    scheduler.stop();
+    expect(timers).toHaveLength(1);
+    expect((await getSyncState(phone.db)).lastError).toMatchObject({ status: 0, code: 'network', stopped: false });
+
+    // Our server's own refusals (JSON), and a bare 401, 409 or 413, stop too.
     proxy.answer = async (path, forward) => (path === '/sync/push' ? json({ error: { code: 'not_found', message: 'not found' } }, 404) : forward());
     expect(await syncNow(phone.deps)).toMatchObject({ status: 'stopped', error: { status: 404, code: 'not_found' } });
     for (const status of [401, 409, 413]) {
@@ -284,4 +300,76 @@ describe('storage full', () => {
     expect(stored.get(ids[0])?.entry.deleted).toBe(true);
     expect((await getSyncState(phone.db)).lastError).toBeNull();
   });
+  it('still full: no trigger sends the batch again (its answer could not be stored); once space is freed, it is sent', async () => {
+    const { library, proxy, phone, quota } = await phoneWith('Perpustakaan HP Masih Penuh', 58, 5);
+    quota.refuse = () => true;
+    const timers: number[] = [];
+    const scheduler = createSyncScheduler({ ...phone.deps, setTimer: (_fn, ms) => timers.push(ms), clearTimer: () => {} });
+    expect(await scheduler.trigger()).toMatchObject({ status: 'stopped', error: { code: 'storage_full' } });
+    expect(proxy.count('/sync/push')).toBe(1);
+    // "Kirim sekarang", the app opened again (resume), the page shown again: nothing is sent.
+    expect(await scheduler.trigger()).toMatchObject({ status: 'stopped', error: { code: 'storage_full' } });
+    expect(await scheduler.resume()).toMatchObject({ status: 'stopped', error: { code: 'storage_full' } });
+    expect(await syncNow(phone.deps)).toMatchObject({ status: 'stopped', error: { code: 'storage_full' } });
+    scheduler.stop();
+    expect(proxy.count('/sync/push')).toBe(1);
+    expect(proxy.requests.size).toBe(1);
+    expect(timers).toEqual([]);
+    expect(await pendingMutations(phone.db)).toHaveLength(5);
+
+    quota.refuse = null;
+    expect(await syncNow(phone.deps)).toMatchObject({ status: 'ok' });
+    expect(proxy.count('/sync/push')).toBe(2);
+    expect(await pendingMutations(phone.db)).toEqual([]);
+    expect((await server.stored(library.id)).size).toBe(5);
+  });
+
+  it("what was kept in memory gives way to what another context stored: the worker's success after space was freed", async () => {
+    const { phone, quota } = await phoneWith('Perpustakaan Pekerja Latar', 59, 3);
+    quota.refuse = () => true;
+    expect(await syncNow(phone.deps)).toMatchObject({ status: 'stopped', error: { code: 'storage_full' } });
+    expect((await getSyncState(phone.db)).lastError).toMatchObject({ code: 'storage_full' });
+
+    // Space freed; the Background Sync worker (or another tab) syncs, on a connection of its own.
+    quota.refuse = null;
+    const worker = otherContext(phone);
+    expect(await syncNow(worker.deps)).toMatchObject({ status: 'ok' });
+    const stored = await getSyncState(worker.db);
+    expect(stored.lastSuccessAt).not.toBeNull();
+    expect(stored.clockOffsetMs).toBeTypeOf('number');
+
+    // The page sees it, not its own "Penyimpanan HP penuh"…
+    expect(await getSyncState(phone.db)).toEqual(stored);
+    // … and its next write keeps the worker's last success and clock reading.
+    expect(await syncNow({ ...phone.deps, online: () => false })).toMatchObject({ status: 'retry' });
+    const after = (await phone.db.meta.get('syncState'))?.value as SyncState;
+    expect(after).toMatchObject({ lastSuccessAt: stored.lastSuccessAt, clockOffsetMs: stored.clockOffsetMs, lastError: { code: 'network' } });
+    worker.db.close();
+  });
+
+  for (const before of ['after a sync that went well', 'never synced']) {
+    it(`revoked while full, then enrolled again once space is freed (${before}): the new enrolment's state, not the old refusal`, async () => {
+      const { library, proxy, phone, quota } = await phoneWith(`Perpustakaan Dicabut Saat Penuh (${before})`, 60, 2);
+      if (before !== 'never synced') {
+        expect(await syncNow(phone.deps)).toMatchObject({ status: 'ok' });
+        await saveEntry(phone.db, entry({ libraryId: library.id }));
+      }
+      quota.refuse = () => true;
+      proxy.answer = async (path, forward) => (path === '/sync/push' ? json({ error: { code: 'unauthorized', message: 'dicabut' } }, 401) : forward());
+      expect(await syncNow(phone.deps)).toMatchObject({ status: 'stopped', error: { status: 401 } });
+      expect((await getSyncState(phone.db)).lastError).toMatchObject({ status: 401 });
+
+      quota.refuse = null;
+      proxy.answer = null;
+      await enrolPhone(phone, server, library.id);
+      const fresh = await getSyncState(phone.db);
+      expect(fresh).toEqual(EMPTY_SYNC_STATE);
+      // The next write (here an attempt without signal) does not bring the old state back.
+      await syncNow({ ...phone.deps, online: () => false });
+      const after = (await phone.db.meta.get('syncState'))?.value as SyncState;
+      expect(after).toMatchObject({ lastSuccessAt: null, failures: 0, lastError: { code: 'network' } });
+      expect(after.clockOffsetMs).toBeUndefined();
+      expect(await syncNow(phone.deps)).toMatchObject({ status: 'ok' });
+    });
+  }
 });

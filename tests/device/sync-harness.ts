@@ -179,15 +179,28 @@ export function phoneLock(): LockFn {
 export interface Phone {
   db: LaporDb;
   deps: SyncDeps;
+  /** The phone's IndexedDB, for a second connection to its database (another tab, the Background Sync worker). */
+  indexedDB: IDBFactory;
 }
 
 /** A phone on its own fake IndexedDB, with a clock the test owns. */
 export function newPhone(fetchFn: FetchFn, now: () => Date, random: () => number, extra: Partial<SyncDeps> = {}): Phone {
-  const db = openDb({ indexedDB: new IDBFactory(), IDBKeyRange });
-  return { db, deps: { db, fetch: fetchFn, now, random, lock: phoneLock(), ...extra } };
+  const indexedDB = new IDBFactory();
+  const db = openDb({ indexedDB, IDBKeyRange });
+  return { db, deps: { db, fetch: fetchFn, now, random, lock: phoneLock(), ...extra }, indexedDB };
 }
 
-export async function enrolPhone(phone: Phone, server: SyncServer, libraryId: string): Promise<void> {
+/**
+ * Another context on the same phone (another tab, the Background Sync worker): its own
+ * connection to the phone's database, so nothing the page keeps in memory, and the
+ * phone's one lock.
+ */
+export function otherContext(phone: Phone): Phone {
+  const db = openDb({ indexedDB: phone.indexedDB, IDBKeyRange });
+  return { db, deps: { ...phone.deps, db }, indexedDB: phone.indexedDB };
+}
+
+export async function enrolPhone(phone: Pick<Phone, 'db' | 'deps'>, server: SyncServer, libraryId: string): Promise<void> {
   const res = await enrol({
     db: phone.db,
     fetch: fetch as FetchFn,

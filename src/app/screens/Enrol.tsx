@@ -66,7 +66,9 @@ export function Enrol({ onEnrolled, env }: { onEnrolled: (library: Library, queu
     }
     if (result.ok) onEnrolled(result.library, result.queued);
     // The server's own answer ("Kode pendaftaran tidak dikenal…") is in `lang` already;
-    // anything else (no answer, a proxy's bare 502, another site's 404) in plain words.
+    // anything else in plain words: no answer or a proxy's 407 as offline; a proxy's bare
+    // 502; another site's 404 (a wrong address, a Wi-Fi's login page) as a refusal with
+    // its code, saying to sign in to the Wi-Fi first, else to ask the district officer.
     else if (result.error.status === 0) fail(w('enrol.offline'));
     // Locked out for a while (429): how long, rather than the server's "later".
     else if (result.error.status === 429 && result.retryAfterMs !== null) fail(w('enrol.wait', { minutes: Math.max(1, Math.ceil(result.retryAfterMs / 60_000)) }));
