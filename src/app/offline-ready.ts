@@ -41,11 +41,13 @@ export function useOfflineReady(registering: boolean): { state: OfflineReadiness
       live = false;
     };
   }, [attempt]);
-  // Installs again; still no signal, it stays 'failed'.
-  const retry = () =>
+  // Installs again, saying so while it tries; still no signal, 'failed' again.
+  const retry = () => {
+    setState('preparing');
     void installAgain().then(
-      () => (setState('preparing'), setAttempt((a) => a + 1)),
-      () => {},
+      () => setAttempt((a) => a + 1),
+      () => setState('failed'),
     );
+  };
   return { state, retry };
 }

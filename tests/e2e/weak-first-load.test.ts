@@ -59,6 +59,8 @@ it('says the app is not ready offline and that a screen did not arrive; both wor
   await poll(() => focusedElement(page)).toBe('H1 Selamat datang');
   await status.getByRole('button', { name: 'Coba lagi' }).click();
   await page.getByText('Aplikasi ini siap dipakai tanpa sinyal.', { exact: true }).waitFor();
+  // The button went with the failure: focus is on the heading, not lost to the page.
+  expect(await focusedElement(page)).toBe('H1 Selamat datang');
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
 
   // Stored: it opens with no network at all.

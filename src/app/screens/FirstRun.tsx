@@ -8,6 +8,7 @@ import { useState } from 'preact/hooks';
 import type { Lang, Library } from '../../domain';
 import type { LaporDb } from '../../device';
 import { Lazy } from '../components/Lazy';
+import { focusFirstError } from '../focus';
 import { ProfileForm } from '../components/ProfileForm';
 import { ui } from '../i18n';
 import { useOfflineReady } from '../offline-ready';
@@ -37,14 +38,23 @@ export function FirstRun({
   const [enrolling, setEnrolling] = useState(false);
   return (
     <main id="main" class="screen">
-      <h1 tabIndex={-1}>{ui(lang, 'firstRun.title')}</h1>
+      <h1 id="first-run-title" tabIndex={-1}>
+        {ui(lang, 'firstRun.title')}
+      </h1>
       <p>{ui(lang, enrolling ? 'firstRun.introEnrol' : 'firstRun.intro')}</p>
       <div role="status" class={offline === 'ready' ? 'notice' : offline === 'failed' ? 'warning' : undefined}>
         {offline === 'ready' ? ui(lang, 'firstRun.offlineReady') : offline === 'preparing' ? ui(lang, 'firstRun.offlinePreparing') : null}
         {offline === 'failed' && (
           <>
             <p>{ui(lang, 'firstRun.offlineFailed')}</p>
-            <button type="button" onClick={retry}>
+            <button
+              type="button"
+              onClick={() => {
+                retry();
+                // The button goes while it tries: the heading keeps focus, the status says the rest.
+                focusFirstError(['first-run-title']);
+              }}
+            >
               {ui(lang, 'lazy.retry')}
             </button>
           </>
