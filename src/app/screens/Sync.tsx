@@ -40,6 +40,15 @@ export function Sync() {
   const sending = useRef(false);
   const [notice, setNotice] = useState<{ text: string; failed: boolean } | null>(null);
   const say = (text: string, failed = false) => setNotice({ text, failed });
+  // A failure said here goes once a later sync succeeds (on its own: the signal back, a timer),
+  // which the lines below then show: it would contradict them.
+  const lastSuccess = overview?.state.lastSuccessAt ?? null;
+  const successSeen = useRef(lastSuccess);
+  useEffect(() => {
+    if (lastSuccess === successSeen.current) return;
+    successSeen.current = lastSuccess;
+    setNotice((n) => (n?.failed ? null : n));
+  }, [lastSuccess]);
   if (!overview) return null;
   const { waiting, state, enrolment } = overview;
   // Changes, and the activities they belong to when that is fewer (Pengaturan counts activities).
