@@ -192,6 +192,7 @@ export function App(props: AppProps) {
         db={db}
         lang={lang}
         workerRegistering={!!props.workerUrl}
+        onLang={changeLang}
         onSave={async (l) => {
           setLibrary(await storeLibrary(db, l));
         }}

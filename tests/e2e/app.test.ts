@@ -118,6 +118,12 @@ describe('the offline app in Chromium', () => {
     expect(['activating', 'activated']).toContain(await page.evaluate(async () => (await navigator.serviceWorker.getRegistration('/'))?.active?.state));
     await expectNoSeriousViolations('first run');
     await poll(() => page.title()).toBe('Selamat datang — Lapor TPBIS');
+    // The language can be chosen before anything is typed.
+    await field('Bahasa').selectOption('en');
+    await page.getByText('Fill in your library profile.', { exact: true }).waitFor();
+    await poll(() => page.title()).toBe('Welcome — Lapor TPBIS');
+    await field('Language').selectOption('id');
+    await field('Nama perpustakaan').waitFor();
     await fillFirstRun(page, 'Perpustakaan Desa Sukamaju');
     await kpiCard().waitFor();
     // Beranda replaced the form whose "Mulai" had focus: focus is on its heading, not lost to the page.

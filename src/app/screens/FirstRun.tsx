@@ -7,6 +7,7 @@
 import { useState } from 'preact/hooks';
 import type { Lang, Library } from '../../domain';
 import type { LaporDb } from '../../device';
+import { LanguageSelect } from '../components/LanguageSelect';
 import { Lazy } from '../components/Lazy';
 import { focusFirstError } from '../focus';
 import { ProfileForm } from '../components/ProfileForm';
@@ -27,9 +28,12 @@ export function FirstRun({
   workerRegistering,
   onSave,
   onEnrolled,
+  onLang,
 }: {
   db: LaporDb;
   lang: Lang;
+  /** The language choice, here too: an English reader need not fill the form in Indonesian first. */
+  onLang: (lang: Lang) => void;
   workerRegistering: boolean;
   onSave: (library: Library) => Promise<void>;
   onEnrolled: (library: Library) => void;
@@ -41,6 +45,7 @@ export function FirstRun({
       <h1 id="first-run-title" tabIndex={-1}>
         {ui(lang, 'firstRun.title')}
       </h1>
+      <LanguageSelect id="first-lang" label={ui(lang, 'settings.language')} lang={lang} onChange={onLang} />
       <p>{ui(lang, enrolling ? 'firstRun.introEnrol' : 'firstRun.intro')}</p>
       <div role="status" class={offline === 'ready' ? 'notice' : offline === 'failed' ? 'warning' : undefined}>
         {offline === 'ready' ? ui(lang, 'firstRun.offlineReady') : offline === 'preparing' ? ui(lang, 'firstRun.offlinePreparing') : null}
