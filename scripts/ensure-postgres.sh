@@ -23,6 +23,9 @@ for _ in $(seq 1 30); do
 done
 su postgres -c "psql -qtAc \"SELECT 1 FROM pg_roles WHERE rolname='tpbis'\"" | grep -q 1 ||
   su postgres -c "psql -qc \"CREATE ROLE tpbis LOGIN PASSWORD 'tpbis' CREATEDB\""
+# The server suite drops its databases WITH (FORCE), which may meet an autovacuum worker (the
+# superuser's) busy in one: the role may end it (tests/server/harness.ts also waits and retries).
+su postgres -c "psql -qc \"GRANT pg_signal_backend TO tpbis\"" >/dev/null 2>&1
 su postgres -c "psql -qtAc \"SELECT 1 FROM pg_database WHERE datname='tpbis_test'\"" | grep -q 1 ||
   su postgres -c "createdb -O tpbis tpbis_test"
 echo "PostgreSQL $version ready"

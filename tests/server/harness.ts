@@ -51,8 +51,25 @@ export async function freshDatabaseUrl(kind: DbKind): Promise<{ url: string; cle
   return {
     url: url.href,
     // FORCE: a connection a failed test left open must not keep the database alive.
-    cleanup: () => withAdminClient(base, async (admin) => void (await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`))),
+    cleanup: () => withAdminClient(base, (admin) => dropDatabase(admin, name)),
   };
+}
+
+/**
+ * Drops a test database, FORCE closing what is left connected. An autovacuum worker busy in
+ * it belongs to the superuser, whose processes our role may not end ("must be a member of
+ * the role whose process is being terminated", 42501): it is done in a moment, so try again.
+ */
+async function dropDatabase(admin: pg.Client, name: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      return;
+    } catch (e) {
+      if ((e as { code?: string }).code !== '42501' || attempt === 50) throw e;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
 }
 
 /** Test databases are named `tpbis_t_<pid>_<n>`: the process that made them, and which of its. */
