@@ -17,6 +17,7 @@ import { Home } from './screens/Home';
 import { reloadIfPending, startWorker } from './sw-bridge';
 import { startSyncTriggers, syncNowFromPage } from './sync-client';
 import { prepareSave, withSaved } from './kpi-memo';
+import { monitorPlace } from './monitor/link';
 
 export interface AppProps {
   db: LaporDb;
@@ -56,18 +57,6 @@ const SCREEN_TITLES: Record<Exclude<Route['name'], 'monitor'>, UiKey> = {
   settings: 'nav.settings',
   sync: 'nav.sync',
 };
-
-/**
- * A monitoring view's place, without its search (`cari`) and green tab (`warna`): the
- * names monitor/view.ts reads, kept here so the monitoring chunk stays out of the first load.
- */
-function monitorPlace(view: string): string {
-  const [path, query = ''] = view.split('?', 2);
-  const params = new URLSearchParams(query);
-  params.delete('cari');
-  params.delete('warna');
-  return `${path}?${params}`;
-}
 
 // Screens other than Beranda load on first use: less JavaScript before the KPI card shows.
 const loadForm = () => import('./screens/EntryForm');

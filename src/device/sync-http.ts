@@ -138,6 +138,6 @@ function retryable(status: number, code: string | null, message: string): HttpRe
   return { ok: false, retry: true, retryAfterMs: null, error: { status, code, message } };
 }
 
-function messageOf(e: unknown): string {
+export function messageOf(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }

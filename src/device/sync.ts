@@ -25,8 +25,8 @@ import {
 import { backoffDelay } from './backoff';
 import { isQuotaError, type LaporDb, type OutboxRow } from './db';
 import { noteSent, noteSentUnstored } from './entries';
-import { adoptStrays, applyPullPage, applyPushAnswer, OutboxIndex, pushAnswerFits, renumberOutbox } from './sync-apply';
-import { NO_ANSWER, request, type FetchFn, type HttpResult, type RequestOptions } from './sync-http';
+import { adoptStrays, applyPullPage, applyPushAnswer, OutboxIndex, renumberOutbox } from './sync-apply';
+import { messageOf, NO_ANSWER, request, type FetchFn, type HttpResult, type RequestOptions } from './sync-http';
 import {
   CURSOR_KEY,
   getCursor,
@@ -317,10 +317,6 @@ function unreadable(status: number, message: string): Step & { ok: false } {
   return { ok: false, res: { ok: false, retry: true, retryAfterMs: null, error: { status, code: null, message } } };
 }
 
-function messageOf(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
-
 /**
  * The next batch: the outbox's first rows, consecutive, at most `max` and `maxBytes` of
  * JSON, and each entry once — a second change of an entry waits for the next batch, so
@@ -383,11 +379,10 @@ async function pushAll(deps: SyncDeps, http: RequestOptions, index: OutboxIndex)
     if (res.ok) {
       const answer = pushResponseSchema.safeParse(res.body);
       if (!answer.success) return unreadable(res.status, 'unreadable push answer');
-      // Believed only as far as it is about what was sent (`pushAnswerFits`): else nothing is removed.
-      if (!pushAnswerFits(batch, answer.data)) return unreadable(res.status, 'push answer does not fit the batch sent');
+      // Believed only as far as it is about what was sent (applyPushAnswer's `pushAnswerFits`):
+      // else nothing is applied. One that acknowledges nothing would send the same batch forever.
       const summary = await applyPushAnswer(deps.db, index, batch, answer.data, res.serverTime);
-      // An answer that acknowledges nothing would send the same batch forever.
-      if (summary.acked === 0) return unreadable(res.status, 'nothing acknowledged');
+      if (summary.acked === 0) return unreadable(res.status, 'push answer acknowledges nothing of the batch sent');
       count += summary.acked;
       rejected += summary.rejected;
       continue;

@@ -24,3 +24,18 @@ export function MonitorLink({ lang }: { lang: Lang }) {
     </p>
   );
 }
+
+/** The address's search and green-tab parameters (`#/pantau?…&cari=…&warna=hijau`, view.ts). */
+export const MONITOR_QUERY = { search: 'cari', green: 'warna' } as const;
+
+/**
+ * A monitoring view's place, without its search and green tab: the app leaves focus alone
+ * when only those change. Here, not in view.ts, so the monitoring chunk stays out of the first load.
+ */
+export function monitorPlace(view: string): string {
+  const [path, query = ''] = view.split('?', 2);
+  const params = new URLSearchParams(query);
+  params.delete(MONITOR_QUERY.search);
+  params.delete(MONITOR_QUERY.green);
+  return `${path}?${params}`;
+}

@@ -9,6 +9,7 @@
  */
 import { API_BASE, type Area, type Scope } from '../../domain';
 import { MONITOR_BASE } from '../../domain/monitor';
+import { MONITOR_QUERY } from './link';
 
 export type MonitorView =
   | { kind: 'area'; area: Area; q: string; green: boolean }
@@ -25,7 +26,7 @@ export function parseView(view: string): MonitorView {
   const regency = p.get('kabupaten')?.trim();
   if (province) area.province = province;
   if (regency) area.regency = regency;
-  return { kind: 'area', area, q: p.get('cari')?.trim() ?? '', green: p.get('warna') === 'hijau' };
+  return { kind: 'area', area, q: p.get(MONITOR_QUERY.search)?.trim() ?? '', green: p.get(MONITOR_QUERY.green) === 'hijau' };
 }
 
 function safeDecode(s: string): string {
@@ -41,8 +42,8 @@ export function areaHash(area: Area, options: { q?: string; green?: boolean } = 
   const p = new URLSearchParams();
   if (area.province) p.set('provinsi', area.province);
   if (area.regency) p.set('kabupaten', area.regency);
-  if (options.q) p.set('cari', options.q);
-  if (options.green) p.set('warna', 'hijau');
+  if (options.q) p.set(MONITOR_QUERY.search, options.q);
+  if (options.green) p.set(MONITOR_QUERY.green, 'hijau');
   const query = p.toString();
   return `#/pantau${query ? `?${query}` : ''}`;
 }
