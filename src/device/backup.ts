@@ -9,6 +9,7 @@ import * as z from 'zod/mini';
 import {
   activityEntrySchema,
   formatNumber,
+  clampUpdatedAt,
   parseWithMessages,
   storedLibrarySchema,
   t,
@@ -57,6 +58,8 @@ export type ImportResult =
 export interface ImportOptions {
   /** The language of the messages in `details`; the phone's setting by default. */
   lang?: Lang;
+  /** The phone's time, for times in the file that are ahead of it; the phone's clock by default. */
+  now?: Date;
 }
 
 /** At most this many problems of a broken file are named, then how many more there are. */
@@ -67,6 +70,10 @@ const MAX_PROBLEMS_SHOWN = 5;
  * phone has is replaced only when the file's copy was updated later. Changed entries go
  * to the outbox like any edit, so a restored phone sends them to the server again
  * (harmless: writes are idempotent by id).
+ *
+ * An `updatedAt` more than `MAX_CLOCK_AHEAD_MS` ahead of `now` (a file edited by hand, or
+ * written on a phone whose clock ran ahead) is read as `now`, as the server reads such a
+ * time on push: kept as it is, that copy would win against every later edit and restore.
  *
  * The phone's KPI counts only its own library's entries, so entries of another library
  * move to this phone's library as new ones, as enrolment moves the phone's earlier
@@ -95,7 +102,10 @@ export async function importJson(db: LaporDb, text: string, options: ImportOptio
     const foreign = backup.entries.find((e) => e.libraryId !== enrolment.libraryId && !isLocalLibraryId(e.libraryId));
     if (foreign) return { ok: false, error: 'otherLibrary', details: [otherLibraryMessage(backup, foreign, library, enrolment.libraryId, lang)] };
   }
-  const incoming = dedupeById(backup.entries).map((e) => (home && e.libraryId !== home ? moveToLibrary(e, home) : e));
+  const now = options.now ?? new Date();
+  // Clamped first: which copy is the latest (in the file, and against the phone's) is decided by the clamped time.
+  const clamped = backup.entries.map((e) => clampUpdatedAt(e, now));
+  const incoming = dedupeById(clamped).map((e) => (home && e.libraryId !== home ? moveToLibrary(e, home) : e));
   const existing = await db.entries.bulkGet(incoming.map((e) => e.id));
   // What the librarian is told counts activities, as the list does, by what is stored after:
   // a deleted entry new to the phone is written (its delete must reach the server) but is no
@@ -114,6 +124,9 @@ export async function importJson(db: LaporDb, text: string, options: ImportOptio
     if (!have) added += e.deleted ? 0 : 1;
     else if (!(e.deleted && have.deleted)) updated++;
   });
+  // Entries added or replaced are queued, clamped ones too (the rule for every change the
+  // import makes): the phone now holds the clamped copy, and the server must come to hold what
+  // the phone holds, as after an edit; left out, a new entry would never reach it.
   // A server may hold any of them — a local library's too: that phone may have enrolled and
   // pushed since the file was written — so none is ever deleted on the phone alone.
   const known = new Set(backup.entries.map((e) => e.id));

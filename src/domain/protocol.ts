@@ -14,6 +14,17 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 export const MAX_MUTATIONS = 500;
 export const PULL_LIMIT_DEFAULT = 500;
 export const PULL_LIMIT_MAX = 1000;
+/**
+ * An entry's `updatedAt` further ahead of the receiver's clock than this is taken as a
+ * wrong clock, and stored as the receiver's time: by the server on push, by the phone on
+ * importing a backup.
+ */
+export const MAX_CLOCK_AHEAD_MS = 5 * 60_000;
+
+/** The entry itself when its time is not too far ahead of `now`; a copy with `now` when it is. */
+export function clampUpdatedAt<E extends { updatedAt: string }>(entry: E, now: Date): E {
+  return Date.parse(entry.updatedAt) > now.getTime() + MAX_CLOCK_AHEAD_MS ? { ...entry, updatedAt: now.toISOString() } : entry;
+}
 
 // ── Errors ────────────────────────────────────────────────────────────────────
 

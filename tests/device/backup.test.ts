@@ -1,14 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import {
+  BACKUP_FORMAT,
+  BACKUP_VERSION,
   deleteEntry,
   exportCsv,
   exportJson,
+  getEntry,
   importJson,
   listEntries,
   pendingMutations,
   saveEntry,
 } from '../../src/device';
-import { computeKpi, defaultRulebook, type Library } from '../../src/domain';
+import { computeKpi, defaultRulebook, MAX_CLOCK_AHEAD_MS, type ActivityEntry, type Library } from '../../src/domain';
 import { ENROLMENT_KEY, setLibrary, setSettings, type LaporDb } from '../../src/device';
 import { entry, freshDb, LIBRARY_ID, NOW } from './helpers';
 
@@ -117,6 +120,68 @@ describe('exportJson and importJson', () => {
     expect(result).toMatchObject({ ok: false, error });
     expect(await listEntries(db)).toEqual(entriesBefore);
     expect(await pendingMutations(db)).toEqual(outboxBefore);
+  });
+});
+
+describe("importJson: a time ahead of the phone's clock", () => {
+  /** The phone's time at the first import: after every entry the helpers make. */
+  const now = new Date('2025-04-01T08:00:00.000Z');
+  const minutes = (n: number, from = now) => new Date(from.getTime() + n * 60_000);
+  const fileOf = (...entries: ActivityEntry[]) =>
+    JSON.stringify({ format: BACKUP_FORMAT, version: BACKUP_VERSION, exportedAt: now.toISOString(), library, entries });
+
+  it('stores a far-future updatedAt as the time of the import, so a later restore with a normal newer time still replaces it', async () => {
+    const { db } = freshDb();
+    const e = entry({ title: 'Jam HP maju', updatedAt: '9999-12-31T23:59:59.999Z' });
+    expect(await importJson(db, fileOf(e), { now })).toEqual({ ok: true, added: 1, updated: 0, unchanged: 0, movedFrom: null });
+    // Only the time changes; queued like any entry the import adds, with the time stored.
+    const stored = await getEntry(db, e.id);
+    expect(stored).toEqual({ ...e, updatedAt: now.toISOString() });
+    expect((await pendingMutations(db)).map((m) => m.entry)).toEqual([stored]);
+
+    // An hour later, a file with a newer copy (written on a phone with a right clock) replaces it.
+    const fixed = { ...e, title: 'Jam HP sudah benar', updatedAt: minutes(60).toISOString() };
+    expect(await importJson(db, fileOf(fixed), { now: minutes(61) })).toEqual({ ok: true, added: 0, updated: 1, unchanged: 0, movedFrom: null });
+    expect(await getEntry(db, e.id)).toEqual(fixed);
+    expect((await pendingMutations(db)).at(-1)?.entry).toEqual(fixed);
+
+    // And a local edit after that is not undone by the far-future file restored again.
+    const edited = { ...fixed, title: 'Diubah di HP ini', updatedAt: minutes(90).toISOString() };
+    expect(await saveEntry(db, edited)).toMatchObject({ ok: true });
+    expect(await importJson(db, fileOf(e), { now: minutes(80) })).toMatchObject({ ok: true, updated: 0, unchanged: 1 });
+    expect(await getEntry(db, e.id)).toEqual(edited);
+  });
+
+  it("compares by the clamped time: the phone's copy a few minutes ahead stays", async () => {
+    const { db } = freshDb();
+    const e = entry({ title: 'Disimpan di HP ini' });
+    // Ahead of `now` by less than the tolerance: a clock a little fast, kept as it is.
+    const mine = { ...e, updatedAt: minutes(4).toISOString() };
+    await saveEntry(db, mine);
+    const queued = await db.outbox.count();
+    const far = { ...e, title: 'Dari berkas', updatedAt: '9999-12-31T23:59:59.999Z' };
+    expect(await importJson(db, fileOf(far), { now })).toEqual({ ok: true, added: 0, updated: 0, unchanged: 1, movedFrom: null });
+    expect(await getEntry(db, e.id)).toEqual(mine);
+    expect(await db.outbox.count()).toBe(queued);
+  });
+
+  it('clamps only past five minutes ahead, as the server does', async () => {
+    const { db } = freshDb();
+    const atLimit = entry({ title: 'Tepat lima menit', updatedAt: minutes(5).toISOString() });
+    const past = entry({ title: 'Lewat lima menit', updatedAt: new Date(minutes(5).getTime() + 1).toISOString() });
+    expect(await importJson(db, fileOf(atLimit, past), { now })).toMatchObject({ ok: true, added: 2 });
+    expect((await getEntry(db, atLimit.id))?.updatedAt).toBe(minutes(5).toISOString());
+    expect((await getEntry(db, past.id))?.updatedAt).toBe(now.toISOString());
+    expect(MAX_CLOCK_AHEAD_MS).toBe(5 * 60_000);
+  });
+
+  it('within one file, the copy kept of an id is the latest by the clamped time', async () => {
+    const { db } = freshDb();
+    const e = entry();
+    const far = { ...e, title: 'Jam maju', updatedAt: '9999-12-31T23:59:59.999Z' };
+    const near = { ...e, title: 'Tiga menit ke depan', updatedAt: minutes(3).toISOString() };
+    expect(await importJson(db, fileOf(far, near), { now })).toMatchObject({ ok: true, added: 1 });
+    expect(await getEntry(db, e.id)).toEqual(near);
   });
 });
 

@@ -12,6 +12,7 @@
 import type { Handler } from 'hono';
 import {
   activityTypesOf,
+  clampUpdatedAt,
   entrySchemaFor,
   fastEntryParser,
   parseWithMessages,
@@ -27,14 +28,6 @@ import type { Env, ServerDeps } from '../context';
 import { errorReply, langOf } from '../errors';
 import { fastEnvelope, type EnvelopeMutation } from '../push-envelope';
 import { applyPush, type CheckedMutation } from '../store/push';
-
-/** An `updatedAt` further ahead of the server's clock than this is clamped to it. */
-export const MAX_CLOCK_AHEAD_MS = 5 * 60_000;
-
-/** The entry itself when its time is not ahead; a copy with the server's time when it is. */
-export function clampUpdatedAt(entry: ActivityEntry, now: Date): ActivityEntry {
-  return Date.parse(entry.updatedAt) > now.getTime() + MAX_CLOCK_AHEAD_MS ? { ...entry, updatedAt: now.toISOString() } : entry;
-}
 
 interface EntryParsers {
   today: string;
