@@ -5,10 +5,16 @@
  * seq 1, the new device's first; nothing is lost. The storing runs under the sync lock: it
  * rebuilds the outbox, which must not happen while a sync (another tab's, or the Background
  * Sync worker's) has a push of the old numbers in flight.
+ *
+ * A phone enrolled before, for another library, whose entries it still holds, is not
+ * moved without asking (`EnrolChoice`): the new code may be a mistake (moved, that
+ * library's history would count for this one, for good), or the phone may have changed
+ * hands (its entries are on the old library's server already). The librarian chooses.
  */
 import { codeAsMatched, enrollResponseSchema, RETRY_KEY_PATTERN, type EnrollResponse, type Lang, type Library } from '../domain';
 import type { LaporDb, OutboxRow } from './db';
 import { movedRow, moveToLibrary, OUTBOX_SEQ_KEY, SENT_THROUGH_KEY } from './entries';
+import { getLibrary } from './meta';
 import { plainEntry } from './sync-apply';
 import { request, type FetchFn } from './sync-http';
 import { defaultLock, type LockFn } from './sync';
@@ -16,6 +22,7 @@ import {
   CURSOR_KEY,
   EMPTY_SYNC_STATE,
   ENROLMENT_KEY,
+  getEnrolment,
   resetSyncState,
   SYNC_STATE_KEY,
   type Enrolment,
@@ -38,7 +45,25 @@ export interface EnrolOptions {
 
 export type EnrolResult =
   | { ok: true; library: Library; deviceId: string; queued: number }
-  | { ok: false; error: SyncError; retryAfterMs: number | null };
+  | { ok: false; error: SyncError; retryAfterMs: number | null }
+  | { ok: 'choose'; choice: EnrolChoice };
+
+/**
+ * The code is for another library than the one this phone was enrolled for and holds
+ * entries of. Nothing is stored until `complete`: 'move' takes those entries to the new
+ * library (sent there as its own), 'leave' deletes them from this phone (only when every
+ * one of them is on the old library's server: `unsent` 0). Not completing keeps the old
+ * enrolment; the same code gives the same answer again for a while (its retry key).
+ */
+export interface EnrolChoice {
+  /** The library the phone was enrolled for. */
+  from: Library;
+  /** Its entries on this phone (tombstones aside), and how many of them have changes not on its server. */
+  entries: number;
+  unsent: number;
+  to: Library;
+  complete(how: 'move' | 'leave'): Promise<{ ok: true; library: Library; deviceId: string; queued: number } | { ok: false }>;
+}
 
 export async function enrol(opts: EnrolOptions): Promise<EnrolResult> {
   const serverUrl = opts.serverUrl.replace(/\/+$/, '');
@@ -50,9 +75,52 @@ export async function enrol(opts: EnrolOptions): Promise<EnrolResult> {
   if (!parsed.success) return { ok: false, error: { status: res.status, code: null, message: 'unreadable answer' }, retryAfterMs: null };
   const enrolled = parsed.data;
   const lock = opts.lock ?? defaultLock(opts.db);
-  const queued = await lock(() => storeEnrolment(opts.db, enrolled, serverUrl, opts.now()));
-  lastTried = null;
-  return { ok: true, library: parsed.data.library, deviceId: parsed.data.deviceId, queued };
+  const store = async (others: OthersRule) => {
+    const queued = await lock(() => storeEnrolment(opts.db, enrolled, serverUrl, opts.now(), others));
+    lastTried = null;
+    return { ok: true as const, library: enrolled.library, deviceId: enrolled.deviceId, queued };
+  };
+  const held = await entriesOfOtherEnrolment(opts.db, enrolled.library.id);
+  if (held === null) return store('move');
+  return {
+    ok: 'choose',
+    choice: {
+      ...held,
+      to: enrolled.library,
+      complete: (how) => store(how).catch((error: unknown) => {
+        if (error instanceof UnsentEntriesError) return { ok: false as const };
+        throw error;
+      }),
+    },
+  };
+}
+
+type OthersRule = 'move' | 'leave';
+
+/** 'leave' found changes of the entries to leave that are not on their server (another tab logged one meanwhile). */
+class UnsentEntriesError extends Error {}
+
+/**
+ * The entries of the library this phone was enrolled for, when the new enrolment is for
+ * another: how many, how many not all on that library's server. Null when there is
+ * nothing to ask (never enrolled: the local library's entries simply move; the same
+ * library again; none of its entries left).
+ */
+async function entriesOfOtherEnrolment(db: LaporDb, libraryId: string): Promise<Omit<EnrolChoice, 'to' | 'complete'> | null> {
+  const before = await getEnrolment(db);
+  if (!before || before.libraryId === libraryId) return null;
+  const from = await getLibrary(db);
+  if (!from || from.id !== before.libraryId) return null;
+  const rows = (await db.entries.toArray()).filter((r) => r.libraryId === before.libraryId);
+  if (rows.length === 0) return null;
+  const unsent = unsentIds(await db.outbox.toArray(), rows);
+  return { from, entries: rows.filter((r) => !r.deleted).length, unsent: unsent.size };
+}
+
+/** The ids of `rows` with a change in the outbox (not acknowledged by their server). */
+function unsentIds(outbox: OutboxRow[], rows: SyncedRow[]): Set<string> {
+  const ids = new Set(rows.map((r) => r.id));
+  return new Set(outbox.map((m) => m.entry.id).filter((id) => ids.has(id)));
 }
 
 /** Where the key of the last code tried is kept: `{ code, key }`, the code as the server matches it. */
@@ -87,17 +155,26 @@ function newRetryKey(): string {
  * Stores the enrolment and re-keys and re-queues the phone's entries, in one transaction.
  * Entries of another library (the local one, or a previous enrolment's) move to the new
  * library as new entries; entries with unsent changes are queued once each, in the order
- * they were first queued. Returns the number of queued mutations. Call it holding the sync
- * lock (as `enrol` does).
+ * they were first queued. `others` 'leave': the previous enrolment's entries are deleted
+ * instead (with their photos), refused (UnsentEntriesError) if any has an unsent change.
+ * Returns the number of queued mutations. Call it holding the sync lock (as `enrol` does).
  */
-export async function storeEnrolment(db: LaporDb, res: EnrollResponse, serverUrl: string, now: Date): Promise<number> {
+export async function storeEnrolment(db: LaporDb, res: EnrollResponse, serverUrl: string, now: Date, others: OthersRule = 'move'): Promise<number> {
   const libraryId = res.library.id;
-  const queued = await db.transaction('rw', db.entries, db.outbox, db.meta, async () => {
-    const [rows, pending, before] = await Promise.all([
+  const queued = await db.transaction('rw', [db.entries, db.outbox, db.meta, db.photos], async () => {
+    const [all, pending, before] = await Promise.all([
       db.entries.toArray() as Promise<SyncedRow[]>,
       db.outbox.orderBy('seq').toArray(),
       db.meta.get(ENROLMENT_KEY),
     ]);
+    const leaving = others === 'leave' ? leftBehind(all, before?.value) : [];
+    if (unsentIds(pending, leaving).size > 0) throw new UnsentEntriesError();
+    if (leaving.length > 0) {
+      await db.entries.bulkDelete(leaving.map((r) => r.id));
+      await db.photos.bulkDelete(leaving.flatMap((r) => (r.attachments ?? []).map((a) => a.id)));
+    }
+    const left = new Set(leaving.map((r) => r.id));
+    const rows = all.filter((r) => !left.has(r.id));
     const byId = new Map(rows.map((r) => [r.id, r]));
     const order: string[] = [];
     const seen = new Set<string>();
@@ -155,4 +232,10 @@ export async function storeEnrolment(db: LaporDb, res: EnrollResponse, serverUrl
   // last success and clock reading. The new one starts empty, stored above.
   resetSyncState(db);
   return queued;
+}
+
+/** The rows of the previous enrolment's library (none when there was no enrolment). */
+function leftBehind(rows: SyncedRow[], before: unknown): SyncedRow[] {
+  const libraryId = (before as Partial<Enrolment> | undefined)?.libraryId;
+  return typeof libraryId === 'string' ? rows.filter((r) => r.libraryId === libraryId) : [];
 }

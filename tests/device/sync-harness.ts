@@ -200,7 +200,8 @@ export function otherContext(phone: Phone): Phone {
   return { db, deps: { ...phone.deps, db }, indexedDB: phone.indexedDB };
 }
 
-export async function enrolPhone(phone: Pick<Phone, 'db' | 'deps'>, server: SyncServer, libraryId: string): Promise<void> {
+/** `others`: what to do with the entries of another library the phone was enrolled for, if asked (enrol.ts). */
+export async function enrolPhone(phone: Pick<Phone, 'db' | 'deps'>, server: SyncServer, libraryId: string, others?: 'move' | 'leave'): Promise<void> {
   const res = await enrol({
     db: phone.db,
     fetch: fetch as FetchFn,
@@ -209,7 +210,8 @@ export async function enrolPhone(phone: Pick<Phone, 'db' | 'deps'>, server: Sync
     code: await server.code(libraryId),
     deviceName: 'HP uji',
   });
-  if (!res.ok) throw new Error(`enrol failed: ${JSON.stringify(res.error)}`);
+  const done = res.ok === 'choose' && others ? await res.choice.complete(others) : res;
+  if (done.ok !== true) throw new Error(`enrol failed: ${JSON.stringify(res)}`);
 }
 
 /** Which writes a full storage refuses: by table and row; null while there is room. */

@@ -139,6 +139,76 @@ describe('enrolment', () => {
   });
 });
 
+describe('enrolment for another library than the one the phone was enrolled for', () => {
+  /** A phone enrolled for A with two entries sent (one with a photo), then revoked, as before a new code. */
+  async function phoneOfLibraryA(name: string, seed: number) {
+    const a = await server.addLibrary(`${name} A`);
+    const b = await server.addLibrary(`${name} B`);
+    const phone = newPhone(plainFetch, clock, prng(seed));
+    await enrolPhone(phone, server, a.id);
+    const photo = { id: `foto-${seed}`, sha256: 'a'.repeat(64), mime: 'image/jpeg' as const, bytes: 3 };
+    const sent = [entry({ libraryId: a.id, attachments: [photo] }), entry({ libraryId: a.id })];
+    for (const e of sent) expect((await saveEntry(phone.db, e)).ok).toBe(true);
+    await phone.db.photos.put({ id: photo.id, mime: 'image/jpeg', data: new Uint8Array([1, 2, 3]).buffer });
+    expect(await syncNow(phone.deps)).toMatchObject({ status: 'ok', pushed: 2 });
+    await revokeDevice(server.database.db, (await getEnrolment(phone.db))!.deviceId, new Date(SERVER_NOW));
+    const options = { db: phone.db, fetch: plainFetch, now: clock, serverUrl: server.url, lock: phone.deps.lock };
+    return { a, b, phone, sent, photo, options };
+  }
+
+  it('asks first; "leave" deletes the old library\'s entries and photos from the phone only, and the phone starts afresh for the new one', async () => {
+    const { a, b, phone, sent, photo, options } = await phoneOfLibraryA('Perpustakaan Pindah Tangan', 51);
+    const res = await enrol({ ...options, code: await server.code(b.id) });
+    if (res.ok !== 'choose') throw new Error(`expected a choice, got ${JSON.stringify(res)}`);
+    expect(res.choice).toMatchObject({ from: { id: a.id, name: a.name }, to: { id: b.id }, entries: 2, unsent: 0 });
+    // Nothing stored before the choice.
+    expect((await getEnrolment(phone.db))?.libraryId).toBe(a.id);
+    expect(await phone.db.entries.count()).toBe(2);
+
+    expect(await res.choice.complete('leave')).toMatchObject({ ok: true, library: { id: b.id }, queued: 0 });
+    expect((await getEnrolment(phone.db))?.libraryId).toBe(b.id);
+    expect((await getLibrary(phone.db))?.id).toBe(b.id);
+    expect(await phone.db.entries.count()).toBe(0);
+    expect(await phone.db.photos.get(photo.id)).toBeUndefined();
+    expect(await syncNow(phone.deps)).toMatchObject({ status: 'ok', pushed: 0 });
+    expect([...(await server.stored(a.id)).keys()].sort()).toEqual(sent.map((e) => e.id).sort());
+    expect((await server.stored(b.id)).size).toBe(0);
+  });
+
+  it('"move" takes them, unsent ones too, to the new library; "leave" is refused while one is unsent', async () => {
+    const { a, b, phone, sent, options } = await phoneOfLibraryA('Perpustakaan Kode Salah', 52);
+    const unsent = entry({ libraryId: a.id });
+    await saveEntry(phone.db, unsent);
+    const res = await enrol({ ...options, code: await server.code(b.id) });
+    if (res.ok !== 'choose') throw new Error(`expected a choice, got ${JSON.stringify(res)}`);
+    expect(res.choice).toMatchObject({ entries: 3, unsent: 1 });
+    expect(await res.choice.complete('leave')).toEqual({ ok: false });
+    expect((await getEnrolment(phone.db))?.libraryId).toBe(a.id);
+    expect(await phone.db.entries.count()).toBe(3);
+
+    expect(await res.choice.complete('move')).toMatchObject({ ok: true, library: { id: b.id }, queued: 3 });
+    expect(await syncNow(phone.deps)).toMatchObject({ status: 'ok', pushed: 3 });
+    expect([...(await server.stored(b.id)).keys()].sort()).toEqual([...sent, unsent].map((e) => e.id).sort());
+    expect((await row(phone.db, unsent.id)).libraryId).toBe(b.id);
+  });
+
+  it('cancelled, the phone stays with the old library; the same code asks again, and a code for the old library asks nothing', async () => {
+    const { a, b, phone, options } = await phoneOfLibraryA('Perpustakaan Batal', 53);
+    const code = await server.code(b.id);
+    const first = await enrol({ ...options, code });
+    expect(first.ok).toBe('choose');
+    const again = await enrol({ ...options, code });
+    if (again.ok !== 'choose') throw new Error(`expected a choice, got ${JSON.stringify(again)}`);
+    expect(again.choice.to.id).toBe(b.id);
+    expect((await getEnrolment(phone.db))?.libraryId).toBe(a.id);
+
+    const same = await enrol({ ...options, code: await server.code(a.id) });
+    expect(same).toMatchObject({ ok: true, library: { id: a.id }, queued: 0 });
+    expect(await phone.db.entries.count()).toBe(2);
+    expect(await syncNow(phone.deps)).toMatchObject({ status: 'ok' });
+  });
+});
+
 describe('the library profile, once enrolled', () => {
   it("is the server's: an administrator's edit (a time zone too) reaches the phone at its next sync; a failed read keeps the stored one", async () => {
     const library = await server.addLibrary('Perpustakaan Profil Server');
@@ -796,7 +866,7 @@ describe('stalls and concurrent enrolment', () => {
     expect(batch.map((m) => [m.seq, m.entry.id])).toEqual([[1, a.id]]);
     // ...and meanwhile the phone is enrolled again (another tab): the outbox is rebuilt from
     // seq 1, the entry re-keyed to the new library, and a new entry is saved after it.
-    await enrolPhone(phone, server, second.id);
+    await enrolPhone(phone, server, second.id, 'move');
     const b = entry({ libraryId: second.id });
     await saveEntry(phone.db, b);
     const before = await pendingMutations(phone.db);

@@ -19,6 +19,7 @@ import { expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { API_BASE, defaultRulebook } from '../../src/domain';
 import { runAdmin } from '../../src/server/admin';
+import { revokeDevice } from '../../src/server/store/devices';
 import type { LogLine } from '../../src/server/context';
 import { daysAgo, fillFirstRun, launchPhone, logEntryOn, needsBrowser, queueEntryTheServerRejects, seriousViolations } from './harness';
 import { browserSuite, type Phone } from './suite';
@@ -470,5 +471,51 @@ it('an enrolment in one tab is followed by another: its card keeps counting, and
     await poll(() => colourOf(a)).toBe('merah');
   } finally {
     await phone.close();
+  }
+});
+
+it("a code for another library asks what becomes of the old library's entries: Batal keeps the phone, Hapus starts it afresh", async (ctx) => {
+  needsBrowser(launchError, ctx);
+  const a = await server.addLibrary('Perpustakaan Lama Pindah');
+  const b = await server.addLibrary('Perpustakaan Baru Pindah');
+  const handed = await enrolledPhone(a.id, a.name, 'Perpustakaan lokal pindah');
+  const p = handed.page;
+  try {
+    await logEntry('Kelas membaca sebelum pindah', 1, p);
+    await p.getByRole('link', { name: 'Kirim data' }).click();
+    await p.getByRole('button', { name: 'Kirim sekarang' }).click();
+    await poll(async () => (await server.stored(a.id)).size).toBe(1);
+
+    // The administrator revokes the phone; its next send is refused and the form asks for a code.
+    const device = await server.database.db.selectFrom('devices').select('device_id').where('library_id', '=', a.id).executeTakeFirstOrThrow();
+    await revokeDevice(server.database.db, device.device_id, new Date());
+    await p.getByRole('button', { name: 'Kirim sekarang' }).click();
+    const code = await server.code(b.id);
+    await p.getByLabel('Kode pendaftaran', { exact: true }).fill(code);
+    await p.getByRole('button', { name: 'Daftarkan' }).click();
+
+    const title = p.getByRole('heading', { name: 'Kode ini untuk perpustakaan lain' });
+    await title.waitFor();
+    await poll(() => title.evaluate((h) => h === document.activeElement)).toBe(true);
+    await p.getByText(`HP ini dipakai untuk ${a.name} dan menyimpan 1 kegiatannya. Kode ini mendaftarkan HP untuk ${b.name} (Sukamaju, Kabupaten Malang).`).waitFor();
+    expect(await p.getByRole('button', { name: `Pindahkan kegiatan ke ${b.name}` }).count()).toBe(1);
+    expect(await seriousViolations(p)).toEqual([]);
+
+    await p.getByRole('button', { name: 'Batal' }).click();
+    await p.getByText(`Pendaftaran dibatalkan. HP tetap dipakai untuk ${a.name}.`).waitFor();
+    expect(await p.evaluate(() => document.activeElement?.id)).toBe('enrol-code');
+
+    // The same code, still in the field, asks again; this time the phone changed hands.
+    await p.getByRole('button', { name: 'Daftarkan' }).click();
+    await p.getByRole('button', { name: `Hapus kegiatan ${a.name} dari HP ini` }).click();
+    await p.getByText(`Terdaftar untuk ${b.name}`, { exact: true }).waitFor();
+    await p.getByRole('link', { name: 'Daftar kegiatan' }).click();
+    await p.getByRole('heading', { name: 'Daftar kegiatan' }).waitFor();
+    expect(await p.getByText('Kelas membaca sebelum pindah').count()).toBe(0);
+    // The old library keeps its entry on the server; the new one got none of it.
+    expect((await server.stored(a.id)).size).toBe(1);
+    expect((await server.stored(b.id)).size).toBe(0);
+  } finally {
+    await handed.close();
   }
 });

@@ -3,10 +3,12 @@
  * not served by the server it syncs with (its own origin answers /healthz with something
  * else; no answer at all, offline, does not count: served.ts).
  * Entries logged before are moved to the enrolled library and queued (src/device/enrol.ts).
+ * A code for another library than the one the phone was enrolled for asks first what
+ * becomes of that library's entries (`ChoosePanel`).
  */
 import { useRef, useState } from 'preact/hooks';
-import type { Library } from '../../domain';
-import { enrol } from '../../device';
+import { formatNumber, type Lang, type Library } from '../../domain';
+import { enrol, type EnrolChoice } from '../../device';
 import { Field, inputProps } from '../components/Field';
 import { useApp, type AppContext } from '../context';
 import { focusFirstError } from '../focus';
@@ -26,6 +28,8 @@ export function Enrol({ onEnrolled, env }: { onEnrolled: (library: Library, queu
   // Also a ref: a second tap before the re-render must not send the code twice.
   const sending = useRef(false);
   const [error, setError] = useState<string | null>(null);
+  const [choice, setChoice] = useState<EnrolChoice | null>(null);
+  const [note, setNote] = useState<string | null>(null);
 
   /** The message goes under the code field, and focus to the field, which it describes: a screen reader reads both. */
   function fail(message: string) {
@@ -46,6 +50,7 @@ export function Enrol({ onEnrolled, env }: { onEnrolled: (library: Library, queu
     sending.current = true;
     setBusy(true);
     setError(null);
+    setNote(null);
     let result: Awaited<ReturnType<typeof enrol>>;
     try {
       result = await enrol({
@@ -64,7 +69,11 @@ export function Enrol({ onEnrolled, env }: { onEnrolled: (library: Library, queu
       sending.current = false;
       setBusy(false);
     }
-    if (result.ok) onEnrolled(result.library, result.queued);
+    if (result.ok === true) onEnrolled(result.library, result.queued);
+    else if (result.ok === 'choose') {
+      setChoice(result.choice);
+      focusFirstError(['enrol-choice-title']);
+    }
     // The server's own answer ("Kode pendaftaran tidak dikenal…") is in `lang` already;
     // anything else in plain words: no answer or a proxy's 407 as offline; a proxy's bare
     // 502; another site's 404 (a wrong address, a Wi-Fi's login page) as a refusal with
@@ -75,10 +84,39 @@ export function Enrol({ onEnrolled, env }: { onEnrolled: (library: Library, queu
     else fail(result.error.code !== null ? result.error.message : syncErrorText(result.error, lang));
   }
 
+  async function choose(how: 'move' | 'leave' | 'cancel') {
+    if (!choice || sending.current) return;
+    const from = choice.from.name;
+    if (how === 'cancel') {
+      setChoice(null);
+      setNote(w('enrol.cancelled', { library: from }));
+      focusFirstError(['enrol-code']);
+      return;
+    }
+    sending.current = true;
+    setBusy(true);
+    try {
+      const done = await choice.complete(how);
+      setChoice(null);
+      if (done.ok) onEnrolled(done.library, done.queued);
+      // Another tab logged a change meanwhile: asking again shows the new counts.
+      else fail(w('enrol.changedMeanwhile', { library: from }));
+    } catch {
+      setChoice(null);
+      fail(w('enrol.notStored'));
+    } finally {
+      sending.current = false;
+      setBusy(false);
+    }
+  }
+
+  if (choice) return <ChoosePanel choice={choice} busy={busy} w={w} lang={lang} onChoose={choose} />;
+
   return (
     <section aria-labelledby="enrol-title">
       <h2 id="enrol-title">{w('enrol.title')}</h2>
       <p>{w('enrol.intro')}</p>
+      <div role="status">{note && <p class="notice">{note}</p>}</div>
       <form onSubmit={submit} noValidate>
         <Field id="enrol-code" label={w('enrol.code')} hint={w('enrol.codeHint')} error={error ?? undefined}>
           {(d, invalid) => (
@@ -118,6 +156,52 @@ export function Enrol({ onEnrolled, env }: { onEnrolled: (library: Library, queu
           </button>
         </div>
       </form>
+    </section>
+  );
+}
+
+type Words = (k: Parameters<typeof syncWord>[1], p?: Record<string, string | number>) => string;
+
+/**
+ * The code is for another library than the one whose entries this phone holds: move them
+ * there (the first code was the wrong one), delete them from the phone (it changed hands;
+ * only when all are on their server), or cancel (the new code is the mistake).
+ */
+function ChoosePanel({ choice, busy, w, lang, onChoose }: { choice: EnrolChoice; busy: boolean; w: Words; lang: Lang; onChoose: (how: 'move' | 'leave' | 'cancel') => void }) {
+  const from = choice.from.name;
+  const to = choice.to.name;
+  const place = [choice.to.village, choice.to.regency].join(', ');
+  return (
+    <section aria-labelledby="enrol-choice-title">
+      <h2 id="enrol-choice-title" tabIndex={-1}>
+        {w('enrol.otherTitle')}
+      </h2>
+      <p>{w('enrol.otherIntro', { from, count: formatNumber(choice.entries, lang), to, place })}</p>
+      {choice.unsent > 0 && <p class="error">{w('enrol.otherUnsent', { from, count: formatNumber(choice.unsent, lang) })}</p>}
+      <div class="actions stack">
+        <button type="button" class="primary" aria-describedby="enrol-move-hint" aria-disabled={busy} onClick={() => onChoose('move')}>
+          {w('enrol.moveTo', { library: to })}
+        </button>
+        <p class="hint" id="enrol-move-hint">
+          {w('enrol.moveHint', { from, to })}
+        </p>
+        {choice.unsent === 0 && (
+          <>
+            <button type="button" aria-describedby="enrol-leave-hint" aria-disabled={busy} onClick={() => onChoose('leave')}>
+              {w('enrol.leave', { library: from })}
+            </button>
+            <p class="hint" id="enrol-leave-hint">
+              {w('enrol.leaveHint', { from, to })}
+            </p>
+          </>
+        )}
+        <button type="button" aria-describedby="enrol-cancel-hint" aria-disabled={busy} onClick={() => onChoose('cancel')}>
+          {w('enrol.cancel')}
+        </button>
+        <p class="hint" id="enrol-cancel-hint">
+          {w('enrol.cancelHint', { from })}
+        </p>
+      </div>
     </section>
   );
 }
