@@ -15,6 +15,9 @@
  * - "Kirim sekarang" keeps focus while it sends and says how this send went, whatever it
  *   was (sent, rejected, offline, 503); a successful enrolment leaves focus on the heading
  *   of Kirim data, or of Beranda when it was made from the first screen.
+ * - a failed send is said once (the button's answer, not also "Gagal terakhir"), and only that
+ *   answer is a live region, not the counts; a failure of a sync this view did not start still
+ *   shows; Daftar kegiatan speaks its count only when a filter changes it.
  * Every state of the screen is checked with axe-core and for 44 px tap targets.
  */
 import { rmSync } from 'node:fs';
@@ -151,15 +154,15 @@ it('served by the sync server: offline, no "Alamat server"; plain words for fail
   await page.getByText('Terdaftar untuk Perpustakaan Layar Kirim', { exact: true }).waitFor();
   await poll(() => page.locator('[data-sync-waiting]').getAttribute('data-sync-waiting')).toBe('0');
 
-  // "Kirim sekarang" offline: plain words, not the browser's.
+  // "Kirim sekarang" offline: plain words, not the browser's (said once, by its answer: see below).
   await context.setOffline(true);
   await page.getByRole('button', { name: 'Kirim sekarang' }).click();
-  const failure = page.locator('.sync-status .error');
-  await poll(() => failure.textContent()).toBe('Gagal terakhir: Tidak ada sinyal atau server tidak terjangkau.');
+  await page.getByRole('status').getByText('Belum terkirim: Tidak ada sinyal atau server tidak terjangkau.', { exact: true }).waitFor();
   expect(await page.locator('main').textContent()).not.toMatch(/Failed to fetch|fetch/i);
   await expectTidy(page, 'Kirim data (offline failure)');
 
-  // The same in English.
+  // The same in English: the stored failure, once the answer to the button is gone with the view.
+  const failure = page.locator('.sync-status .error');
   await page.getByRole('link', { name: 'Pengaturan' }).click();
   await page.getByLabel('Bahasa', { exact: true }).selectOption('en');
   await page.getByRole('link', { name: 'Send data' }).first().click();
@@ -277,6 +280,96 @@ it('"Kirim sekarang" keeps focus and says how each send went; an enrolment leave
   await first.getByRole('region', { name: 'Warna KPI' }).waitFor();
   await poll(() => focusedElement(first)).toBe('H1 Beranda');
   await first.close();
+}, 180_000);
+
+it('a failed send is said once and only the outcome is live; a failure in the background still shows; the list speaks its count only after a filter', async (ctx) => {
+  needsBrowser(launchError, ctx);
+  const library = await server.addLibrary('Perpustakaan Sekali Bilang');
+  const { context, page } = await newPhone(server.url, 'Perpustakaan Sekali Bilang');
+  await openSync(page);
+  await page.getByLabel('Kode pendaftaran', { exact: true }).fill(await server.code(library.id));
+  await page.getByRole('button', { name: 'Daftarkan' }).click();
+  await page.getByRole('status').getByText('HP terdaftar untuk Perpustakaan Sekali Bilang. Semua terkirim.', { exact: true }).waitFor();
+
+  /** The words of every live region in the screen, as a screen reader would hear them change. */
+  const spoken = () =>
+    page.evaluate(() =>
+      [...document.querySelectorAll('main [aria-live]:not([aria-live="off"]), main [role="status"], main [role="alert"], main [role="log"]')]
+        .map((el) => el.textContent?.trim() ?? '')
+        .filter(Boolean),
+    );
+  /** Lines of `selector` that sit inside a live region. */
+  const liveLines = (selector: string) =>
+    page.evaluate(
+      (sel) =>
+        [...document.querySelectorAll(sel)]
+          .filter((el) => el.closest('[aria-live]:not([aria-live="off"]), [role="status"], [role="alert"], [role="log"]'))
+          .map((el) => el.textContent),
+      selector,
+    );
+  /** How many times `text` is in the screen. */
+  const times = async (text: string) => ((await page.locator('main').textContent()) ?? '').split(text).length - 1;
+
+  // The counts and status lines change as entries are sent or pulled: none is a live region.
+  expect(await page.locator('.sync-status p').count()).toBeGreaterThanOrEqual(4);
+  expect(await liveLines('.sync-status p')).toEqual([]);
+
+  // Offline, "Kirim sekarang" fails: its answer says so, in the status region, and only there.
+  const noSignal = 'Tidak ada sinyal atau server tidak terjangkau.';
+  await context.setOffline(true);
+  await page.getByRole('button', { name: 'Kirim sekarang' }).click();
+  await page.getByRole('status').getByText(`Belum terkirim: ${noSignal}`, { exact: true }).waitFor();
+  await page.waitForTimeout(300); // the stored failure's re-render, had it shown a second line
+  expect(await times(noSignal)).toBe(1);
+  expect(await times('Gagal terakhir')).toBe(0);
+  expect(await spoken()).toEqual([`Belum terkirim: ${noSignal}`]);
+  await expectTidy(page, 'Kirim data (failed once)');
+
+  // A failure of a sync this view did not start (the one the signal coming back starts) still shows.
+  const busy = 'Server sedang bermasalah. Kegiatan tetap aman di HP; coba lagi nanti.';
+  await context.route('**/api/v1/sync/**', (route) =>
+    route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: { code: 'unavailable', message: 'Service Unavailable' } }) }),
+  );
+  await context.setOffline(false);
+  await page.getByText(`Gagal terakhir: ${busy}`, { exact: true }).waitFor();
+  expect(await times(busy)).toBe(1);
+  // And on opening the screen again, with no send pressed there.
+  await page.getByRole('link', { name: 'Beranda' }).click();
+  await openSync(page);
+  await page.getByText(`Gagal terakhir: ${busy}`, { exact: true }).waitFor();
+  expect(await times(busy)).toBe(1);
+  expect(await spoken()).toEqual([]);
+  // Pressed now, the same failure again: said once, by the button's answer.
+  await page.getByRole('button', { name: 'Kirim sekarang' }).click();
+  await page.getByRole('status').getByText(`Belum terkirim: ${busy}`, { exact: true }).waitFor();
+  await page.waitForTimeout(300);
+  expect(await times(busy)).toBe(1);
+  expect(await times('Gagal terakhir')).toBe(0);
+  await context.unroute('**/api/v1/sync/**');
+
+  // Daftar kegiatan: its count is said when a filter changes it, not when a delete or an undo does.
+  await logEntryOn(page, { title: 'Kelas dongeng', date: daysAgo(1) });
+  await page.getByRole('link', { name: 'Daftar kegiatan' }).click();
+  await page.getByRole('heading', { level: 2, name: 'Kelas dongeng' }).waitFor();
+  const count = page.locator('main p').filter({ hasText: /^\d+ kegiatan$/ });
+  expect(await count.textContent()).toBe('1 kegiatan');
+  expect(await liveLines('main p')).toEqual([]);
+  expect(await spoken()).toEqual([]);
+  await page.getByLabel('Strategi', { exact: true }).selectOption('advokasi');
+  await poll(spoken).toEqual(['0 kegiatan Tidak ada kegiatan yang cocok dengan pilihan ini.']);
+  // Shown once all the same (what the list's other tests find it by).
+  expect(await page.getByText('Tidak ada kegiatan yang cocok dengan pilihan ini.', { exact: true }).count()).toBe(1);
+  await page.getByLabel('Strategi', { exact: true }).selectOption('');
+  await poll(spoken).toEqual(['1 kegiatan']);
+  await page.getByRole('button', { name: 'Hapus Kelas dongeng' }).click();
+  await poll(() => count.textContent()).toBe('0 kegiatan');
+  // Only the delete's own offer; the count said before is gone, not left stale.
+  expect(await spoken()).toEqual(['Kegiatan "Kelas dongeng" dihapus. Urungkan']);
+  await page.getByRole('button', { name: 'Urungkan' }).click();
+  await poll(() => count.textContent()).toBe('1 kegiatan');
+  expect(await spoken()).toEqual([]);
+  await expectTidy(page, 'Daftar kegiatan (after an undo)');
+  await page.close();
 }, 180_000);
 
 it('a phone locked out of enrolment after ten wrong codes is told how many minutes to wait', async (ctx) => {

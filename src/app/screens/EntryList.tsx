@@ -30,6 +30,8 @@ export function EntryList({ onlyRejected = false }: { onlyRejected?: boolean }) 
   const [deleted, setDeletedState] = useState(lastDeleted);
   const setDeleted = (e: ActivityEntry | null) => setDeletedState((lastDeleted = e));
   const [failed, setFailed] = useState<'delete' | 'undo' | null>(null);
+  // The count said aloud: set only when a filter changes it, not by a pull, a delete or an undo.
+  const [heard, setHeard] = useState('');
   // Undone, focus goes to the entry's row once the list shows it again (the heading, when a filter hides it).
   const restored = useRef<string | null>(null);
   useEffect(() => {
@@ -39,14 +41,30 @@ export function EntryList({ onlyRejected = false }: { onlyRejected?: boolean }) 
       focusFirstError([`entry-${id}`, 'list-title']);
     }
   });
+  const live = all?.filter((e) => !e.deleted) ?? [];
+  const pick = (m: string, s: string, r: boolean) =>
+    live.filter((e) => (!m || monthOf(e.date) === m) && (!s || e.strategy === s) && (!r || statuses?.get(e.id)?.kind === 'rejected'));
+  const shown = pick(month, strategy, rejected);
+  const countLines = (n: number, filtered: boolean) => [
+    u('list.count', { count: formatNumber(n, lang) }),
+    ...(n === 0 ? [u(live.length > 0 && filtered ? 'list.emptyFiltered' : 'list.empty')] : []),
+  ];
+  const lines = countLines(shown.length, !!(month || strategy || rejected));
+  const counted = lines.join(' ');
+  // Once the list changes otherwise, the count said is stale: gone, not left for a screen reader to find.
+  useEffect(() => {
+    if (heard && heard !== counted) setHeard('');
+  });
   // Filtered by status, nothing is shown until the statuses are read: not "no entries" for a moment.
   if (!all || (rejected && !statuses)) return null;
 
-  const live = all.filter((e) => !e.deleted);
   const months = [...new Set(live.map((e) => monthOf(e.date)))];
-  const shown = live.filter(
-    (e) => (!month || monthOf(e.date) === month) && (!strategy || e.strategy === strategy) && (!rejected || statuses?.get(e.id)?.kind === 'rejected'),
-  );
+  function filter(m: string, s: string, r: boolean) {
+    setMonth(m);
+    setStrategy(s);
+    setRejected(r);
+    setHeard(countLines(pick(m, s, r).length, !!(m || s || r)).join(' '));
+  }
   const typeLabel = (e: ActivityEntry) => activityTypeLabel(rulebook, e.strategy, e.activityType, lang);
   const monthLabel = (m: string) => formatDate(`${m}-01`, lang).replace(/^1\s/, '');
 
@@ -79,7 +97,7 @@ export function EntryList({ onlyRejected = false }: { onlyRejected?: boolean }) 
       <div class="filters">
         <div class="field">
           <label for="filter-month">{u('list.filterMonth')}</label>
-          <select id="filter-month" value={month} onChange={(e) => setMonth((e.target as HTMLSelectElement).value)}>
+          <select id="filter-month" value={month} onChange={(e) => filter((e.target as HTMLSelectElement).value, strategy, rejected)}>
             <option value="">{u('list.allMonths')}</option>
             {months.map((m) => (
               <option key={m} value={m}>
@@ -90,7 +108,7 @@ export function EntryList({ onlyRejected = false }: { onlyRejected?: boolean }) 
         </div>
         <div class="field">
           <label for="filter-strategy">{u('list.filterStrategy')}</label>
-          <select id="filter-strategy" value={strategy} onChange={(e) => setStrategy((e.target as HTMLSelectElement).value)}>
+          <select id="filter-strategy" value={strategy} onChange={(e) => filter(month, (e.target as HTMLSelectElement).value, rejected)}>
             <option value="">{u('list.allStrategies')}</option>
             {STRATEGIES.map((s) => (
               <option key={s} value={s}>
@@ -101,7 +119,7 @@ export function EntryList({ onlyRejected = false }: { onlyRejected?: boolean }) 
         </div>
         <div class="field">
           <label for="filter-status">{u('list.filterStatus')}</label>
-          <select id="filter-status" value={rejected ? 'rejected' : ''} onChange={(e) => setRejected((e.target as HTMLSelectElement).value === 'rejected')}>
+          <select id="filter-status" value={rejected ? 'rejected' : ''} onChange={(e) => filter(month, strategy, (e.target as HTMLSelectElement).value === 'rejected')}>
             <option value="">{u('list.allStatuses')}</option>
             <option value="rejected">{u('list.onlyRejected')}</option>
           </select>
@@ -122,11 +140,14 @@ export function EntryList({ onlyRejected = false }: { onlyRejected?: boolean }) 
           </p>
         )}
       </div>
-      {/* Said aloud when a filter changes it: the filters are above, the list below. */}
-      <div role="status">
-        <p>{u('list.count', { count: formatNumber(shown.length, lang) })}</p>
-        {shown.length === 0 && <p>{u(live.length > 0 && (month || strategy || rejected) ? 'list.emptyFiltered' : 'list.empty')}</p>}
+      {/* Said aloud when a filter changes it (the filters are above, the list below); the lines
+          shown are not a live region, so a pull or an undo does not speak. */}
+      <div role="status" class="sr-only">
+        {heard}
       </div>
+      {lines.map((line) => (
+        <p key={line}>{line}</p>
+      ))}
       {shown.length > 0 && (
         <ul class="entries">
           {shown.map((e) => (

@@ -38,8 +38,9 @@ export function Sync() {
   const [busy, setBusy] = useState(false);
   // Also a ref: a second tap before the re-render must not start a second send.
   const sending = useRef(false);
-  const [notice, setNotice] = useState<{ text: string; failed: boolean } | null>(null);
-  const say = (text: string, failed = false) => setNotice({ text, failed });
+  // `failed`: the reason's words, so the stored failure below is not said a second time.
+  const [notice, setNotice] = useState<{ text: string; failed?: string } | null>(null);
+  const say = (text: string, failed?: string) => setNotice({ text, failed });
   // A failure said here goes once a later sync succeeds (on its own: the signal back, a timer),
   // which the lines below then show: it would contradict them.
   const lastSuccess = overview?.state.lastSuccessAt ?? null;
@@ -51,6 +52,7 @@ export function Sync() {
   }, [lastSuccess]);
   if (!overview) return null;
   const { waiting, state, enrolment } = overview;
+  const stored = state.lastError && { stopped: state.lastError.stopped, message: syncErrorText(state.lastError, lang) };
   // Changes, and the activities they belong to when that is fewer (Pengaturan counts activities).
   const waitingLine = (changes: number, entries: number | null) =>
     entries !== null && entries > 0 && entries < changes
@@ -96,14 +98,18 @@ export function Sync() {
    * server rejected, in this sync or an earlier one, are not done until corrected: say so,
    * never "Semua terkirim." alone.
    */
-  async function outcomeOf(result: SyncResult): Promise<{ text: string; failed: boolean }> {
+  async function outcomeOf(result: SyncResult): Promise<{ text: string; failed?: string }> {
+    const failure = (key: 'sync.notSent' | 'sync.stopped', error: Parameters<typeof syncErrorText>[0]) => {
+      const message = syncErrorText(error, lang);
+      return { text: w(key, { message }), failed: message };
+    };
     // The enrolment is gone (reset in another tab): a revoked one's words say what to do.
-    if (result.status === 'not-enrolled') return { text: w('sync.notSent', { message: syncErrorText({ status: 401, code: 'unauthorized' }, lang) }), failed: true };
-    if (result.status === 'stopped') return { text: w('sync.stopped', { message: syncErrorText(result.error, lang) }), failed: true };
-    if (result.status === 'retry') return { text: w('sync.notSent', { message: syncErrorText(result.error, lang) }), failed: true };
+    if (result.status === 'not-enrolled') return failure('sync.notSent', { status: 401, code: 'unauthorized' });
+    if (result.status === 'stopped') return failure('sync.stopped', result.error);
+    if (result.status === 'retry') return failure('sync.notSent', result.error);
     const { rejected } = await entrySyncCounts(db);
-    if (rejected === 0) return { text: w('sync.ok'), failed: false };
-    return { text: w(result.rejected > 0 ? 'sync.okRejected' : 'sync.okStillRejected', rejectedParams(rejected, lang)), failed: false };
+    if (rejected === 0) return { text: w('sync.ok') };
+    return { text: w(result.rejected > 0 ? 'sync.okRejected' : 'sync.okStillRejected', rejectedParams(rejected, lang)) };
   }
 
   return (
@@ -115,7 +121,9 @@ export function Sync() {
       {!enrolment ? (
         enrolForm
       ) : (
-        <section class="sync-status" aria-live="polite">
+        // Not a live region: its counts change as entries are sent or pulled; how a send went is
+        // said by the status region above.
+        <section class="sync-status">
           <p>{w('sync.library', { library: library.name })}</p>
           <p data-sync-online={online ? 'yes' : 'no'}>{online ? w('sync.online') : w('sync.offline')}</p>
           <p data-sync-waiting={waiting}>{waitingLine(waiting, counts ? counts.waiting + counts.deletesWaiting : null)}</p>
@@ -129,10 +137,10 @@ export function Sync() {
           )}
           <p>{state.lastSuccessAt ? w('sync.lastSuccess', { time: syncTime(state.lastSuccessAt, lang) }) : w('sync.never')}</p>
           {state.nextTryAt && <p>{w('sync.nextTry', { time: syncTime(state.nextTryAt, lang) })}</p>}
-          {state.lastError && (
-            <p class="error">
-              {w(state.lastError.stopped ? 'sync.stopped' : 'sync.error', { message: syncErrorText(state.lastError, lang) })}
-            </p>
+          {/* Not when the notice above says the same failure; one from a sync started elsewhere
+              (app start, Background Sync, the timer, another view) shows here. */}
+          {stored && stored.message !== notice?.failed && (
+            <p class="error">{w(stored.stopped ? 'sync.stopped' : 'sync.error', { message: stored.message })}</p>
           )}
           <div class="actions">
             <button type="button" class="primary" onClick={sendNow} aria-disabled={busy}>
