@@ -7,7 +7,10 @@
  * - an entry the server refused ("Tanggal kegiatan tidak boleh di masa depan") opens in
  *   "Ubah" with the server's reason on its field, which goes when the field is corrected;
  * - Pengaturan shows the profile enrolment brought (its NPP too) read-only, and an
- *   administrator's `library edit` reaches it with the next sync.
+ *   administrator's `library edit` reaches it with the next sync; read-only, a field is
+ *   text, not a box, and a long name shows whole at a large font on a narrow phone;
+ * - Beranda says that unsent work may be cleared while the browser refuses persistent
+ *   storage and an entry waits, and no more once it is sent.
  */
 import { expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -25,6 +28,24 @@ const DAY = 86_400_000;
 const poll = <T,>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 15_000, interval: 50 });
 const field = (label: string) => page.getByLabel(label, { exact: true });
 const kpiCard = () => page.getByRole('region', { name: 'Warna KPI' });
+const unsentHint = () => page.getByText('Browser dapat menghapus data yang belum terkirim bila ruang HP penuh. Kirim data selagi ada sinyal.', { exact: true });
+/** The page's storage, as the test's init script makes it answer (`granted`) and counts its questions (`asked`). */
+type TestStorage = StorageManager & { granted?: boolean; asked?: number };
+
+/**
+ * Opens Beranda anew and expects no word about unsent work once the screen has asked whether
+ * storage is persistent and had time to show its answer (at first it knows nothing).
+ */
+async function expectNoUnsentHint() {
+  await page.getByRole('link', { name: 'Daftar kegiatan' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Daftar kegiatan' }).waitFor();
+  const before = await page.evaluate(() => (navigator.storage as TestStorage).asked ?? 0);
+  await page.getByRole('link', { name: 'Beranda' }).click();
+  await kpiCard().waitFor();
+  await poll(() => page.evaluate(() => (navigator.storage as TestStorage).asked ?? 0)).toBeGreaterThan(before);
+  await page.waitForTimeout(300);
+  expect(await unsentHint().count()).toBe(0);
+}
 const dayInJakarta = (ms: number) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Jakarta' }).format(new Date(ms));
 /** The message tied to a control by aria-describedby. */
 const messageOf = (label: string) =>
@@ -70,9 +91,17 @@ it("shows every message at once, reads '1.000' as a thousand, opens a refused en
 
   // The phone's clock is two days ahead: its "today" is a day the server calls the future.
   await page.clock.install({ time: new Date(Date.now() + 2 * DAY) });
+  // The browser refuses persistent storage (as Chromium does a site it barely knows), or grants it when told.
+  await page.addInitScript(() => {
+    const s = navigator.storage as TestStorage;
+    s.persisted = async () => ((s.asked = (s.asked ?? 0) + 1), !!s.granted);
+    s.persist = async () => !!s.granted;
+  });
   await page.goto(server.url);
   await fillFirstRun(page, 'Perpustakaan lokal');
   await kpiCard().waitFor();
+  // Nothing waits to be sent: no word about it.
+  await expectNoUnsentHint();
 
   // One tap on Simpan: the title's message and the participants' message together.
   await openForm();
@@ -101,6 +130,11 @@ it("shows every message at once, reads '1.000' as a thousand, opens a refused en
   await field('Tanggal kegiatan').fill(dayInJakarta(Date.now() - DAY));
   await page.getByRole('button', { name: 'Simpan', exact: true }).click();
   await kpiCard().waitFor();
+  // An entry waits, on storage the browser may clear: Beranda says so, but not once storage is persistent.
+  await unsentHint().waitFor();
+  await page.evaluate(() => ((navigator.storage as TestStorage).granted = true));
+  await expectNoUnsentHint();
+  await page.evaluate(() => ((navigator.storage as TestStorage).granted = false));
 
   // Dated the phone's today (the form's default): the server will refuse it.
   await openForm();
@@ -121,6 +155,8 @@ it("shows every message at once, reads '1.000' as a thousand, opens a refused en
   await page.getByRole('button', { name: 'Daftarkan' }).click();
   await page.getByText(`Terdaftar untuk ${library.name}`, { exact: true }).waitFor();
   await poll(async () => (await server.stored(library.id)).size).toBe(1);
+  // All sent (the refused one answered too): Beranda's word about unsent work goes.
+  await expectNoUnsentHint();
   await page.getByRole('link', { name: 'Daftar kegiatan' }).click();
   await poll(() => page.locator('[data-sync-status="rejected"]').count()).toBe(1);
 
@@ -154,4 +190,41 @@ it("shows every message at once, reads '1.000' as a thousand, opens a refused en
   expect(await field('Zona waktu').inputValue()).toBe('WITA (Asia/Makassar)');
   expect(await storedLibrary()).toMatchObject({ id: library.id, village: 'Sukamaju Baru', timezone: 'Asia/Makassar', npp: '3516012E1000001' });
   expect(await seriousViolations(page)).toEqual([]);
+
+  // Read-only, a field is text, not a box, and a long name shows whole: 320 px wide, a 32 px font.
+  const longName = 'Perpustakaan Desa Taman Bacaan Masyarakat Sukamaju Sejahtera';
+  expect(longName.length).toBe(60);
+  expect((await updateLibrary(server.database.db, library.id, { name: longName }))?.ok).toBe(true);
+  await page.getByRole('link', { name: 'Kirim data' }).click();
+  await page.getByRole('button', { name: 'Kirim sekarang' }).click();
+  await page.getByRole('link', { name: 'Pengaturan' }).click();
+  await poll(() => field('Nama perpustakaan').inputValue()).toBe(longName);
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    await page.setViewportSize({ width: 320, height: 640 });
+    await cdp.send('Page.setFontSizes', { fontSizes: { standard: 32 } });
+    for (const label of ['Nama perpustakaan', 'Zona waktu']) {
+      const shown = await field(label).evaluate((el) => {
+        const style = getComputedStyle(el);
+        return {
+          clipped: el.scrollWidth > el.clientWidth || el.scrollHeight > el.clientHeight,
+          lines: Math.round(el.getBoundingClientRect().height / parseFloat(style.lineHeight)),
+          border: style.borderTopStyle === 'none' || parseFloat(style.borderTopWidth) === 0 ? 'none' : style.borderTop,
+          background: style.backgroundColor,
+          right: el.getBoundingClientRect().right <= window.innerWidth,
+        };
+      });
+      expect(shown, label).toMatchObject({ clipped: false, border: 'none', background: 'rgba(0, 0, 0, 0)', right: true });
+      if (label === 'Nama perpustakaan') expect(shown.lines, label).toBeGreaterThan(2);
+    }
+    expect(await field('Zona waktu').inputValue()).toBe('WITA (Asia/Makassar)');
+    // Still a control that takes focus (Tab reaches it), the name's field.
+    await field('Nama perpustakaan').focus();
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('profile-name');
+    expect(await seriousViolations(page)).toEqual([]);
+  } finally {
+    await cdp.send('Page.setFontSizes', { fontSizes: { standard: 16 } });
+    await page.setViewportSize({ width: 360, height: 640 });
+    await cdp.detach();
+  }
 }, 180_000);

@@ -1,4 +1,4 @@
-/** Beranda's content for a given set of entries: the library's name, a warning if any, and its KPI card. */
+/** Beranda's content for a given set of entries: the library's name, a warning and a note if any, and its KPI card. */
 import type { Lang, Library, Rulebook } from '../../domain';
 import { ui } from '../i18n';
 import { kpiOf } from '../kpi-memo';
@@ -12,9 +12,11 @@ export interface HomeViewProps {
   now: Date;
   /** Shown above the card: the phone's clock is wrong (Home). */
   warning?: string | null;
+  /** Shown above the card, quieter: unsent work on storage the browser may clear (Home). */
+  note?: string | false;
 }
 
-export function HomeView({ entries, library, rulebook, lang, now, warning }: HomeViewProps) {
+export function HomeView({ entries, library, rulebook, lang, now, warning, note }: HomeViewProps) {
   // Recomputed only when the entries, the rules or the library's day change (or found
   // ready: a save computes the next KPI while its transaction runs).
   const kpi = kpiOf(entries, library, rulebook, now);
@@ -23,6 +25,7 @@ export function HomeView({ entries, library, rulebook, lang, now, warning }: Hom
       <h1 tabIndex={-1}>{ui(lang, 'nav.home')}</h1>
       <p class="library-name">{library.name}</p>
       {warning && <p class="warning">{warning}</p>}
+      {note && <p class="hint">{note}</p>}
       <KpiCard kpi={kpi} lang={lang} rulebook={rulebook} />
     </>
   );

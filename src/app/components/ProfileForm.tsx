@@ -47,7 +47,8 @@ export interface ProfileFormProps {
   /**
    * The profile shown, not edited (an enrolled phone's: the server's, refreshed at each
    * sync): the same labelled fields, read-only and still reachable by Tab — the time zone
-   * as its words, since a select cannot be read-only — described by `describedBy`.
+   * as its words, since a select cannot be read-only — described by `describedBy`. They
+   * look like text and show the whole value, wrapped (`Shown`).
    */
   readOnly?: boolean;
   describedBy?: string;
@@ -75,13 +76,15 @@ export function ProfileForm({ lang, library, submitLabel, onSave, readOnly, desc
     <form onSubmit={submit} noValidate aria-describedby={describedBy}>
       {TEXT_FIELDS.map((k) => (
         <Field key={k} id={`profile-${k}`} label={t(lang, `field.${k}`)} hint={HINTS[k] && ui(lang, HINTS[k])} error={errors[k]}>
-          {(d, inv) => <input type="text" {...inputProps(`profile-${k}`, d, inv)} aria-required={k === 'npp' || readOnly ? undefined : 'true'} value={values[k]} onInput={set(k)} readOnly={readOnly} />}
+          {(d, inv) =>
+            readOnly ? <Shown id={`profile-${k}`} d={d} value={values[k]} /> : <input type="text" {...inputProps(`profile-${k}`, d, inv)} aria-required={k === 'npp' ? undefined : 'true'} value={values[k]} onInput={set(k)} />
+          }
         </Field>
       ))}
       <Field id="profile-timezone" label={t(lang, 'field.timezone')} error={errors.timezone}>
         {(d, inv) =>
           readOnly ? (
-            <input type="text" {...inputProps('profile-timezone', d, inv)} value={ui(lang, `tz.${values.timezone as Library['timezone']}`)} readOnly />
+            <Shown id="profile-timezone" d={d} value={ui(lang, `tz.${values.timezone as Library['timezone']}`)} />
           ) : (
             <select {...inputProps('profile-timezone', d, inv)} aria-required="true" value={values.timezone} onChange={set('timezone')}>
               {TIMEZONES.map((z) => (
@@ -99,5 +102,18 @@ export function ProfileForm({ lang, library, submitLabel, onSave, readOnly, desc
         </button>
       )}
     </form>
+  );
+}
+
+/**
+ * A read-only value that reads as text: a textarea (named by its label, read aloud, reached
+ * by Tab) with no box, wrapped whole at any font — an input cut a long name off. The hidden
+ * copy of the value beside it (style.css, `.shown`) gives it its height.
+ */
+function Shown({ id, d, value }: { id: string; d: string | undefined; value: string }) {
+  return (
+    <div class="shown" data-value={value}>
+      <textarea {...inputProps(id, d, false)} value={value} readOnly rows={1} />
+    </div>
   );
 }

@@ -1,17 +1,28 @@
-/** Beranda: the KPI card, recomputed from the app's live entries whenever they change; a word when the phone's clock is wrong. */
+/**
+ * Beranda: the KPI card, recomputed from the app's live entries whenever they change; a word
+ * when the phone's clock is wrong, and one when unsent work waits on storage the browser may clear.
+ */
+import { useEffect, useState } from 'preact/hooks';
 import { todayIn } from '../../domain';
-import { getSyncState } from '../../device';
+import { storageHealth, syncOverview } from '../../device';
 import { clockBeforeApp, clockWarning } from '../clock';
 import { HomeView } from '../components/HomeView';
 import { useApp } from '../context';
+import { ui } from '../i18n';
 import { useLive, useToday } from '../live';
 
 export function Home() {
   const { db, entries, library, rulebook, now, lang } = useApp();
-  const sync = useLive(() => getSyncState(db), [db]);
-  const clock = clockBeforeApp(todayIn(library.timezone, now()), __BUILD_DATE__, lang) ?? clockWarning(sync?.clockOffsetMs, lang);
+  const sync = useLive(() => syncOverview(db), [db]);
+  // As Pengaturan reads it; again as the outbox changes (the first save asks for persistence).
+  const [persisted, setPersisted] = useState<boolean | null>(null);
+  useEffect(() => {
+    void storageHealth().then((h) => setPersisted(h.persisted));
+  }, [sync?.waiting]);
+  const clock = clockBeforeApp(todayIn(library.timezone, now()), __BUILD_DATE__, lang) ?? clockWarning(sync?.state.clockOffsetMs, lang);
   // Re-rendered when the library's day turns: the card is computed for `now()`.
   useToday(library.timezone, now);
   if (!entries) return null;
-  return <HomeView entries={entries} library={library} rulebook={rulebook} lang={lang} now={now()} warning={clock} />;
+  const unsent = persisted === false && !!sync?.waiting;
+  return <HomeView entries={entries} library={library} rulebook={rulebook} lang={lang} now={now()} warning={clock} note={unsent && ui(lang, 'home.unsentAtRisk')} />;
 }
