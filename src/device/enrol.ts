@@ -22,6 +22,7 @@ import {
   CURSOR_KEY,
   EMPTY_SYNC_STATE,
   ENROLMENT_KEY,
+  entrySyncStatus,
   getEnrolment,
   resetSyncState,
   SYNC_STATE_KEY,
@@ -51,16 +52,21 @@ export type EnrolResult =
 /**
  * The code is for another library than the one this phone was enrolled for and holds
  * entries of. Nothing is stored until `complete`: 'move' takes those entries to the new
- * library (sent there as its own), 'leave' deletes them from this phone (only when every
- * one of them is on the old library's server: `unsent` 0). Not completing keeps the old
- * enrolment; the same code gives the same answer again for a while (its retry key).
+ * library (sent there as its own), 'leave' deletes them from this phone (only when the
+ * server holds every one as the phone does: `unsent` 0). Not completing keeps the old
+ * enrolment. `complete` answers `{ ok: false }`, storing nothing, when the phone changed
+ * meanwhile (another tab enrolled it, or logged a change of those entries; ask again),
+ * or once it has stored.
  */
 export interface EnrolChoice {
   /** The library the phone was enrolled for. */
   from: Library;
-  /** Its entries on this phone (tombstones aside), and how many of them have changes not on its server. */
+  /** Its activities on this phone (tombstones aside). */
   entries: number;
+  /** Its entries (tombstones too) the server does not hold as the phone does: a change not sent, or refused. */
   unsent: number;
+  /** Documentation photos of its activities: only on this phone (the protocol sends their details alone). */
+  photos: number;
   to: Library;
   complete(how: 'move' | 'leave'): Promise<{ ok: true; library: Library; deviceId: string; queued: number } | { ok: false }>;
 }
@@ -75,52 +81,78 @@ export async function enrol(opts: EnrolOptions): Promise<EnrolResult> {
   if (!parsed.success) return { ok: false, error: { status: res.status, code: null, message: 'unreadable answer' }, retryAfterMs: null };
   const enrolled = parsed.data;
   const lock = opts.lock ?? defaultLock(opts.db);
-  const store = async (others: OthersRule) => {
+  const store = async (others?: OthersRule) => {
     const queued = await lock(() => storeEnrolment(opts.db, enrolled, serverUrl, opts.now(), others));
     lastTried = null;
     return { ok: true as const, library: enrolled.library, deviceId: enrolled.deviceId, queued };
   };
-  const held = await entriesOfOtherEnrolment(opts.db, enrolled.library.id);
-  if (held === null) return store('move');
-  return {
-    ok: 'choose',
-    choice: {
-      ...held,
-      to: enrolled.library,
-      complete: (how) => store(how).catch((error: unknown) => {
-        if (error instanceof UnsentEntriesError) return { ok: false as const };
-        throw error;
-      }),
-    },
-  };
+  for (let tries = 0; ; tries++) {
+    const held = await heldForAnother(opts.db, enrolled.library.id);
+    if (held === null) return store();
+    const { device, ...shown } = held;
+    const from = held.from.id;
+    if (held.entries > 0 || held.unsent > 0 || tries > 0) {
+      let stored = false;
+      const complete = async (how: OthersRule['how']) => {
+        if (stored) return { ok: false as const };
+        try {
+          const done = await store({ how, from, device });
+          stored = true;
+          return done;
+        } catch (error) {
+          if (error instanceof ChangedMeanwhileError) return { ok: false as const };
+          throw error;
+        }
+      };
+      return { ok: 'choose', choice: { ...shown, to: enrolled.library, complete } };
+    }
+    // Only deletes its server holds: nothing to ask, nothing to move. Changed meanwhile: ask.
+    try {
+      return await store({ how: 'leave', from, device });
+    } catch (error) {
+      if (!(error instanceof ChangedMeanwhileError)) throw error;
+    }
+  }
 }
 
-type OthersRule = 'move' | 'leave';
+/**
+ * What becomes of the entries of the library `from` the phone was enrolled for, as device
+ * `device`: checked again when storing, for another enrolment meanwhile makes the choice stale.
+ */
+interface OthersRule {
+  how: 'move' | 'leave';
+  from: string;
+  device: string;
+}
 
-/** 'leave' found changes of the entries to leave that are not on their server (another tab logged one meanwhile). */
-class UnsentEntriesError extends Error {}
+/** The enrolment is no longer for `from`, or 'leave' met entries the server does not hold: nothing stored. */
+class ChangedMeanwhileError extends Error {}
 
 /**
  * The entries of the library this phone was enrolled for, when the new enrolment is for
- * another: how many, how many not all on that library's server. Null when there is
- * nothing to ask (never enrolled: the local library's entries simply move; the same
- * library again; none of its entries left).
+ * another. Null when there is nothing to ask: never enrolled (the local library's entries
+ * simply move), the same library again, none of its entries left.
  */
-async function entriesOfOtherEnrolment(db: LaporDb, libraryId: string): Promise<Omit<EnrolChoice, 'to' | 'complete'> | null> {
+async function heldForAnother(db: LaporDb, libraryId: string): Promise<(Omit<EnrolChoice, 'to' | 'complete'> & { device: string }) | null> {
   const before = await getEnrolment(db);
   if (!before || before.libraryId === libraryId) return null;
   const from = await getLibrary(db);
   if (!from || from.id !== before.libraryId) return null;
-  const rows = (await db.entries.toArray()).filter((r) => r.libraryId === before.libraryId);
+  const [all, outbox] = await Promise.all([db.entries.toArray() as Promise<SyncedRow[]>, db.outbox.toArray()]);
+  const rows = all.filter((r) => r.libraryId === from.id);
   if (rows.length === 0) return null;
-  const unsent = unsentIds(await db.outbox.toArray(), rows);
-  return { from, entries: rows.filter((r) => !r.deleted).length, unsent: unsent.size };
+  const live = rows.filter((r) => !r.deleted);
+  const photos = (await db.photos.bulkGet(live.flatMap((r) => (r.attachments ?? []).map((a) => a.id)))).filter(Boolean).length;
+  return { from, device: before.deviceId, entries: live.length, unsent: onlyHere(rows, outbox).length, photos };
 }
 
-/** The ids of `rows` with a change in the outbox (not acknowledged by their server). */
-function unsentIds(outbox: OutboxRow[], rows: SyncedRow[]): Set<string> {
-  const ids = new Set(rows.map((r) => r.id));
-  return new Set(outbox.map((m) => m.entry.id).filter((id) => ids.has(id)));
+/** The rows the server does not hold as the phone does: a change waiting (or never sent), or refused. */
+function onlyHere(rows: SyncedRow[], outbox: OutboxRow[]): SyncedRow[] {
+  const pending = new Set(outbox.map((m) => m.entry.id));
+  return rows.filter((r) => {
+    const kind = entrySyncStatus(r, pending).kind;
+    return kind === 'local' || kind === 'rejected';
+  });
 }
 
 /** Where the key of the last code tried is kept: `{ code, key }`, the code as the server matches it. */
@@ -155,11 +187,13 @@ function newRetryKey(): string {
  * Stores the enrolment and re-keys and re-queues the phone's entries, in one transaction.
  * Entries of another library (the local one, or a previous enrolment's) move to the new
  * library as new entries; entries with unsent changes are queued once each, in the order
- * they were first queued. `others` 'leave': the previous enrolment's entries are deleted
- * instead (with their photos), refused (UnsentEntriesError) if any has an unsent change.
+ * they were first queued. `others` (the librarian's choice, `EnrolChoice`): refused
+ * (ChangedMeanwhileError) unless the phone is still enrolled for `from`; 'leave' deletes
+ * that library's entries and their photos instead of moving them, refused as well if the
+ * server does not hold one of them as the phone does.
  * Returns the number of queued mutations. Call it holding the sync lock (as `enrol` does).
  */
-export async function storeEnrolment(db: LaporDb, res: EnrollResponse, serverUrl: string, now: Date, others: OthersRule = 'move'): Promise<number> {
+export async function storeEnrolment(db: LaporDb, res: EnrollResponse, serverUrl: string, now: Date, others?: OthersRule): Promise<number> {
   const libraryId = res.library.id;
   const queued = await db.transaction('rw', [db.entries, db.outbox, db.meta, db.photos], async () => {
     const [all, pending, before] = await Promise.all([
@@ -167,8 +201,13 @@ export async function storeEnrolment(db: LaporDb, res: EnrollResponse, serverUrl
       db.outbox.orderBy('seq').toArray(),
       db.meta.get(ENROLMENT_KEY),
     ]);
-    const leaving = others === 'leave' ? leftBehind(all, before?.value) : [];
-    if (unsentIds(pending, leaving).size > 0) throw new UnsentEntriesError();
+    let leaving: SyncedRow[] = [];
+    if (others) {
+      const previous = await getEnrolment(db);
+      if (previous?.libraryId !== others.from || previous.deviceId !== others.device) throw new ChangedMeanwhileError();
+      if (others.how === 'leave') leaving = all.filter((r) => r.libraryId === others.from);
+      if (onlyHere(leaving, pending).length > 0) throw new ChangedMeanwhileError();
+    }
     if (leaving.length > 0) {
       await db.entries.bulkDelete(leaving.map((r) => r.id));
       await db.photos.bulkDelete(leaving.flatMap((r) => (r.attachments ?? []).map((a) => a.id)));
@@ -234,8 +273,3 @@ export async function storeEnrolment(db: LaporDb, res: EnrollResponse, serverUrl
   return queued;
 }
 
-/** The rows of the previous enrolment's library (none when there was no enrolment). */
-function leftBehind(rows: SyncedRow[], before: unknown): SyncedRow[] {
-  const libraryId = (before as Partial<Enrolment> | undefined)?.libraryId;
-  return typeof libraryId === 'string' ? rows.filter((r) => r.libraryId === libraryId) : [];
-}

@@ -160,12 +160,14 @@ describe('enrolment for another library than the one the phone was enrolled for'
     const { a, b, phone, sent, photo, options } = await phoneOfLibraryA('Perpustakaan Pindah Tangan', 51);
     const res = await enrol({ ...options, code: await server.code(b.id) });
     if (res.ok !== 'choose') throw new Error(`expected a choice, got ${JSON.stringify(res)}`);
-    expect(res.choice).toMatchObject({ from: { id: a.id, name: a.name }, to: { id: b.id }, entries: 2, unsent: 0 });
+    expect(res.choice).toMatchObject({ from: { id: a.id, name: a.name }, to: { id: b.id }, entries: 2, unsent: 0, photos: 1 });
     // Nothing stored before the choice.
     expect((await getEnrolment(phone.db))?.libraryId).toBe(a.id);
     expect(await phone.db.entries.count()).toBe(2);
 
     expect(await res.choice.complete('leave')).toMatchObject({ ok: true, library: { id: b.id }, queued: 0 });
+    // Once only.
+    expect(await res.choice.complete('move')).toEqual({ ok: false });
     expect((await getEnrolment(phone.db))?.libraryId).toBe(b.id);
     expect((await getLibrary(phone.db))?.id).toBe(b.id);
     expect(await phone.db.entries.count()).toBe(0);
@@ -190,6 +192,38 @@ describe('enrolment for another library than the one the phone was enrolled for'
     expect(await syncNow(phone.deps)).toMatchObject({ status: 'ok', pushed: 3 });
     expect([...(await server.stored(b.id)).keys()].sort()).toEqual([...sent, unsent].map((e) => e.id).sort());
     expect((await row(phone.db, unsent.id)).libraryId).toBe(b.id);
+  });
+
+  it('an entry the server refused is not on it: "leave" is not offered for it, nor done', async () => {
+    const { b, phone, options } = await phoneOfLibraryA('Perpustakaan Ditolak Pindah', 54);
+    const [refused] = await phone.db.entries.toArray();
+    await phone.db.entries.put({ ...refused, receipt: { status: 'rejected', at: new Date(SERVER_NOW).toISOString(), errors: [] } } as SyncedRow);
+    const res = await enrol({ ...options, code: await server.code(b.id) });
+    if (res.ok !== 'choose') throw new Error(`expected a choice, got ${JSON.stringify(res)}`);
+    expect(res.choice).toMatchObject({ entries: 2, unsent: 1 });
+    expect(await res.choice.complete('leave')).toEqual({ ok: false });
+    expect(await phone.db.entries.count()).toBe(2);
+  });
+
+  it('a choice made stale by an enrolment meanwhile (another tab) stores nothing', async () => {
+    const { a, b, phone, options } = await phoneOfLibraryA('Perpustakaan Pilihan Basi', 55);
+    const res = await enrol({ ...options, code: await server.code(b.id) });
+    if (res.ok !== 'choose') throw new Error(`expected a choice, got ${JSON.stringify(res)}`);
+    await enrolPhone(phone, server, a.id);
+    const device = (await getEnrolment(phone.db))!.deviceId;
+    expect(await res.choice.complete('leave')).toEqual({ ok: false });
+    expect(await getEnrolment(phone.db)).toMatchObject({ libraryId: a.id, deviceId: device });
+    expect(await phone.db.entries.count()).toBe(2);
+  });
+
+  it('only deletes the old library holds already: nothing to ask, and nothing of it goes to the new one', async () => {
+    const { b, phone, sent, options } = await phoneOfLibraryA('Perpustakaan Hanya Hapus', 56);
+    // As if deleted and sent while still enrolled: tombstones the old server holds (their receipts say so).
+    await phone.db.entries.bulkPut((await phone.db.entries.toArray()).map((r) => ({ ...r, deleted: true })));
+    expect(sent.length).toBe(2);
+    const res = await enrol({ ...options, code: await server.code(b.id) });
+    expect(res).toMatchObject({ ok: true, library: { id: b.id }, queued: 0 });
+    expect(await phone.db.entries.count()).toBe(0);
   });
 
   it('cancelled, the phone stays with the old library; the same code asks again, and a code for the old library asks nothing', async () => {

@@ -505,6 +505,20 @@ it("a code for another library asks what becomes of the old library's entries: B
     await p.getByText(`Pendaftaran dibatalkan. HP tetap dipakai untuk ${a.name}.`).waitFor();
     expect(await p.evaluate(() => document.activeElement?.id)).toBe('enrol-code');
 
+    // Another tab queues a change of the old library's entry while the choice is shown: "Hapus"
+    // is refused, said under the code field, which gets focus; asked again, it is not offered.
+    await p.getByRole('button', { name: 'Daftarkan' }).click();
+    await title.waitFor();
+    await outboxRow(p, 'add');
+    await p.getByRole('button', { name: `Hapus kegiatan ${a.name} dari HP ini` }).click();
+    await p.getByText(`Ada perubahan baru yang belum terkirim ke ${a.name}. Tekan Daftarkan lagi untuk memilih ulang.`).waitFor();
+    await poll(() => p.evaluate(() => document.activeElement?.id)).toBe('enrol-code');
+    await p.getByRole('button', { name: 'Daftarkan' }).click();
+    await p.getByText(`1 kegiatan ${a.name} belum tersimpan di server seperti di HP ini`, { exact: false }).waitFor();
+    expect(await p.getByRole('button', { name: `Hapus kegiatan ${a.name} dari HP ini` }).count()).toBe(0);
+    await p.getByRole('button', { name: 'Batal' }).click();
+    await outboxRow(p, 'remove');
+
     // The same code, still in the field, asks again; this time the phone changed hands.
     await p.getByRole('button', { name: 'Daftarkan' }).click();
     await p.getByRole('button', { name: `Hapus kegiatan ${a.name} dari HP ini` }).click();
@@ -519,3 +533,28 @@ it("a code for another library asks what becomes of the old library's entries: B
     await handed.close();
   }
 });
+
+/** Adds (or removes) an outbox row for the phone's one entry, as another tab saving a change of it would. */
+function outboxRow(p: Page, what: 'add' | 'remove'): Promise<void> {
+  return p.evaluate(
+    (what) =>
+      new Promise<void>((resolve, reject) => {
+        const open = indexedDB.open('tpbis-lapor');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const tx = open.result.transaction(['entries', 'outbox'], 'readwrite');
+          tx.oncomplete = () => (open.result.close(), resolve());
+          tx.onerror = () => reject(tx.error);
+          if (what === 'remove') tx.objectStore('outbox').delete(999_999);
+          else {
+            const all = tx.objectStore('entries').getAll();
+            all.onsuccess = () => {
+              const { serverVersion: _v, receipt: _r, onServer: _o, ...entry } = all.result[0];
+              tx.objectStore('outbox').put({ seq: 999_999, baseVersion: 0, entry: { ...entry, title: 'Diubah di tab lain' } });
+            };
+          }
+        };
+      }),
+    what,
+  );
+}

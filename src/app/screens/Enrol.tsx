@@ -35,11 +35,11 @@ export function Enrol({ onEnrolled, env }: { onEnrolled: (library: Library, queu
   function fail(message: string) {
     setError(message);
     // Sent with Enter from the field, focus is there already and would not move: nothing would
-    // be read. Only within this form: the librarian may have gone to another screen meanwhile.
+    // be read. Focused after the render: the field may be coming back (the choice panel goes);
+    // the librarian may have gone to another screen meanwhile, where there is none.
     const active = document.activeElement as HTMLElement | null;
     const field = document.getElementById('enrol-code') as HTMLInputElement | null;
-    if (!field) return;
-    if (active && field.form?.contains(active)) active.blur();
+    if (field && active && field.form?.contains(active)) active.blur();
     focusFirstError(['enrol-code']);
   }
 
@@ -110,13 +110,10 @@ export function Enrol({ onEnrolled, env }: { onEnrolled: (library: Library, queu
     }
   }
 
-  if (choice) return <ChoosePanel choice={choice} busy={busy} w={w} lang={lang} onChoose={choose} />;
-
-  return (
+  const enrolForm = (
     <section aria-labelledby="enrol-title">
       <h2 id="enrol-title">{w('enrol.title')}</h2>
       <p>{w('enrol.intro')}</p>
-      <div role="status">{note && <p class="notice">{note}</p>}</div>
       <form onSubmit={submit} noValidate>
         <Field id="enrol-code" label={w('enrol.code')} hint={w('enrol.codeHint')} error={error ?? undefined}>
           {(d, invalid) => (
@@ -158,6 +155,14 @@ export function Enrol({ onEnrolled, env }: { onEnrolled: (library: Library, queu
       </form>
     </section>
   );
+
+  return (
+    <>
+      {/* Kept in the page whether the form or the choice shows, so that its words are read. */}
+      <div role="status">{note && <p class="notice">{note}</p>}</div>
+      {choice ? <ChoosePanel choice={choice} busy={busy} w={w} lang={lang} onChoose={choose} /> : enrolForm}
+    </>
+  );
 }
 
 type Words = (k: Parameters<typeof syncWord>[1], p?: Record<string, string | number>) => string;
@@ -192,6 +197,7 @@ function ChoosePanel({ choice, busy, w, lang, onChoose }: { choice: EnrolChoice;
             </button>
             <p class="hint" id="enrol-leave-hint">
               {w('enrol.leaveHint', { from, to })}
+              {choice.photos > 0 && ` ${w('enrol.leavePhotos', { count: formatNumber(choice.photos, lang) })}`}
             </p>
           </>
         )}

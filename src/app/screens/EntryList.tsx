@@ -6,7 +6,7 @@
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { activityTypeLabel, formatDate, formatNumber, monthOf, STRATEGIES, t, type ActivityEntry } from '../../domain';
-import { deleteEntry, entryStatuses, listEntries, restoreEntry } from '../../device';
+import { deleteEntry, entryStatuses, isLocalLibraryId, listEntries, restoreEntry } from '../../device';
 import { SyncBadge } from '../components/SyncBadge';
 import { useApp, useUi } from '../context';
 import { focusFirstError } from '../focus';
@@ -20,14 +20,17 @@ import { useLive } from '../live';
 let lastDeleted: ActivityEntry | null = null;
 
 export function EntryList({ onlyRejected = false }: { onlyRejected?: boolean }) {
-  const { db, lang, rulebook, now } = useApp();
+  const { db, lang, rulebook, now, library } = useApp();
   const u = useUi();
   const all = useLive(() => listEntries(db), [db]);
   const statuses = useLive(() => entryStatuses(db), [db]);
   const [month, setMonth] = useState('');
   const [strategy, setStrategy] = useState('');
   const [rejected, setRejected] = useState(onlyRejected);
-  const [deleted, setDeletedState] = useState(lastDeleted);
+  const [kept, setDeletedState] = useState(lastDeleted);
+  // Not for an entry of a library the phone has left (enrolled for another, its entries
+  // deleted: enrol.ts): restored, it would be sent to the new one. A local library's moved.
+  const deleted = kept && (kept.libraryId === library.id || isLocalLibraryId(kept.libraryId)) ? kept : null;
   const setDeleted = (e: ActivityEntry | null) => setDeletedState((lastDeleted = e));
   const [failed, setFailed] = useState<'delete' | 'undo' | null>(null);
   // The count said aloud: set only when a filter changes it, not by a pull, a delete or an undo.
