@@ -74,6 +74,7 @@ const MAX_PROBLEMS_SHOWN = 5;
  * An `updatedAt` more than `MAX_CLOCK_AHEAD_MS` ahead of `now` (a file edited by hand, or
  * written on a phone whose clock ran ahead) is read as `now`, as the server reads such a
  * time on push: kept as it is, that copy would win against every later edit and restore.
+ * Such a copy is added when the phone has none, and replaces none the phone has.
  *
  * The phone's KPI counts only its own library's entries, so entries of another library
  * move to this phone's library as new ones, as enrolment moves the phone's earlier
@@ -103,8 +104,9 @@ export async function importJson(db: LaporDb, text: string, options: ImportOptio
     if (foreign) return { ok: false, error: 'otherLibrary', details: [otherLibraryMessage(backup, foreign, library, enrolment.libraryId, lang)] };
   }
   const now = options.now ?? new Date();
-  // Clamped first: which copy is the latest (in the file, and against the phone's) is decided by the clamped time.
+  // Clamped first: which copy is the latest in the file is decided by the clamped time.
   const clamped = backup.entries.map((e) => clampUpdatedAt(e, now));
+  const wasAhead = new Set(clamped.filter((e, i) => e !== backup.entries[i]).map((e) => e.id));
   const incoming = dedupeById(clamped).map((e) => (home && e.libraryId !== home ? moveToLibrary(e, home) : e));
   const existing = await db.entries.bulkGet(incoming.map((e) => e.id));
   // What the librarian is told counts activities, as the list does, by what is stored after:
@@ -116,7 +118,9 @@ export async function importJson(db: LaporDb, text: string, options: ImportOptio
   let unchanged = 0;
   incoming.forEach((e, i) => {
     const have = existing[i];
-    if (have && !(e.updatedAt > have.updatedAt)) {
+    // A copy whose time was ahead replaces none the phone holds: its real time is unknown, and
+    // clamped to this import's, the same file restored again would undo every edit made since.
+    if (have && (wasAhead.has(e.id) || !(e.updatedAt > have.updatedAt))) {
       if (!have.deleted) unchanged++;
       return;
     }

@@ -148,8 +148,20 @@ describe("importJson: a time ahead of the phone's clock", () => {
     // And a local edit after that is not undone by the far-future file restored again.
     const edited = { ...fixed, title: 'Diubah di HP ini', updatedAt: minutes(90).toISOString() };
     expect(await saveEntry(db, edited)).toMatchObject({ ok: true });
-    expect(await importJson(db, fileOf(e), { now: minutes(80) })).toMatchObject({ ok: true, updated: 0, unchanged: 1 });
+    const queued = await db.outbox.count();
+    expect(await importJson(db, fileOf(e), { now: minutes(95) })).toMatchObject({ ok: true, updated: 0, unchanged: 1 });
     expect(await getEntry(db, e.id)).toEqual(edited);
+    expect(await db.outbox.count()).toBe(queued);
+  });
+
+  it('restored twice, a far-future file changes nothing the second time, and queues nothing', async () => {
+    const { db } = freshDb();
+    const e = entry({ title: 'Jam HP maju', updatedAt: '9999-12-31T23:59:59.999Z' });
+    expect(await importJson(db, fileOf(e), { now })).toMatchObject({ ok: true, added: 1 });
+    const queued = await db.outbox.count();
+    expect(await importJson(db, fileOf(e), { now: minutes(60) })).toEqual({ ok: true, added: 0, updated: 0, unchanged: 1, movedFrom: null });
+    expect((await getEntry(db, e.id))?.updatedAt).toBe(now.toISOString());
+    expect(await db.outbox.count()).toBe(queued);
   });
 
   it("compares by the clamped time: the phone's copy a few minutes ahead stays", async () => {
