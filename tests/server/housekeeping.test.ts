@@ -3,21 +3,29 @@
  * window and ended sessions are deleted; what still counts or still works is kept.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../../src/server/db';
 import { keepHouse } from '../../src/server/housekeeping';
+import { migrate } from '../../src/server/migrations';
 import { startServer } from '../../src/server/server';
 import { ENROLL_LIMIT, LOGIN_NAME_LIMIT, limitState, reserveFailure } from '../../src/server/store/rate-limit';
 import { createSession, findSession, insertSupervisor, SESSION_TTL_MS } from '../../src/server/store/supervisors';
-import { DB_KINDS, openUrl, startTestServer, type TestServer } from './harness';
+import { DB_KINDS, freshDatabaseUrl, openUrl, TestClock } from './harness';
 
 const MINUTE = 60_000;
 
 describe.each(DB_KINDS)('housekeeping on %s', (kind) => {
-  let s: TestServer;
+  // A database with no server running on it: a server's own round at start, late on a busy
+  // machine, would delete the test's old failures before the round the test counts.
+  let s: { database: Database; databaseUrl: string; clock: TestClock; cleanup: () => Promise<void> };
   beforeAll(async () => {
-    s = await startTestServer(kind);
+    const { url: databaseUrl, cleanup } = await freshDatabaseUrl(kind);
+    const database = openUrl(databaseUrl);
+    await migrate(database.db, database.kind);
+    s = { database, databaseUrl, clock: new TestClock(), cleanup };
   });
   afterAll(async () => {
-    await s?.stop();
+    await s?.database.close();
+    await s?.cleanup();
   });
 
   it('forgets failures no limit counts and ended sessions, keeping the rest', async () => {
