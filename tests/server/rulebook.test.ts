@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { defaultRulebook, rulebookSchema, type Rulebook } from '../../src/domain';
+import { defaultRulebook, rulebookSchema, type ActivityEntry, type Rulebook } from '../../src/domain';
 import { RulebookSource } from '../../src/server/rulebook-source';
 import { currentRulebookId, loadRulebook } from '../../src/server/store/rulebooks';
 import { DB_KINDS, call, enrollNew, makeEntry, openUrl, pushEntries, type TestServer, startTestServer } from './harness';
@@ -166,6 +166,23 @@ describe.each(DB_KINDS)('rulebook publish on %s', (kind) => {
     }, { timeout: 60_000, interval: 50 });
     const after = await observed();
     expect(after).toMatchObject({ rulebook: STRICTER.id, monitor: { Kuning: 'kuning', Hijau: 'kuning' }, summary: { hijau: 0, kuning: 2 } });
+  });
+
+  it('an entry whose activity type the current rulebook dropped can still be deleted, though not edited', async () => {
+    const device = libs[0].device!;
+    const pulled = await call(s, 'GET', '/api/v1/sync/pull', { token: device.token });
+    const dropped = (pulled.body.entries as (ActivityEntry & { version: number })[]).find((e) => e.activityType === 'baca_bersama')!;
+    const { version, ...entry } = dropped;
+    const later = (minutes: number) => new Date(Date.parse(entry.updatedAt) + minutes * 60_000).toISOString();
+    const edit = await pushEntries(s, device, [{ ...entry, title: 'Diubah', updatedAt: later(1) }], [version]);
+    expect(edit.body.results[0]).toMatchObject({ status: 'rejected' });
+    expect(JSON.stringify(edit.body.results[0].errors)).toContain('activityType');
+    // A delete: the entry no longer counts either way; refused, the server would keep it for
+    // good, while the phone, which checks no rulebook on a delete, shows it gone.
+    const gone = await pushEntries(s, device, [{ ...entry, deleted: true, updatedAt: later(2) }], [version]);
+    expect(gone.body.results[0]).toMatchObject({ status: 'applied' });
+    const again = await call(s, 'GET', '/api/v1/sync/pull', { token: device.token });
+    expect((again.body.entries as ActivityEntry[]).find((e) => e.id === entry.id)).toMatchObject({ deleted: true });
   });
 
   it('publishing a published id: the same document is a no-op, another one is refused', async () => {

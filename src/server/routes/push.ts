@@ -11,6 +11,7 @@
  */
 import type { Handler } from 'hono';
 import {
+  activityEntrySchema,
   activityTypesOf,
   clampUpdatedAt,
   entrySchemaFor,
@@ -77,11 +78,16 @@ export function pushRoute(deps: ServerDeps): Handler<Env> {
     const checked: CheckedMutation[] = new Array(mutations.length);
     for (let i = 0; i < mutations.length; i++) {
       const m = mutations[i];
-      let entry = parsers.fast(m.entry);
+      // A delete is checked without today's date and the current rulebook: an entry stored
+      // under an activity type a later rulebook dropped counts no more either way, and a
+      // refused delete would keep it on the server for good, while the phone (which checks
+      // no rulebook when deleting) shows it gone. Rare, so the schema decides, not the twin.
+      const tombstone = m.entry.deleted === true;
+      let entry = tombstone ? null : parsers.fast(m.entry);
       let errors = null;
       if (entry === null) {
         // Refused (or, should the twins ever disagree, the schema's word is final).
-        const parsed = parseWithMessages(parsers.schema, m.entry, (lang ??= langOf(c)));
+        const parsed = parseWithMessages(tombstone ? activityEntrySchema : parsers.schema, m.entry, (lang ??= langOf(c)));
         if (parsed.ok) entry = parsed.value;
         else errors = parsed.errors;
       }
