@@ -642,6 +642,22 @@ describe('the offline app in Chromium', () => {
       for (const [width, standard] of [[320, 18], [360, 21], [320, 32]]) {
         await page.setViewportSize({ width, height: 640 });
         await fontSize(standard);
+        // The bar keeps most of the screen for the screen (it took 225 of 640 px at 32 px), and
+        // no label is broken inside a word ("Pengatura/n").
+        const bar = await page.evaluate(() => {
+          const words = [...document.querySelectorAll('nav.bottom a')].flatMap((a) => {
+            const text = a.firstChild!;
+            return [...(text.textContent ?? '').matchAll(/\S+/g)].map((m) => {
+              const range = document.createRange();
+              range.setStart(text, m.index!);
+              range.setEnd(text, m.index! + m[0].length);
+              return range.getClientRects().length > 1 ? m[0] : null;
+            });
+          });
+          return { height: document.querySelector('nav.bottom')!.getBoundingClientRect().height, broken: words.filter(Boolean) };
+        });
+        expect(bar.height, `the bar at ${width} px, ${standard} px font`).toBeLessThanOrEqual(0.26 * 640);
+        expect(bar.broken, `the bar at ${width} px, ${standard} px font`).toEqual([]);
         for (const screen of ['Pengaturan', 'Daftar kegiatan', 'Catat kegiatan', 'Beranda']) {
           const link = page.getByRole('navigation').getByRole('link', { name: screen });
           const box = (await link.boundingBox())!;
