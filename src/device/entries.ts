@@ -385,8 +385,11 @@ export function allEntryRows(db: LaporDb): Promise<EntryRow[]> {
 
 /** Every stored entry, tombstones included, newest activity date first. */
 export async function listEntries(db: LaporDb): Promise<ActivityEntry[]> {
-  const rows = await db.entries.toArray();
-  // Same date: the one created last first.
+  return newestFirst(await db.entries.toArray());
+}
+
+/** Rows as entries, newest activity date first; the same date, the one created last first. */
+export function newestFirst(rows: EntryRow[]): ActivityEntry[] {
   return rows
     .map(stripRow)
     .sort((a, b) => (a.date === b.date ? cmp(b.createdAt, a.createdAt) : cmp(b.date, a.date)));

@@ -6,7 +6,7 @@
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { activityTypeLabel, formatDate, formatNumber, monthOf, STRATEGIES, t, type ActivityEntry } from '../../domain';
-import { deleteEntry, entryStatuses, isLocalLibraryId, listEntries, restoreEntry } from '../../device';
+import { deleteEntry, entriesWithStatuses, isLocalLibraryId, restoreEntry } from '../../device';
 import { SyncBadge } from '../components/SyncBadge';
 import { useApp, useUi } from '../context';
 import { focusFirstError } from '../focus';
@@ -19,11 +19,22 @@ import { useLive } from '../live';
  */
 let lastDeleted: ActivityEntry | null = null;
 
+/**
+ * Rows drawn at a time, more on "Tampilkan … lagi". All 5,000 of a full phone took 4–5 s to
+ * draw with the CPU slowed 4× (a cheap phone), and as long to leave; 100 take a few tens of ms.
+ */
+const LIST_PAGE = 100;
+/** How many are drawn, kept like `lastDeleted`: back from editing the 250th, it is still there. */
+let lastLimit = LIST_PAGE;
+
 export function EntryList({ onlyRejected = false }: { onlyRejected?: boolean }) {
   const { db, lang, rulebook, now, library } = useApp();
   const u = useUi();
-  const all = useLive(() => listEntries(db), [db]);
-  const statuses = useLive(() => entryStatuses(db), [db]);
+  const data = useLive(() => entriesWithStatuses(db), [db]);
+  const all = data?.entries;
+  const statuses = data?.statuses;
+  const [limit, setLimitState] = useState(lastLimit);
+  const setLimit = (n: number) => setLimitState((lastLimit = n));
   const [month, setMonth] = useState('');
   const [strategy, setStrategy] = useState('');
   const [rejected, setRejected] = useState(onlyRejected);
@@ -58,18 +69,25 @@ export function EntryList({ onlyRejected = false }: { onlyRejected?: boolean }) 
   useEffect(() => {
     if (heard && heard !== counted) setHeard('');
   });
-  // Filtered by status, nothing is shown until the statuses are read: not "no entries" for a moment.
-  if (!all || (rejected && !statuses)) return null;
+  if (!all) return null;
 
   const months = [...new Set(live.map((e) => monthOf(e.date)))];
   function filter(m: string, s: string, r: boolean) {
     setMonth(m);
     setStrategy(s);
     setRejected(r);
+    setLimit(LIST_PAGE);
     setHeard(countLines(pick(m, s, r).length, !!(m || s || r)).join(' '));
   }
   const typeLabel = (e: ActivityEntry) => activityTypeLabel(rulebook, e.strategy, e.activityType, lang);
   const monthLabel = (m: string) => formatDate(`${m}-01`, lang).replace(/^1\s/, '');
+
+  /** The next rows; focus to the first of them, where reading goes on (the button moves down). */
+  function more() {
+    const first = shown[limit];
+    setLimit(limit + LIST_PAGE);
+    if (first) focusFirstError([`entry-${first.id}`]);
+  }
 
   async function remove(e: ActivityEntry) {
     const result = await deleteEntry(db, e.id, now()).catch(() => ({ ok: false, reason: 'quota' }) as const);
@@ -153,7 +171,7 @@ export function EntryList({ onlyRejected = false }: { onlyRejected?: boolean }) 
       ))}
       {shown.length > 0 && (
         <ul class="entries">
-          {shown.map((e) => (
+          {shown.slice(0, limit).map((e) => (
             <li key={e.id} id={`entry-${e.id}`} tabIndex={-1} class="entry">
               <h2>{e.title}</h2>
               <p>
@@ -172,6 +190,13 @@ export function EntryList({ onlyRejected = false }: { onlyRejected?: boolean }) 
             </li>
           ))}
         </ul>
+      )}
+      {shown.length > limit && (
+        <div class="actions">
+          <button type="button" onClick={more}>
+            {u('list.more', { count: formatNumber(Math.min(LIST_PAGE, shown.length - limit), lang) })}
+          </button>
+        </div>
       )}
     </>
   );
