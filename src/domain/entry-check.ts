@@ -99,15 +99,97 @@ function attachmentsOk(v: unknown): boolean {
 
 const instantOk = (v: unknown) => typeof v === 'string' && INSTANT_PATTERN.test(v) && isStorableInstant(v);
 
+/** The fields of an entry the check reads: those of the schema's object. */
+const FIELD_NAMES = [
+  'id', 'libraryId', 'strategy', 'activityType', 'title', 'date', 'location', 'participantsMale',
+  'participantsFemale', 'participantsDisability', 'partners', 'description', 'skills', 'economicImpact',
+  'successStory', 'testimony', 'fundingSource', 'attachments', 'createdAt', 'updatedAt', 'deleted',
+] as const;
+type Fields = Record<(typeof FIELD_NAMES)[number], unknown>;
+
+/** Every field absent: one literal, so every `Fields` has the same shape and reads of it stay fast. */
+function noFields(): Fields {
+  return {
+    id: undefined, libraryId: undefined, strategy: undefined, activityType: undefined, title: undefined,
+    date: undefined, location: undefined, participantsMale: undefined, participantsFemale: undefined,
+    participantsDisability: undefined, partners: undefined, description: undefined, skills: undefined,
+    economicImpact: undefined, successStory: undefined, testimony: undefined, fundingSource: undefined,
+    attachments: undefined, createdAt: undefined, updatedAt: undefined, deleted: undefined,
+  };
+}
+
+/**
+ * Whether `for…in` sees every field `raw.name` would read, on objects whose prototype is
+ * Object.prototype: false once Object.prototype has an enumerable property, or any property
+ * with a field's name. Asked when a checker is made, not per entry.
+ */
+function objectPrototypeIsClean(): boolean {
+  for (const _ in Object.prototype) return false;
+  return !FIELD_NAMES.some((name) => name in Object.prototype);
+}
+
+/**
+ * The fields of `raw`, each read once, as zod reads them (`raw[name]`).
+ *
+ * Why not just `raw.title`…: stored rows come in hundreds of shapes (each mix of optional
+ * fields is one), so every named read misses V8's caches; with realistic entries the 21
+ * reads were half the check's time (~1.7 of ~3 µs a row in Node). A `for…in` over the row
+ * reads each own field by its slot instead, without looking names up: ~1 µs a row in all.
+ * (Rows all of one shape, as in synthetic data, pay ~0.15 µs more a row than named reads.)
+ * It sees exactly what the named reads would see only for a plain object (or one without
+ * prototype) whose own properties are all enumerable — everything JSON, IndexedDB and
+ * object literals make — so anything else is read by name as before.
+ */
+function fieldsOf(raw: Raw, plainIsExact: boolean): Fields {
+  const fields = noFields();
+  const proto = Object.getPrototypeOf(raw);
+  if (proto === null || (proto === Object.prototype && plainIsExact)) {
+    let enumerated = 0;
+    for (const key in raw) {
+      enumerated++;
+      // A switch, not a Set of names or `fields[key]`: no hashing, measured the fastest.
+      switch (key) {
+        case 'id': fields.id = raw[key]; break;
+        case 'libraryId': fields.libraryId = raw[key]; break;
+        case 'strategy': fields.strategy = raw[key]; break;
+        case 'activityType': fields.activityType = raw[key]; break;
+        case 'title': fields.title = raw[key]; break;
+        case 'date': fields.date = raw[key]; break;
+        case 'location': fields.location = raw[key]; break;
+        case 'participantsMale': fields.participantsMale = raw[key]; break;
+        case 'participantsFemale': fields.participantsFemale = raw[key]; break;
+        case 'participantsDisability': fields.participantsDisability = raw[key]; break;
+        case 'partners': fields.partners = raw[key]; break;
+        case 'description': fields.description = raw[key]; break;
+        case 'skills': fields.skills = raw[key]; break;
+        case 'economicImpact': fields.economicImpact = raw[key]; break;
+        case 'successStory': fields.successStory = raw[key]; break;
+        case 'testimony': fields.testimony = raw[key]; break;
+        case 'fundingSource': fields.fundingSource = raw[key]; break;
+        case 'attachments': fields.attachments = raw[key]; break;
+        case 'createdAt': fields.createdAt = raw[key]; break;
+        case 'updatedAt': fields.updatedAt = raw[key]; break;
+        case 'deleted': fields.deleted = raw[key]; break;
+      }
+    }
+    // for…in skipped no own property (a non-enumerable one, which `raw.name` would read).
+    if (enumerated === Object.getOwnPropertyNames(raw).length) return fields;
+  }
+  // Each field read once by name, as zod reads it (a getter, if any, is called once).
+  for (const name of FIELD_NAMES) fields[name] = raw[name];
+  return fields;
+}
+
 /** Returns a checker: the facts of a valid entry, or null for one the schema would refuse. */
 export function countableEntryCheck(rules: EntryRules): (raw: unknown) => CountableFacts | null {
   const allowed = new Map<unknown, Set<unknown>>(
     STRATEGIES.map((s) => [s, new Set([...rules.activityTypes[s], OTHER_ACTIVITY_TYPE])]),
   );
+  const plainIsExact = objectPrototypeIsClean();
   return (raw) => {
     if (!isObject(raw)) return null;
-    // Each field is read once, as zod reads it.
-    const { strategy, activityType, date, deleted, id, libraryId, title } = raw;
+    const f = fieldsOf(raw, plainIsExact);
+    const { strategy, activityType, date, deleted, id, libraryId, title } = f;
     const types = allowed.get(strategy);
     if (!types) return null;
     if (typeof activityType !== 'string' || !ACTIVITY_TYPE_PATTERN.test(activityType) || !types.has(activityType)) return null;
@@ -118,12 +200,12 @@ export function countableEntryCheck(rules: EntryRules): (raw: unknown) => Counta
     const library = libraryId.toLowerCase();
     if (!ID_PATTERN.test(library)) return null;
     if (!textOk(title, TEXT_LIMITS.title)) return null;
-    const { participantsMale: male, participantsFemale: female, participantsDisability: disability } = raw;
+    const { participantsMale: male, participantsFemale: female, participantsDisability: disability } = f;
     if (!isWhole(male, 0, MAX_PARTICIPANTS) || !isWhole(female, 0, MAX_PARTICIPANTS)) return null;
     const people = (male as number) + (female as number);
     if (strategy === 'pelibatan' && people < 1) return null;
     if (!absent(disability) && !(isWhole(disability, 0, 2 * MAX_PARTICIPANTS) && (disability as number) <= people)) return null;
-    const { location, description, skills, economicImpact, successStory, testimony } = raw;
+    const { location, description, skills, economicImpact, successStory, testimony } = f;
     if (
       !optionalTextOk(location, TEXT_LIMITS.location) ||
       !optionalTextOk(description, TEXT_LIMITS.description) ||
@@ -132,7 +214,7 @@ export function countableEntryCheck(rules: EntryRules): (raw: unknown) => Counta
       !optionalTextOk(successStory, TEXT_LIMITS.successStory) ||
       !optionalTextOk(testimony, TEXT_LIMITS.testimony)
     ) return null;
-    const { fundingSource, partners, attachments, createdAt, updatedAt } = raw;
+    const { fundingSource, partners, attachments, createdAt, updatedAt } = f;
     if (!absent(fundingSource) && !(FUNDING_SOURCES as readonly unknown[]).includes(fundingSource)) return null;
     if (!partnersOk(partners) || !attachmentsOk(attachments)) return null;
     // An entry never edited has both instants equal: one test then serves both.

@@ -152,6 +152,48 @@ describe('countableEntryCheck', () => {
     }
   });
 
+  // The check reads plain objects' fields with for…in (entry-check.ts, fieldsOf): whatever the
+  // object, it must see what the schema's `raw[name]` reads see.
+  const forms: Record<string, (e: Record<string, unknown>, field: string) => object> = {
+    'without prototype': (e) => Object.assign(Object.create(null), e),
+    'with one field not enumerable': (e, field) =>
+      field in e ? Object.defineProperty({ ...e }, field, { value: e[field], enumerable: false }) : { ...e },
+    'with one field a getter': (e, field) => Object.defineProperty({ ...e }, field, { get: () => e[field], enumerable: true }),
+    'of a class, one field on its prototype': (e, field) => {
+      const { [field]: value, ...rest } = e;
+      class Row {}
+      Object.defineProperty(Row.prototype, field, { value });
+      return Object.assign(new Row(), rest);
+    },
+    'with an own __proto__ key, as JSON.parse makes': (e) => JSON.parse(JSON.stringify({ ...e, ['__proto__']: { title: 'x' } })),
+  };
+
+  it('agrees with the schema on entries that are not plain objects', () => {
+    fc.assert(
+      fc.property(brokenEntryArb, fc.constantFrom(...Object.keys(forms)), fc.constantFrom(...FIELDS), (entry, form, field) => {
+        const raw = forms[form](entry, field);
+        expect(check(raw) !== null, `${form}, ${field}: ${JSON.stringify(entry)}`).toBe(schema.safeParse(raw).success);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('agrees with the schema when Object.prototype has a field (a checker made then)', () => {
+    const entry = { id: '0190a1b2-c3d4-7e5f-8a6b-000000000001', libraryId: 'lib-1', strategy: 'advokasi', activityType: 'lainnya', title: 'Rapat', date: '2025-01-02', participantsMale: 1, participantsFemale: 1, createdAt: '2025-01-02T00:00:00Z', updatedAt: '2025-01-02T00:00:00Z', deleted: false };
+    const results: [string, unknown, boolean][] = [];
+    for (const [field, value, enumerable] of [['description', 'x'.repeat(5001), false], ['testimony', 'Cerita', false], ['testimony', 'Cerita', true]] as const) {
+      // Read everything before Object.prototype is restored; assert after (expect itself walks objects).
+      try {
+        Object.defineProperty(Object.prototype, field, { value, enumerable, configurable: true, writable: true });
+        results.push([`${field} ${enumerable}`, countableEntryCheck(rules)({ ...entry }), schema.safeParse({ ...entry }).success]);
+      } finally {
+        delete (Object.prototype as Record<string, unknown>)[field];
+      }
+    }
+    for (const [what, facts, bySchema] of results) expect(facts !== null, what).toBe(bySchema);
+    expect(results.map(([, facts]) => (facts as { documented: boolean } | null)?.documented)).toEqual([undefined, true, true]);
+  });
+
   it('refuses what is not an object', () => {
     for (const raw of [null, undefined, 'entry', 42, [], [{}]]) {
       expect(check(raw)).toBeNull();
