@@ -185,6 +185,16 @@ export function entrySchemaFor(rules: EntryRules) {
   );
 }
 
+/**
+ * The schema for a delete (a tombstone) of one library on one day: every rule but the
+ * current rulebook's activity types. An entry stored under a type a later rulebook dropped
+ * no longer counts either way, and must still be deletable (SYNC-PROTOCOL.md's "validated
+ * like any entry" read as: like an entry of its time).
+ */
+export function tombstoneSchemaFor(today: IsoDate) {
+  return z.pipe(entryFields(today).check(z.superRefine(crossFieldRules(), always)), z.transform(withoutUndefined));
+}
+
 /** Documented: at least one attachment, or a success story or testimony not blank after trimming. */
 export function isDocumented(e: Pick<ActivityEntry, 'attachments' | 'successStory' | 'testimony'>): boolean {
   return (e.attachments?.length ?? 0) > 0 || isFilled(e.successStory) || isFilled(e.testimony);

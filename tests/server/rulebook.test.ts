@@ -179,7 +179,11 @@ describe.each(DB_KINDS)('rulebook publish on %s', (kind) => {
     expect(JSON.stringify(edit.body.results[0].errors)).toContain('activityType');
     // A delete: the entry no longer counts either way; refused, the server would keep it for
     // good, while the phone, which checks no rulebook on a delete, shows it gone.
-    const gone = await pushEntries(s, device, [{ ...entry, deleted: true, updatedAt: later(2) }], [version]);
+    // Every other rule holds for a delete: one dated after today is refused.
+    const future = await pushEntries(s, device, [{ ...entry, deleted: true, date: '2099-12-31', updatedAt: later(2) }], [version]);
+    expect(future.body.results[0]).toMatchObject({ status: 'rejected' });
+    expect(JSON.stringify(future.body.results[0].errors)).toContain('date');
+    const gone = await pushEntries(s, device, [{ ...entry, deleted: true, updatedAt: later(3) }], [version]);
     expect(gone.body.results[0]).toMatchObject({ status: 'applied' });
     const again = await call(s, 'GET', '/api/v1/sync/pull', { token: device.token });
     expect((again.body.entries as ActivityEntry[]).find((e) => e.id === entry.id)).toMatchObject({ deleted: true });

@@ -11,7 +11,6 @@
  */
 import type { Handler } from 'hono';
 import {
-  activityEntrySchema,
   activityTypesOf,
   clampUpdatedAt,
   entrySchemaFor,
@@ -19,6 +18,7 @@ import {
   parseWithMessages,
   pushRequestSchema,
   todayIn,
+  tombstoneSchemaFor,
   type ActivityEntry,
   type Lang,
   type PushResponse,
@@ -34,6 +34,7 @@ interface EntryParsers {
   today: string;
   fast: (raw: unknown) => ActivityEntry | null;
   schema: ReturnType<typeof entrySchemaFor>;
+  tombstone: ReturnType<typeof tombstoneSchemaFor>;
 }
 
 export function pushRoute(deps: ServerDeps): Handler<Env> {
@@ -52,7 +53,7 @@ export function pushRoute(deps: ServerDeps): Handler<Env> {
     let p = parsers.get(timezone);
     if (p?.today !== today) {
       const rules = { today, activityTypes };
-      p = { today, fast: fastEntryParser(rules), schema: entrySchemaFor(rules) };
+      p = { today, fast: fastEntryParser(rules), schema: entrySchemaFor(rules), tombstone: tombstoneSchemaFor(today) };
       parsers.set(timezone, p);
     }
     return p;
@@ -78,16 +79,16 @@ export function pushRoute(deps: ServerDeps): Handler<Env> {
     const checked: CheckedMutation[] = new Array(mutations.length);
     for (let i = 0; i < mutations.length; i++) {
       const m = mutations[i];
-      // A delete is checked without today's date and the current rulebook: an entry stored
-      // under an activity type a later rulebook dropped counts no more either way, and a
-      // refused delete would keep it on the server for good, while the phone (which checks
-      // no rulebook when deleting) shows it gone. Rare, so the schema decides, not the twin.
+      // A delete is checked without the current rulebook's activity types: an entry stored
+      // under a type a later rulebook dropped counts no more either way, and a refused delete
+      // would keep it on the server for good, while the phone (which checks no rulebook when
+      // deleting) shows it gone. Rare, so the schema decides, not the fast twin.
       const tombstone = m.entry.deleted === true;
       let entry = tombstone ? null : parsers.fast(m.entry);
       let errors = null;
       if (entry === null) {
         // Refused (or, should the twins ever disagree, the schema's word is final).
-        const parsed = parseWithMessages(tombstone ? activityEntrySchema : parsers.schema, m.entry, (lang ??= langOf(c)));
+        const parsed = parseWithMessages(tombstone ? parsers.tombstone : parsers.schema, m.entry, (lang ??= langOf(c)));
         if (parsed.ok) entry = parsed.value;
         else errors = parsed.errors;
       }
