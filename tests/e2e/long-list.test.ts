@@ -2,7 +2,8 @@
  * Daftar kegiatan with many entries, in Debian's Chromium: it draws 100 rows at a time
  * ("Tampilkan … kegiatan lagi"), since all 5,000 of a full phone took 4–5 s to draw on a
  * slow phone. The next rows take focus where reading goes on; back from editing one, the
- * rows drawn are still there; a filter starts again from the top.
+ * rows drawn are still there; a filter, or the list opened afresh, starts again from the top;
+ * an entry undone past the rows drawn is drawn and takes focus.
  */
 import { expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -54,7 +55,22 @@ it('draws a long list 100 rows at a time, keeps them drawn after an edit, and st
   await poll(() => rows().count()).toBe(230);
 
   // A filter starts from the top again.
+  await page.getByRole('button', { name: 'Hapus Kegiatan 150', exact: true }).click();
   await page.getByLabel('Strategi', { exact: true }).selectOption('pelibatan');
   await poll(() => rows().count()).toBe(100);
   await page.getByRole('button', { name: 'Tampilkan 100 kegiatan lagi' }).waitFor();
+  await page.getByLabel('Strategi', { exact: true }).selectOption('');
+  await poll(() => rows().count()).toBe(100);
+
+  // Undone, the entry comes back past the rows drawn: it is drawn, and takes focus.
+  await page.getByRole('button', { name: 'Urungkan' }).click();
+  await poll(() => page.evaluate(() => document.activeElement?.querySelector('h2')?.textContent)).toBe('Kegiatan 150');
+  await poll(() => rows().count()).toBe(150);
+
+  // Opened afresh (not back from an edit), the list draws one page.
+  await page.getByRole('link', { name: 'Beranda' }).click();
+  await page.getByRole('region', { name: 'Warna KPI' }).waitFor();
+  await page.getByRole('link', { name: 'Daftar kegiatan' }).click();
+  await page.getByText('230 kegiatan', { exact: true }).waitFor();
+  await poll(() => rows().count()).toBe(100);
 });

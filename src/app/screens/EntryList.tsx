@@ -24,8 +24,11 @@ let lastDeleted: ActivityEntry | null = null;
  * draw with the CPU slowed 4× (a cheap phone), and as long to leave; 100 take a few tens of ms.
  */
 const LIST_PAGE = 100;
-/** How many are drawn, kept like `lastDeleted`: back from editing the 250th, it is still there. */
-let lastLimit = LIST_PAGE;
+/**
+ * How many were drawn when "Ubah" was tapped, for the list's next opening only: back from
+ * editing the 250th, it is still there; opened afresh, the list draws one page again.
+ */
+let limitToKeep: number | null = null;
 
 export function EntryList({ onlyRejected = false }: { onlyRejected?: boolean }) {
   const { db, lang, rulebook, now, library } = useApp();
@@ -33,8 +36,11 @@ export function EntryList({ onlyRejected = false }: { onlyRejected?: boolean }) 
   const data = useLive(() => entriesWithStatuses(db), [db]);
   const all = data?.entries;
   const statuses = data?.statuses;
-  const [limit, setLimitState] = useState(lastLimit);
-  const setLimit = (n: number) => setLimitState((lastLimit = n));
+  const [limit, setLimit] = useState(() => {
+    const kept = limitToKeep ?? LIST_PAGE;
+    limitToKeep = null;
+    return kept;
+  });
   const [month, setMonth] = useState('');
   const [strategy, setStrategy] = useState('');
   const [rejected, setRejected] = useState(onlyRejected);
@@ -46,12 +52,15 @@ export function EntryList({ onlyRejected = false }: { onlyRejected?: boolean }) 
   const [failed, setFailed] = useState<'delete' | 'undo' | null>(null);
   // The count said aloud: set only when a filter changes it, not by a pull, a delete or an undo.
   const [heard, setHeard] = useState('');
-  // Undone, focus goes to the entry's row once the list shows it again (the heading, when a filter hides it).
+  // Undone, focus goes to the entry's row once the list shows it again, drawn if it sorts past
+  // the rows drawn (the heading, when a filter hides it).
   const restored = useRef<string | null>(null);
   useEffect(() => {
     const id = restored.current;
     if (id && all?.some((e) => e.id === id && !e.deleted)) {
       restored.current = null;
+      const at = shown.findIndex((e) => e.id === id);
+      if (at >= limit) setLimit(at + 1);
       focusFirstError([`entry-${id}`, 'list-title']);
     }
   });
@@ -180,7 +189,7 @@ export function EntryList({ onlyRejected = false }: { onlyRejected?: boolean }) 
               <p>{u('list.participants', { count: formatNumber(e.participantsMale + e.participantsFemale, lang) })}</p>
               <SyncBadge status={statuses?.get(e.id)} lang={lang} />
               <div class="actions">
-                <a class="button" href={`#/ubah/${e.id}`} aria-label={u('list.editLabel', { title: e.title })}>
+                <a class="button" href={`#/ubah/${e.id}`} aria-label={u('list.editLabel', { title: e.title })} onClick={() => (limitToKeep = limit)}>
                   {u('list.edit')}
                 </a>
                 <button type="button" onClick={() => remove(e)} aria-label={u('list.deleteLabel', { title: e.title })}>
