@@ -92,13 +92,10 @@ export async function enrol(opts: EnrolOptions): Promise<EnrolResult> {
     const { device, ...shown } = held;
     const from = held.from.id;
     if (held.entries > 0 || held.unsent > 0 || tries > 0) {
-      let stored = false;
+      // Once stored, the enrolment is another device's: a second call is stale like any other.
       const complete = async (how: OthersRule['how']) => {
-        if (stored) return { ok: false as const };
         try {
-          const done = await store({ how, from, device });
-          stored = true;
-          return done;
+          return await store({ how, from, device });
         } catch (error) {
           if (error instanceof ChangedMeanwhileError) return { ok: false as const };
           throw error;

@@ -218,12 +218,6 @@ export async function entrySyncCounts(db: LaporDb): Promise<EntrySyncCounts> {
   return counts;
 }
 
-/** Every entry's status by id, for the list (one read of each table). */
-export async function entryStatuses(db: LaporDb): Promise<Map<string, EntrySyncStatus>> {
-  const [rows, pending] = await Promise.all([db.entries.toArray() as Promise<SyncedRow[]>, pendingEntryIds(db)]);
-  return new Map(rows.map((r) => [r.id, entrySyncStatus(r, pending)]));
-}
-
 /**
  * The list screen's data from one read of each table: every entry newest first (tombstones
  * included) and each one's status. Read apart, the list was drawn twice, and 5,000 rows

@@ -7,9 +7,9 @@
  */
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
-import { deleteEntry, listEntries, saveEntry } from '../../src/device';
+import { deleteEntry, saveEntry } from '../../src/device';
 import type { LaporDb } from '../../src/device/db';
-import { entrySyncCounts, entryStatuses, type Receipt, type SyncedRow } from '../../src/device/sync-state';
+import { entriesWithStatuses, entrySyncCounts, type Receipt, type SyncedRow } from '../../src/device/sync-state';
 import { entry, freshDb, NOW } from './helpers';
 
 describe('entrySyncCounts', () => {
@@ -28,8 +28,8 @@ describe('entrySyncCounts', () => {
     expect(await entrySyncCounts(db)).toEqual({ live: 1, waiting: 1, rejected: 0, deletesWaiting: 1 });
 
     // The list: the live entries and their "Tersimpan di HP" badges.
-    const live = (await listEntries(db)).filter((e) => !e.deleted);
-    const statuses = await entryStatuses(db);
+    const { entries, statuses } = await entriesWithStatuses(db);
+    const live = entries.filter((e) => !e.deleted);
     expect(live.length).toBe(1);
     expect(live.filter((e) => statuses.get(e.id)?.kind === 'local').length).toBe(1);
   });
