@@ -210,7 +210,7 @@ const en: Record<UiKey, string> = {
   'form.none': '— None —',
   'form.optional': 'More details (optional)',
   'form.notRequired': 'Optional.',
-  'form.errors': 'Check {count} fields.',
+  'form.errors': 'Check {count} {fields}.',
   'form.rejected': 'This activity was refused when it was sent: {reasons}. Correct it, then save again.',
   'form.countFormat': 'Write digits only, with no comma or fraction (for example 25 or 1500).',
   'form.duplicate': 'Possible duplicate: an activity with the same strategy, type and date exists ({titles}). Press "Save" if it is different.',
@@ -250,9 +250,9 @@ const en: Record<UiKey, string> = {
   'list.onlyRejected': 'Rejected by the server',
   'list.empty': 'No activities yet.',
   'list.emptyFiltered': 'No activities match these choices.',
-  'list.count': '{count} activities',
-  'list.more': 'Show {count} more activities',
-  'list.participants': '{count} participants',
+  'list.count': '{count} {activities}',
+  'list.more': 'Show {count} more {activities}',
+  'list.participants': '{count} {participants}',
   'list.edit': 'Edit',
   'list.editLabel': 'Edit {title}',
   'list.delete': 'Delete',
@@ -272,7 +272,7 @@ const en: Record<UiKey, string> = {
   'settings.persistUnknown': 'Persistent storage: unknown',
   'home.unsentAtRisk': 'The browser may clear data not yet sent when the phone runs out of space. Send it while you have a signal.',
   'settings.usage': '{usage} used of {quota}',
-  'settings.entries': '{count} activities stored, {pending} not sent yet',
+  'settings.entries': '{count} {activities} stored, {pending} not sent yet',
   'settings.deletesWaiting': 'Deletions not sent yet: {count}.',
   'settings.backup': 'Backup',
   'settings.exportJson': 'Download JSON backup',
@@ -297,7 +297,25 @@ const CATALOGUE: Record<Lang, Record<UiKey, string>> = { id, en };
 
 /** The app string `key` in `lang`, with `{name}` placeholders filled. */
 export function ui(lang: Lang, key: UiKey, params: Record<string, string | number> = {}): string {
-  return CATALOGUE[lang][key].replace(/\{(\w+)\}/g, (whole, name: string) =>
-    name in params ? String(params[name]) : whole,
-  );
+  return fillWords(CATALOGUE[lang][key], params);
+}
+
+/**
+ * Fills a text's `{name}` placeholders from `params`. English counts its nouns ("1 activity",
+ * "2 activities"): `{activities}`, `{changes}`, `{fields}`, `{participants}`, `{libraries}` and
+ * `{have}` agree with `params.count` (as shown, so "1" is one) unless `params` names them
+ * itself. Indonesian has no plural, and its texts never ask for them.
+ */
+export function fillWords(text: string, params: Record<string, string | number>): string {
+  const one = String(params.count) === '1';
+  const words: Record<string, string | number> = {
+    activities: one ? 'activity' : 'activities',
+    changes: one ? 'change' : 'changes',
+    fields: one ? 'field' : 'fields',
+    participants: one ? 'participant' : 'participants',
+    libraries: one ? 'library' : 'libraries',
+    have: one ? 'has' : 'have',
+    ...params,
+  };
+  return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in words ? String(words[name]) : whole));
 }

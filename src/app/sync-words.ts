@@ -1,6 +1,7 @@
 /** The words of enrolment and sync, in Bahasa Indonesia and English (kept beside i18n.ts). */
 import { englishPlural, formatNumber, type Lang } from '../domain';
 import { NO_ANSWER, STORAGE_FULL, type SyncError } from '../device';
+import { fillWords } from './i18n';
 
 const id = {
   'nav.sync': 'Kirim data',
@@ -84,7 +85,7 @@ const en: Record<SyncWord, string> = {
   'enrol.name': 'Phone name (optional)',
   'enrol.submit': 'Enrol',
   'enrol.busy': 'Enrolling…',
-  'enrol.done': 'Phone enrolled for {library}. {count} activities waiting to be sent.',
+  'enrol.done': 'Phone enrolled for {library}. {count} {activities} waiting to be sent.',
   'enrol.doneSynced': 'Phone enrolled for {library}.',
   'enrol.offline': 'Cannot reach the server. Check the signal and try again.',
   'enrol.notStored': 'The phone could not store this enrolment (storage full?). Free some space, then press Enrol again with the same code.',
@@ -92,7 +93,7 @@ const en: Record<SyncWord, string> = {
   'enrol.wait': 'Too many wrong codes. Try again in {minutes} minutes.',
   'enrol.otherTitle': 'This code is for another library',
   'enrol.otherIntro': 'This phone is used for {from} and holds {count} of its activities. This code enrols the phone for {to} ({place}).',
-  'enrol.otherUnsent': '{count} activities of {from} are not on the server as they are on this phone (a change not sent, or refused), so they cannot be deleted from this phone. To send them to {from}, press Cancel and enrol the phone with a code for {from}.',
+  'enrol.otherUnsent': 'Activities of {from} not on the server as they are on this phone (a change not sent, or refused): {count}. They cannot be deleted from this phone. To send them to {from}, press Cancel and enrol the phone with a code for {from}.',
   'enrol.moveTo': 'Move the activities to {library}',
   'enrol.moveHint': 'Choose this only if those activities really belong to {to}: all of them are sent to {to} and count for its KPI.',
   'enrol.leave': 'Delete the activities of {library} from this phone',
@@ -105,8 +106,8 @@ const en: Record<SyncWord, string> = {
   'sync.title': 'Send data',
   'sync.sendNow': 'Send now',
   'sync.sending': 'Sending…',
-  'sync.waiting': '{count} changes waiting to be sent',
-  'sync.waitingOf': '{count} changes of {entries} activities waiting to be sent',
+  'sync.waiting': '{count} {changes} waiting to be sent',
+  'sync.waitingOf': '{count} {changes} of {entries} {activities} waiting to be sent',
   'sync.lastSuccess': 'Last successful: {time}',
   'sync.never': 'Never sent successfully yet',
   'sync.nextTry': 'Next try: {time}',
@@ -143,7 +144,7 @@ const en: Record<SyncWord, string> = {
 const CATALOGUE: Record<Lang, Record<SyncWord, string>> = { id, en };
 
 export function syncWord(lang: Lang, key: SyncWord, params: Record<string, string | number> = {}): string {
-  return CATALOGUE[lang][key].replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+  return fillWords(CATALOGUE[lang][key], params);
 }
 
 /**

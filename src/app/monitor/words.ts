@@ -4,6 +4,7 @@
  * from the domain's `t`, so they read exactly as on the librarians' phones.
  */
 import type { Lang } from '../../domain';
+import { fillWords } from '../i18n';
 
 const id = {
   title: 'Pemantauan wilayah',
@@ -199,12 +200,5 @@ const CATALOGUE: Record<Lang, Record<MonitorWord, string>> = { id, en };
 
 /** The monitoring word `key` in `lang`, with `{name}` placeholders filled. */
 export function mw(lang: Lang, key: MonitorWord, params: Record<string, string | number> = {}): string {
-  const all = { ...englishNouns(params.count), ...params };
-  return CATALOGUE[lang][key].replace(/\{(\w+)\}/g, (whole, name: string) => (name in all ? String(all[name as keyof typeof all]) : whole));
-}
-
-/** English counts its nouns ("1 library", "2 libraries"); Indonesian does not, and its texts do not ask. */
-function englishNouns(count: string | number | undefined): Record<string, string> {
-  const one = count !== undefined && String(count) === '1';
-  return { libraries: one ? 'library' : 'libraries', activities: one ? 'activity' : 'activities', have: one ? 'has' : 'have' };
+  return fillWords(CATALOGUE[lang][key], params);
 }

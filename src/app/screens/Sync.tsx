@@ -4,7 +4,7 @@
  * the last successful sync, the next try, online or offline — and the "Kirim sekarang" button.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { formatNumber } from '../../domain';
+import { englishPlural, formatNumber } from '../../domain';
 import { entrySyncCounts, getLibrary, syncOverview, type SyncResult } from '../../device';
 import { useApp } from '../context';
 import { focusFirstError } from '../focus';
@@ -56,7 +56,7 @@ export function Sync() {
   // Changes, and the activities they belong to when that is fewer (Pengaturan counts activities).
   const waitingLine = (changes: number, entries: number | null) =>
     entries !== null && entries > 0 && entries < changes
-      ? w('sync.waitingOf', { count: formatNumber(changes, lang), entries: formatNumber(entries, lang) })
+      ? w('sync.waitingOf', { count: formatNumber(changes, lang), entries: formatNumber(entries, lang), activities: englishPlural(entries, 'activity', 'activities') })
       : w('sync.waiting', { count: formatNumber(changes, lang) });
 
   const enrolForm = (
