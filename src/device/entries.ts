@@ -155,6 +155,14 @@ async function nativeDb(db: LaporDb, reopen = false): Promise<IDBDatabase> {
   return db.backendDB();
 }
 
+/**
+ * Requests issued from one callback, at most: a restore of thousands of entries issues its
+ * reads and writes in slices, each from the previous slice's last success (one task each),
+ * so the page answers meanwhile (5,000 entries in one callback froze a slow phone for a
+ * second). Still one transaction: all or nothing, seqs without gaps. A save is one slice.
+ */
+const SLICE = 100;
+
 function writeInTransaction(
   idb: IDBDatabase,
   entries: readonly ActivityEntry[],
@@ -170,6 +178,7 @@ function writeInTransaction(
     // caller's `whileCommitting` work, so it costs the save next to nothing.
     const tx = idb.transaction(['entries', 'outbox', 'meta'], 'readwrite', { durability: 'strict' });
     let seqs: number[] | null = null;
+    let last = 0;
     let thrown: unknown = null;
     tx.oncomplete = () => resolve(seqs!);
     // A request's error (quota, constraint) aborts the transaction; `tx.error` names it.
@@ -178,36 +187,56 @@ function writeInTransaction(
     const outbox = tx.objectStore('outbox');
     const meta = tx.objectStore('meta');
     const counter: IDBRequest<MetaRow | undefined> = meta.get(OUTBOX_SEQ_KEY);
-    const existing: IDBRequest<EntryRow | undefined>[] = entries.map((e) => entryStore.get(e.id));
-    // Results arrive in request order: when the last read has succeeded, all have.
-    (existing[existing.length - 1] ?? counter).onsuccess = () => {
+    const existing: IDBRequest<EntryRow | undefined>[] = new Array(entries.length);
+    // Any error thrown here (e.g. a value that cannot be cloned) aborts: nothing may stay.
+    const step = (work: () => void) => () => {
       try {
-        if (basedOn) {
-          // Read in this transaction, so nothing can change it between the look and the write.
-          const stored = existing[0]?.result;
-          if (!stored || !sameContent(stripRow(stored), basedOn)) throw new ChangedElsewhere(stored ? stripRow(stored) : null);
-        }
-        const last = (counter.result?.value as number | undefined) ?? 0;
-        seqs = entries.map((_, i) => last + 1 + i);
-        entries.forEach((entry, i) => {
-          const before = existing[i].result;
-          const version = before?.serverVersion;
-          // The receipt goes (this change is not answered yet); what the server holds stays.
-          entryStore.put({
-            ...entry,
-            ...(version === undefined ? {} : { serverVersion: version }),
-            ...(before?.onServer || onServer.has(entry.id) ? { onServer: true } : {}),
-          } satisfies EntryRow);
-          outbox.add({ seq: seqs![i], baseVersion: version ?? 0, entry } satisfies OutboxRow);
-        });
-        meta.put({ key: OUTBOX_SEQ_KEY, value: last + entries.length } satisfies MetaRow);
-        for (const key of deleteMeta) meta.delete(key);
+        work();
       } catch (e) {
-        // E.g. a value that cannot be cloned: nothing of this transaction may stay.
         thrown = e;
         tx.abort();
+      }
+    };
+
+    // Results arrive in request order: when a slice's last read has succeeded, all have.
+    const read = (from: number) => {
+      const to = Math.min(entries.length, from + SLICE);
+      for (let i = from; i < to; i++) existing[i] = entryStore.get(entries[i].id);
+      (existing[to - 1] ?? counter).onsuccess = step(() => (to < entries.length ? read(to) : decide()));
+    };
+
+    const decide = () => {
+      if (basedOn) {
+        // Read in this transaction, so nothing can change it between the look and the write.
+        const stored = existing[0]?.result;
+        if (!stored || !sameContent(stripRow(stored), basedOn)) throw new ChangedElsewhere(stored ? stripRow(stored) : null);
+      }
+      last = (counter.result?.value as number | undefined) ?? 0;
+      seqs = entries.map((_, i) => last + 1 + i);
+      write(0);
+    };
+
+    const write = (from: number) => {
+      const to = Math.min(entries.length, from + SLICE);
+      let lastWrite: IDBRequest | null = null;
+      for (let i = from; i < to; i++) {
+        const entry = entries[i];
+        const before = existing[i].result;
+        const version = before?.serverVersion;
+        // The receipt goes (this change is not answered yet); what the server holds stays.
+        entryStore.put({
+          ...entry,
+          ...(version === undefined ? {} : { serverVersion: version }),
+          ...(before?.onServer || onServer.has(entry.id) ? { onServer: true } : {}),
+        } satisfies EntryRow);
+        lastWrite = outbox.add({ seq: seqs![i], baseVersion: version ?? 0, entry } satisfies OutboxRow);
+      }
+      if (to < entries.length) {
+        lastWrite!.onsuccess = step(() => write(to));
         return;
       }
+      meta.put({ key: OUTBOX_SEQ_KEY, value: last + entries.length } satisfies MetaRow);
+      for (const key of deleteMeta) meta.delete(key);
       // Nothing more to ask: let the commit start now rather than when this task ends.
       tx.commit?.();
       try {
@@ -216,6 +245,8 @@ function writeInTransaction(
         console.error(e);
       }
     };
+
+    step(() => read(0))();
   });
 }
 

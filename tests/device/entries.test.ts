@@ -19,6 +19,7 @@ import {
   type LaporDb,
   type TryLockFn,
 } from '../../src/device';
+import { writeEntries } from '../../src/device/entries';
 import { entry, freshDb, NOW } from './helpers';
 
 describe('saveEntry', () => {
@@ -175,6 +176,65 @@ describe('saveEntry', () => {
     await saveEntry(db, entry());
     await db.outbox.clear();
     expect(await saveEntry(db, entry())).toMatchObject({ ok: true, seq: 3 });
+  });
+});
+
+describe('writeEntries, many at once (a restore)', () => {
+  // More than two of its slices of 100: reads and writes issued from several callbacks, one transaction.
+  const many = () => Array.from({ length: 250 }, () => entry());
+
+  it('stores every entry and queues each with consecutive seqs after those before; a stored server version stays the base', async () => {
+    const { db } = freshDb();
+    const first = entry();
+    await saveEntry(db, first);
+    const batch = many();
+    const known = batch[180];
+    await saveEntry(db, known);
+    await db.entries.update(known.id, { serverVersion: 5 } as never);
+    const edited = batch.map((e) => (e.id === known.id ? { ...e, title: 'Diubah lewat cadangan' } : e));
+    const seqs = await writeEntries(db, edited);
+    expect(seqs).toEqual(Array.from({ length: 250 }, (_, i) => i + 3));
+    expect(await lastOutboxSeq(db)).toBe(252);
+    expect(await db.entries.count()).toBe(251);
+    const queued = await pendingMutations(db);
+    expect(queued.map((m) => m.seq)).toEqual(Array.from({ length: 252 }, (_, i) => i + 1));
+    expect(queued.slice(2).map((m) => m.entry.id)).toEqual(edited.map((e) => e.id));
+    expect(queued.find((m) => m.seq === 183)).toMatchObject({ baseVersion: 5, entry: { id: known.id, title: 'Diubah lewat cadangan' } });
+    expect(await db.entries.get(known.id)).toMatchObject({ serverVersion: 5, title: 'Diubah lewat cadangan' });
+  });
+
+  it('issues its writes in slices, so that other tasks (the page) run between them', async () => {
+    const { db } = freshDb();
+    await db.open();
+    let adds = 0;
+    const restore = failOutboxAdds(db, () => new Error('never'), () => (adds++, false));
+    // Samples the count of writes issued at each turn of the event loop while the batch is written.
+    const seen = new Set<number>();
+    let writing = true;
+    const sample = () => {
+      seen.add(adds);
+      if (writing) setTimeout(sample, 0);
+    };
+    sample();
+    await writeEntries(db, many());
+    writing = false;
+    restore();
+    expect(adds).toBe(250);
+    expect([...seen].filter((n) => n > 0 && n < 250).length).toBeGreaterThan(0);
+  });
+
+  it('all or nothing: a write failing in the last slice leaves no entry of the batch and no seq used', async () => {
+    const { db } = freshDb();
+    await saveEntry(db, entry());
+    let adds = 0;
+    const restore = failOutboxAdds(db, () => new DOMException('cannot clone', 'DataCloneError'), () => ++adds === 230);
+    await expect(writeEntries(db, many())).rejects.toMatchObject({ name: 'DataCloneError' });
+    restore();
+    expect(adds).toBe(230);
+    expect(await db.entries.count()).toBe(1);
+    expect(await db.outbox.count()).toBe(1);
+    expect(await lastOutboxSeq(db)).toBe(1);
+    expect(await saveEntry(db, entry())).toMatchObject({ ok: true, seq: 2 });
   });
 });
 
@@ -361,7 +421,8 @@ describe('findLikelyDuplicates', () => {
 });
 
 /** Makes the outbox's `add` throw `error()` in every transaction until the returned function is called. */
-function failOutboxAdds(db: LaporDb, error: () => Error): () => void {
+/** Makes the outbox's `add` throw `error()` (every call, or those for which `when` says so). */
+function failOutboxAdds(db: LaporDb, error: () => Error, when: () => boolean = () => true): () => void {
   const idb = db.backendDB();
   const transaction = idb.transaction;
   idb.transaction = function (this: IDBDatabase, ...args: Parameters<IDBDatabase['transaction']>) {
@@ -369,7 +430,13 @@ function failOutboxAdds(db: LaporDb, error: () => Error): () => void {
     const objectStore = tx.objectStore.bind(tx);
     tx.objectStore = (name: string) => {
       const store = objectStore(name);
-      if (name === 'outbox') store.add = () => { throw error(); };
+      if (name === 'outbox') {
+        const add = store.add.bind(store);
+        store.add = (...args: Parameters<IDBObjectStore['add']>) => {
+          if (when()) throw error();
+          return add(...args);
+        };
+      }
       return store;
     };
     return tx;
