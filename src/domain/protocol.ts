@@ -7,7 +7,7 @@ import { activityEntrySchema, versionedEntrySchema } from './entry';
 import { kpiResultSchema } from './kpi-result';
 import { storedLibrarySchema } from './library';
 import { rulebookSchema } from './rulebook-schema';
-import { idSchema, optionalText } from './text';
+import { idSchema, noControlCharacters, optionalText } from './text';
 
 export const API_BASE = '/api/v1';
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -84,7 +84,8 @@ export const RETRY_KEY_PATTERN = /^[A-Za-z0-9_-]{22,128}$/;
 
 export const enrollRequestSchema = z.object({
   code: z.string().check(z.minLength(1), z.maxLength(64)),
-  deviceName: optionalText(100).check(noNul),
+  // Shown to the administrator (`device list`): no control character, as in a library's name.
+  deviceName: optionalText(100).check(noControlCharacters),
   retryKey: z.optional(z.string().check(z.regex(RETRY_KEY_PATTERN))),
 });
 export type EnrollRequest = z.infer<typeof enrollRequestSchema>;

@@ -54,6 +54,15 @@ class CannotOpen extends Error {
   }
 }
 
+/**
+ * A line as the terminal should show it: any control character (a device's name is chosen on
+ * the phone; a row stored before the schemas refused them) written as `\xNN`, never run as an
+ * escape code that sets the title, recolours or forges a line.
+ */
+export function terminalSafe(line: string): string {
+  return line.replace(/\p{Cc}/gu, (c) => `\\x${c.codePointAt(0)!.toString(16).padStart(2, '0')}`);
+}
+
 export async function runAdmin(argv: readonly string[], database: Database | (() => Database), io: AdminIo): Promise<number> {
   const parsed = parseAdminArgs(argv);
   if (!parsed.ok) {
@@ -78,7 +87,7 @@ export async function runAdmin(argv: readonly string[], database: Database | (()
     // For scripts, nothing but the object: `npm run -s admin -- … --json | jq` (npm's own
     // banner needs -s). Warnings go to stderr either way.
     if (parsed.json) io.out(JSON.stringify(result.json));
-    else for (const line of result.text) io.out(line);
+    else for (const line of result.text) io.out(terminalSafe(line));
     return 0;
   } catch (e) {
     if (e instanceof BadArgument) {

@@ -63,6 +63,13 @@ describe.each(DB_KINDS)('admin on %s', (kind) => {
       expect.objectContaining({ deviceId: device.deviceId, name: 'HP Bu Sri', lastSeq: 1, revoked: false }),
     ]);
 
+    // A name with control characters (stored before enrolment refused them) is shown, never run.
+    await s.database.db.updateTable('devices').set({ name: 'HP\u001b[31mMERAH\r\nbaris palsu' }).where('device_id', '=', device.deviceId).execute();
+    const shown = (await admin('device', 'list', '--library', libraryId)).out.join('\n');
+    expect(shown).toContain('HP\\x1b[31mMERAH\\x0d\\x0abaris palsu');
+    expect(shown).not.toMatch(/\p{Cc}/u);
+    expect((await admin('device', 'list', '--library', libraryId, '--json')).json.devices[0].name).toBe('HP\u001b[31mMERAH\r\nbaris palsu');
+
     const revoked = await admin('device', 'revoke', device.deviceId, '--json');
     expect(revoked).toMatchObject({ code: 0, json: { deviceId: device.deviceId, revoked: true } });
     const after = await call(s, 'GET', '/api/v1/library', { token: device.token });

@@ -139,6 +139,10 @@ describe.each(DB_KINDS)('enrol on %s', (kind) => {
     expect(nul.status).toBe(400);
     expect(nul.body.error.code).toBe('invalid_request');
     expect(nul.body.error.details[0].path).toBe('deviceName');
+    // Nor escape codes, which `device list` would write to the administrator's terminal.
+    const escapes = await enroll(s, { code, deviceName: 'HP\u001b]0;judul\u0007\u001b[31mMERAH' }, '10.0.4.2');
+    expect(escapes.status).toBe(400);
+    expect(escapes.body.error.details[0].path).toBe('deviceName');
     const ok = await enroll(s, { code, deviceName: 'HP Bu Sari' }, '10.0.4.2');
     expect(ok.status).toBe(201);
   });

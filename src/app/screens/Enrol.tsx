@@ -7,7 +7,7 @@
  * becomes of that library's entries (`ChoosePanel`).
  */
 import { useRef, useState } from 'preact/hooks';
-import { formatNumber, type Lang, type Library } from '../../domain';
+import { formatNumber, tidyName, type Lang, type Library } from '../../domain';
 import { enrol, type EnrolChoice } from '../../device';
 import { Field, inputProps } from '../components/Field';
 import { useApp, type AppContext } from '../context';
@@ -59,7 +59,8 @@ export function Enrol({ onEnrolled, env }: { onEnrolled: (library: Library, queu
         now,
         serverUrl: served ? '' : server.trim(),
         code: code.trim(),
-        deviceName: name.trim() || undefined,
+        // The server refuses control characters in it (pasted along, never typed): dropped here.
+        deviceName: tidyName(name).replace(/\p{Cc}/gu, '') || undefined,
         lang,
       });
     } catch {
