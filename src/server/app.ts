@@ -18,7 +18,7 @@ import { loginRoute, logoutRoute, meRoute } from './routes/monitor-auth';
 import { librariesExportRoute, summaryExportRoute } from './routes/monitor-export';
 import { pullRoute } from './routes/pull';
 import { pushRoute } from './routes/push';
-import { staticRoute } from './static';
+import { isApiPath, staticRoute } from './static';
 import { requireSupervisor } from './supervisor-auth';
 
 export function createApp(deps: ServerDeps): Hono<Env> {
@@ -102,7 +102,7 @@ export function createApp(deps: ServerDeps): Hono<Env> {
   }
   if (deps.distDir !== null) {
     const serveApp = staticRoute(deps.distDir);
-    app.get('*', (c, next) => (c.req.path === '/api' || c.req.path.startsWith('/api/') ? next() : serveApp(c, next)));
+    app.get('*', (c, next) => (isApiPath(c.req.path) ? next() : serveApp(c, next)));
   }
 
   app.notFound((c) => errorReply(c, 'not_found'));

@@ -151,7 +151,9 @@ describe.each(DB_KINDS)('routes on %s', (kind) => {
   });
 
   it('answers 404 not_found to unknown routes and methods', async () => {
-    for (const [method, path] of [['GET', '/api/v1/nope'], ['GET', '/api/v1/enroll'], ['DELETE', '/api/v1/sync/push'], ['GET', '/api']]) {
+    // However an API path is spelt, it is never the app's page (a 200 a client would take for an answer).
+    const spellings = [['GET', '//api/v1/nope'], ['GET', '/API/v1/nope'], ['GET', '/api%2Fv1%2Fnope'], ['GET', '//api/v1/sync/pull']];
+    for (const [method, path] of [['GET', '/api/v1/nope'], ['GET', '/api/v1/enroll'], ['DELETE', '/api/v1/sync/push'], ['GET', '/api'], ...spellings]) {
       const res = await call(s, method, path);
       expect(res.status).toBe(404);
       expect(res.body.error.code).toBe('not_found');
@@ -175,6 +177,28 @@ describe.each(DB_KINDS)('routes on %s', (kind) => {
     // A path that climbs out of dist/ never reads outside it.
     const climb = await fetch(`${s.url}/..%2f..%2f..%2f..%2fetc%2fpasswd`);
     expect(await climb.text()).not.toContain('root:');
+  });
+
+  it('answers a revalidation of an unchanged file with 304 and no body: the browser checks sw.js at every visit', async () => {
+    for (const path of ['/sw.js', '/', '/kegiatan/baru', '/assets/index-abc123.js']) {
+      const first = await fetch(`${s.url}${path}`);
+      const etag = first.headers.get('etag');
+      expect(etag, path).toMatch(/^W\/"[A-Za-z0-9_-]+"$/);
+      await first.arrayBuffer();
+      const again = await fetch(`${s.url}${path}`, { headers: { 'if-none-match': etag! } });
+      expect(again.status, path).toBe(304);
+      expect((await again.arrayBuffer()).byteLength, path).toBe(0);
+      expect(again.headers.get('cache-control'), path).toBe(first.headers.get('cache-control'));
+      // A list holding it, its strong form, or `*` match too; another file's tag does not.
+      for (const header of [`W/"other", ${etag}`, etag!.slice(2), '*']) {
+        expect((await fetch(`${s.url}${path}`, { headers: { 'if-none-match': header } })).status, header).toBe(304);
+      }
+      const changed = await fetch(`${s.url}${path}`, { headers: { 'if-none-match': 'W/"ganti"' } });
+      expect(changed.status, path).toBe(200);
+      expect((await changed.arrayBuffer()).byteLength, path).toBeGreaterThan(0);
+    }
+    // index.html and sw.js differ, so do their tags.
+    expect((await fetch(`${s.url}/`)).headers.get('etag')).not.toBe((await fetch(`${s.url}/sw.js`)).headers.get('etag'));
   });
 
   it('writes one JSON log line per request with method, path, status, duration and device, never the token', async () => {
