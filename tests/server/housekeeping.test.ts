@@ -7,6 +7,9 @@ import type { Database } from '../../src/server/db';
 import { keepHouse } from '../../src/server/housekeeping';
 import { migrate } from '../../src/server/migrations';
 import { startServer } from '../../src/server/server';
+import { issueCode } from '../../src/server/store/codes';
+import { enrollDevice, RETRY_WINDOW_MS } from '../../src/server/store/enrollment';
+import { createLibrary } from '../../src/server/store/libraries';
 import { ENROLL_LIMIT, LOGIN_NAME_LIMIT, limitState, reserveFailure } from '../../src/server/store/rate-limit';
 import { createSession, findSession, insertSupervisor, SESSION_TTL_MS } from '../../src/server/store/supervisors';
 import { DB_KINDS, freshDatabaseUrl, openUrl, TestClock } from './harness';
@@ -43,7 +46,7 @@ describe.each(DB_KINDS)('housekeeping on %s', (kind) => {
     const live = (await createSession(db, 'budi', at(5), 'x'))!;
 
     const done = await keepHouse(s.database, s.clock.now());
-    expect(done).toEqual({ failures: 31, sessions: 1 });
+    expect(done).toEqual({ failures: 31, sessions: 1, retryTokens: 0 });
 
     const left = await db.selectFrom('enroll_failures').select('address').execute();
     expect(left.map((r) => r.address).sort()).toEqual(Array(LOGIN_NAME_LIMIT.limit).fill('name:siti'));
@@ -54,7 +57,33 @@ describe.each(DB_KINDS)('housekeeping on %s', (kind) => {
     expect(ended.expiresAt <= s.clock.now().toISOString()).toBe(true);
 
     // Nothing more to do: a second round deletes nothing.
-    expect(await keepHouse(s.database, s.clock.now())).toEqual({ failures: 0, sessions: 0 });
+    expect(await keepHouse(s.database, s.clock.now())).toEqual({ failures: 0, sessions: 0, retryTokens: 0 });
+  });
+
+  it("forgets an enrolment's sealed token once its retry window has passed, keeping one still within it", async () => {
+    const db = s.database.db;
+    const made = await createLibrary(db, { name: 'Perpustakaan Lama', village: 'Maju', district: 'Maju', regency: 'Kota Malang', province: 'Jawa Timur', timezone: 'Asia/Jakarta' }, s.clock.now());
+    if (!made.ok) throw new Error('library');
+    const enrolAt = async (minutesAgo: number) => {
+      const at = new Date(s.clock.ms - minutesAgo * MINUTE);
+      const { code } = await issueCode(db, made.library.id, 14, at);
+      const retryKey = `kunci-coba-lagi-${minutesAgo}-xxxxxxxxxxxx`;
+      const first = (await enrollDevice(db, code, undefined, at, retryKey))!;
+      return { code, retryKey, first };
+    };
+    const old = await enrolAt(RETRY_WINDOW_MS / MINUTE + 1);
+    const recent = await enrolAt(30);
+    const sealed = () => db.selectFrom('enrollment_codes').select(['code', 'retry_token', 'retry_key_hash']).where('retry_token', 'is not', null).execute();
+    const stored = (code: string) => code.replace('-', '');
+    expect((await sealed()).map((r) => r.code).sort()).toEqual([stored(old.code), stored(recent.code)].sort());
+
+    expect(await keepHouse(s.database, s.clock.now())).toEqual({ failures: 0, sessions: 0, retryTokens: 1 });
+    expect((await sealed()).map((r) => r.code)).toEqual([stored(recent.code)]);
+    const forgotten = await db.selectFrom('enrollment_codes').select(['retry_token', 'retry_key_hash', 'device_id']).where('code', '=', stored(old.code)).executeTakeFirstOrThrow();
+    expect(forgotten).toEqual({ retry_token: null, retry_key_hash: null, device_id: old.first.deviceId });
+    // The one within its window still answers its retry with the same device and token.
+    expect(await enrollDevice(db, recent.code, undefined, s.clock.now(), recent.retryKey)).toMatchObject({ deviceId: recent.first.deviceId, token: recent.first.token });
+    expect(await enrollDevice(db, old.code, undefined, s.clock.now(), old.retryKey)).toBeNull();
   });
 
   it('keeps house when a server process starts (and every 10 minutes after)', async () => {
@@ -69,7 +98,7 @@ describe.each(DB_KINDS)('housekeeping on %s', (kind) => {
       distDir: null,
     });
     await second.stop(); // waits for the round in progress
-    expect(logs).toContainEqual({ event: 'housekeeping', failures: 1, sessions: 0 });
+    expect(logs).toContainEqual({ event: 'housekeeping', failures: 1, sessions: 0, retryTokens: 0 });
     expect(await s.database.db.selectFrom('enroll_failures').select('address').where('address', '=', '198.51.100.7').execute()).toEqual([]);
   });
 });

@@ -42,6 +42,22 @@ export async function enrollDevice(
   });
 }
 
+/**
+ * Forgets the sealed tokens (and their keys' hashes) of codes first used more than
+ * RETRY_WINDOW_MS ago: they can answer no retry any more, and kept they would be a copy of
+ * every such device's token for good, though sealed (housekeeping.ts). Returns how many.
+ */
+export async function forgetSealedTokens(db: Db, now: Date): Promise<number> {
+  const before = new Date(now.getTime() - RETRY_WINDOW_MS).toISOString();
+  const result = await db
+    .updateTable('enrollment_codes')
+    .set({ retry_token: null, retry_key_hash: null })
+    .where('retry_token', 'is not', null)
+    .where('used_at', '<', before)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
 /** The first answer again, for the code's own retry key; null when it may not be given. */
 async function answerAgain(trx: Db, input: string, retryKey: string, now: Date) {
   const code = normaliseCode(input);
