@@ -57,6 +57,8 @@ const id = {
   'form.save': 'Simpan',
   'form.discard': 'Kosongkan isian',
   'form.discardChanges': 'Batalkan perubahan',
+  'form.cleared': 'Isian dikosongkan.',
+  'form.changesUndone': 'Perubahan dibatalkan.',
   'form.changedElsewhere':
     'Kegiatan ini sudah diubah di tempat lain (di tab lain, atau kiriman dari HP lain) sejak formulir ini dibuka. Isian Anda belum disimpan. Tekan "Simpan" lagi untuk menimpanya dengan isian ini, atau "Batalkan perubahan" untuk melihat versi terbaru.',
   'form.deletedElsewhere':
@@ -202,6 +204,8 @@ const en: Record<UiKey, string> = {
   'form.save': 'Save',
   'form.discard': 'Clear the form',
   'form.discardChanges': 'Undo the changes',
+  'form.cleared': 'Form cleared.',
+  'form.changesUndone': 'Changes undone.',
   'form.changedElsewhere':
     'This activity was changed elsewhere (in another tab, or by another phone through sync) since this form was opened. Your input is not saved yet. Press "Save" again to overwrite it with this input, or "Undo the changes" to see the latest version.',
   'form.deletedElsewhere':

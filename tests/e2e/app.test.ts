@@ -240,8 +240,14 @@ describe('the offline app in Chromium', () => {
     expect(await page.getByRole('button', { name: 'Kosongkan isian' }).count()).toBe(0);
     await page.getByRole('button', { name: 'Batalkan perubahan' }).click();
     await poll(() => field('Judul kegiatan').inputValue()).toBe('Musyawarah desa anggaran');
-    // The pressed button went with the changes: focus is on the first field, not lost to the page.
+    // The pressed button went with the changes: focus is on the offer to undo that, not lost to
+    // the page; a tap brings them back (one tap beside "Simpan" must not lose a long text).
+    await poll(() => focusedElement(page)).toBe('BUTTON Urungkan');
+    await page.getByRole('status').getByText('Perubahan dibatalkan.').waitFor();
+    await page.getByRole('button', { name: 'Urungkan' }).click();
+    await poll(() => field('Judul kegiatan').inputValue()).toBe('Judul yang keliru');
     await poll(() => focusedElement(page)).toBe('SELECT #f-strategy');
+    expect(await page.getByRole('button', { name: 'Urungkan' }).count()).toBe(0);
     await field('Judul kegiatan').fill('Musyawarah desa anggaran 2026');
     await page.getByRole('button', { name: 'Simpan', exact: true }).click();
     await kpiCard().waitFor();
@@ -538,11 +544,16 @@ describe('the offline app in Chromium', () => {
     await page.getByRole('button', { name: 'Hapus foto 1' }).click();
     await poll(focused).toBe('INPUT #f-attachments');
 
-    // "Kosongkan isian" goes once nothing is left to empty: focus goes to the first field.
+    // "Kosongkan isian" goes once nothing is left to empty: focus goes to the offer to undo it,
+    // which goes at the next change.
     await page.getByRole('button', { name: 'Kosongkan isian' }).click();
     await poll(() => field('Judul kegiatan').inputValue()).toBe('');
-    await poll(focused).toBe('SELECT #f-strategy');
+    await poll(focused).toBe('BUTTON Urungkan');
+    await page.getByRole('status').getByText('Isian dikosongkan.').waitFor();
     expect(await page.getByRole('button', { name: 'Kosongkan isian' }).count()).toBe(0);
+    await field('Judul kegiatan').fill('Lain');
+    await poll(() => page.getByRole('button', { name: 'Urungkan' }).count()).toBe(0);
+    await page.getByRole('button', { name: 'Kosongkan isian' }).click();
   });
 
   it('keeps a draft when the app is closed mid-entry', async (ctx) => {

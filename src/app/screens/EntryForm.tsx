@@ -64,6 +64,9 @@ export function EntryForm({ editId, onSaved }: { editId?: string; onSaved: (mess
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [summary, setSummary] = useState<Summary>(null);
   const [problem, setProblem] = useState<string | null>(null);
+  // The input "Kosongkan isian" / "Batalkan perubahan" threw away, offered back ("Urungkan")
+  // until the next change: one tap beside "Simpan" must not lose a long text typed offline.
+  const [thrownAway, setThrownAway] = useState<FormValues | null>(null);
   const saving = useRef(false);
   // Likely duplicates of the current strategy + type + date, looked up as they change so
   // the warning shows before saving and the save itself does not wait for the lookup.
@@ -131,6 +134,7 @@ export function EntryForm({ editId, onSaved }: { editId?: string; onSaved: (mess
   if (!loaded) return null;
 
   const change = (values: FormValues) => {
+    if (thrownAway) setThrownAway(null);
     const left = errorsAfterChange(errors, loaded.values, values);
     if (left !== errors) {
       setErrors(left);
@@ -140,6 +144,7 @@ export function EntryForm({ editId, onSaved }: { editId?: string; onSaved: (mess
   };
 
   async function pickPhotos(files: File[]) {
+    setThrownAway(null);
     const { attachments: _previous, ...others } = errors;
     setErrors(others);
     let values = loaded!.values;
@@ -164,6 +169,7 @@ export function EntryForm({ editId, onSaved }: { editId?: string; onSaved: (mess
     // A second tap while the first is still being handled would store the entry twice.
     if (!loaded || saving.current) return;
     saving.current = true;
+    setThrownAway(null);
     try {
       await save(loaded);
     } finally {
@@ -239,12 +245,22 @@ export function EntryForm({ editId, onSaved }: { editId?: string; onSaved: (mess
   }
 
   async function discard() {
+    const input = loaded!.values;
     await draft.discard();
     setErrors({});
     setSummary(null);
     setProblem(null);
     setState({ ...loaded!, values: loaded!.initial, restored: false });
-    // Nothing unsaved now, so the pressed button is gone: start again at the first field.
+    setThrownAway(input);
+    // The pressed button is gone with the unsaved input: focus goes to the offer to undo it.
+    focusFirstError(['form-undo']);
+  }
+
+  function undoDiscard() {
+    if (!thrownAway) return;
+    // The input is back, unsaved: autosave keeps it as a draft again.
+    setState({ ...loaded!, values: thrownAway });
+    setThrownAway(null);
     focusFirstError([controlId('strategy')]);
   }
 
@@ -284,6 +300,16 @@ export function EntryForm({ editId, onSaved }: { editId?: string; onSaved: (mess
               {/* Editing, the fields go back to the stored entry: they are not emptied. */}
               {u(editId ? 'form.discardChanges' : 'form.discard')}
             </button>
+          )}
+        </div>
+        <div role="status" class="undo-slot">
+          {thrownAway && (
+            <p class="notice">
+              {u(editId ? 'form.changesUndone' : 'form.cleared')}{' '}
+              <button type="button" id="form-undo" onClick={undoDiscard}>
+                {u('list.undo')}
+              </button>
+            </p>
           )}
         </div>
       </form>
