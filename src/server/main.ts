@@ -26,15 +26,22 @@ export async function runServer(
     const database = await openMigrated(config);
     const running = await listen(config, database);
     jsonLogger({ event: 'listening', url: running.url, port: running.port, db: database.kind });
+    // A signal while stopping is ignored: Ctrl-C on `npm start` reaches the server twice (the
+    // terminal signals the whole group, and npm passes its own on), and a second signal left to
+    // Node's default would kill the process before the database is closed. The stop has its
+    // own deadline for connections, so it always ends.
+    let stopping = false;
     const shutdown = (signal: string) => {
+      if (stopping) return;
+      stopping = true;
       jsonLogger({ event: 'stopping', signal });
       running.stop().then(
         () => process.exit(0),
         () => process.exit(1),
       );
     };
-    process.once('SIGTERM', () => shutdown('SIGTERM'));
-    process.once('SIGINT', () => shutdown('SIGINT'));
+    process.on('SIGTERM', () => shutdown('SIGTERM'));
+    process.on('SIGINT', () => shutdown('SIGINT'));
     await onReady?.(running, database);
   } catch (e) {
     exitWithFailure(e);

@@ -155,6 +155,18 @@ describe.each(DB_KINDS)('server process on %s', (kind) => {
     // A stopped server accepts nothing.
     await expect(fetch(`${server.url}/healthz`)).rejects.toThrow();
   });
+
+  it('stops cleanly when the signal comes twice, as Ctrl-C on `npm start` sends it (the group, then npm)', async () => {
+    const server = await spawnServer(databaseUrl);
+    await seedDevice(database, server.url);
+    server.proc.kill('SIGINT');
+    server.proc.kill('SIGINT');
+    setTimeout(() => server.proc.kill('SIGTERM'), 50);
+    // Exit 0 means the stop ran to its end, the database closed (a second signal left to Node's
+    // default handler ended the process at once, with code null).
+    expect(await server.exited).toBe(0);
+    await expect(fetch(`${server.url}/healthz`)).rejects.toThrow();
+  });
 });
 
 describe('npm start', () => {
