@@ -126,6 +126,21 @@ async function execute(cmd: AdminCommand, database: Database, io: AdminIo): Prom
       // Added all the same (a new province or kabupaten/kota is normal), but a variant
       // spelling would be a place of its own that its supervisors never see: said at once.
       for (const line of placeWarnings(made.library, places)) io.err(line);
+      // A command run twice (a script, a retyped line) adds the library twice: its copy would stay
+      // grey in monitoring, with no phone. Said, not refused: two libraries may share a name.
+      const same = await db
+        .selectFrom('libraries')
+        .select('library_id')
+        .where('village', '=', made.library.village)
+        .where('district', '=', made.library.district)
+        .where('regency', '=', made.library.regency)
+        .where('province', '=', made.library.province)
+        .where('library_id', '<>', made.library.id)
+        .where('name', '=', made.library.name)
+        .execute();
+      if (same.length > 0) {
+        io.err(`warning: ${same.map((r) => r.library_id).join(', ')} has the same name and place: if this one was added twice by mistake, issue codes only for one of them.`);
+      }
       return { text: [`Library created: ${made.library.id} (${made.library.name})`], json: { id: made.library.id } };
     }
     case 'library edit': {

@@ -133,6 +133,13 @@ describe.each(DB_KINDS)('admin on %s', (kind) => {
     const supervisor = await adminWithStdin('kata-sandi-1\n', ['supervisor', 'add', '--name', 'kalsel', '--scope', 'province:Kalimantan   Selatan', '--json']);
     expect(supervisor).toMatchObject({ code: 0, err: [], json: { scope: 'province:Kalimantan Selatan', librariesInScope: 1 } });
 
+    // The same command again (a script run twice): added, and said, naming the first.
+    const twice = await add('Perpustakaan Desa Kuin', 'Kota Banjarmasin', 'Kalimantan Selatan');
+    expect(twice).toMatchObject({ code: 0, err: [`warning: ${first.json.id} has the same name and place: if this one was added twice by mistake, issue codes only for one of them.`] });
+    expect(twice.json.id).not.toBe(first.json.id);
+    // The same name in another village is no repeat.
+    expect(await admin('library', 'add', '--name', 'Perpustakaan Desa Kuin', '--village', 'Kuin Selatan', '--district', 'Banjarmasin Utara', '--regency', 'Kota Banjarmasin', '--province', 'Kalimantan Selatan', '--json')).toMatchObject({ code: 0, err: [] });
+
     // Another case: added (exit 0, the JSON alone on stdout), with a warning naming the existing spelling.
     const lower = await add('Perpustakaan Desa Alalak', 'Kota Banjarmasin', 'kalimantan selatan');
     expect(lower.code).toBe(0);
