@@ -5,7 +5,7 @@
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ActivityEntry, Lang, Library, Rulebook } from '../domain';
-import { allEntryRows, getCursor, getLibrary, getRulebook, lastOutboxSeq, rowsWithSeq, setLibrary as storeLibrary, setSettings, sweepPhotos, watch, type LaporDb } from '../device';
+import { allEntryRows, getCursor, getLibrary, getRulebook, getSyncState, lastOutboxSeq, rowsWithSeq, setLibrary as storeLibrary, setSettings, sweepPhotos, watch, type LaporDb } from '../device';
 import { Ctx, type AppContext } from './context';
 import { Frame } from './components/Frame';
 import { ui, type UiKey } from './i18n';
@@ -93,6 +93,14 @@ export function App(props: AppProps) {
   // other reason: another tab, an import, a delete from the list.
   const [entries, setEntries] = useState<readonly unknown[] | undefined>(props.initialEntries);
   const notedSeq = useRef<number | null>(null);
+  // Rows read with the outbox counter in one transaction: shown unless a save made here since
+  // (noted, not in them) is missing. A counter ahead of the noted one holds every save noted,
+  // and a write this tab was not told of (a raw IndexedDB write): taken, and noted.
+  const adopt = ([rows, seq]: [readonly unknown[], number]) => {
+    if (notedSeq.current !== null && seq < notedSeq.current) return;
+    notedSeq.current = seq;
+    setEntries(rows);
+  };
   useEffect(() => {
     // A read that a save overtook may lack that save: read again rather than show it.
     const refresh = (seq: number) =>
@@ -105,12 +113,21 @@ export function App(props: AppProps) {
   }, [db]);
   useEffect(() => {
     // A pull changes rows without moving the outbox counter: re-read them when the cursor
-    // moves (not on the first read), unless a save not yet seen by this snapshot came between.
-    let first = true;
-    return watch(getCursor.bind(null, db), () => {
-      if (first) return void (first = false);
-      void rowsWithSeq(db).then(([rows, seq]) => seq === notedSeq.current && setEntries(rows));
-    });
+    // moves (not on the first read), unless a save not yet seen by this snapshot came between (`adopt`).
+    // So does a push the server refused entries of (their receipts, which Beranda counts).
+    // Each watch fires at every write to its row (the sync state's, twice a sync): only a new value counts.
+    const onChange = () => {
+      let seen: unknown = undefined;
+      let first = true;
+      return (value: unknown) => {
+        if (!first && value === seen) return;
+        seen = value;
+        if (first) return void (first = false);
+        void rowsWithSeq(db).then(adopt);
+      };
+    };
+    const stops = [watch(getCursor.bind(null, db), onChange()), watch(() => getSyncState(db).then((s) => s.rejectedAt ?? null), onChange())];
+    return () => stops.forEach((stop) => stop());
   }, [db]);
   // The library can change elsewhere: an enrolment (in this tab or another) gives it the
   // enrolled library's id and moves the entries there, a profile saved in another tab renames
@@ -123,7 +140,7 @@ export function App(props: AppProps) {
       (stored) => {
         if (!stored) return;
         setLibrary(keepIfSame(stored));
-        if (id !== null && stored.id !== id) void rowsWithSeq(db).then(([rows, seq]) => seq === notedSeq.current && setEntries(rows));
+        if (id !== null && stored.id !== id) void rowsWithSeq(db).then(adopt);
         id = stored.id;
       },
     );

@@ -58,6 +58,11 @@ export interface SyncState {
   lastError: (SyncError & { stopped: boolean }) | null;
   /** The server's clock minus the phone's at the last successful sync, in ms (absent before one). */
   clockOffsetMs?: number;
+  /**
+   * When a sync last ended with entries refused (absent before one): their receipts changed
+   * with nothing else the app watches (no outbox seq, no cursor), so it reads its rows again.
+   */
+  rejectedAt?: string;
 }
 
 export const EMPTY_SYNC_STATE: SyncState = {
@@ -173,6 +178,18 @@ export function entrySyncStatus(row: SyncedRow, pendingIds: ReadonlySet<string>)
     default:
       return { kind: 'remote', at: r.at };
   }
+}
+
+/**
+ * How many of these rows (the app's live entries) the server refused and the librarian has
+ * not corrected since, as their badges say: Beranda's word. The outbox is read only when
+ * a row was refused, nearly never, so Beranda opens as fast as before.
+ */
+export async function stillRejected(db: LaporDb, rows: readonly unknown[]): Promise<number> {
+  const refused = (rows as readonly SyncedRow[]).filter((r) => !r.deleted && r.receipt?.status === 'rejected');
+  if (refused.length === 0) return 0;
+  const pending = await pendingEntryIds(db);
+  return refused.filter((r) => !pending.has(r.id)).length;
 }
 
 /** The ids of entries with a mutation waiting in the outbox. */

@@ -229,7 +229,8 @@ async function runSync(deps: SyncDeps): Promise<SyncResult> {
   // phone's date is wrong, which would date new entries and colour the card by another day.
   // No header read (a proxy dropped it): the last reading stays.
   const clock = pull.serverTime ? { clockOffsetMs: pull.serverTime.getTime() - now.getTime() } : {};
-  await updateSyncState(db, { lastSuccessAt: now.toISOString(), failures: 0, lastError: null, nextTryAt: null, ...clock });
+  const refused = rejected > 0 ? { rejectedAt: now.toISOString() } : {};
+  await updateSyncState(db, { lastSuccessAt: now.toISOString(), failures: 0, lastError: null, nextTryAt: null, ...clock, ...refused });
   return { status: 'ok', pushed, pulled: pull.count, rejected };
 }
 

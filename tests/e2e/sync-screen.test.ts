@@ -188,6 +188,13 @@ it('served by the sync server: offline, no "Alamat server"; plain words for fail
   expect(await rejectedLine.textContent()).toContain('1 kegiatan ditolak server, menunggu diperbaiki');
   await expectTidy(page, 'Kirim data (rejected)');
 
+  // Beranda says it too, with a way to the entry (a librarian may never open Kirim data).
+  await page.getByRole('link', { name: 'Beranda' }).click();
+  const homeWord = page.getByText('1 kegiatan ditolak server dan belum tercatat di sana sampai diperbaiki.');
+  await homeWord.waitFor();
+  await page.getByRole('link', { name: 'Perbaiki' }).click();
+  await poll(() => page.locator('.entry').count()).toBe(1);
+  await poll(() => page.locator('[data-sync-status="rejected"]').count()).toBe(1);
   // The count stays on the screen (not only right after a sync), and leads to the list.
   await page.getByRole('link', { name: 'Beranda' }).click();
   await openSync(page);
@@ -227,6 +234,13 @@ it('served by the sync server: offline, no "Alamat server"; plain words for fail
   await page.getByText('3 perubahan dari 2 kegiatan menunggu dikirim', { exact: true }).waitFor();
   await page.getByRole('link', { name: 'Pengaturan' }).click();
   await page.getByText('3 kegiatan tersimpan, 1 belum terkirim', { exact: true }).waitFor();
+
+  // The refused entry deleted (on the phone alone: the server never stored it), Beranda says no more of it.
+  await page.getByRole('link', { name: 'Daftar kegiatan' }).click();
+  await page.getByRole('button', { name: 'Hapus Kegiatan yang ditolak' }).click();
+  await page.getByRole('link', { name: 'Beranda' }).click();
+  await page.getByRole('region', { name: 'Warna KPI' }).waitFor();
+  expect(await homeWord.count()).toBe(0);
   await page.close();
 }, 300_000);
 

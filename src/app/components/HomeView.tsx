@@ -1,5 +1,5 @@
 /** Beranda's content for a given set of entries: the library's name, a warning and a note if any, and its KPI card. */
-import type { Lang, Library, Rulebook } from '../../domain';
+import { formatNumber, type Lang, type Library, type Rulebook } from '../../domain';
 import { ui } from '../i18n';
 import { kpiOf } from '../kpi-memo';
 import { KpiCard } from './KpiCard';
@@ -14,9 +14,11 @@ export interface HomeViewProps {
   warning?: string | null;
   /** Shown above the card, quieter: unsent work on storage the browser may clear (Home). */
   note?: string | false;
+  /** Entries the server refused, not corrected yet: said with a link to them (Home). */
+  rejected?: number;
 }
 
-export function HomeView({ entries, library, rulebook, lang, now, warning, note }: HomeViewProps) {
+export function HomeView({ entries, library, rulebook, lang, now, warning, note, rejected = 0 }: HomeViewProps) {
   // Recomputed only when the entries, the rules or the library's day change (or found
   // ready: a save computes the next KPI while its transaction runs).
   const kpi = kpiOf(entries, library, rulebook, now);
@@ -25,6 +27,14 @@ export function HomeView({ entries, library, rulebook, lang, now, warning, note 
       <h1 tabIndex={-1}>{ui(lang, 'nav.home')}</h1>
       <p class="library-name">{library.name}</p>
       {warning && <p class="warning">{warning}</p>}
+      {rejected > 0 && (
+        <p class="warning">
+          {ui(lang, 'home.rejected', { count: formatNumber(rejected, lang) })}{' '}
+          <a class="button" href="#/daftar/ditolak">
+            {ui(lang, 'home.rejectedLink')}
+          </a>
+        </p>
+      )}
       {note && <p class="hint">{note}</p>}
       <KpiCard kpi={kpi} lang={lang} rulebook={rulebook} />
     </>

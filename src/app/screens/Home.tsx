@@ -1,10 +1,11 @@
 /**
  * Beranda: the KPI card, recomputed from the app's live entries whenever they change; a word
- * when the phone's clock is wrong, and one when unsent work waits on storage the browser may clear.
+ * when the phone's clock is wrong, one when the server refused entries not corrected yet, and
+ * one when unsent work waits on storage the browser may clear.
  */
 import { useEffect, useState } from 'preact/hooks';
 import { todayIn } from '../../domain';
-import { storageHealth, syncOverview } from '../../device';
+import { stillRejected, storageHealth, syncOverview } from '../../device';
 import { clockBeforeApp, clockWarning } from '../clock';
 import { HomeView } from '../components/HomeView';
 import { useApp } from '../context';
@@ -14,6 +15,8 @@ import { useLive, useToday } from '../live';
 export function Home() {
   const { db, entries, library, rulebook, now, lang } = useApp();
   const sync = useLive(() => syncOverview(db), [db]);
+  // Refused entries count nowhere on the server: said here too, not only on Kirim data.
+  const rejected = useLive(() => stillRejected(db, entries ?? []), [db, entries]);
   // As Pengaturan reads it; again as the outbox changes (the first save asks for persistence).
   const [persisted, setPersisted] = useState<boolean | null>(null);
   useEffect(() => {
@@ -24,5 +27,7 @@ export function Home() {
   useToday(library.timezone, now);
   if (!entries) return null;
   const unsent = persisted === false && !!sync?.waiting;
-  return <HomeView entries={entries} library={library} rulebook={rulebook} lang={lang} now={now()} warning={clock} note={unsent && ui(lang, 'home.unsentAtRisk')} />;
+  return (
+    <HomeView entries={entries} library={library} rulebook={rulebook} lang={lang} now={now()} warning={clock} note={unsent && ui(lang, 'home.unsentAtRisk')} rejected={rejected ?? 0} />
+  );
 }
