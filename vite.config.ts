@@ -67,6 +67,13 @@ export default defineConfig({
       },
     }),
   ],
+  resolve: {
+    // Dexie's modern build (ES2018 syntax, no ES5 down-levelling): the same module, 9 KB
+    // smaller in the precache than the ES5 one its package entry hands a bundler. Every
+    // browser with service workers and IndexedDB v2 runs it. Only the app's build: the tests
+    // under Node import the package as it is.
+    alias: [{ find: /^dexie$/, replacement: resolve(import.meta.dirname, 'node_modules/dexie/dist/modern/dexie.mjs') }],
+  },
   build: {
     target: 'es2020',
     outDir: 'dist',
