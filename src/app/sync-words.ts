@@ -39,7 +39,7 @@ const id = {
   'sync.waitingOf': '{count} perubahan dari {entries} kegiatan menunggu dikirim',
   'sync.lastSuccess': 'Terakhir berhasil: {time}',
   'sync.never': 'Belum pernah berhasil terkirim',
-  'sync.nextTry': 'Dicoba lagi: {time}',
+  'sync.nextTry': 'Akan dicoba lagi: {time}',
   'sync.online': 'Tersambung ke internet',
   'sync.offline': 'Tidak ada sinyal: kegiatan tetap aman di HP',
   'sync.stopped': 'Pengiriman berhenti: {message}',

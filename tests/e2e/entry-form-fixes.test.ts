@@ -194,11 +194,14 @@ it("shows every message at once, reads '1.000' as a thousand, opens a refused en
   // Read-only, a field is text, not a box, and a long name shows whole: 320 px wide, a 32 px font.
   const longName = 'Perpustakaan Desa Taman Bacaan Masyarakat Sukamaju Sejahtera';
   expect(longName.length).toBe(60);
-  expect((await updateLibrary(server.database.db, library.id, { name: longName }))?.ok).toBe(true);
+  // The administrator also takes the NPP away: its field shows a dash, not a blank.
+  expect((await updateLibrary(server.database.db, library.id, { name: longName, npp: null }))?.ok).toBe(true);
   await page.getByRole('link', { name: 'Kirim data' }).click();
   await page.getByRole('button', { name: 'Kirim sekarang' }).click();
   await page.getByRole('link', { name: 'Pengaturan' }).click();
   await poll(() => field('Nama perpustakaan').inputValue()).toBe(longName);
+  expect(await field('NPP').inputValue()).toBe('');
+  expect(await field('NPP').getAttribute('placeholder')).toBe('—');
   const cdp = await page.context().newCDPSession(page);
   try {
     await page.setViewportSize({ width: 320, height: 640 });

@@ -113,7 +113,8 @@ export function ProfileForm({ lang, library, submitLabel, onSave, readOnly, desc
 function Shown({ id, d, value }: { id: string; d: string | undefined; value: string }) {
   return (
     <div class="shown" data-value={value}>
-      <textarea {...inputProps(id, d, false)} value={value} readOnly rows={1} />
+      {/* A field the server's profile leaves empty (an NPP not given) shows a dash, not a blank. */}
+      <textarea {...inputProps(id, d, false)} value={value} readOnly rows={1} placeholder="—" />
     </div>
   );
 }
