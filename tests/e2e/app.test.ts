@@ -507,6 +507,25 @@ describe('the offline app in Chromium', () => {
     await poll(documented).not.toBe(before);
   });
 
+  it('after a refused save, focus goes to the first field with a message in the page, whatever order the check found them in', async (ctx) => {
+    needsBrowser(launchError, ctx);
+    await openForm();
+    await field('Strategi').selectOption('pelibatan');
+    await field('Jenis kegiatan').selectOption('kelas_literasi');
+    await field('Judul kegiatan').fill('Uji urutan pesan');
+    await field('Peserta laki-laki').fill('1');
+    await field('Peserta perempuan').fill('1');
+    await field('Peserta penyandang disabilitas').fill('5');
+    // A partner without a name, below the participants: the schema reports it first.
+    await page.getByRole('button', { name: 'Tambah mitra' }).click();
+    await page.getByRole('button', { name: 'Simpan', exact: true }).click();
+    await poll(() => field('Nama mitra 1').getAttribute('aria-invalid')).toBe('true');
+    expect(await field('Peserta penyandang disabilitas').getAttribute('aria-invalid')).toBe('true');
+    await poll(() => focusedElement(page)).toBe('INPUT #f-participantsDisability');
+    await page.getByRole('button', { name: 'Kosongkan isian' }).click();
+    await page.getByRole('button', { name: 'Urungkan' }).waitFor();
+  });
+
   it('keeps focus in the form when a partner, a photo or the input is removed, and says aloud what a picked file did', async (ctx) => {
     needsBrowser(launchError, ctx);
     const focused = () => focusedElement(page);

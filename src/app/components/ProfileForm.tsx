@@ -6,7 +6,7 @@
 import { useState } from 'preact/hooks';
 import { librarySchema, parseWithMessages, t, tidyName, TIMEZONES, type Lang, type Library } from '../../domain';
 import { uuidv7 } from '../../device';
-import { focusFirstError } from '../focus';
+import { focusFirstInPage } from '../focus';
 import { ui } from '../i18n';
 import { Field, inputProps } from './Field';
 
@@ -65,7 +65,7 @@ export function ProfileForm({ lang, library, submitLabel, onSave, readOnly, desc
     const parsed = parseWithMessages(librarySchema, profileInput(library, values, () => `lokal-${uuidv7()}`), lang);
     if (!parsed.ok) {
       setErrors(Object.fromEntries(parsed.errors.map((x) => [x.path, x.message])));
-      focusFirstError(parsed.errors.map((x) => `profile-${x.path}`));
+      focusFirstInPage(parsed.errors.map((x) => `profile-${x.path}`));
       return;
     }
     setErrors({});

@@ -29,7 +29,7 @@ import {
   valuesOf,
   type FormValues,
 } from '../entry-values';
-import { focusFirstError } from '../focus';
+import { focusFirstError, focusFirstInPage } from '../focus';
 import { navigate } from '../router';
 
 /** Where an edit's draft keeps the stored entry the edit began from (not a form value). */
@@ -195,7 +195,7 @@ export function EntryForm({ editId, onSaved }: { editId?: string; onSaved: (mess
       setErrors(byPath);
       setSummary('errors');
       setProblem(null);
-      focusFirstError(Object.keys(byPath).map(controlId));
+      focusFirstInPage(Object.keys(byPath).map(controlId));
       return;
     }
     // Only when there is something to clear: a re-render of the form here costs a slow
