@@ -180,10 +180,16 @@ function fieldsOf(raw: Raw, plainIsExact: boolean): Fields {
   return fields;
 }
 
-/** Returns a checker: the facts of a valid entry, or null for one the schema would refuse. */
-export function countableEntryCheck(rules: EntryRules): (raw: unknown) => CountableFacts | null {
+/**
+ * Returns a checker: the facts of a valid entry, or null for one the schema would refuse.
+ * Without `activityTypes`, the twin of `tombstoneSchemaFor(today)`: every rule but the
+ * rulebook's types (the KPI engine asks it of a refused row, to tell one whose type a later
+ * rulebook dropped).
+ */
+export function countableEntryCheck(rules: Pick<EntryRules, 'today'> & Partial<EntryRules>): (raw: unknown) => CountableFacts | null {
+  const anyType = rules.activityTypes === undefined;
   const allowed = new Map<unknown, Set<unknown>>(
-    STRATEGIES.map((s) => [s, new Set([...rules.activityTypes[s], OTHER_ACTIVITY_TYPE])]),
+    STRATEGIES.map((s) => [s, new Set([...(rules.activityTypes?.[s] ?? []), OTHER_ACTIVITY_TYPE])]),
   );
   const plainIsExact = objectPrototypeIsClean();
   return (raw) => {
@@ -192,7 +198,7 @@ export function countableEntryCheck(rules: EntryRules): (raw: unknown) => Counta
     const { strategy, activityType, date, deleted, id, libraryId, title } = f;
     const types = allowed.get(strategy);
     if (!types) return null;
-    if (typeof activityType !== 'string' || !ACTIVITY_TYPE_PATTERN.test(activityType) || !types.has(activityType)) return null;
+    if (typeof activityType !== 'string' || !ACTIVITY_TYPE_PATTERN.test(activityType) || (!anyType && !types.has(activityType))) return null;
     if (typeof date !== 'string' || !isRealDate(date) || date < EARLIEST_ENTRY_DATE || date > rules.today) return null;
     if (typeof deleted !== 'boolean') return null;
     if (typeof id !== 'string' || !UUID_V7_ANY_CASE.test(id)) return null;

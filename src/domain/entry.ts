@@ -8,7 +8,7 @@
  */
 import * as z from 'zod/mini';
 import { isRealDate, type IsoDate } from './calendar';
-import { STRATEGIES, strategySchema, type PerStrategy } from './strategies';
+import { STRATEGIES, strategySchema, type PerStrategy, type Strategy } from './strategies';
 import {
   idSchema,
   instantSchema,
@@ -113,11 +113,28 @@ function entryFields(today?: IsoDate) {
 
 const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v);
 
+/** Why a rulebook refuses an activity type for a strategy: see `activityTypeRefusal`. */
+export type ActivityTypeRefusal = 'activityTypeNotInStrategy' | 'activityTypeWithdrawn';
+
+/**
+ * Why `types` (each strategy's types in the current rulebook) refuse `type` for `strategy`,
+ * or null when they accept it or another rule refuses it (no strategy, a malformed code).
+ * Listed under another strategy, the type was chosen with the wrong strategy; listed under
+ * none, the rulebook does not have it — mostly one a later rulebook dropped, its entries of
+ * earlier times stored — and the librarian must pick another type, not another strategy.
+ */
+export function activityTypeRefusal(types: PerStrategy<readonly string[]>, strategy: unknown, type: unknown): ActivityTypeRefusal | null {
+  const listed = (s: Strategy) => types[s].includes(type as string);
+  if (!STRATEGIES.includes(strategy as Strategy) || typeof type !== 'string' || !ACTIVITY_TYPE_PATTERN.test(type)) return null;
+  if (type === OTHER_ACTIVITY_TYPE || listed(strategy as Strategy)) return null;
+  return STRATEGIES.some(listed) ? 'activityTypeNotInStrategy' : 'activityTypeWithdrawn';
+}
+
 /**
  * The rules across fields. They run even when another field has failed (`when`), so a
  * form shows every problem at once; each rule looks only at fields that parsed.
  */
-function crossFieldRules(allowedTypes?: Map<unknown, Set<unknown>>) {
+function crossFieldRules(activityTypes?: PerStrategy<readonly string[]>) {
   return (value: object, ctx: z.core.$RefinementCtx<object>) => {
     if (typeof value !== 'object' || value === null) return;
     const e = value as Record<string, unknown>;
@@ -130,11 +147,8 @@ function crossFieldRules(allowedTypes?: Map<unknown, Set<unknown>>) {
         ctx.addIssue({ code: 'custom', path: ['participantsDisability'], params: { key: 'disabilityOverTotal' } });
       }
     }
-    const types = allowedTypes?.get(e.strategy);
-    const type = e.activityType;
-    if (types && typeof type === 'string' && ACTIVITY_TYPE_PATTERN.test(type) && !types.has(type)) {
-      ctx.addIssue({ code: 'custom', path: ['activityType'], params: { key: 'activityTypeNotInStrategy' } });
-    }
+    const refusal = activityTypes && activityTypeRefusal(activityTypes, e.strategy, e.activityType);
+    if (refusal) ctx.addIssue({ code: 'custom', path: ['activityType'], params: { key: refusal } });
   };
 }
 
@@ -176,11 +190,8 @@ export interface EntryRules {
 
 /** The full entry schema for one library on one day under one rulebook. */
 export function entrySchemaFor(rules: EntryRules) {
-  const allowed = new Map<unknown, Set<unknown>>(
-    STRATEGIES.map((s) => [s, new Set([...rules.activityTypes[s], OTHER_ACTIVITY_TYPE])]),
-  );
   return z.pipe(
-    entryFields(rules.today).check(z.superRefine(crossFieldRules(allowed), always)),
+    entryFields(rules.today).check(z.superRefine(crossFieldRules(rules.activityTypes), always)),
     z.transform(withoutUndefined),
   );
 }

@@ -68,5 +68,11 @@ export const kpiResultSchema = z.object({
     /** Present exactly when green is reachable this year but not with entries dated today. */
     greenLater: z.optional(greenLaterSchema),
   }),
+  /**
+   * Entries of the period that would count but for an activity type the rulebook does not
+   * list for their strategy (mostly one a later rulebook dropped); present only when there are
+   * some (an optional addition to DOMAIN.md's shape).
+   */
+  notCountedForType: z.optional(z.number().check(z.int(), z.minimum(1))),
 });
 export type KpiResult = z.infer<typeof kpiResultSchema>;

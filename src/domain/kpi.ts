@@ -24,7 +24,7 @@ export function computeKpi(
 ): KpiResult {
   const period = kpiPeriod(library.timezone, now);
   const m = period.monthsElapsed;
-  const { tally, monthly } = tallyEntries(entries, library, rulebook, period);
+  const { tally, monthly, notCountedForType } = tallyEntries(entries, library, rulebook, period);
   const a = assess(tally, rulebook, m);
   return {
     rulebookId: rulebook.id,
@@ -35,6 +35,7 @@ export function computeKpi(
     monthly: monthsOfPeriod(period).map((month, i) => ({ month, ...monthly[i] })),
     sustained: { monthsWithPelibatan: tally.sustainedMonths, required: a.sustainedRequired },
     nextSteps: nextSteps(tally, a.colour, rulebook, period),
+    ...(notCountedForType > 0 && { notCountedForType }),
   };
 }
 
@@ -45,11 +46,20 @@ function tallyEntries(entries: readonly unknown[], library: Library, rulebook: R
   const counts = perStrategy(() => 0);
   let total = 0;
   let documented = 0;
+  let notCountedForType = 0;
+  let checkButType: ReturnType<typeof countableEntryCheck> | undefined;
   for (const raw of entries) {
     // Most of a phone's rows are from past years: turn them away before the full check.
     if (!couldCount(raw, library.id, period)) continue;
     const e = check(raw);
-    if (e === null || e.deleted || e.libraryId !== library.id || !isWithin(e.date, period)) continue;
+    if (e === null) {
+      // Would it count but for its activity type (one a later rulebook dropped)? The card says
+      // so, or the count falls silently. Asked of refused rows only: no cost to valid ones.
+      const f = (checkButType ??= countableEntryCheck({ today: period.to }))(raw);
+      if (f !== null && !f.deleted && f.libraryId === library.id && isWithin(f.date, period)) notCountedForType++;
+      continue;
+    }
+    if (e.deleted || e.libraryId !== library.id || !isWithin(e.date, period)) continue;
     counts[e.strategy]++;
     total++;
     if (e.documented) documented++;
@@ -59,7 +69,7 @@ function tallyEntries(entries: readonly unknown[], library: Library, rulebook: R
   const thisMonth = monthly[monthIndex(period.to)];
   const sustainedMonths = monthly.filter((c) => c[sustained] > 0).length;
   const tally: Tally = { counts, total, documented, sustainedMonths, sustainedThisMonth: thisMonth[sustained] > 0 };
-  return { tally, monthly };
+  return { tally, monthly, notCountedForType };
 }
 
 /**

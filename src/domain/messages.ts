@@ -54,6 +54,11 @@ const id = {
   'nextStep.onCourseOneDocumented':
     'Bulan ini, catat {count} kegiatan {strategy} lagi, dengan foto, kisah sukses, atau testimoni, agar tetap di jalur menuju {colour}',
   'nextStep.onCourseMany': 'Agar tetap di jalur menuju {colour}, bulan ini catat lagi: {items}',
+  'notCounted.activityType':
+    '{count} kegiatan tidak dihitung karena jenis kegiatannya tidak ada lagi dalam aturan KPI — ubah jenisnya di Daftar kegiatan.',
+
+  // A type the current rulebook no longer lists, as the form and the list name it.
+  'activityType.withdrawn': '{label} (tidak ada lagi dalam aturan KPI)',
 
   'field.id': 'ID',
   'field.libraryId': 'Perpustakaan',
@@ -126,6 +131,7 @@ const id = {
   'invalid.dateTooEarly': '{label} tidak boleh sebelum {min}',
   'invalid.dateInFuture': '{label} tidak boleh di masa depan',
   'invalid.activityTypeNotInStrategy': 'Jenis kegiatan tidak sesuai dengan strategi yang dipilih',
+  'invalid.activityTypeWithdrawn': 'Jenis kegiatan ini tidak ada lagi dalam aturan KPI yang berlaku; pilih jenis lain',
   'invalid.pelibatanNeedsParticipants': 'Kegiatan Pelibatan Masyarakat harus memiliki paling sedikit 1 peserta',
   'invalid.disabilityOverTotal': 'Peserta penyandang disabilitas tidak boleh melebihi jumlah peserta',
   'invalid.instantOutOfRange': '{label} di luar rentang tahun 0000–9999',
@@ -196,6 +202,10 @@ const en: Record<MessageKey, string> = {
   'nextStep.onCourseOneDocumented':
     'This month, log {count} more {strategy} {activities}, with a photo, success story or testimony, to stay on course for {colour}',
   'nextStep.onCourseMany': 'To stay on course for {colour}, log this month: {items}',
+  'notCounted.activityType':
+    'Not counted: {count} {activities} whose activity type is no longer in the KPI rules — change the type in Activities.',
+
+  'activityType.withdrawn': '{label} (no longer in the KPI rules)',
 
   'field.id': 'ID',
   'field.libraryId': 'Library',
@@ -268,6 +278,7 @@ const en: Record<MessageKey, string> = {
   'invalid.dateTooEarly': '{label} may not be before {min}',
   'invalid.dateInFuture': '{label} may not be in the future',
   'invalid.activityTypeNotInStrategy': 'The activity type does not belong to the chosen strategy',
+  'invalid.activityTypeWithdrawn': 'This activity type is no longer in the current KPI rules; choose another type',
   'invalid.pelibatanNeedsParticipants': 'A Community Engagement activity needs at least 1 participant',
   'invalid.disabilityOverTotal': 'Participants with disabilities may not exceed the number of participants',
   'invalid.instantOutOfRange': '{label} is outside the years 0000–9999',

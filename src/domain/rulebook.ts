@@ -3,8 +3,10 @@
  * official SIM TPBIS formula, which is not public. Data, validated at load.
  */
 import { rulebookSchema, type Rulebook } from './rulebook-schema';
+import { activityTypeRefusal } from './entry';
 import type { Lang } from './format';
-import { perStrategy, type PerStrategy, type Strategy } from './strategies';
+import { t as message } from './messages';
+import { perStrategy, STRATEGIES, type PerStrategy, type Strategy } from './strategies';
 
 // The Indonesian labels are DOMAIN.md's, letter for letter (lower case, as there).
 const t = (code: string, id: string, en: string) => ({ code, label: { id, en } });
@@ -82,7 +84,28 @@ export function activityTypesOf(rulebook: Rulebook): PerStrategy<string[]> {
   return perStrategy((s) => rulebook.strategies[s].activityTypes.map((t) => t.code));
 }
 
-/** An activity type's label in `lang`, or its code when the rulebook does not list it for that strategy. */
+/**
+ * An activity type's label in `lang`. One the rulebook no longer lists for that strategy (a
+ * later rulebook dropped it; its entries stay) keeps a human name: the rulebook's under
+ * another strategy, else the default rulebook's, and only then its code, spaced ("baca bersama").
+ */
 export function activityTypeLabel(rulebook: Rulebook, strategy: Strategy, code: string, lang: Lang): string {
-  return rulebook.strategies[strategy]?.activityTypes.find((x) => x.code === code)?.label[lang] ?? code;
+  for (const r of [rulebook, defaultRulebook]) {
+    for (const s of [strategy, ...STRATEGIES]) {
+      const found = r.strategies[s]?.activityTypes.find((x) => x.code === code);
+      if (found) return found.label[lang];
+    }
+  }
+  return code.replace(/_/g, ' ');
+}
+
+/**
+ * The label of a chosen type (the form's option, the list's row): marked "(tidak ada lagi dalam
+ * aturan KPI)" when the rulebook has it under no strategy, so that the librarian sees why an
+ * entry of hers does not count and changes its type.
+ */
+export function activityTypeChoiceLabel(rulebook: Rulebook, strategy: Strategy, code: string, lang: Lang): string {
+  const label = activityTypeLabel(rulebook, strategy, code, lang);
+  const refusal = activityTypeRefusal(activityTypesOf(rulebook), strategy, code);
+  return refusal === 'activityTypeWithdrawn' ? message(lang, 'activityType.withdrawn', { label }) : label;
 }

@@ -62,3 +62,29 @@ describe('the KPI card names the rulebook\'s sustained strategy', () => {
     expect(text).toContain('Green cannot be reached this year: Community Engagement activities were logged in 1 month, and 5 are needed.');
   });
 });
+
+describe('the KPI card says when entries do not count for their activity type', () => {
+  // A later rulebook without lomba: two lomba entries of this year stop counting.
+  const withoutLomba = structuredClone(defaultRulebook);
+  withoutLomba.id = 'uji-tanpa-lomba';
+  withoutLomba.strategies.pelibatan.activityTypes = withoutLomba.strategies.pelibatan.activityTypes.filter((x) => x.code !== 'lomba');
+  const rulebook = rulebookSchema.parse(withoutLomba);
+  const lomba = [makeEntry('pelibatan', '2025-05-02', { activityType: 'lomba' }), makeEntry('pelibatan', '2025-06-03', { activityType: 'lomba' })];
+
+  it('in one line, in Indonesian and English', () => {
+    const kpi = computeKpi([...entries, ...lomba], library, rulebook, june);
+    expect(textOf(<KpiCard kpi={kpi} lang="id" rulebook={rulebook} />)).toContain(
+      '2 kegiatan tidak dihitung karena jenis kegiatannya tidak ada lagi dalam aturan KPI — ubah jenisnya di Daftar kegiatan.',
+    );
+    expect(textOf(<KpiCard kpi={kpi} lang="en" rulebook={rulebook} />)).toContain(
+      'Not counted: 2 activities whose activity type is no longer in the KPI rules — change the type in Activities.',
+    );
+    const one = computeKpi([...entries, lomba[0]], library, rulebook, june);
+    expect(textOf(<KpiCard kpi={one} lang="en" rulebook={rulebook} />)).toContain('Not counted: 1 activity whose');
+  });
+
+  it('and says nothing of it when every entry counts', () => {
+    const kpi = computeKpi([...entries, ...lomba], library, defaultRulebook, june);
+    expect(textOf(<KpiCard kpi={kpi} lang="id" rulebook={defaultRulebook} />)).not.toContain('tidak dihitung');
+  });
+});

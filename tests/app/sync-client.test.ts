@@ -271,7 +271,7 @@ describe("the page's syncs ask the server for the saved language", () => {
     const stop = startSyncTriggers(db, page);
     try {
       await expect.poll(async () => rejectedReasons(db, bad.id)).not.toEqual([]);
-      expect(await rejectedReasons(db, bad.id)).toEqual([t('en', 'invalid.activityTypeNotInStrategy')]);
+      expect(await rejectedReasons(db, bad.id)).toEqual([t('en', 'invalid.activityTypeWithdrawn')]);
       // The sync's last requests (the rulebook and the profile) are done before the language changes.
       await expect.poll(async () => (await getSyncState(db)).lastSuccessAt).toBeTruthy();
       expect(new Set(asked)).toEqual(new Set(['en']));
@@ -281,7 +281,7 @@ describe("the page's syncs ask the server for the saved language", () => {
       await saveEntry(db, { ...bad, title: 'Diubah', updatedAt: new Date().toISOString() });
       asked.length = 0;
       page.document.set('visible');
-      await expect.poll(async () => rejectedReasons(db, bad.id)).toEqual([t('id', 'invalid.activityTypeNotInStrategy')]);
+      await expect.poll(async () => rejectedReasons(db, bad.id)).toEqual([t('id', 'invalid.activityTypeWithdrawn')]);
       expect(new Set(asked)).toEqual(new Set(['id']));
     } finally {
       stop();

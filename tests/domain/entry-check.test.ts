@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { entrySchemaFor } from '../../src/domain/entry';
+import { entrySchemaFor, tombstoneSchemaFor } from '../../src/domain/entry';
 import { countableEntryCheck, fastEntryParser } from '../../src/domain/entry-check';
 import { activityTypesOf, defaultRulebook } from '../../src/domain/rulebook';
 import { parseWithMessages } from '../../src/domain/validation-messages';
@@ -75,6 +75,17 @@ describe('countableEntryCheck', () => {
         expect(check(raw) !== null, JSON.stringify(raw)).toBe(bySchema);
       }),
       { numRuns: 2000 },
+    );
+  });
+
+  it("without a rulebook's types, agrees with the schema of a delete (every rule but the types)", () => {
+    const butType = countableEntryCheck({ today: rules.today });
+    const tombstone = tombstoneSchemaFor(rules.today);
+    fc.assert(
+      fc.property(brokenEntryArb, (raw) => {
+        expect(butType(raw) !== null, JSON.stringify(raw)).toBe(tombstone.safeParse(raw).success);
+      }),
+      { numRuns: 1000 },
     );
   });
 

@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { makeEntries } from '../../bench/entries';
 import { kpiPeriod, monthsOfPeriod, TIMEZONES, type IsoDate, type KpiPeriod, type Timezone } from '../../src/domain/calendar';
-import { entrySchemaFor, isDocumented } from '../../src/domain/entry';
+import { entrySchemaFor, isDocumented, tombstoneSchemaFor } from '../../src/domain/entry';
 import { computeKpi } from '../../src/domain/kpi';
 import { assess, type Tally } from '../../src/domain/kpi-assess';
 import type { KpiResult } from '../../src/domain/kpi-result';
@@ -24,10 +24,18 @@ import { makeLibrary } from './fixtures';
 
 const OFFSET_HOURS: Record<Timezone, number> = { 'Asia/Jakarta': 7, 'Asia/Makassar': 8, 'Asia/Jayapura': 9 };
 
-/** The KPI as DOMAIN.md words it, with no shortcut: parse every row, then keep the counted ones. */
+/**
+ * The KPI as DOMAIN.md words it, with no shortcut: parse every row, then keep the counted ones.
+ * A refused row is parsed again with every rule but the rulebook's types (as a delete is), to
+ * count those turned away by their type alone (`notCountedForType`).
+ */
 function referenceKpi(entries: readonly unknown[], library: Library, rulebook: Rulebook, now: Date): KpiResult {
   const period = kpiPeriod(library.timezone, now);
   const schema = entrySchemaFor({ today: period.to, activityTypes: activityTypesOf(rulebook) });
+  const butType = tombstoneSchemaFor(period.to);
+  const isCounted = (e: { deleted: boolean; libraryId: string; date: string }) =>
+    !e.deleted && e.libraryId === library.id && e.date >= period.from && e.date <= period.to;
+  let notCountedForType = 0;
   const months = monthsOfPeriod(period);
   const monthly: PerStrategy<number>[] = months.map(() => perStrategy(() => 0));
   const counts = perStrategy(() => 0);
@@ -35,9 +43,13 @@ function referenceKpi(entries: readonly unknown[], library: Library, rulebook: R
   let documented = 0;
   for (const raw of entries) {
     const parsed = schema.safeParse(raw);
-    if (!parsed.success) continue;
+    if (!parsed.success) {
+      const other = butType.safeParse(raw);
+      if (other.success && isCounted(other.data)) notCountedForType++;
+      continue;
+    }
     const e = parsed.data;
-    if (e.deleted || e.libraryId !== library.id || e.date < period.from || e.date > period.to) continue;
+    if (!isCounted(e)) continue;
     counts[e.strategy]++;
     total++;
     if (isDocumented(e)) documented++;
@@ -61,6 +73,7 @@ function referenceKpi(entries: readonly unknown[], library: Library, rulebook: R
     monthly: months.map((month, i) => ({ month, ...monthly[i] })),
     sustained: { monthsWithPelibatan: tally.sustainedMonths, required: a.sustainedRequired },
     nextSteps: nextSteps(tally, a.colour, rulebook, period),
+    ...(notCountedForType > 0 && { notCountedForType }),
   };
 }
 

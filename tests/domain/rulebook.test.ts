@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { entrySchemaFor } from '../../src/domain/entry';
 import { computeKpi } from '../../src/domain/kpi';
-import { activityTypesOf, defaultRulebook } from '../../src/domain/rulebook';
+import { activityTypeChoiceLabel, activityTypeLabel, activityTypesOf, defaultRulebook } from '../../src/domain/rulebook';
+import { parseWithMessages } from '../../src/domain/validation-messages';
 import { rulebookSchema, type Rulebook } from '../../src/domain/rulebook-schema';
 import { makeEntry, makeLibrary, many } from './fixtures';
 
@@ -116,6 +117,67 @@ describe('a rulebook with other weights and targets', () => {
     const schema = entrySchemaFor({ today: '2025-04-15', activityTypes: activityTypesOf(rb) });
     expect(schema.safeParse(makeEntry('pelibatan', '2025-04-01')).success).toBe(false);
     expect(schema.safeParse(makeEntry('pelibatan', '2025-04-01', { activityType: 'lainnya' })).success).toBe(true);
+  });
+});
+
+describe('a later rulebook that drops an activity type', () => {
+  // perkiraan-2025.2 (say) without lomba; fixtures log pelibatan as kelas_literasi.
+  const rb = variant((r) => {
+    r.id = 'uji-tanpa-lomba';
+    r.strategies.pelibatan.activityTypes = r.strategies.pelibatan.activityTypes.filter((t) => t.code !== 'lomba');
+  });
+  const schema = entrySchemaFor({ today: '2025-04-15', activityTypes: activityTypesOf(rb) });
+  const lomba = (date: string, change: Parameters<typeof makeEntry>[2] = {}) => makeEntry('pelibatan', date, { activityType: 'lomba', ...change });
+
+  it('says the type is no longer in the rules, not that it does not match the strategy', () => {
+    expect(parseWithMessages(schema, lomba('2025-04-01'), 'id')).toEqual({
+      ok: false,
+      errors: [{ path: 'activityType', message: 'Jenis kegiatan ini tidak ada lagi dalam aturan KPI yang berlaku; pilih jenis lain' }],
+    });
+    expect(parseWithMessages(schema, lomba('2025-04-01'), 'en')).toEqual({
+      ok: false,
+      errors: [{ path: 'activityType', message: 'This activity type is no longer in the current KPI rules; choose another type' }],
+    });
+    // A type it lists under another strategy keeps its own message.
+    const other = parseWithMessages(schema, makeEntry('pelibatan', '2025-04-01', { activityType: 'musyawarah_desa' }), 'id');
+    expect(!other.ok && other.errors).toEqual([{ path: 'activityType', message: 'Jenis kegiatan tidak sesuai dengan strategi yang dipilih' }]);
+  });
+
+  it('counts the entries of the period it turns away for their type alone, and only those', () => {
+    const entries = [
+      makeEntry('pelibatan', '2025-04-01'),
+      lomba('2025-03-01'),
+      lomba('2025-04-02', { documented: true }),
+      lomba('2024-12-31'), // last year: outside the period
+      lomba('2025-04-16'), // after today
+      lomba('2025-04-03', { deleted: true }),
+      lomba('2025-04-03', { libraryId: 'perpus-lain' }),
+      lomba('2025-04-03', { title: 'ab' }), // refused for its title too: changing the type is not enough
+      lomba('2025-04-03', { libraryId: 'PERPUS-SUKAMAJU' }), // this library's, as another device wrote it
+    ];
+    const k = computeKpi(entries, library, rb, april);
+    expect(k.components[0].actual).toBe(1);
+    expect(k.notCountedForType).toBe(3);
+    // The rulebook that still lists it counts them, and says nothing.
+    const before = computeKpi(entries, library, defaultRulebook, april);
+    expect(before.components[0].actual).toBe(4);
+    expect('notCountedForType' in before).toBe(false);
+  });
+
+  it('still names the type in words: the default rulebook\'s, else its code spaced', () => {
+    expect(activityTypeLabel(rb, 'pelibatan', 'lomba', 'id')).toBe('lomba');
+    expect(activityTypeLabel(rb, 'pelibatan', 'lomba', 'en')).toBe('Competition');
+    expect(activityTypeLabel(rb, 'pelibatan', 'baca_bersama', 'id')).toBe('baca bersama');
+    // A label of the current rulebook comes first.
+    const renamed = variant((r) => (r.strategies.pelibatan.activityTypes[0].label.id = 'pelatihan kerja'));
+    expect(activityTypeLabel(renamed, 'pelibatan', 'pelatihan_keterampilan', 'id')).toBe('pelatihan kerja');
+  });
+
+  it('marks a chosen type it no longer has', () => {
+    expect(activityTypeChoiceLabel(rb, 'pelibatan', 'lomba', 'id')).toBe('lomba (tidak ada lagi dalam aturan KPI)');
+    expect(activityTypeChoiceLabel(rb, 'pelibatan', 'lomba', 'en')).toBe('Competition (no longer in the KPI rules)');
+    expect(activityTypeChoiceLabel(rb, 'pelibatan', 'kelas_literasi', 'id')).toBe('kelas/bimbingan literasi');
+    expect(activityTypeChoiceLabel(rb, 'pelibatan', 'lainnya', 'id')).toBe('lainnya');
   });
 });
 

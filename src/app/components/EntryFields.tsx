@@ -4,6 +4,9 @@
  * participant counts, then the optional details and partners.
  */
 import {
+  activityTypeChoiceLabel,
+  activityTypeRefusal,
+  activityTypesOf,
   ATTACHMENT_MIMES,
   EARLIEST_ENTRY_DATE,
   formatBytes,
@@ -59,8 +62,8 @@ export function EntryFields({ lang, rulebook, values, errors, today, onChange, o
       {(d, inv) => <textarea {...inputProps(controlId(k), d, inv)} rows={3} value={values[k]} onInput={set(k)} />}
     </Field>
   );
-  const select = (k: TextKey, options: { value: string; label: string }[], empty: string, extra: Record<string, unknown> = {}) => (
-    <Field id={controlId(k)} label={t(lang, `field.${k}`)} error={errors[k]}>
+  const select = (k: TextKey, options: { value: string; label: string }[], empty: string, extra: Record<string, unknown> = {}, error = errors[k]) => (
+    <Field id={controlId(k)} label={t(lang, `field.${k}`)} error={error}>
       {(d, inv) => (
         <select {...inputProps(controlId(k), d, inv)} value={values[k]} onChange={set(k)} {...extra}>
           <option value="">{empty}</option>
@@ -74,15 +77,20 @@ export function EntryFields({ lang, rulebook, values, errors, today, onChange, o
     </Field>
   );
 
+  // An entry's type the rulebook no longer lists for its strategy (one of its time, opened in
+  // "Ubah") stays chosen and marked, with why it must change from the start: shown as
+  // "— Pilih —", the librarian would not know what it was, nor why saving fails.
+  const types = typesOf(rulebook, values.strategy).map((x) => ({ value: x.code, label: x.label[lang] }));
+  const type = values.activityType;
+  const refusal = activityTypeRefusal(activityTypesOf(rulebook), values.strategy, type);
+  if (type && !types.some((o) => o.value === type)) {
+    types.push({ value: type, label: activityTypeChoiceLabel(rulebook, values.strategy as Strategy, type, lang) });
+  }
+
   return (
     <>
       {select('strategy', STRATEGIES.map((s) => ({ value: s, label: t(lang, `strategy.${s}`) })), ui(lang, 'form.choose'), required)}
-      {select(
-        'activityType',
-        typesOf(rulebook, values.strategy).map((x) => ({ value: x.code, label: x.label[lang] })),
-        ui(lang, 'form.choose'),
-        required,
-      )}
+      {select('activityType', types, ui(lang, 'form.choose'), required, errors.activityType ?? (refusal ? t(lang, `invalid.${refusal}`) : undefined))}
       {/* No maxLength: it cut a pasted title silently (and counted an emoji twice); the check on saving says "maksimal 200 karakter". */}
       {text('title', required)}
       <Field id={controlId('date')} label={t(lang, 'field.date')} error={errors.date}>

@@ -6,6 +6,7 @@
  */
 import {
   describeNextSteps,
+  englishPlural,
   formatMonthShort,
   formatNumber,
   t,
@@ -28,6 +29,8 @@ export function KpiCard({ kpi, lang, rulebook }: CardProps) {
   const word = t(lang, `colour.${kpi.colour}`);
   // The rulebook, not a constant, says which strategy the green rule wants every month.
   const sustainedStrategy = rulebook.green.sustained.strategy;
+  // Entries a later rulebook's types turned away: said, or the counts fall with no word why.
+  const dropped = kpi.notCountedForType;
   return (
     <section class="card kpi" aria-label={u('kpi.region')} data-kpi-colour={kpi.colour}>
       <div class="kpi-head">
@@ -44,6 +47,11 @@ export function KpiCard({ kpi, lang, rulebook }: CardProps) {
       <p class="disclaimer">
         <span>{t(lang, 'disclaimer')}</span> · <span>{u('kpi.rulebook', { id: kpi.rulebookId })}</span>
       </p>
+      {dropped && (
+        <p class="warning">
+          {t(lang, 'notCounted.activityType', { count: formatNumber(dropped, lang), activities: englishPlural(dropped, 'activity', 'activities') })}
+        </p>
+      )}
       <Components kpi={kpi} lang={lang} rulebook={rulebook} />
       <MonthStrip kpi={kpi} lang={lang} rulebook={rulebook} />
       <h2>{u('kpi.next')}</h2>

@@ -5,7 +5,7 @@
  * the phone alone) and offers to undo it, until the next delete or reload: see `lastDeleted`.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { activityTypeLabel, formatDate, formatNumber, monthOf, STRATEGIES, t, type ActivityEntry } from '../../domain';
+import { activityTypeChoiceLabel, formatDate, formatNumber, monthOf, STRATEGIES, t, type ActivityEntry } from '../../domain';
 import { deleteEntry, entriesWithStatuses, isLocalLibraryId, restoreEntry } from '../../device';
 import { SyncBadge } from '../components/SyncBadge';
 import { useApp, useUi } from '../context';
@@ -88,7 +88,8 @@ export function EntryList({ onlyRejected = false }: { onlyRejected?: boolean }) 
     setLimit(LIST_PAGE);
     setHeard(countLines(pick(m, s, r).length, !!(m || s || r)).join(' '));
   }
-  const typeLabel = (e: ActivityEntry) => activityTypeLabel(rulebook, e.strategy, e.activityType, lang);
+  // Marked when the rulebook no longer has the type: the card's "ubah jenisnya di Daftar kegiatan" is found here.
+  const typeLabel = (e: ActivityEntry) => activityTypeChoiceLabel(rulebook, e.strategy, e.activityType, lang);
   const monthLabel = (m: string) => formatDate(`${m}-01`, lang).replace(/^1\s/, '');
 
   /** The next rows; focus to the first of them, where reading goes on (the button moves down). */
