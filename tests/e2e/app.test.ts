@@ -7,7 +7,9 @@
  *
  * The steps run in order in one browser profile, like one librarian's phone.
  */
+import { randomFillSync } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
+import { crc32, deflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import {
@@ -32,6 +34,28 @@ const TINY_PNG = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
   'base64',
 );
+
+/** A PNG of random pixels (it compresses to nothing): a camera photo's size, over the 5 MB an attachment may be. */
+function noisePng(width: number, height: number): Buffer {
+  const row = 1 + width * 3;
+  const pixels = Buffer.alloc(row * height); // each row: filter byte 0, then RGB
+  for (let y = 0; y < height; y++) randomFillSync(pixels, y * row + 1, width * 3);
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+    const head = Buffer.alloc(4);
+    head.writeUInt32BE(data.length);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(body));
+    return Buffer.concat([head, body, crc]);
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header[8] = 8; // bits per channel
+  header[9] = 2; // RGB
+  const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  return Buffer.concat([signature, chunk('IHDR', header), chunk('IDAT', deflateSync(pixels, { level: 1 })), chunk('IEND', Buffer.alloc(0))]);
+}
 
 let server: StaticServer;
 let phone: { context: BrowserContext; close: () => Promise<void> } | null = null;
@@ -480,6 +504,38 @@ describe('the offline app in Chromium', () => {
     // The button keeps its name: pressing it now saves, the duplicate having been pointed out.
     expect(await page.getByRole('button', { name: 'Simpan', exact: true }).count()).toBe(1);
     await page.getByRole('button', { name: 'Kosongkan isian' }).click();
+  });
+
+  it("stores a camera-sized photo made smaller, instead of refusing it as over 5 MB", async (ctx) => {
+    needsBrowser(launchError, ctx);
+    const big = noisePng(2400, 1000);
+    expect(big.length).toBeGreaterThan(5 * 1024 * 1024);
+    await openForm();
+    await field('Judul kegiatan').fill('Foto besar');
+    await field('Foto dokumentasi').setInputFiles({ name: 'kamera.png', mimeType: 'image/png', buffer: big });
+    const shown = page.locator('form').getByText(/^Foto 1 \(/);
+    await shown.waitFor();
+    expect(await page.getByText('Foto terlalu besar (paling besar 5 MB).').count()).toBe(0);
+    // 1600 px on its longest side, a JPEG: a fraction of the file picked.
+    const [, amount, unit] = /^Foto 1 \(([\d.,]+) (KB|MB)\)/.exec((await shown.textContent()) ?? '')!;
+    const bytes = parseFloat(amount.replace(/\./g, '').replace(',', '.')) * (unit === 'MB' ? 1024 * 1024 : 1024);
+    expect(bytes).toBeLessThan(big.length / 2);
+    const stored = await page.evaluate(
+      () =>
+        new Promise<{ mime: string; size: number }[]>((resolve) => {
+          const open = indexedDB.open('tpbis-lapor');
+          open.onsuccess = () => {
+            const all = open.result.transaction('photos').objectStore('photos').getAll();
+            all.onsuccess = () => {
+              resolve(all.result.map((p: { mime: string; data: ArrayBuffer }) => ({ mime: p.mime, size: p.data.byteLength })));
+              open.result.close();
+            };
+          };
+        }),
+    );
+    expect(stored.filter((p) => p.size > 1024)).toEqual([{ mime: 'image/jpeg', size: expect.any(Number) }]);
+    await page.getByRole('button', { name: 'Kosongkan isian' }).click();
+    await page.getByRole('button', { name: 'Urungkan' }).waitFor();
   });
 
   it('attaches a documentation photo, which counts as documented', async (ctx) => {

@@ -30,6 +30,7 @@ import {
   type FormValues,
 } from '../entry-values';
 import { focusFirstError, focusFirstInPage } from '../focus';
+import { shrinkPhoto } from '../photo-shrink';
 import { navigate } from '../router';
 
 /** Where an edit's draft keeps the stored entry the edit began from (not a form value). */
@@ -153,7 +154,7 @@ export function EntryForm({ editId, onSaved }: { editId?: string; onSaved: (mess
         setErrors({ ...others, attachments: u('form.photoMax') });
         break;
       }
-      const added = await addPhoto(db, file, now());
+      const added = await addPhoto(db, await shrinkPhoto(file), now());
       if (!added.ok) {
         const key = added.reason === 'type' ? 'form.photoType' : added.reason === 'size' ? 'form.photoSize' : 'form.photoQuota';
         setErrors({ ...others, attachments: u(key) });
