@@ -90,10 +90,17 @@ export function parseAdminArgs(argv: readonly string[]): ParsedArgs {
   }
   const kind = words.slice(0, 2).join(' ');
   const spec = FLAGS[kind];
-  if (!spec) return fail(words.length === 0 ? 'no command given' : `unknown command: ${kind}`);
+  if (!spec) {
+    // `library` alone: the commands it has.
+    const family = Object.keys(FLAGS).filter((k) => k.startsWith(`${words[0]} `)).map((k) => k.split(' ')[1]);
+    if (words.length === 1 && family.length > 0) return fail(`${words[0]} needs a command: ${family.join(', ')}`);
+    return fail(words.length === 0 ? 'no command given' : `unknown command: ${kind}`);
+  }
   const positional = words.slice(2);
   if (positional.length !== spec.positional) {
-    return fail(spec.positional === 0 ? `unexpected argument: ${positional[0]}` : `${kind} needs exactly one ${kind.startsWith('supervisor') ? 'name' : kind === 'rulebook publish' ? 'file' : 'id'}`);
+    // Typed without the `--` after `npm run admin`, npm takes the options for its own: only their values arrive.
+    const npmAteFlags = flags.size === 0 && spec.required.length > 0 ? ' (with npm, options come after --: npm run admin -- <command> --option value)' : '';
+    return fail(spec.positional === 0 ? `unexpected argument: ${positional[0]}${npmAteFlags}` : `${kind} needs exactly one ${kind.startsWith('supervisor') ? 'name' : kind === 'rulebook publish' ? 'file' : 'id'}`);
   }
   for (const name of flags.keys()) if (!spec.allowed.includes(name)) return fail(`unknown option for ${kind}: --${name}`);
   for (const name of spec.required) if (!flags.get(name)?.trim()) return fail(`${kind} needs --${name}`);

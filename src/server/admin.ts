@@ -149,7 +149,7 @@ async function execute(cmd: AdminCommand, database: Database, io: AdminIo): Prom
       // The other libraries' places: this one's old spelling, about to go, is no existing name.
       const places = await placeNames(db, cmd.libraryId);
       const edited = await updateLibrary(db, cmd.libraryId, { ...rest, ...(tz !== undefined && { timezone: tz as (typeof TIMEZONES)[number] }) });
-      if (edited === null) throw new BadArgument(`no library with id ${cmd.libraryId}`);
+      if (edited === null) throw new BadArgument(`no library with id ${cmd.libraryId} (library list shows them)`);
       if (!edited.ok) throw new BadArgument(`invalid library: ${describeFieldErrors(edited.errors)}`);
       const { before, library, changed } = edited;
       // Only a place this edit moves the library to is news.
@@ -187,12 +187,12 @@ async function execute(cmd: AdminCommand, database: Database, io: AdminIo): Prom
       return { text: text.length ? text : ['No libraries.'], json: { libraries } };
     }
     case 'code issue': {
-      if (!(await findLibrary(db, cmd.libraryId))) throw new BadArgument(`no library with id ${cmd.libraryId}`);
+      if (!(await findLibrary(db, cmd.libraryId))) throw new BadArgument(`no library with id ${cmd.libraryId} (library list shows them)`);
       const issued = await issueCode(db, cmd.libraryId, cmd.days, io.now());
       return { text: [`Enrolment code: ${issued.code} (valid until ${issued.expiresAt})`], json: issued };
     }
     case 'device list': {
-      if (!(await findLibrary(db, cmd.libraryId))) throw new BadArgument(`no library with id ${cmd.libraryId}`);
+      if (!(await findLibrary(db, cmd.libraryId))) throw new BadArgument(`no library with id ${cmd.libraryId} (library list shows them)`);
       const devices = (await listDevices(db, cmd.libraryId)).map((d) => ({
         deviceId: d.device_id,
         name: d.name,

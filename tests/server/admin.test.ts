@@ -373,6 +373,9 @@ describe('admin as a process', () => {
     expect(ended.status, ended.stderr).toBe(0);
     expect(JSON.parse(ended.stdout)).toEqual({ libraries: [] });
     expect(admin('library', 'list', '--', '--json').stderr).toContain('unexpected argument: --json');
+    // A family alone names its commands; the options npm swallowed (no `--` after `npm run admin`) are pointed at.
+    expect(admin('library').stderr).toContain('library needs a command: add, edit, list');
+    expect(admin('code', 'issue', 'lib-abc').stderr).toContain('unexpected argument: lib-abc (with npm, options come after --: npm run admin -- <command> --option value)');
 
     const revoked = admin('device', 'revoke', '  dev-tidakada  ');
     expect(revoked.status).toBe(2);
