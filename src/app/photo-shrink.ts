@@ -14,8 +14,9 @@ export async function shrinkPhoto(file: File): Promise<Blob> {
   if (file.size <= SMALL_ENOUGH_BYTES || typeof createImageBitmap !== 'function') return file;
   let bitmap: ImageBitmap;
   try {
-    // Turned as the camera's orientation tag says: redrawn, the tag would be lost.
-    bitmap = await createImageBitmap(file, { imageOrientation: 'from-image' });
+    // Turned as the camera's orientation tag says: redrawn, the tag would be lost. (An engine
+    // refusing the option decodes without it: browsers apply the tag by default now.)
+    bitmap = await createImageBitmap(file, { imageOrientation: 'from-image' }).catch(() => createImageBitmap(file));
   } catch {
     return file;
   }

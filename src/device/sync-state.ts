@@ -59,8 +59,8 @@ export interface SyncState {
   /** The server's clock minus the phone's at the last successful sync, in ms (absent before one). */
   clockOffsetMs?: number;
   /**
-   * When a sync last ended with entries refused (absent before one): their receipts changed
-   * with nothing else the app watches (no outbox seq, no cursor), so it reads its rows again.
+   * When a push answer last refused entries (absent before one): their receipts changed with
+   * nothing else the app watches (no outbox seq, no cursor), so it reads its rows again.
    */
   rejectedAt?: string;
 }

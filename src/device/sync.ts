@@ -229,8 +229,7 @@ async function runSync(deps: SyncDeps): Promise<SyncResult> {
   // phone's date is wrong, which would date new entries and colour the card by another day.
   // No header read (a proxy dropped it): the last reading stays.
   const clock = pull.serverTime ? { clockOffsetMs: pull.serverTime.getTime() - now.getTime() } : {};
-  const refused = rejected > 0 ? { rejectedAt: now.toISOString() } : {};
-  await updateSyncState(db, { lastSuccessAt: now.toISOString(), failures: 0, lastError: null, nextTryAt: null, ...clock, ...refused });
+  await updateSyncState(db, { lastSuccessAt: now.toISOString(), failures: 0, lastError: null, nextTryAt: null, ...clock });
   return { status: 'ok', pushed, pulled: pull.count, rejected };
 }
 
@@ -386,6 +385,9 @@ async function pushAll(deps: SyncDeps, http: RequestOptions, index: OutboxIndex)
       if (summary.acked === 0) return unreadable(res.status, 'push answer acknowledges nothing of the batch sent');
       count += summary.acked;
       rejected += summary.rejected;
+      // Said at once, not at the sync's end: a pull failing later on a bad line would leave the
+      // receipts stored and the app (which re-reads its rows at this mark) unaware of them.
+      if (summary.rejected > 0) await updateSyncState(deps.db, { rejectedAt: deps.now().toISOString() });
       continue;
     }
     if (!res.retry && res.error.code === 'seq_gap') {

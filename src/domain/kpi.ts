@@ -7,6 +7,7 @@
  * else is ignored, never an error. Every number comes from the rulebook.
  */
 import { kpiPeriod, monthsOfPeriod, isWithin, type IsoDate, type KpiPeriod } from './calendar';
+import { activityTypeRefusal } from './entry';
 import { countableEntryCheck } from './entry-check';
 import { assess, type Tally } from './kpi-assess';
 import type { KpiResult } from './kpi-result';
@@ -48,6 +49,7 @@ function tallyEntries(entries: readonly unknown[], library: Library, rulebook: R
   let documented = 0;
   let notCountedForType = 0;
   let checkButType: ReturnType<typeof countableEntryCheck> | undefined;
+  let types: ReturnType<typeof activityTypesOf> | undefined;
   for (const raw of entries) {
     // Most of a phone's rows are from past years: turn them away before the full check.
     if (!couldCount(raw, library.id, period)) continue;
@@ -55,8 +57,13 @@ function tallyEntries(entries: readonly unknown[], library: Library, rulebook: R
     if (e === null) {
       // Would it count but for its activity type (one a later rulebook dropped)? The card says
       // so, or the count falls silently. Asked of refused rows only: no cost to valid ones.
+      // Only a type the rulebook has under no strategy (not one listed under another: that entry
+      // is not marked in the list, and the card's words would send her looking for it).
       const f = (checkButType ??= countableEntryCheck({ today: period.to }))(raw);
-      if (f !== null && !f.deleted && f.libraryId === library.id && isWithin(f.date, period)) notCountedForType++;
+      if (f !== null && !f.deleted && f.libraryId === library.id && isWithin(f.date, period)) {
+        const refusal = activityTypeRefusal((types ??= activityTypesOf(rulebook)), f.strategy, (raw as { activityType?: unknown }).activityType);
+        if (refusal === 'activityTypeWithdrawn') notCountedForType++;
+      }
       continue;
     }
     if (e.deleted || e.libraryId !== library.id || !isWithin(e.date, period)) continue;

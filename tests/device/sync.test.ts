@@ -325,6 +325,18 @@ describe('push statuses', () => {
     expect(entrySyncStatus(await row(phone.db, bad.id), new Set()).kind).toBe('sent');
   });
 
+  it('marks the refusal in the sync state as soon as the push is answered, though the pull then fails (the app re-reads its rows at that mark)', async () => {
+    const library = await server.addLibrary('Perpustakaan Tolak Putus');
+    // The pull's answer never comes (a bad line after the push).
+    const pullLost: FetchFn = (input, init) => (new URL(input).pathname.endsWith('/sync/pull') ? Promise.reject(new TypeError('Failed to fetch')) : plainFetch(input, init));
+    const phone = newPhone(pullLost, clock, prng(3));
+    await enrolPhone(phone, server, library.id);
+    await saveEntry(phone.db, entry({ libraryId: library.id, activityType: 'tidak_ada_di_aturan' }));
+    expect((await getSyncState(phone.db)).rejectedAt).toBeUndefined();
+    expect(await syncNow(phone.deps)).toMatchObject({ status: 'retry', pushed: 1 });
+    expect((await getSyncState(phone.db)).rejectedAt).toMatch(/^\d{4}-\d\d-\d\dT/);
+  });
+
   it('rejected, its answer lost: asked again, it shows "Ditolak" with the reasons, never "Terkirim" — a new entry and an edit', async () => {
     const library = await server.addLibrary('Perpustakaan Tolak Hilang');
     const plan = script();

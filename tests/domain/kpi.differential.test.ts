@@ -27,7 +27,8 @@ const OFFSET_HOURS: Record<Timezone, number> = { 'Asia/Jakarta': 7, 'Asia/Makass
 /**
  * The KPI as DOMAIN.md words it, with no shortcut: parse every row, then keep the counted ones.
  * A refused row is parsed again with every rule but the rulebook's types (as a delete is), to
- * count those turned away by their type alone (`notCountedForType`).
+ * count those turned away by their type alone, one the rulebook has under no strategy
+ * (`notCountedForType`; the schema's own reason says which).
  */
 function referenceKpi(entries: readonly unknown[], library: Library, rulebook: Rulebook, now: Date): KpiResult {
   const period = kpiPeriod(library.timezone, now);
@@ -45,7 +46,8 @@ function referenceKpi(entries: readonly unknown[], library: Library, rulebook: R
     const parsed = schema.safeParse(raw);
     if (!parsed.success) {
       const other = butType.safeParse(raw);
-      if (other.success && isCounted(other.data)) notCountedForType++;
+      const withdrawn = parsed.error.issues.some((i) => (i as { params?: { key?: string } }).params?.key === 'activityTypeWithdrawn');
+      if (other.success && isCounted(other.data) && withdrawn) notCountedForType++;
       continue;
     }
     const e = parsed.data;

@@ -162,6 +162,11 @@ describe('a later rulebook that drops an activity type', () => {
     const before = computeKpi(entries, library, defaultRulebook, april);
     expect(before.components[0].actual).toBe(4);
     expect('notCountedForType' in before).toBe(false);
+    // A type the rulebook lists under another strategy is a wrong strategy, not a dropped type:
+    // not counted, and not in the card's words (the list does not mark it).
+    const wrongStrategy = computeKpi([makeEntry('pelibatan', '2025-04-01', { activityType: 'musyawarah_desa' })], library, rb, april);
+    expect(wrongStrategy.components[0].actual).toBe(0);
+    expect('notCountedForType' in wrongStrategy).toBe(false);
   });
 
   it('still names the type in words: the default rulebook\'s, else its code spaced', () => {

@@ -308,7 +308,14 @@ describe('the offline app in Chromium', () => {
       await other.getByRole('button', { name: 'Simpan', exact: true }).click();
       await other.getByRole('alert').getByText(/sudah diubah di tempat lain/).waitFor();
       expect(await other.getByLabel('Lokasi', { exact: true }).inputValue()).toBe('Aula sekolah');
-      // "Batalkan perubahan" shows what is stored now: tab A's title.
+      // "Batalkan perubahan" shows what is stored now: tab A's title. "Urungkan" brings tab B's
+      // input back with the warning it came with (else "Simpan" would overwrite tab A's unwarned).
+      await other.getByRole('button', { name: 'Batalkan perubahan' }).click();
+      await poll(() => other.getByLabel('Judul kegiatan', { exact: true }).inputValue()).toBe('Musyawarah desa anggaran 2026 (tab A)');
+      expect(await other.getByRole('alert').count()).toBe(0);
+      await other.getByRole('button', { name: 'Urungkan' }).click();
+      await poll(() => other.getByLabel('Lokasi', { exact: true }).inputValue()).toBe('Aula sekolah');
+      await other.getByRole('alert').getByText(/sudah diubah di tempat lain/).waitFor();
       await other.getByRole('button', { name: 'Batalkan perubahan' }).click();
       await poll(() => other.getByLabel('Judul kegiatan', { exact: true }).inputValue()).toBe('Musyawarah desa anggaran 2026 (tab A)');
       await other.getByLabel('Lokasi', { exact: true }).fill('Aula sekolah');

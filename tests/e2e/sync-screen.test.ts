@@ -190,7 +190,7 @@ it('served by the sync server: offline, no "Alamat server"; plain words for fail
 
   // Beranda says it too, with a way to the entry (a librarian may never open Kirim data).
   await page.getByRole('link', { name: 'Beranda' }).click();
-  const homeWord = page.getByText('1 kegiatan ditolak server dan belum tercatat di sana sampai diperbaiki.');
+  const homeWord = page.getByText('1 kegiatan ditolak server dan perlu diperbaiki agar tersimpan di server.');
   await homeWord.waitFor();
   await page.getByRole('link', { name: 'Perbaiki' }).click();
   await poll(() => page.locator('.entry').count()).toBe(1);

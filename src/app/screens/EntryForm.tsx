@@ -15,7 +15,7 @@ import {
   type ActivityEntry,
   type Rulebook,
 } from '../../domain';
-import { addPhoto, findLikelyDuplicates, getDraft, getEntry, requestPersistenceOnce, saveEntry, serverRefusal, uuidv7 } from '../../device';
+import { addPhoto, findLikelyDuplicates, getDraft, getEntry, getPhoto, requestPersistenceOnce, saveEntry, serverRefusal, uuidv7 } from '../../device';
 import { controlId, EntryFields } from '../components/EntryFields';
 import { useApp, useUi } from '../context';
 import { useDraftAutosave } from '../draft';
@@ -67,7 +67,7 @@ export function EntryForm({ editId, onSaved }: { editId?: string; onSaved: (mess
   const [problem, setProblem] = useState<string | null>(null);
   // The input "Kosongkan isian" / "Batalkan perubahan" threw away, offered back ("Urungkan")
   // until the next change: one tap beside "Simpan" must not lose a long text typed offline.
-  const [thrownAway, setThrownAway] = useState<FormValues | null>(null);
+  const [thrownAway, setThrownAway] = useState<{ values: FormValues; errors: Record<string, string>; summary: Summary; problem: string | null } | null>(null);
   const saving = useRef(false);
   // Likely duplicates of the current strategy + type + date, looked up as they change so
   // the warning shows before saving and the save itself does not wait for the lookup.
@@ -246,7 +246,9 @@ export function EntryForm({ editId, onSaved }: { editId?: string; onSaved: (mess
   }
 
   async function discard() {
-    const input = loaded!.values;
+    // With its messages: "Urungkan" after "sudah diubah di tempat lain" or the server's reasons
+    // must not bring the input back without the warning that came with it.
+    const input = { values: loaded!.values, errors, summary, problem };
     await draft.discard();
     setErrors({});
     setSummary(null);
@@ -257,11 +259,19 @@ export function EntryForm({ editId, onSaved }: { editId?: string; onSaved: (mess
     focusFirstError(['form-undo']);
   }
 
-  function undoDiscard() {
+  async function undoDiscard() {
     if (!thrownAway) return;
-    // The input is back, unsaved: autosave keeps it as a draft again.
-    setState({ ...loaded!, values: thrownAway });
+    const { values, errors: messages, summary: said, problem: warned } = thrownAway;
     setThrownAway(null);
+    // A photo only the discarded draft named may have been swept meanwhile (one picked over a
+    // day ago): its entry would name bytes the phone no longer has. Such a photo stays out.
+    const held = await Promise.all(values.attachments.map((a) => getPhoto(db, a.id)));
+    const attachments = values.attachments.filter((_, i) => held[i] !== null);
+    // The input is back, unsaved: autosave keeps it as a draft again.
+    setState((s) => (s && s !== 'missing' ? { ...s, values: { ...values, attachments } } : s));
+    setErrors(messages);
+    setSummary(said);
+    setProblem(warned);
     focusFirstError([controlId('strategy')]);
   }
 

@@ -15,8 +15,17 @@ import { useLive, useToday } from '../live';
 export function Home() {
   const { db, entries, library, rulebook, now, lang } = useApp();
   const sync = useLive(() => syncOverview(db), [db]);
-  // Refused entries count nowhere on the server: said here too, not only on Kirim data.
-  const rejected = useLive(() => stillRejected(db, entries ?? []), [db, entries]);
+  // Refused entries count nowhere on the server: said here too, not only on Kirim data. Read
+  // again when the app's rows change (a save, a pull, a push answer refusing some), not as a
+  // live query: that would re-read the outbox at every acknowledged batch of a long sync.
+  const [rejected, setRejected] = useState(0);
+  useEffect(() => {
+    let current = true;
+    void stillRejected(db, entries ?? []).then((n) => current && setRejected(n));
+    return () => {
+      current = false;
+    };
+  }, [db, entries]);
   // As Pengaturan reads it; again as the outbox changes (the first save asks for persistence).
   const [persisted, setPersisted] = useState<boolean | null>(null);
   useEffect(() => {
@@ -28,6 +37,6 @@ export function Home() {
   if (!entries) return null;
   const unsent = persisted === false && !!sync?.waiting;
   return (
-    <HomeView entries={entries} library={library} rulebook={rulebook} lang={lang} now={now()} warning={clock} note={unsent && ui(lang, 'home.unsentAtRisk')} rejected={rejected ?? 0} />
+    <HomeView entries={entries} library={library} rulebook={rulebook} lang={lang} now={now()} warning={clock} note={unsent && ui(lang, 'home.unsentAtRisk')} rejected={rejected} />
   );
 }
