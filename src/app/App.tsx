@@ -202,6 +202,7 @@ export function App(props: AppProps) {
         onSave={async (l) => {
           setLibrary(await storeLibrary(db, l));
         }}
+        onRestored={setNotice}
         onEnrolled={(enrolled) => {
           // The stored profile is now the server's, which the library watch above shows; the
           // library's entries come with the first pull, at once rather than at the next trigger.

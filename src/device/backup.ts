@@ -10,6 +10,7 @@ import {
   activityEntrySchema,
   formatNumber,
   clampUpdatedAt,
+  librarySchema,
   parseWithMessages,
   storedLibrarySchema,
   t,
@@ -21,7 +22,8 @@ import {
 } from '../domain';
 import { type EntryRow, type LaporDb } from './db';
 import { moveToLibrary, stripRow, writeEntries } from './entries';
-import { getLibrary, getSettings } from './meta';
+import { getLibrary, getSettings, setLibrary } from './meta';
+import { uuidv7 } from './uuid';
 import { getEnrolment } from './sync-state';
 
 export const BACKUP_FORMAT = 'tpbis-lapor-backup';
@@ -53,13 +55,20 @@ export type ImportResult =
    * file restored by mistake is noticed before it is sent.
    */
   | { ok: true; added: number; updated: number; unchanged: number; movedFrom: string | null }
-  | { ok: false; error: 'notJson' | 'notBackup' | 'invalidEntries' | 'otherLibrary'; details: string[] };
+  | { ok: false; error: 'notJson' | 'notBackup' | 'invalidEntries' | 'otherLibrary' | 'noProfile'; details: string[] };
 
 export interface ImportOptions {
   /** The language of the messages in `details`; the phone's setting by default. */
   lang?: Lang;
   /** The phone's time, for times in the file that are ahead of it; the phone's clock by default. */
   now?: Date;
+  /**
+   * A phone with no profile yet (a new one, on its first screen) takes the file's, so that
+   * nothing is typed twice: stored just before the entries, under the file's local id (or a
+   * new local one, for a library a server knows: the new phone is not enrolled). A file
+   * without a complete profile is refused (`noProfile`) and nothing changes.
+   */
+  adoptProfile?: boolean;
 }
 
 /** At most this many problems of a broken file are named, then how many more there are. */
@@ -97,12 +106,18 @@ export async function importJson(db: LaporDb, text: string, options: ImportOptio
   const parsed = parseWithMessages(backupSchema, raw, lang);
   if (!parsed.ok) return { ok: false, error: 'invalidEntries', details: describeProblems(parsed.errors, raw, lang) };
   const backup = parsed.value;
-  const [library, enrolment] = await Promise.all([getLibrary(db), getEnrolment(db)]);
-  const home = enrolment?.libraryId ?? library?.id;
+  const [stored, enrolment] = await Promise.all([getLibrary(db), getEnrolment(db)]);
+  let library = stored;
   if (enrolment) {
     const foreign = backup.entries.find((e) => e.libraryId !== enrolment.libraryId && !isLocalLibraryId(e.libraryId));
     if (foreign) return { ok: false, error: 'otherLibrary', details: [otherLibraryMessage(backup, foreign, library, enrolment.libraryId, lang)] };
   }
+  if (!library && options.adoptProfile) {
+    const profile = librarySchema.safeParse(backup.library);
+    if (!profile.success) return { ok: false, error: 'noProfile', details: [] };
+    library = await setLibrary(db, { ...profile.data, id: isLocalLibraryId(profile.data.id) ? profile.data.id : `lokal-${uuidv7()}` });
+  }
+  const home = enrolment?.libraryId ?? library?.id;
   const now = options.now ?? new Date();
   // Clamped first: which copy is the latest in the file is decided by the clamped time.
   const clamped = backup.entries.map((e) => clampUpdatedAt(e, now));

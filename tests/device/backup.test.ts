@@ -12,7 +12,7 @@ import {
   saveEntry,
 } from '../../src/device';
 import { computeKpi, defaultRulebook, MAX_CLOCK_AHEAD_MS, type ActivityEntry, type Library } from '../../src/domain';
-import { ENROLMENT_KEY, setLibrary, setSettings, type LaporDb } from '../../src/device';
+import { ENROLMENT_KEY, getLibrary, setLibrary, setSettings, type LaporDb } from '../../src/device';
 import { entry, freshDb, LIBRARY_ID, NOW } from './helpers';
 
 const library: Library = {
@@ -226,6 +226,38 @@ const localA: Library = { ...library, id: 'lokal-01a22710-d19e-7dad-a76b-c25a36d
 const localB: Library = { ...library, id: 'lokal-01a22710-ffff-7dad-a76b-c25a36d02b8a', name: 'Perpustakaan Melati' };
 const enrolledL1: Library = { ...library, id: 'perpus-satu', name: 'Perpustakaan Desa Satu' };
 const enrolledL2: Library = { ...library, id: 'perpus-dua', name: 'Perpustakaan Desa Dua' };
+
+describe('importJson on a new phone (adoptProfile: its first screen)', () => {
+  it("takes the file's profile under its local id, and the entries as they are", async () => {
+    const { file } = await backupOf(localA);
+    const { db } = freshDb();
+    expect(await importJson(db, file, { adoptProfile: true })).toEqual({ ok: true, added: 3, updated: 0, unchanged: 0, movedFrom: null });
+    expect(await getLibrary(db)).toEqual(localA);
+    expect((await listEntries(db)).map((e) => e.libraryId)).toEqual([localA.id, localA.id, localA.id]);
+  });
+
+  it("a file of an enrolled library: its profile under a new local id (this phone is not enrolled), its entries moved there", async () => {
+    const { file } = await backupOf(enrolledL1);
+    const { db } = freshDb();
+    expect(await importJson(db, file, { adoptProfile: true })).toMatchObject({ ok: true, added: 3, movedFrom: null });
+    const adopted = (await getLibrary(db))!;
+    expect(adopted).toEqual({ ...enrolledL1, id: expect.stringMatching(/^lokal-/) });
+    expect((await listEntries(db)).map((e) => e.libraryId)).toEqual([adopted.id, adopted.id, adopted.id]);
+  });
+
+  it('a file without a complete profile changes nothing; a phone with a profile keeps its own', async () => {
+    const { file } = await backupOf(localA);
+    const { db } = freshDb();
+    // A profile an old phone stored before the schema refused control characters: readable, not adoptable.
+    const noProfile = JSON.stringify({ ...JSON.parse(file), library: { ...localA, name: 'Perpustakaan\u0007Melati' } });
+    expect(await importJson(db, noProfile, { adoptProfile: true })).toEqual({ ok: false, error: 'noProfile', details: [] });
+    expect(await getLibrary(db)).toBeNull();
+    expect(await db.entries.count()).toBe(0);
+    const own = await phone(localB);
+    expect(await importJson(own, file, { adoptProfile: true })).toMatchObject({ ok: true, added: 3 });
+    expect(await getLibrary(own)).toEqual(localB);
+  });
+});
 
 describe("importJson: entries of another library", () => {
   it("a restored backup of another phone's local library becomes this library's, queued, and counts on the card", async () => {

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { uuidv7 } from '../../src/device/uuid';
-import { fillFirstRun, fillStorage, needsBrowser, startStaticServer, type StaticServer } from './harness';
+import { fillFirstRun, fillStorage, launchPhone, needsBrowser, startStaticServer, type StaticServer } from './harness';
 import { browserSuite } from './suite';
 
 let server: StaticServer;
@@ -84,5 +84,33 @@ describe('restoring a backup', () => {
     await poll(colour).toBe('kuning');
     await page.reload();
     await poll(colour).toBe('kuning');
+  });
+
+  it('on a new phone, restores the profile and the entries from the first screen, typing nothing', async (ctx) => {
+    needsBrowser(launchError, ctx);
+    const fresh = await launchPhone();
+    try {
+      const p = await fresh.context.newPage();
+      await p.goto(server.url);
+      const restore = p.getByLabel('Pulihkan dari cadangan JSON', { exact: true });
+      await p.getByRole('heading', { name: 'Pindah dari HP lama?' }).waitFor();
+      // A file without a complete profile: said, and the first screen stays.
+      const bare = JSON.parse(backupOfPhoneA().toString());
+      await restore.setInputFiles({ name: 'tanpa-profil.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify({ ...bare, library: null })) });
+      await p.getByRole('status').getByText(/^Cadangan ini tidak memuat profil perpustakaan yang lengkap\./).waitFor();
+      expect(await p.getByLabel('Nama perpustakaan', { exact: true }).count()).toBe(1);
+      // A whole one: Beranda, the old phone's library and its entries counted.
+      await restore.setInputFiles({ name: 'cadangan.json', mimeType: 'application/json', buffer: backupOfPhoneA() });
+      await p.getByRole('region', { name: 'Warna KPI' }).waitFor();
+      await p.getByText('Cadangan dipulihkan: 3 baru, 0 diperbarui, 0 sudah ada.').waitFor();
+      expect(await p.locator('.library-name').textContent()).toBe('Perpustakaan Melati');
+      await expect.poll(() => p.getByRole('region', { name: 'Warna KPI' }).getAttribute('data-kpi-colour'), { timeout: 15_000 }).toBe('kuning');
+      // The profile is the file's, its local id kept, editable as any profile before enrolment.
+      await p.getByRole('link', { name: 'Pengaturan' }).click();
+      expect(await p.getByLabel('Kabupaten/Kota', { exact: true }).inputValue()).toBe('Cianjur');
+      expect(await p.getByLabel('Kabupaten/Kota', { exact: true }).getAttribute('readonly')).toBeNull();
+    } finally {
+      await fresh.close();
+    }
   });
 });

@@ -2,11 +2,15 @@
  * First run: the library profile, so the app is useful offline before any enrolment; or,
  * for a phone joining a library that already reports (a second phone, a replaced one),
  * enrolment at once with the administrator's code — the profile then comes from the server,
- * with the library's entries, and nothing needs typing twice.
+ * with the library's entries, and nothing needs typing twice; or, for a replaced phone of a
+ * library never enrolled (no signal: its backup file is the only other copy), a restore that
+ * brings the profile and the entries together.
  */
 import { useState } from 'preact/hooks';
 import type { Lang, Library } from '../../domain';
-import type { LaporDb } from '../../device';
+import { importJson, type LaporDb } from '../../device';
+import { FilePicker } from '../components/FilePicker';
+import { importNotice } from '../import-words';
 import { LanguageSelect } from '../components/LanguageSelect';
 import { Lazy } from '../components/Lazy';
 import { focusFirstError } from '../focus';
@@ -28,6 +32,7 @@ export function FirstRun({
   workerRegistering,
   onSave,
   onEnrolled,
+  onRestored,
   onLang,
 }: {
   db: LaporDb;
@@ -37,9 +42,29 @@ export function FirstRun({
   workerRegistering: boolean;
   onSave: (library: Library) => Promise<void>;
   onEnrolled: (library: Library) => void;
+  /** A backup restored, its profile now the phone's (the app's library watch shows Beranda): what to say there. */
+  onRestored: (message: string) => void;
 }) {
   const { state: offline, retry } = useOfflineReady(workerRegistering);
   const [enrolling, setEnrolling] = useState(false);
+  const [restoreProblem, setRestoreProblem] = useState<string | null>(null);
+
+  async function restore(e: Event) {
+    const input = e.target as HTMLInputElement;
+    const file = input.files?.[0];
+    if (!file) return;
+    setRestoreProblem(null);
+    let said: string;
+    try {
+      const result = await importJson(db, await file.text(), { adoptProfile: true, lang });
+      said = importNotice(result, lang, '');
+      if (result.ok) return onRestored(said);
+    } catch {
+      said = ui(lang, 'settings.importFailed');
+    }
+    input.value = '';
+    setRestoreProblem(said);
+  }
   return (
     <main id="main" class="screen">
       <h1 id="first-run-title" tabIndex={-1}>
@@ -73,7 +98,18 @@ export function FirstRun({
       {enrolling ? (
         <Lazy load={loadEnrol}>{(m) => <m.Enrol env={{ db, lang, now: () => new Date() }} onEnrolled={(library) => onEnrolled(library)} />}</Lazy>
       ) : (
-        <ProfileForm lang={lang} library={null} submitLabel={ui(lang, 'firstRun.start')} onSave={onSave} />
+        <>
+          <ProfileForm lang={lang} library={null} submitLabel={ui(lang, 'firstRun.start')} onSave={onSave} />
+          <section aria-labelledby="first-restore">
+            <h2 id="first-restore">{ui(lang, 'firstRun.restoreTitle')}</h2>
+            <p>{ui(lang, 'firstRun.restoreIntro')}</p>
+            <div class="field">
+              <label for="first-import">{ui(lang, 'settings.import')}</label>
+              <FilePicker id="first-import" text={ui(lang, 'settings.pickBackup')} accept="application/json,.json" onChange={restore} />
+            </div>
+            <div role="status">{restoreProblem && <p class="error">{restoreProblem}</p>}</div>
+          </section>
+        </>
       )}
       <MonitorLink lang={lang} />
     </main>

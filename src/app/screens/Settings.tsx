@@ -10,6 +10,7 @@ import { LanguageSelect } from '../components/LanguageSelect';
 import { ProfileForm } from '../components/ProfileForm';
 import { useApp, useUi } from '../context';
 import { ui, type UiKey } from '../i18n';
+import { importNotice } from '../import-words';
 import { useSyncCounts } from '../live';
 import { MonitorLink, monitorTitle } from '../monitor/link';
 
@@ -51,18 +52,7 @@ export function Settings({ version }: { version: string }) {
       return setNotice(u('settings.importFailed'));
     }
     input.value = '';
-    if (result.ok) {
-      const counts = u('settings.imported', { added: result.added, updated: result.updated, unchanged: result.unchanged });
-      const moved =
-        result.movedFrom === null
-          ? ''
-          : ` ${result.movedFrom === '' ? u('settings.importMovedUnnamed', { to: library.name }) : u('settings.importMoved', { from: result.movedFrom, to: library.name })}`;
-      setNotice(`${counts}${moved}`);
-    }
-    else if (result.error === 'notJson') setNotice(u('settings.importNotJson'));
-    else if (result.error === 'notBackup') setNotice(u('settings.importNotBackup'));
-    else if (result.error === 'otherLibrary') setNotice(result.details.join(' '));
-    else setNotice(`${u('settings.importInvalid')} ${result.details.join('; ')}`);
+    setNotice(importNotice(result, lang, library.name));
   }
 
   return (
