@@ -235,8 +235,13 @@ it('served by the sync server: offline, no "Alamat server"; plain words for fail
   await page.getByRole('link', { name: 'Pengaturan' }).click();
   await page.getByText('3 kegiatan tersimpan, 1 belum terkirim', { exact: true }).waitFor();
 
-  // The refused entry deleted (on the phone alone: the server never stored it), Beranda says no more of it.
+  // The list shows what is not sent yet on its own, as Pengaturan counts it.
   await page.getByRole('link', { name: 'Daftar kegiatan' }).click();
+  await page.getByLabel('Status kirim', { exact: true }).selectOption({ label: 'Belum terkirim' });
+  await poll(() => page.locator('.entry h2').allTextContents()).toEqual(['Kelas menulis cerita']);
+  await page.getByLabel('Status kirim', { exact: true }).selectOption('');
+
+  // The refused entry deleted (on the phone alone: the server never stored it), Beranda says no more of it.
   await page.getByRole('button', { name: 'Hapus Kegiatan yang ditolak' }).click();
   await page.getByRole('link', { name: 'Beranda' }).click();
   await page.getByRole('region', { name: 'Warna KPI' }).waitFor();

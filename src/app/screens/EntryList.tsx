@@ -30,6 +30,8 @@ const LIST_PAGE = 100;
  */
 let limitToKeep: number | null = null;
 
+type StatusFilter = '' | 'local' | 'rejected';
+
 export function EntryList({ onlyRejected = false }: { onlyRejected?: boolean }) {
   const { db, lang, rulebook, now, library } = useApp();
   const u = useUi();
@@ -43,7 +45,8 @@ export function EntryList({ onlyRejected = false }: { onlyRejected?: boolean }) 
   });
   const [month, setMonth] = useState('');
   const [strategy, setStrategy] = useState('');
-  const [rejected, setRejected] = useState(onlyRejected);
+  // The status filter: '' (all), or the badge's kind ("Ditolak: …", "Tersimpan di HP": not sent yet).
+  const [status, setStatus] = useState<StatusFilter>(onlyRejected ? 'rejected' : '');
   const [kept, setDeletedState] = useState(lastDeleted);
   // Not for an entry of a library the phone has left (enrolled for another, its entries
   // deleted: enrol.ts): restored, it would be sent to the new one. A local library's moved.
@@ -65,14 +68,14 @@ export function EntryList({ onlyRejected = false }: { onlyRejected?: boolean }) 
     }
   });
   const live = all?.filter((e) => !e.deleted) ?? [];
-  const pick = (m: string, s: string, r: boolean) =>
-    live.filter((e) => (!m || monthOf(e.date) === m) && (!s || e.strategy === s) && (!r || statuses?.get(e.id)?.kind === 'rejected'));
-  const shown = pick(month, strategy, rejected);
+  const pick = (m: string, s: string, r: StatusFilter) =>
+    live.filter((e) => (!m || monthOf(e.date) === m) && (!s || e.strategy === s) && (!r || statuses?.get(e.id)?.kind === r));
+  const shown = pick(month, strategy, status);
   const countLines = (n: number, filtered: boolean) => [
     u('list.count', { count: formatNumber(n, lang) }),
     ...(n === 0 ? [u(live.length > 0 && filtered ? 'list.emptyFiltered' : 'list.empty')] : []),
   ];
-  const lines = countLines(shown.length, !!(month || strategy || rejected));
+  const lines = countLines(shown.length, !!(month || strategy || status));
   const counted = lines.join(' ');
   // Once the list changes otherwise, the count said is stale: gone, not left for a screen reader to find.
   useEffect(() => {
@@ -81,10 +84,10 @@ export function EntryList({ onlyRejected = false }: { onlyRejected?: boolean }) 
   if (!all) return null;
 
   const months = [...new Set(live.map((e) => monthOf(e.date)))];
-  function filter(m: string, s: string, r: boolean) {
+  function filter(m: string, s: string, r: StatusFilter) {
     setMonth(m);
     setStrategy(s);
-    setRejected(r);
+    setStatus(r);
     setLimit(LIST_PAGE);
     setHeard(countLines(pick(m, s, r).length, !!(m || s || r)).join(' '));
   }
@@ -128,7 +131,7 @@ export function EntryList({ onlyRejected = false }: { onlyRejected?: boolean }) 
       <div class="filters">
         <div class="field">
           <label for="filter-month">{u('list.filterMonth')}</label>
-          <select id="filter-month" value={month} onChange={(e) => filter((e.target as HTMLSelectElement).value, strategy, rejected)}>
+          <select id="filter-month" value={month} onChange={(e) => filter((e.target as HTMLSelectElement).value, strategy, status)}>
             <option value="">{u('list.allMonths')}</option>
             {months.map((m) => (
               <option key={m} value={m}>
@@ -139,7 +142,7 @@ export function EntryList({ onlyRejected = false }: { onlyRejected?: boolean }) 
         </div>
         <div class="field">
           <label for="filter-strategy">{u('list.filterStrategy')}</label>
-          <select id="filter-strategy" value={strategy} onChange={(e) => filter(month, (e.target as HTMLSelectElement).value, rejected)}>
+          <select id="filter-strategy" value={strategy} onChange={(e) => filter(month, (e.target as HTMLSelectElement).value, status)}>
             <option value="">{u('list.allStrategies')}</option>
             {STRATEGIES.map((s) => (
               <option key={s} value={s}>
@@ -150,8 +153,9 @@ export function EntryList({ onlyRejected = false }: { onlyRejected?: boolean }) 
         </div>
         <div class="field">
           <label for="filter-status">{u('list.filterStatus')}</label>
-          <select id="filter-status" value={rejected ? 'rejected' : ''} onChange={(e) => filter(month, strategy, (e.target as HTMLSelectElement).value === 'rejected')}>
+          <select id="filter-status" value={status} onChange={(e) => filter(month, strategy, (e.target as HTMLSelectElement).value as StatusFilter)}>
             <option value="">{u('list.allStatuses')}</option>
+            <option value="local">{u('list.onlyWaiting')}</option>
             <option value="rejected">{u('list.onlyRejected')}</option>
           </select>
         </div>
