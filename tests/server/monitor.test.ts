@@ -212,6 +212,8 @@ describe.each(DB_KINDS)('monitoring figures on %s', (kind) => {
         expect(res.body.error.details, what).toContainEqual({ path: badField, message: expect.stringMatching(/\S/) });
       }
     }
+    // In the reader's words, the field's name too (it read "Pilihan colour tidak dikenal").
+    expect((await monitor(s, cookie, `/libraries${q({ colour: 'ungu' })}`)).body.error.details).toEqual([{ path: 'colour', message: 'Pilihan Warna tidak dikenal' }]);
     // The same, written by hand as the reviewer did.
     for (const path of ['/libraries?q=%00', '/summary?regency=a%00b', '/export/libraries.csv?q=%00', '/export/summary.xlsx?province=%00']) {
       const res = await monitor(s, cookie, path);

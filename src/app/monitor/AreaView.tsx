@@ -44,9 +44,11 @@ export function AreaView({ me, view, lang, onUnauthorized }: AreaViewProps) {
   const retry = useRetry(summary.ok !== null && (!wantsList || list.ok !== null), () => setAttempt((a) => a + 1));
   // Both refused alike (an area out of scope, no signal): said once, with one "Coba lagi".
   const listError = list.ok === false && !(summary.ok === false && sameError(summary.error, list.error));
-  // A kabupaten/kota supervisor's area names no province; the answers do.
+  // A kabupaten/kota supervisor's area names no province; the server's summary does, when the
+  // kabupaten/kota lies in one. Never a listed library's: a national search, the green list or a
+  // name found in two provinces would show a province the figures do not cover.
   const known: Area = {
-    province: area.province ?? (summary.ok ? summary.data.area.province : undefined) ?? (list.ok ? list.data.libraries[0]?.province : undefined),
+    province: area.province ?? (summary.ok ? summary.data.area.province : undefined),
     regency: area.regency,
   };
 

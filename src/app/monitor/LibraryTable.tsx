@@ -33,7 +33,8 @@ export function LibraryTable({ data, area, q, green, caption, lang, onUnauthoriz
       </p>
       {data.truncated && <p class="warning">{mw(lang, 'list.truncated', { count })}</p>}
       {rows.length === 0 ? (
-        <p>{mw(lang, 'list.empty')}</p>
+        // Nothing searched: the area has no library yet (or the scope is misspelt: the administrator's to check).
+        <p>{mw(lang, q || green ? 'list.empty' : 'list.emptyArea')}</p>
       ) : (
         <div class="table-scroll" tabIndex={0} role="region" aria-labelledby="m-libraries-caption">
           <table class="monitor-table">

@@ -20,7 +20,7 @@ import './monitor.css';
 
 type Session =
   | { state: 'checking' }
-  | { state: 'login' }
+  | { state: 'login'; ended?: boolean }
   | { state: 'in'; me: SupervisorInfo }
   | { state: 'error'; error: MonitorError };
 
@@ -99,9 +99,10 @@ export function Monitor({ view, lang, setLang }: MonitorProps) {
     setAttempt((a) => a + 1);
   });
 
-  const toLogin = () => setSession({ state: 'login' });
+  // A 401 while signed in: the session ended on the server (12 hours, removed, a new password). Said on the login form.
+  const toLogin = () => setSession({ state: 'login', ended: true });
   const signedOut = () => {
-    toLogin();
+    setSession({ state: 'login' });
     setMoved((n) => n + 1);
   };
   const shown = parseView(view);
@@ -144,6 +145,7 @@ export function Monitor({ view, lang, setLang }: MonitorProps) {
         {session.state === 'login' && (
           <>
             <h1 tabIndex={-1}>{mw(lang, 'title')}</h1>
+            {session.ended && <p class="notice">{mw(lang, 'login.ended')}</p>}
             <p>{mw(lang, 'intro')}</p>
             <LoginForm
               lang={lang}

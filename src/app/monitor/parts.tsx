@@ -41,9 +41,15 @@ export function StaleMark({ lang }: { lang: Lang }) {
   return <span class="stale-mark">{mw(lang, 'stale')}</span>;
 }
 
+/**
+ * The browser has a network: a request that got no answer then met a server that is down, not
+ * a phone without signal, and "coba lagi saat ada sinyal" would send the reader looking for one.
+ */
+const browserOnline = () => typeof navigator === 'undefined' || navigator.onLine !== false;
+
 export function OfflineNote({ savedAt, lang }: { savedAt: string | null; lang: Lang }) {
   if (savedAt === null) return null;
-  return <p class="warning offline-note">{mw(lang, 'offlineNote', { time: formatInstant(savedAt, lang, true) })}</p>;
+  return <p class="warning offline-note">{mw(lang, browserOnline() ? 'offlineNoteOnline' : 'offlineNote', { time: formatInstant(savedAt, lang, true) })}</p>;
 }
 
 /** A failed request in plain words, with "Coba lagi" where trying again can help. */
@@ -88,7 +94,7 @@ export function sameError(a: MonitorError, b: MonitorError): boolean {
 }
 
 function errorText(error: MonitorError, lang: Lang, notFound: 'notFound' | 'libraryNotFound'): string {
-  if (error.kind === 'unreachable') return mw(lang, 'unreachable');
+  if (error.kind === 'unreachable') return mw(lang, browserOnline() ? 'unreachableOnline' : 'unreachable');
   if (error.kind === 'invalid') return mw(lang, 'badBody');
   if (error.kind === 'unauthorized') return errorMessage(lang, 'login_required');
   if (error.status === 403) return errorMessage(lang, 'out_of_scope');
