@@ -331,6 +331,8 @@ it('a province supervisor logs in, drills from the province to a library, and se
   expect(await card.locator('.kpi-word').textContent()).toContain(colourWord(sidomulyo.colour));
   expect(await card.textContent()).toContain(`Skor ${fmt(Math.round(sidomulyo.score))} dari 100`);
   expect(await card.textContent()).toContain('belum sinkron 30+ hari');
+  // Its last push in its own zone, named (supervisors read libraries of three zones).
+  expect(await card.locator('.last-push').textContent()).toMatch(/^Kiriman terakhir: \d{1,2} \S+ \d{4} pukul \d\d\.\d\d WIB/);
   for (const s of STRATEGIES) {
     expect(await card.locator(`[data-strategy-count="${s}"]`).getAttribute('data-count')).toBe(String(entriesOf(sidomulyo)[s]));
   }

@@ -64,7 +64,7 @@ function Card({ detail, lang }: { detail: MonitorLibraryDetail; lang: Lang }) {
       </div>
       <p>{t(lang, `colourMeaning.${kpi.colour}`)}</p>
       <p class="last-push">
-        {mw(lang, 'detail.lastPush', { time: detail.lastPushAt ? formatInstant(detail.lastPushAt, lang, true) : mw(lang, 'never') })}
+        {mw(lang, 'detail.lastPush', { time: detail.lastPushAt ? formatInstant(detail.lastPushAt, lang, true, detail.library.timezone) : mw(lang, 'never') })}
         {detail.stale && (
           <>
             {' '}

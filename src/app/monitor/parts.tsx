@@ -12,10 +12,15 @@ import { mw } from './words';
 const LOCALE: Record<Lang, string> = { id: 'id-ID', en: 'en-GB' };
 
 /** An instant as "20 Oktober 2025" or, with the time, "20 Oktober 2025 pukul 10.15". */
-export function formatInstant(iso: string, lang: Lang, withTime = false): string {
+export function formatInstant(iso: string, lang: Lang, withTime = false, timeZone?: string): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  return new Intl.DateTimeFormat(LOCALE[lang], withTime ? { dateStyle: 'long', timeStyle: 'short' } : { dateStyle: 'long' }).format(d);
+  // A time names its zone ("pukul 12.28 WITA"): supervisors read libraries of three zones, and
+  // the exports write WIB; a library's own time is shown in its zone (`timeZone`).
+  const options: Intl.DateTimeFormatOptions = withTime
+    ? { day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZoneName: 'short', timeZone }
+    : { dateStyle: 'long', timeZone };
+  return new Intl.DateTimeFormat(LOCALE[lang], options).format(d);
 }
 
 export function scopeText(scope: Scope, lang: Lang): string {
