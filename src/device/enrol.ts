@@ -51,8 +51,11 @@ export type EnrolResult =
 
 /**
  * The code is for another library than the one this phone was enrolled for and holds
- * entries of. Nothing is stored until `complete`: 'move' takes those entries to the new
- * library (sent there as its own), 'leave' deletes them from this phone (only when the
+ * entries of. Nothing is stored until `complete`: 'move' takes this phone's own of those
+ * entries (`own`) to the new library (sent there as its own) and deletes from the phone the
+ * rest, other phones' entries it pulled, which stay with the old library on the server
+ * (all moved, a wrong first code copied that library's whole history into the new one);
+ * 'leave' deletes them all from this phone (only when the
  * server holds every one as the phone does: `unsent` 0). Not completing keeps the old
  * enrolment. `complete` answers `{ ok: false }`, storing nothing, when the phone changed
  * meanwhile (another tab enrolled it, or logged a change of those entries; ask again),
@@ -67,6 +70,13 @@ export interface EnrolChoice {
   unsent: number;
   /** Documentation photos of its activities: only on this phone (the protocol sends their details alone). */
   photos: number;
+  /**
+   * Its activities this phone wrote last ("Tersimpan di HP", "Ditolak", "Terkirim"): what
+   * 'move' takes. The others (`entries - own`) came from other phones through the server.
+   */
+  own: number;
+  /** Of `own`, those the old library's server already holds ("Terkirim"): moved, they stay there too. */
+  ownSent: number;
   to: Library;
   complete(how: 'move' | 'leave'): Promise<{ ok: true; library: Library; deviceId: string; queued: number } | { ok: false }>;
 }
@@ -140,7 +150,21 @@ async function heldForAnother(db: LaporDb, libraryId: string): Promise<(Omit<Enr
   if (rows.length === 0) return null;
   const live = rows.filter((r) => !r.deleted);
   const photos = (await db.photos.bulkGet(live.flatMap((r) => (r.attachments ?? []).map((a) => a.id)))).filter(Boolean).length;
-  return { from, device: before.deviceId, entries: live.length, unsent: onlyHere(rows, outbox).length, photos };
+  const pending = new Set(outbox.map((m) => m.entry.id));
+  const own = live.filter((r) => isOwn(r, pending));
+  const ownSent = own.filter((r) => entrySyncStatus(r, pending).kind === 'sent').length;
+  return { from, device: before.deviceId, entries: live.length, unsent: onlyHere(rows, outbox).length, photos, own: own.length, ownSent };
+}
+
+/**
+ * A row this phone wrote last, as the old library's 'move' takes it: a change waiting or
+ * refused (tombstones too: a delete not sent goes with it), or an activity whose last write
+ * the server acknowledged from this phone. Not: another phone's entry pulled from the server,
+ * nor a delete the server already has.
+ */
+function isOwn(r: SyncedRow, pending: ReadonlySet<string>): boolean {
+  const kind = entrySyncStatus(r, pending).kind;
+  return kind === 'local' || kind === 'rejected' || (kind === 'sent' && !r.deleted);
 }
 
 /** The rows the server does not hold as the phone does: a change waiting (or never sent), or refused. */
@@ -202,7 +226,9 @@ export async function storeEnrolment(db: LaporDb, res: EnrollResponse, serverUrl
     if (others) {
       const previous = await getEnrolment(db);
       if (previous?.libraryId !== others.from || previous.deviceId !== others.device) throw new ChangedMeanwhileError();
-      if (others.how === 'leave') leaving = all.filter((r) => r.libraryId === others.from);
+      const pendingIds = new Set(pending.map((m) => m.entry.id));
+      const fromRows = all.filter((r) => r.libraryId === others.from);
+      leaving = others.how === 'leave' ? fromRows : fromRows.filter((r) => !isOwn(r, pendingIds));
       if (onlyHere(leaving, pending).length > 0) throw new ChangedMeanwhileError();
     }
     if (leaving.length > 0) {

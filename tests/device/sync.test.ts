@@ -194,6 +194,38 @@ describe('enrolment for another library than the one the phone was enrolled for'
     expect((await row(phone.db, unsent.id)).libraryId).toBe(b.id);
   });
 
+  it('"move" takes only what this phone logged: other phones\' entries it pulled stay with the old library, and leave this phone', async () => {
+    const a = await server.addLibrary('Perpustakaan Kode Keliru A');
+    const b = await server.addLibrary('Perpustakaan Kode Keliru B');
+    // Another phone of library A logs two entries; this phone, enrolled in A by a wrong first code, sends its two and pulls theirs.
+    const other = newPhone(plainFetch, clock, prng(56));
+    await enrolPhone(other, server, a.id);
+    const theirs = [entry({ libraryId: a.id, title: 'Kegiatan HP lain satu' }), entry({ libraryId: a.id, title: 'Kegiatan HP lain dua' })];
+    for (const e of theirs) await saveEntry(other.db, e);
+    expect(await syncNow(other.deps)).toMatchObject({ status: 'ok', pushed: 2 });
+    const phone = newPhone(plainFetch, clock, prng(55));
+    await enrolPhone(phone, server, a.id);
+    const sent = [entry({ libraryId: a.id }), entry({ libraryId: a.id })];
+    for (const e of sent) await saveEntry(phone.db, e);
+    expect(await syncNow(phone.deps)).toMatchObject({ status: 'ok', pushed: 2 });
+    expect(await phone.db.entries.count()).toBe(4);
+    await revokeDevice(server.database.db, (await getEnrolment(phone.db))!.deviceId, new Date(SERVER_NOW));
+    const unsent = entry({ libraryId: a.id });
+    await saveEntry(phone.db, unsent);
+
+    const options = { db: phone.db, fetch: plainFetch, now: clock, serverUrl: server.url, lock: phone.deps.lock };
+    const res = await enrol({ ...options, code: await server.code(b.id) });
+    if (res.ok !== 'choose') throw new Error(`expected a choice, got ${JSON.stringify(res)}`);
+    expect(res.choice).toMatchObject({ entries: 5, own: 3, ownSent: 2, unsent: 1 });
+    expect(await res.choice.complete('move')).toMatchObject({ ok: true, library: { id: b.id }, queued: 3 });
+    expect(await syncNow(phone.deps)).toMatchObject({ status: 'ok', pushed: 3 });
+    const mine = [...sent, unsent].map((e) => e.id).sort();
+    expect([...(await server.stored(b.id)).keys()].sort()).toEqual(mine);
+    expect((await phone.db.entries.toArray()).map((e) => e.id).sort()).toEqual(mine);
+    // Library A keeps every entry it had, the other phone's too.
+    expect([...(await server.stored(a.id)).keys()].sort()).toEqual([...sent, ...theirs].map((e) => e.id).sort());
+  });
+
   it('an entry the server refused is not on it: "leave" is not offered for it, nor done', async () => {
     const { b, phone, options } = await phoneOfLibraryA('Perpustakaan Ditolak Pindah', 54);
     const [refused] = await phone.db.entries.toArray();

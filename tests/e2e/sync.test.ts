@@ -499,6 +499,11 @@ it("a code for another library asks what becomes of the old library's entries: B
     await poll(() => title.evaluate((h) => h === document.activeElement)).toBe(true);
     await p.getByText(`HP ini dipakai untuk ${a.name} dan menyimpan 1 kegiatannya. Kode ini mendaftarkan HP untuk ${b.name} (Sukamaju, Kabupaten Malang).`).waitFor();
     expect(await p.getByRole('button', { name: `Pindahkan kegiatan ke ${b.name}` }).count()).toBe(1);
+    // What moving does, counted: this phone's activity goes, and it stays where it was sent too.
+    expect(await p.locator('#enrol-move-hint').textContent()).toBe(
+      `Pilih ini hanya bila kegiatan yang dicatat di HP ini sebenarnya milik ${b.name}: 1 kegiatan itu dikirim ke ${b.name} dan dihitung untuk KPI ${b.name}. ` +
+        `1 di antaranya sudah terkirim ke ${a.name} dan tetap tercatat juga di sana.`,
+    );
     expect(await seriousViolations(p)).toEqual([]);
 
     await p.getByRole('button', { name: 'Batal' }).click();
