@@ -202,7 +202,7 @@ it('served by the sync server: offline, no "Alamat server"; plain words for fail
   // A later "Kirim sekarang" with nothing new to send still names the one waiting for a fix.
   await page.getByRole('button', { name: 'Kirim sekarang' }).click();
   await page
-    .getByText('Semua terkirim. Masih ada 1 kegiatan yang ditolak server — buka Daftar kegiatan untuk memperbaikinya.', { exact: true })
+    .getByText('Tidak ada yang baru untuk dikirim. Masih ada 1 kegiatan yang ditolak server — buka Daftar kegiatan untuk memperbaikinya.', { exact: true })
     .waitFor();
   await page.getByRole('link', { name: 'Lihat yang ditolak' }).click();
   await poll(() => page.getByRole('heading', { level: 1, name: 'Daftar kegiatan' }).count()).toBe(1);

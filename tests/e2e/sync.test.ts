@@ -244,16 +244,18 @@ it('two phones enrolled in the same library converge after edits on both', async
       await p.getByRole('button', { name: 'Simpan', exact: true }).click();
       await p.getByRole('region', { name: 'Warna KPI' }).waitFor();
     };
-    const sendNow = async (p: Page) => {
+    const sendNow = async (p: Page, said: string) => {
       await p.getByRole('link', { name: 'Kirim data' }).click();
       await p.getByRole('button', { name: 'Kirim sekarang' }).click();
-      await p.getByText('Semua terkirim.').waitFor();
+      await p.getByText(said, { exact: true }).waitFor();
     };
     await edit(a, 'Kelas membaca 1', 'Kelas membaca 1 (A)');
     await edit(b, 'Kelas membaca 2', 'Kelas membaca 2 (B)');
-    await sendNow(a);
-    await sendNow(b);
-    await sendNow(a);
+    // A still holds the first test's refused entry: said beside what each send carried.
+    const stillRefused = 'Masih ada 1 kegiatan yang ditolak server — buka Daftar kegiatan untuk memperbaikinya.';
+    await sendNow(a, `Terkirim. ${stillRefused}`);
+    await sendNow(b, 'Semua terkirim.');
+    await sendNow(a, `Tidak ada yang baru untuk dikirim. ${stillRefused}`);
 
     const onServer = [...(await server.stored(libraryId)).values()].map((s) => s.entry.title).sort();
     expect(onServer).toContain('Kelas membaca 1 (A)');
@@ -490,6 +492,12 @@ it("a code for another library asks what becomes of the old library's entries: B
     const device = await server.database.db.selectFrom('devices').select('device_id').where('library_id', '=', a.id).executeTakeFirstOrThrow();
     await revokeDevice(server.database.db, device.device_id, new Date());
     await p.getByRole('button', { name: 'Kirim sekarang' }).click();
+    await p.getByLabel('Kode pendaftaran', { exact: true }).waitFor();
+    // Beranda says sending stopped, with the way to Kirim data (a librarian may never open it).
+    await p.getByRole('link', { name: 'Beranda' }).click();
+    const stopped = p.locator('p.warning').filter({ hasText: 'Pengiriman data berhenti: kegiatan baru tidak terkirim sampai masalahnya diatasi.' });
+    await stopped.waitFor();
+    await stopped.getByRole('link', { name: 'Kirim data' }).click();
     const code = await server.code(b.id);
     await p.getByLabel('Kode pendaftaran', { exact: true }).fill(code);
     await p.getByRole('button', { name: 'Daftarkan' }).click();

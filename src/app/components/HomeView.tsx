@@ -16,9 +16,11 @@ export interface HomeViewProps {
   note?: string | false;
   /** Entries the server refused, not corrected yet: said with a link to them (Home). */
   rejected?: number;
+  /** Sending stopped (the phone's access revoked, a refusal of the whole request): said with a link to Kirim data (Home). */
+  stopped?: boolean;
 }
 
-export function HomeView({ entries, library, rulebook, lang, now, warning, note, rejected = 0 }: HomeViewProps) {
+export function HomeView({ entries, library, rulebook, lang, now, warning, note, rejected = 0, stopped = false }: HomeViewProps) {
   // Recomputed only when the entries, the rules or the library's day change (or found
   // ready: a save computes the next KPI while its transaction runs).
   const kpi = kpiOf(entries, library, rulebook, now);
@@ -27,6 +29,14 @@ export function HomeView({ entries, library, rulebook, lang, now, warning, note,
       <h1 tabIndex={-1}>{ui(lang, 'nav.home')}</h1>
       <p class="library-name">{library.name}</p>
       {warning && <p class="warning">{warning}</p>}
+      {stopped && (
+        <p class="warning">
+          {ui(lang, 'home.syncStopped')}{' '}
+          <a class="button" href="#/kirim">
+            {ui(lang, 'nav.sync')}
+          </a>
+        </p>
+      )}
       {rejected > 0 && (
         <p class="warning">
           {ui(lang, 'home.rejected', { count: formatNumber(rejected, lang) })}{' '}

@@ -36,7 +36,20 @@ export function Home() {
   useToday(library.timezone, now);
   if (!entries) return null;
   const unsent = persisted === false && !!sync?.waiting;
+  // A stopped sync (the phone's access revoked, the whole request refused) sends nothing more until
+  // it is dealt with on Kirim data: said here too, or a librarian logs on, unaware.
+  const stopped = !!sync?.state.lastError?.stopped;
   return (
-    <HomeView entries={entries} library={library} rulebook={rulebook} lang={lang} now={now()} warning={clock} note={unsent && ui(lang, 'home.unsentAtRisk')} rejected={rejected} />
+    <HomeView
+      entries={entries}
+      library={library}
+      rulebook={rulebook}
+      lang={lang}
+      now={now()}
+      warning={clock}
+      note={unsent && ui(lang, 'home.unsentAtRisk')}
+      rejected={rejected}
+      stopped={stopped}
+    />
   );
 }

@@ -109,7 +109,9 @@ export function Sync() {
     if (result.status === 'retry') return failure('sync.notSent', result.error);
     const { rejected } = await entrySyncCounts(db);
     if (rejected === 0) return { text: w('sync.ok') };
-    return { text: w(result.rejected > 0 ? 'sync.okRejected' : 'sync.okStillRejected', rejectedParams(rejected, lang)) };
+    // Refused in this send; else still refused from before, beside what this send did (or did not) carry.
+    const key = result.rejected > 0 ? 'sync.okRejected' : result.pushed > 0 ? 'sync.okSentStillRejected' : 'sync.okStillRejected';
+    return { text: w(key, rejectedParams(rejected, lang)) };
   }
 
   return (
