@@ -112,10 +112,14 @@ export async function importJson(db: LaporDb, text: string, options: ImportOptio
     const foreign = backup.entries.find((e) => e.libraryId !== enrolment.libraryId && !isLocalLibraryId(e.libraryId));
     if (foreign) return { ok: false, error: 'otherLibrary', details: [otherLibraryMessage(backup, foreign, library, enrolment.libraryId, lang)] };
   }
+  // The profile to adopt is stored only after the entries: stored first, the app would show
+  // Beranda (an empty card) at once, and a write failing then (storage full) would leave a
+  // profile without entries and nobody told.
+  let adopted: Library | null = null;
   if (!library && options.adoptProfile) {
     const profile = librarySchema.safeParse(backup.library);
     if (!profile.success) return { ok: false, error: 'noProfile', details: [] };
-    library = await setLibrary(db, { ...profile.data, id: isLocalLibraryId(profile.data.id) ? profile.data.id : `lokal-${uuidv7()}` });
+    library = adopted = { ...profile.data, id: isLocalLibraryId(profile.data.id) ? profile.data.id : `lokal-${uuidv7()}` };
   }
   const home = enrolment?.libraryId ?? library?.id;
   const now = options.now ?? new Date();
@@ -150,6 +154,7 @@ export async function importJson(db: LaporDb, text: string, options: ImportOptio
   // pushed since the file was written — so none is ever deleted on the phone alone.
   const known = new Set(backup.entries.map((e) => e.id));
   if (changed.length > 0) await writeEntries(db, changed, [], undefined, known);
+  if (adopted) await setLibrary(db, adopted);
   const movedIds = new Set(backup.entries.filter((e) => e.libraryId !== home).map((e) => e.id));
   const moved = home !== undefined && changed.some((e) => movedIds.has(e.id));
   const same = backup.library !== null && library !== null && samePlace(backup.library, library);

@@ -151,20 +151,24 @@ async function heldForAnother(db: LaporDb, libraryId: string): Promise<(Omit<Enr
   const live = rows.filter((r) => !r.deleted);
   const photos = (await db.photos.bulkGet(live.flatMap((r) => (r.attachments ?? []).map((a) => a.id)))).filter(Boolean).length;
   const pending = new Set(outbox.map((m) => m.entry.id));
-  const own = live.filter((r) => isOwn(r, pending));
-  const ownSent = own.filter((r) => entrySyncStatus(r, pending).kind === 'sent').length;
+  const photosHere = new Set(await db.photos.toCollection().primaryKeys());
+  const own = live.filter((r) => isOwn(r, pending, photosHere));
+  // Held by the old library's server as the phone holds them: moved, they stay there too.
+  const ownSent = own.filter((r) => !['local', 'rejected'].includes(entrySyncStatus(r, pending).kind)).length;
   return { from, device: before.deviceId, entries: live.length, unsent: onlyHere(rows, outbox).length, photos, own: own.length, ownSent };
 }
 
 /**
  * A row this phone wrote last, as the old library's 'move' takes it: a change waiting or
- * refused (tombstones too: a delete not sent goes with it), or an activity whose last write
- * the server acknowledged from this phone. Not: another phone's entry pulled from the server,
- * nor a delete the server already has.
+ * refused (tombstones too: a delete not sent goes with it), an activity whose last write the
+ * server acknowledged from this phone, or one whose photo is on this phone (taken here, then
+ * edited elsewhere: left behind, its photo, which exists nowhere else, would go with it).
+ * Not: another phone's entry pulled from the server, nor a delete the server already has.
  */
-function isOwn(r: SyncedRow, pending: ReadonlySet<string>): boolean {
+function isOwn(r: SyncedRow, pending: ReadonlySet<string>, photosHere: ReadonlySet<string>): boolean {
   const kind = entrySyncStatus(r, pending).kind;
-  return kind === 'local' || kind === 'rejected' || (kind === 'sent' && !r.deleted);
+  if (kind === 'local' || kind === 'rejected') return true;
+  return !r.deleted && (kind === 'sent' || (r.attachments ?? []).some((a) => photosHere.has(a.id)));
 }
 
 /** The rows the server does not hold as the phone does: a change waiting (or never sent), or refused. */
@@ -227,8 +231,9 @@ export async function storeEnrolment(db: LaporDb, res: EnrollResponse, serverUrl
       const previous = await getEnrolment(db);
       if (previous?.libraryId !== others.from || previous.deviceId !== others.device) throw new ChangedMeanwhileError();
       const pendingIds = new Set(pending.map((m) => m.entry.id));
+      const photosHere = new Set(await db.photos.toCollection().primaryKeys());
       const fromRows = all.filter((r) => r.libraryId === others.from);
-      leaving = others.how === 'leave' ? fromRows : fromRows.filter((r) => !isOwn(r, pendingIds));
+      leaving = others.how === 'leave' ? fromRows : fromRows.filter((r) => !isOwn(r, pendingIds, photosHere));
       if (onlyHere(leaving, pending).length > 0) throw new ChangedMeanwhileError();
     }
     if (leaving.length > 0) {

@@ -267,7 +267,10 @@ async function offline(deps: SyncDeps): Promise<SyncResult> {
   // A wait the server asked for (429, 5xx) outlives a moment without signal: kept as it is.
   const wait = serverWait(await getSyncState(deps.db), deps.now());
   if (wait > 0) return { status: 'retry', error, delayMs: Math.max(OFFLINE_RECHECK_MS, wait), pushed: 0 };
-  await updateSyncState(deps.db, { lastError: { ...error, stopped: false }, nextTryAt: null });
+  // A stop (the phone's access revoked…) outlives it too: it must still be said, and dealt with,
+  // when the signal returns; taken over by "no signal", a revoked phone's warning went at each
+  // attempt made without signal, which in a village is most of them.
+  await updateSyncState(deps.db, (state) => (state.lastError?.stopped ? { nextTryAt: null } : { lastError: { ...error, stopped: false }, nextTryAt: null }));
   return { status: 'retry', error, delayMs: OFFLINE_RECHECK_MS, pushed: 0 };
 }
 

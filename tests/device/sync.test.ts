@@ -205,10 +205,17 @@ describe('enrolment for another library than the one the phone was enrolled for'
     expect(await syncNow(other.deps)).toMatchObject({ status: 'ok', pushed: 2 });
     const phone = newPhone(plainFetch, clock, prng(55));
     await enrolPhone(phone, server, a.id);
-    const sent = [entry({ libraryId: a.id }), entry({ libraryId: a.id })];
+    const photo = { id: 'foto-55', sha256: 'b'.repeat(64), mime: 'image/jpeg' as const, bytes: 3 };
+    const sent = [entry({ libraryId: a.id }), entry({ libraryId: a.id, attachments: [photo] })];
     for (const e of sent) await saveEntry(phone.db, e);
+    await phone.db.photos.put({ id: photo.id, mime: 'image/jpeg', data: new Uint8Array([1, 2, 3]).buffer });
     expect(await syncNow(phone.deps)).toMatchObject({ status: 'ok', pushed: 2 });
     expect(await phone.db.entries.count()).toBe(4);
+    // The other phone corrects this phone's photographed entry: last written elsewhere, its photo only here.
+    expect(await syncNow(other.deps)).toMatchObject({ status: 'ok' });
+    await saveEntry(other.db, { ...sent[1], title: 'Judul dibetulkan HP lain', updatedAt: clock().toISOString() });
+    expect(await syncNow(other.deps)).toMatchObject({ status: 'ok', pushed: 1 });
+    expect(await syncNow(phone.deps)).toMatchObject({ status: 'ok', pulled: 1 });
     await revokeDevice(server.database.db, (await getEnrolment(phone.db))!.deviceId, new Date(SERVER_NOW));
     const unsent = entry({ libraryId: a.id });
     await saveEntry(phone.db, unsent);
@@ -216,12 +223,15 @@ describe('enrolment for another library than the one the phone was enrolled for'
     const options = { db: phone.db, fetch: plainFetch, now: clock, serverUrl: server.url, lock: phone.deps.lock };
     const res = await enrol({ ...options, code: await server.code(b.id) });
     if (res.ok !== 'choose') throw new Error(`expected a choice, got ${JSON.stringify(res)}`);
+    // Its photographed entry counts as its own (the photo exists nowhere else): moved with it.
     expect(res.choice).toMatchObject({ entries: 5, own: 3, ownSent: 2, unsent: 1 });
     expect(await res.choice.complete('move')).toMatchObject({ ok: true, library: { id: b.id }, queued: 3 });
     expect(await syncNow(phone.deps)).toMatchObject({ status: 'ok', pushed: 3 });
     const mine = [...sent, unsent].map((e) => e.id).sort();
     expect([...(await server.stored(b.id)).keys()].sort()).toEqual(mine);
     expect((await phone.db.entries.toArray()).map((e) => e.id).sort()).toEqual(mine);
+    expect(await phone.db.photos.get(photo.id)).toBeDefined();
+    expect((await server.stored(b.id)).get(sent[1].id)?.entry.title).toBe('Judul dibetulkan HP lain');
     // Library A keeps every entry it had, the other phone's too.
     expect([...(await server.stored(a.id)).keys()].sort()).toEqual([...sent, ...theirs].map((e) => e.id).sort());
   });
@@ -881,6 +891,17 @@ describe('when the phone tries again', () => {
     expect(timers).toHaveLength(1);
     expect(timers[0]).toBeGreaterThan(590_000);
     scheduler.stop();
+  });
+
+  it('a stop (the phone revoked) outlives attempts made without signal: Beranda and Kirim data still say it', async () => {
+    const library = await server.addLibrary('Perpustakaan Dicabut Tanpa Sinyal');
+    const phone = newPhone(plainFetch, clock, prng(33));
+    await enrolPhone(phone, server, library.id);
+    await saveEntry(phone.db, entry({ libraryId: library.id }));
+    await revokeDevice(server.database.db, (await getEnrolment(phone.db))!.deviceId, new Date(SERVER_NOW));
+    expect(await syncNow(phone.deps)).toMatchObject({ status: 'stopped', error: { code: 'unauthorized' } });
+    expect(await syncNow({ ...phone.deps, online: () => false })).toMatchObject({ status: 'retry', error: { code: 'network' } });
+    expect((await getSyncState(phone.db)).lastError).toMatchObject({ code: 'unauthorized', stopped: true });
   });
 });
 

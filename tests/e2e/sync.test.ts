@@ -495,7 +495,7 @@ it("a code for another library asks what becomes of the old library's entries: B
     await p.getByLabel('Kode pendaftaran', { exact: true }).waitFor();
     // Beranda says sending stopped, with the way to Kirim data (a librarian may never open it).
     await p.getByRole('link', { name: 'Beranda' }).click();
-    const stopped = p.locator('p.warning').filter({ hasText: 'Pengiriman data berhenti: kegiatan baru tidak terkirim sampai masalahnya diatasi.' });
+    const stopped = p.locator('p.warning').filter({ hasText: 'Pengiriman data berhenti: kegiatan tidak terkirim sampai masalahnya diatasi.' });
     await stopped.waitFor();
     await stopped.getByRole('link', { name: 'Kirim data' }).click();
     const code = await server.code(b.id);

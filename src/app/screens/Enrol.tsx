@@ -189,7 +189,7 @@ function ChoosePanel({ choice, busy, w, lang, onChoose }: { choice: EnrolChoice;
           {w('enrol.moveTo', { library: to })}
         </button>
         <p class="hint" id="enrol-move-hint">
-          {w('enrol.moveHint', { from, to, count: formatNumber(choice.own, lang) })}
+          {choice.own > 0 ? w('enrol.moveHint', { from, to, count: formatNumber(choice.own, lang) }) : w('enrol.moveNone')}
           {choice.ownSent > 0 && ` ${w('enrol.moveSent', { from, count: formatNumber(choice.ownSent, lang) })}`}
           {choice.entries > choice.own && ` ${w('enrol.moveOthers', { from, count: formatNumber(choice.entries - choice.own, lang) })}`}
         </p>

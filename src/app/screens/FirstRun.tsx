@@ -47,13 +47,15 @@ export function FirstRun({
 }) {
   const { state: offline, retry } = useOfflineReady(workerRegistering);
   const [enrolling, setEnrolling] = useState(false);
-  const [restoreProblem, setRestoreProblem] = useState<string | null>(null);
+  // What the restore says: under way, or why it stored nothing.
+  const [restoring, setRestoring] = useState<{ busy: true } | { problem: string } | null>(null);
 
   async function restore(e: Event) {
     const input = e.target as HTMLInputElement;
     const file = input.files?.[0];
     if (!file) return;
-    setRestoreProblem(null);
+    // Thousands of entries take a few seconds on a slow phone: said, not a screen that seems stuck.
+    setRestoring({ busy: true });
     let said: string;
     try {
       const result = await importJson(db, await file.text(), { adoptProfile: true, lang });
@@ -63,7 +65,7 @@ export function FirstRun({
       said = ui(lang, 'settings.importFailed');
     }
     input.value = '';
-    setRestoreProblem(said);
+    setRestoring({ problem: said });
   }
   return (
     <main id="main" class="screen">
@@ -107,7 +109,9 @@ export function FirstRun({
               <label for="first-import">{ui(lang, 'settings.import')}</label>
               <FilePicker id="first-import" text={ui(lang, 'settings.pickBackup')} accept="application/json,.json" onChange={restore} />
             </div>
-            <div role="status">{restoreProblem && <p class="error">{restoreProblem}</p>}</div>
+            <div role="status">
+              {restoring && ('busy' in restoring ? <p class="notice">{ui(lang, 'firstRun.restoring')}</p> : <p class="error">{restoring.problem}</p>)}
+            </div>
           </section>
         </>
       )}
