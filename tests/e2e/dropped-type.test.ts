@@ -14,7 +14,7 @@ import type { Page } from 'playwright-core';
 import { defaultRulebook } from '../../src/domain';
 import { runAdmin } from '../../src/server/admin';
 import { startSyncServer, type SyncServer } from '../device/sync-harness';
-import { fillFirstRun, logEntryOn, needsBrowser, seriousViolations } from './harness';
+import { describedText, fillFirstRun, logEntryOn, needsBrowser, seriousViolations } from './harness';
 import { browserSuite } from './suite';
 
 let server: SyncServer;
@@ -27,13 +27,7 @@ const field = (label: string) => page.getByLabel(label, { exact: true });
 const kpiCard = () => page.getByRole('region', { name: 'Warna KPI' });
 const todayInJakarta = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Jakarta' }).format(new Date());
 /** The message tied to a control by aria-describedby. */
-const messageOf = (label: string) =>
-  field(label).evaluate((el) =>
-    (el.getAttribute('aria-describedby') ?? '')
-      .split(' ')
-      .map((id) => document.getElementById(id)?.textContent ?? '')
-      .join(' '),
-  );
+const messageOf = (label: string) => describedText(page, label);
 const NOT_COUNTED = '1 kegiatan tidak dihitung karena jenis kegiatannya tidak ada lagi dalam aturan KPI — ubah jenisnya di Daftar kegiatan.';
 /** The card's "n dari m" for pelibatan. */
 const pelibatanAmount = () => kpiCard().locator('li', { hasText: 'Kegiatan Pelibatan Masyarakat' }).locator('.component-amount').textContent();

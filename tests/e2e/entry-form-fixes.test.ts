@@ -16,7 +16,7 @@ import { expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { createLibrary, updateLibrary } from '../../src/server/store/libraries';
 import { startSyncServer, type SyncServer } from '../device/sync-harness';
-import { fillFirstRun, needsBrowser, seriousViolations } from './harness';
+import { describedText, fillFirstRun, needsBrowser, seriousViolations } from './harness';
 import { browserSuite } from './suite';
 
 let server: SyncServer;
@@ -48,13 +48,7 @@ async function expectNoUnsentHint() {
 }
 const dayInJakarta = (ms: number) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Jakarta' }).format(new Date(ms));
 /** The message tied to a control by aria-describedby. */
-const messageOf = (label: string) =>
-  field(label).evaluate((el) =>
-    (el.getAttribute('aria-describedby') ?? '')
-      .split(' ')
-      .map((id) => document.getElementById(id)?.textContent ?? '')
-      .join(' '),
-  );
+const messageOf = (label: string) => describedText(page, label);
 
 async function openForm() {
   await page.getByRole('link', { name: 'Catat kegiatan' }).click();

@@ -283,3 +283,13 @@ export async function accessibleName(page: Page, selector: string): Promise<stri
     await cdp.detach();
   }
 }
+
+/** The words tied to the control labelled `label` by aria-describedby: its hint and its message. */
+export function describedText(page: Page, label: string): Promise<string> {
+  return page.getByLabel(label, { exact: true }).evaluate((el) =>
+    (el.getAttribute('aria-describedby') ?? '')
+      .split(' ')
+      .map((id) => document.getElementById(id)?.textContent ?? '')
+      .join(' '),
+  );
+}
