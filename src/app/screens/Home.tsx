@@ -1,7 +1,7 @@
 /**
  * Beranda: the KPI card, recomputed from the app's live entries whenever they change; a word
- * when the phone's clock is wrong, one when the server refused entries not corrected yet, and
- * one when unsent work waits on storage the browser may clear.
+ * when the phone's clock is wrong, one when sending has stopped, one when the server refused
+ * entries not corrected yet, and one when unsent work waits on storage the browser may clear.
  */
 import { useEffect, useState } from 'preact/hooks';
 import { todayIn } from '../../domain';
