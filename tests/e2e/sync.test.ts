@@ -516,7 +516,8 @@ it("a code for another library asks what becomes of the old library's entries: B
 
     await p.getByRole('button', { name: 'Batal' }).click();
     await p.getByText(`Pendaftaran dibatalkan. HP tetap dipakai untuk ${a.name}.`).waitFor();
-    expect(await p.evaluate(() => document.activeElement?.id)).toBe('enrol-code');
+    // Focus moves a frame after the words show (the field is back in the page then).
+    await poll(() => p.evaluate(() => document.activeElement?.id)).toBe('enrol-code');
 
     // Another tab queues a change of the old library's entry while the choice is shown: "Hapus"
     // is refused, said under the code field, which gets focus; asked again, it is not offered.
