@@ -15,6 +15,7 @@ import { codeAsMatched, enrollResponseSchema, RETRY_KEY_PATTERN, type EnrollResp
 import type { LaporDb, OutboxRow } from './db';
 import { movedRow, moveToLibrary, OUTBOX_SEQ_KEY, SENT_THROUGH_KEY } from './entries';
 import { getLibrary } from './meta';
+import { heldPhotoIds } from './photos';
 import { plainEntry } from './sync-apply';
 import { request, type FetchFn } from './sync-http';
 import { defaultLock, type LockFn } from './sync';
@@ -149,13 +150,14 @@ async function heldForAnother(db: LaporDb, libraryId: string): Promise<(Omit<Enr
   const rows = all.filter((r) => r.libraryId === from.id);
   if (rows.length === 0) return null;
   const live = rows.filter((r) => !r.deleted);
-  const photos = (await db.photos.bulkGet(live.flatMap((r) => (r.attachments ?? []).map((a) => a.id)))).filter(Boolean).length;
+  const photosHere = await heldPhotoIds(db, rows.flatMap((r) => (r.attachments ?? []).map((a) => a.id)));
+  const photos = live.flatMap((r) => r.attachments ?? []).filter((a) => photosHere.has(a.id)).length;
   const pending = new Set(outbox.map((m) => m.entry.id));
-  const photosHere = new Set(await db.photos.toCollection().primaryKeys());
   const own = live.filter((r) => isOwn(r, pending, photosHere));
+  const unsent = new Set(onlyHere(rows, pending));
   // Held by the old library's server as the phone holds them: moved, they stay there too.
-  const ownSent = own.filter((r) => !['local', 'rejected'].includes(entrySyncStatus(r, pending).kind)).length;
-  return { from, device: before.deviceId, entries: live.length, unsent: onlyHere(rows, outbox).length, photos, own: own.length, ownSent };
+  const ownSent = own.filter((r) => !unsent.has(r)).length;
+  return { from, device: before.deviceId, entries: live.length, unsent: unsent.size, photos, own: own.length, ownSent };
 }
 
 /**
@@ -172,8 +174,7 @@ function isOwn(r: SyncedRow, pending: ReadonlySet<string>, photosHere: ReadonlyS
 }
 
 /** The rows the server does not hold as the phone does: a change waiting (or never sent), or refused. */
-function onlyHere(rows: SyncedRow[], outbox: OutboxRow[]): SyncedRow[] {
-  const pending = new Set(outbox.map((m) => m.entry.id));
+function onlyHere(rows: SyncedRow[], pending: ReadonlySet<string>): SyncedRow[] {
   return rows.filter((r) => {
     const kind = entrySyncStatus(r, pending).kind;
     return kind === 'local' || kind === 'rejected';
@@ -231,10 +232,10 @@ export async function storeEnrolment(db: LaporDb, res: EnrollResponse, serverUrl
       const previous = await getEnrolment(db);
       if (previous?.libraryId !== others.from || previous.deviceId !== others.device) throw new ChangedMeanwhileError();
       const pendingIds = new Set(pending.map((m) => m.entry.id));
-      const photosHere = new Set(await db.photos.toCollection().primaryKeys());
       const fromRows = all.filter((r) => r.libraryId === others.from);
+      const photosHere = await heldPhotoIds(db, fromRows.flatMap((r) => (r.attachments ?? []).map((a) => a.id)));
       leaving = others.how === 'leave' ? fromRows : fromRows.filter((r) => !isOwn(r, pendingIds, photosHere));
-      if (onlyHere(leaving, pending).length > 0) throw new ChangedMeanwhileError();
+      if (onlyHere(leaving, pendingIds).length > 0) throw new ChangedMeanwhileError();
     }
     if (leaving.length > 0) {
       await db.entries.bulkDelete(leaving.map((r) => r.id));
@@ -300,4 +301,3 @@ export async function storeEnrolment(db: LaporDb, res: EnrollResponse, serverUrl
   resetSyncState(db);
   return queued;
 }
-

@@ -61,6 +61,12 @@ export async function addPhoto(db: LaporDb, file: PickedFile, now: Date): Promis
   return { ok: true, photo: { id, sha256, mime, bytes: data.byteLength } };
 }
 
+/** Which of these photos this phone holds: their keys alone are read, not their bytes. */
+export async function heldPhotoIds(db: LaporDb, ids: readonly string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  return new Set(await db.photos.where('id').anyOf([...ids]).primaryKeys());
+}
+
 /** The photo as a Blob (for a preview), or null when this phone does not hold it. */
 export async function getPhoto(db: LaporDb, id: string): Promise<Blob | null> {
   const row = await db.photos.get(id);

@@ -15,7 +15,7 @@ import {
   type ActivityEntry,
   type Rulebook,
 } from '../../domain';
-import { addPhoto, findLikelyDuplicates, getDraft, getEntry, getPhoto, requestPersistenceOnce, saveEntry, serverRefusal, uuidv7 } from '../../device';
+import { addPhoto, findLikelyDuplicates, getDraft, getEntry, heldPhotoIds, requestPersistenceOnce, saveEntry, serverRefusal, uuidv7 } from '../../device';
 import { controlId, EntryFields } from '../components/EntryFields';
 import { useApp, useUi } from '../context';
 import { useDraftAutosave } from '../draft';
@@ -265,8 +265,8 @@ export function EntryForm({ editId, onSaved }: { editId?: string; onSaved: (mess
     setThrownAway(null);
     // A photo only the discarded draft named may have been swept meanwhile (one picked over a
     // day ago): its entry would name bytes the phone no longer has. Such a photo stays out.
-    const held = await Promise.all(values.attachments.map((a) => getPhoto(db, a.id)));
-    const attachments = values.attachments.filter((_, i) => held[i] !== null);
+    const held = await heldPhotoIds(db, values.attachments.map((a) => a.id));
+    const attachments = values.attachments.filter((a) => held.has(a.id));
     // The input is back, unsaved: autosave keeps it as a draft again.
     setState((s) => (s && s !== 'missing' ? { ...s, values: { ...values, attachments } } : s));
     setErrors(messages);
