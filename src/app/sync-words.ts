@@ -72,6 +72,7 @@ const id = {
   'status.sent': 'Terkirim',
   'status.rejected': 'Ditolak: {reason}',
   'status.remote': 'Diperbarui dari perangkat lain',
+  'status.arrived': 'Dari perangkat lain',
   // What "Kirim sekarang" says when this send failed (the reason follows).
   'sync.notSent': 'Belum terkirim: {message}',
 };
@@ -146,6 +147,7 @@ const en: Record<SyncWord, string> = {
   'status.sent': 'Sent',
   'status.rejected': 'Rejected: {reason}',
   'status.remote': 'Updated from another device',
+  'status.arrived': 'From another device',
   'sync.notSent': 'Not sent: {message}',
 };
 

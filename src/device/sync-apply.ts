@@ -85,7 +85,7 @@ export function mergeRemote(
   // copy is the truth, so it is taken either way.
   const receipt: Receipt = same || isOwnWrite(row, version, remote)
     ? { status: 'applied', version, at: row?.receipt?.at ?? at }
-    : { status, version, at };
+    : { status, version, at, ...(row === undefined ? { arrived: true as const } : {}) };
   return { ...remote, serverVersion: version, receipt };
 }
 

@@ -29,6 +29,11 @@ export interface Receipt {
   /** Server time of the answer (its Date header), else the phone's clock. */
   at: string;
   errors?: FieldError[];
+  /**
+   * Set on a row that reached this phone from the server (another phone wrote it) and has
+   * not changed since: "Dari perangkat lain", not "Diperbarui dari perangkat lain".
+   */
+  arrived?: true;
 }
 
 export type SyncedRow = EntryRow & { receipt?: Receipt };
@@ -158,7 +163,7 @@ export type EntrySyncStatus =
   | { kind: 'local' }
   | { kind: 'sent'; at: string }
   | { kind: 'rejected'; errors: FieldError[] }
-  | { kind: 'remote'; at: string };
+  | { kind: 'remote'; at: string; arrived: boolean };
 
 /**
  * An entry's status: waiting while any mutation of it is in the outbox ("Tersimpan di
@@ -168,7 +173,7 @@ export function entrySyncStatus(row: SyncedRow, pendingIds: ReadonlySet<string>)
   const r = row.receipt;
   if (pendingIds.has(row.id)) return { kind: 'local' };
   // No receipt but a server version: a row from before receipts were kept, as pulled.
-  if (!r) return row.serverVersion !== undefined ? { kind: 'remote', at: '' } : { kind: 'local' };
+  if (!r) return row.serverVersion !== undefined ? { kind: 'remote', at: '', arrived: false } : { kind: 'local' };
   switch (r.status) {
     case 'applied':
     case 'duplicate':
@@ -176,7 +181,7 @@ export function entrySyncStatus(row: SyncedRow, pendingIds: ReadonlySet<string>)
     case 'rejected':
       return { kind: 'rejected', errors: r.errors ?? [] };
     default:
-      return { kind: 'remote', at: r.at };
+      return { kind: 'remote', at: r.at, arrived: r.arrived === true };
   }
 }
 

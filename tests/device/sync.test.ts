@@ -429,7 +429,7 @@ describe('push statuses', () => {
     expect((await row(phone.db, e.id)).title).toBe('Kedua, jam mundur');
   });
 
-  it('a lost conflict stores the winner ("Diperbarui dari perangkat lain"); a pending newer edit is not overwritten', async () => {
+  it('a lost conflict stores the winner ("Diperbarui dari perangkat lain"; "Dari perangkat lain" before); a pending newer edit is not overwritten', async () => {
     const library = await server.addLibrary('Perpustakaan Konflik');
     const a = newPhone(plainFetch, clock, prng(3));
     const b = newPhone(plainFetch, clock, prng(4));
@@ -440,7 +440,8 @@ describe('push statuses', () => {
     await syncNow(a.deps);
     await syncNow(b.deps);
     expect((await row(b.db, e.id)).title).toBe('Awal');
-    expect(entrySyncStatus(await row(b.db, e.id), new Set()).kind).toBe('remote');
+    // Only received, never changed here: "Dari perangkat lain", not "Diperbarui …".
+    expect(entrySyncStatus(await row(b.db, e.id), new Set())).toMatchObject({ kind: 'remote', arrived: true });
 
     // Both edit offline; A's edit is later, B pushes first, then A wins and B is superseded.
     await saveEntry(b.db, { ...e, title: 'Dari B', updatedAt: clock().toISOString() });
@@ -456,7 +457,7 @@ describe('push statuses', () => {
     const rb = await row(b.db, e.id);
     expect(rb.title).toBe('Dari A lagi');
     expect(rb.receipt?.status).toBe('superseded');
-    expect(entrySyncStatus(rb, new Set()).kind).toBe('remote');
+    expect(entrySyncStatus(rb, new Set())).toMatchObject({ kind: 'remote', arrived: false });
     expect((await server.stored(library.id)).get(e.id)?.entry.title).toBe('Dari A lagi');
   });
 });

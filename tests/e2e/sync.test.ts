@@ -235,6 +235,8 @@ it('two phones enrolled in the same library converge after edits on both', async
     // The first test's 21 entries (its rejected one never reached the server).
     await poll(() => on(b).titles().then((t) => t.length)).toBe(21);
     await poll(() => b.locator('[data-sync-status="remote"]').count()).toBe(21);
+    // Received, never changed since: not "Diperbarui …".
+    expect(new Set(await b.locator('[data-sync-status="remote"]').allTextContents())).toEqual(new Set(['Dari perangkat lain']));
 
     const edit = async (p: Page, from: string, to: string) => {
       await p.getByRole('link', { name: 'Daftar kegiatan' }).click();
@@ -266,6 +268,7 @@ it('two phones enrolled in the same library converge after edits on both', async
       await poll(async () => (await on(p).titles()).filter((t) => t !== 'Kegiatan yang ditolak').sort()).toEqual(onServer);
     }
     await poll(() => a.locator('[data-sync-status="remote"]').count()).toBe(1);
+    expect(await a.locator('[data-sync-status="remote"]').textContent()).toBe('Diperbarui dari perangkat lain');
     await poll(() => b.locator('[data-sync-status="sent"]').count()).toBe(1);
   } finally {
     await other.close();

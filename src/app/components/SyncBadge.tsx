@@ -1,4 +1,5 @@
-/** An entry's sync status in plain words: "Tersimpan di HP", "Terkirim …", "Ditolak: …", "Diperbarui dari perangkat lain". */
+/** An entry's sync status in plain words: "Tersimpan di HP", "Terkirim …", "Ditolak: …", "Diperbarui dari perangkat lain" (or "Dari perangkat lain" for an entry
+ * another phone wrote and this one only received). */
 import type { ComponentChildren } from 'preact';
 import type { Lang } from '../../domain';
 import type { EntrySyncStatus } from '../../device';
@@ -23,7 +24,7 @@ export function SyncBadge({ status, lang }: { status: EntrySyncStatus | undefine
       text = syncWord(lang, 'status.rejected', { reason: status.errors.map((e) => e.message).join('; ') });
       break;
     case 'remote':
-      text = syncWord(lang, 'status.remote');
+      text = syncWord(lang, status.arrived ? 'status.arrived' : 'status.remote');
       break;
   }
   return (
