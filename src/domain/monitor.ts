@@ -17,6 +17,7 @@
  * An area outside the supervisor's scope is `403 out_of_scope`.
  */
 import * as z from 'zod/mini';
+import { timezoneSchema } from './calendar';
 import { colourSchema, COLOURS, kpiResultSchema, type Colour } from './kpi-result';
 import { noNul } from './protocol';
 import { storedLibrarySchema } from './library';
@@ -127,6 +128,11 @@ export const monitorLibraryRowSchema = z.object({
   score: z.number(),
   entries: strategyCountsSchema,
   lastPushAt: z.nullable(z.string()),
+  /**
+   * The library's time zone: its last push is dated in it (a push at 23.30 WIB is that day's,
+   * wherever the supervisor reads it). Optional: views kept offline by an earlier version lack it.
+   */
+  timezone: z.optional(timezoneSchema),
   /** The staleness mark, kept apart from the colour. */
   stale: z.boolean(),
 });

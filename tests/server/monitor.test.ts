@@ -53,8 +53,8 @@ describe.each(DB_KINDS)('monitoring figures on %s', (kind) => {
   const figures = (name: string, of: readonly Seeded[]) => expectedFigures(name, of, s.clock.now(), expectStale);
   const expectedRow = (lib: Seeded): MonitorLibraryRow => {
     const kpi = kpiOf(lib, s.clock.now());
-    const { id, name, village, district, regency, province } = lib.library;
-    return { id, name, village, district, regency, province, colour: kpi.colour, score: kpi.score, entries: strategyTotals(kpi), lastPushAt: lastPush.get(id)!, stale: expectStale(lib) };
+    const { id, name, village, district, regency, province, timezone } = lib.library;
+    return { id, name, village, district, regency, province, colour: kpi.colour, score: kpi.score, entries: strategyTotals(kpi), lastPushAt: lastPush.get(id)!, timezone, stale: expectStale(lib) };
   };
   const byName = (a: Seeded, b: Seeded) => (a.library.name < b.library.name ? -1 : 1);
 

@@ -85,7 +85,7 @@ export function LibraryTable({ data, area, q, green, caption, lang, onUnauthoriz
                     </td>
                   ))}
                   <td>
-                    <span class="date">{r.lastPushAt ? formatInstant(r.lastPushAt, lang) : mw(lang, 'never')}</span>
+                    <span class="date">{r.lastPushAt ? formatInstant(r.lastPushAt, lang, false, r.timezone) : mw(lang, 'never')}</span>
                     {r.stale && (
                       <>
                         {' '}

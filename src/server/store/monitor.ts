@@ -14,7 +14,7 @@
  * (A library added after the refresh has no snapshot yet, and no entries: abu-abu.)
  */
 import { sql } from 'kysely';
-import { STALE_AFTER_DAYS, type Area, type AreaFigures, type Colour, type MonitorLibraryRow, type Scope } from '../../domain';
+import { STALE_AFTER_DAYS, type Area, type AreaFigures, type Colour, type MonitorLibraryRow, type Scope, type Timezone } from '../../domain';
 import type { Db } from '../schema';
 import { inArea, snapshotOutdated } from './kpi-snapshots';
 
@@ -152,6 +152,7 @@ export async function libraryRows(
       'l.district',
       'l.regency',
       'l.province',
+      'l.timezone',
       'l.last_push_at',
       'l.created_at',
       'k.colour',
@@ -180,6 +181,7 @@ export async function libraryRows(
       score: Number(r.score ?? 0),
       entries: { layanan: Number(r.layanan ?? 0), pelibatan: Number(r.pelibatan ?? 0), advokasi: Number(r.advokasi ?? 0) },
       lastPushAt: r.last_push_at,
+      timezone: r.timezone as Timezone, // stored only through the library schema
       stale: isStale(r.last_push_at, r.created_at, now),
     })),
   };
