@@ -27,12 +27,15 @@ export const monitorQuerySchema = z.object({
   regency: name,
   q: name,
   colour: z.optional(z.enum(COLOURS)),
+  /** `stale=true`: only the libraries marked "belum sinkron 30+ hari". */
+  stale: z.optional(z.literal('true')),
 });
 
 export interface MonitorQuery {
   area: Area;
   q?: string;
   colour?: Colour;
+  stale?: true;
 }
 
 /** Reads the query string; an empty parameter (`?province=`) counts as absent. */
@@ -41,7 +44,7 @@ export function parseMonitorQuery(
   lang: Lang,
 ): { ok: true; value: MonitorQuery } | { ok: false; errors: FieldError[] } {
   const raw: Record<string, string> = {};
-  for (const key of ['province', 'regency', 'q', 'colour']) {
+  for (const key of ['province', 'regency', 'q', 'colour', 'stale']) {
     const v = read(key);
     if (v !== undefined && v.trim() !== '') raw[key] = v;
   }
@@ -54,7 +57,12 @@ export function parseMonitorQuery(
   const q = parsed.value.q === undefined ? undefined : tidyName(parsed.value.q);
   return {
     ok: true,
-    value: { area: { ...(province !== undefined && { province }), ...(regency !== undefined && { regency }) }, ...(q !== undefined && { q }), ...(colour !== undefined && { colour }) },
+    value: {
+      area: { ...(province !== undefined && { province }), ...(regency !== undefined && { regency }) },
+      ...(q !== undefined && { q }),
+      ...(colour !== undefined && { colour }),
+      ...(parsed.value.stale !== undefined && { stale: true as const }),
+    },
   };
 }
 

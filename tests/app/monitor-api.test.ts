@@ -211,8 +211,10 @@ describe('login', () => {
 describe('the address of a view', () => {
   it('reads back what areaHash and libraryHash write', () => {
     const area = { province: 'Jawa Timur', regency: 'Kabupaten Malang' };
-    expect(parseView(areaHash(area, { q: 'Suka maju', green: true }).slice('#/pantau'.length))).toEqual({ kind: 'area', area, q: 'Suka maju', green: true });
-    expect(parseView('')).toEqual({ kind: 'area', area: {}, q: '', green: false });
+    expect(parseView(areaHash(area, { q: 'Suka maju', tab: 'green' }).slice('#/pantau'.length))).toEqual({ kind: 'area', area, q: 'Suka maju', tab: 'green' });
+    expect(parseView(areaHash(area, { tab: 'stale' }).slice('#/pantau'.length))).toEqual({ kind: 'area', area, q: '', tab: 'stale' });
+    expect(areaHash(area, { tab: 'stale' })).toMatch(/belum-sinkron=ya$/);
+    expect(parseView('')).toEqual({ kind: 'area', area: {}, q: '', tab: 'all' });
     expect(parseView(libraryHash('0190abcd-0000-7000-8000-000000000001').slice('#/pantau'.length))).toEqual({ kind: 'library', id: '0190abcd-0000-7000-8000-000000000001' });
   });
 
@@ -225,7 +227,9 @@ describe('the address of a view', () => {
 
   it('asks the API with only the parameters that are set', () => {
     expect(summaryUrl({})).toBe('/api/v1/monitor/summary');
-    expect(librariesUrl({ province: 'Jawa Timur' }, 'Suka', true)).toBe('/api/v1/monitor/libraries?province=Jawa+Timur&q=Suka&colour=hijau');
+    expect(librariesUrl({ province: 'Jawa Timur' }, 'Suka', 'green')).toBe('/api/v1/monitor/libraries?province=Jawa+Timur&q=Suka&colour=hijau');
+    expect(librariesUrl({ regency: 'Kota Batu' }, '', 'stale')).toBe('/api/v1/monitor/libraries?regency=Kota+Batu&stale=true');
+    expect(librariesUrl({}, '', 'all')).toBe('/api/v1/monitor/libraries');
   });
 });
 

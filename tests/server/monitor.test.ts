@@ -183,11 +183,31 @@ describe.each(DB_KINDS)('monitoring figures on %s', (kind) => {
     expect((await monitor(s, cookie, `/libraries/${libs[0].library.id.toUpperCase()}`)).status).toBe(200);
   });
 
+  it('lists the libraries marked "belum sinkron 30+ hari", of any colour, in an area and with a colour', async () => {
+    const res = await monitor(s, cookie, `/libraries${q({ stale: 'true' })}`);
+    expect(res.status).toBe(200);
+    const stale = libs.filter(expectStale).sort(byName);
+    expect(stale.length).toBe(3);
+    expect(new Set(stale.map((l) => kpiOf(l, s.clock.now()).colour)).size).toBeGreaterThan(1);
+    expect(res.body.libraries).toEqual(stale.map(expectedRow));
+    const jatimRed = (await monitor(s, cookie, `/libraries${q({ stale: 'true', province: 'Jawa Timur', colour: 'merah' })}`)).body.libraries as MonitorLibraryRow[];
+    const expected = stale.filter((l) => l.library.province === 'Jawa Timur' && kpiOf(l, s.clock.now()).colour === 'merah');
+    expect(expected.length).toBeGreaterThan(0);
+    expect(jatimRed.map((r) => r.id)).toEqual(expected.map((l) => l.library.id));
+    // The export lists the same, under a name that says so.
+    const csv = await monitor(s, cookie, `/export/libraries.csv${q({ stale: 'true' })}`);
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get('content-disposition')).toMatch(/perpustakaan-indonesia-belum-sinkron-\d{4}-\d\d-\d\d\.csv/);
+    for (const l of libs) expect(String(csv.body).includes(l.library.id), l.library.name).toBe(expectStale(l));
+  });
+
   it('refuses bad parameters with 400 invalid_request, never a 5xx', async () => {
     const long = 'x'.repeat(101);
     const bad: Record<string, string>[] = [
       { colour: 'ungu' },
       { colour: 'HIJAU' },
+      { stale: '1' },
+      { stale: 'ya' },
       { province: long },
       { regency: long },
       { q: long },

@@ -38,9 +38,9 @@ export function AreaView({ me, view, lang, onUnauthorized }: AreaViewProps) {
   const [attempt, setAttempt] = useState(0);
   const area = effectiveArea(view.area, me.scope);
   const summary = useFetched(summaryUrl(area), monitorSummarySchema, attempt, onUnauthorized);
-  // A national list would be tens of thousands of rows: it waits for a province, a search or the green tab.
-  const wantsList = Boolean(area.province || area.regency || view.q || view.green);
-  const list = useFetched(wantsList ? librariesUrl(area, view.q, view.green) : null, monitorLibrariesSchema, attempt, onUnauthorized);
+  // A national list would be tens of thousands of rows: it waits for a province, a search or a tab.
+  const wantsList = Boolean(area.province || area.regency || view.q || view.tab !== 'all');
+  const list = useFetched(wantsList ? librariesUrl(area, view.q, view.tab) : null, monitorLibrariesSchema, attempt, onUnauthorized);
   const retry = useRetry(summary.ok !== null && (!wantsList || list.ok !== null), () => setAttempt((a) => a + 1));
   // Both refused alike (an area out of scope, no signal): said once, with one "Coba lagi".
   const listError = list.ok === false && !(summary.ok === false && sameError(summary.error, list.error));
@@ -81,7 +81,7 @@ export function AreaView({ me, view, lang, onUnauthorized }: AreaViewProps) {
           <>
             {/* The summary's note already says so when both are kept copies. */}
             {!(summary.ok && summary.savedAt) && <OfflineNote savedAt={list.savedAt} lang={lang} />}
-            <LibraryTable data={list.data} area={area} q={view.q} green={view.green} caption={areaName(area, lang)} lang={lang} onUnauthorized={onUnauthorized} />
+            <LibraryTable data={list.data} area={area} q={view.q} tab={view.tab} caption={areaName(area, lang)} lang={lang} onUnauthorized={onUnauthorized} />
           </>
         )}
       </section>
@@ -204,12 +204,15 @@ function ListControls({ view, lang }: { view: AreaViewProps['view']; lang: Lang 
   return (
     <>
       <nav class="tabs" aria-label={mw(lang, 'list.tabs')}>
-        <a href={areaHash(view.area, { q: view.q })} aria-current={view.green ? undefined : 'page'}>
+        <a href={areaHash(view.area, { q: view.q })} aria-current={view.tab === 'all' ? 'page' : undefined}>
           {mw(lang, 'list.all')}
         </a>
-        <a href={areaHash(view.area, { q: view.q, green: true })} aria-current={view.green ? 'page' : undefined}>
+        <a href={areaHash(view.area, { q: view.q, tab: 'green' })} aria-current={view.tab === 'green' ? 'page' : undefined}>
           <span class="swatch swatch-sm swatch-hijau" aria-hidden="true" />
           {mw(lang, 'list.green')}
+        </a>
+        <a href={areaHash(view.area, { q: view.q, tab: 'stale' })} aria-current={view.tab === 'stale' ? 'page' : undefined}>
+          {mw(lang, 'list.stale')}
         </a>
       </nav>
       <form
@@ -217,7 +220,7 @@ function ListControls({ view, lang }: { view: AreaViewProps['view']; lang: Lang 
         class="search"
         onSubmit={(e) => {
           e.preventDefault();
-          location.hash = areaHash(view.area, { q: q.trim(), green: view.green });
+          location.hash = areaHash(view.area, { q: q.trim(), tab: view.tab });
         }}
       >
         <label for="m-search">{mw(lang, 'list.search')}</label>
@@ -226,7 +229,7 @@ function ListControls({ view, lang }: { view: AreaViewProps['view']; lang: Lang 
           <button type="submit">{mw(lang, 'list.searchButton')}</button>
         </div>
         {view.q && (
-          <a class="button" href={areaHash(view.area, { green: view.green })}>
+          <a class="button" href={areaHash(view.area, { tab: view.tab })}>
             {mw(lang, 'list.clear')}
           </a>
         )}

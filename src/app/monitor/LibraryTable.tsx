@@ -7,14 +7,14 @@
  */
 import { formatNumber, STRATEGIES, t, type Area, type Lang, type MonitorLibraries } from '../../domain';
 import { ColourWord, ExportLinks, formatInstant, StaleMark } from './parts';
-import { exportLibrariesUrl, libraryHash } from './view';
+import { exportLibrariesUrl, libraryHash, type ListTab } from './view';
 import { mw } from './words';
 
 export interface LibraryTableProps {
   data: MonitorLibraries;
   area: Area;
   q: string;
-  green: boolean;
+  tab: ListTab;
   /** The area's name, for the caption. */
   caption: string;
   lang: Lang;
@@ -22,7 +22,7 @@ export interface LibraryTableProps {
   onUnauthorized: () => void;
 }
 
-export function LibraryTable({ data, area, q, green, caption, lang, onUnauthorized }: LibraryTableProps) {
+export function LibraryTable({ data, area, q, tab, caption, lang, onUnauthorized }: LibraryTableProps) {
   const n = (v: number) => formatNumber(v, lang);
   const rows = data.libraries;
   const count = n(rows.length);
@@ -34,11 +34,11 @@ export function LibraryTable({ data, area, q, green, caption, lang, onUnauthoriz
       {data.truncated && <p class="warning">{mw(lang, 'list.truncated', { count })}</p>}
       {rows.length === 0 ? (
         // Nothing searched: the area has no library yet (or the scope is misspelt: the administrator's to check).
-        <p>{mw(lang, q || green ? 'list.empty' : 'list.emptyArea')}</p>
+        <p>{mw(lang, tab === 'stale' && !q ? 'list.emptyStale' : q || tab !== 'all' ? 'list.empty' : 'list.emptyArea')}</p>
       ) : (
         <div class="table-scroll" tabIndex={0} role="region" aria-labelledby="m-libraries-caption">
           <table class="monitor-table">
-            <caption id="m-libraries-caption">{mw(lang, green ? 'list.captionGreen' : 'list.caption', { area: caption })}</caption>
+            <caption id="m-libraries-caption">{mw(lang, tab === 'green' ? 'list.captionGreen' : tab === 'stale' ? 'list.captionStale' : 'list.caption', { area: caption })}</caption>
             <thead>
               <tr>
                 <th scope="col" rowSpan={2} class="sticky-col">
@@ -99,7 +99,7 @@ export function LibraryTable({ data, area, q, green, caption, lang, onUnauthoriz
           </table>
         </div>
       )}
-      <ExportLinks table="libraries" csv={exportLibrariesUrl(area, q, green, 'csv')} xlsx={exportLibrariesUrl(area, q, green, 'xlsx')} lang={lang} onUnauthorized={onUnauthorized} />
+      <ExportLinks table="libraries" csv={exportLibrariesUrl(area, q, tab, 'csv')} xlsx={exportLibrariesUrl(area, q, tab, 'xlsx')} lang={lang} onUnauthorized={onUnauthorized} />
     </>
   );
 }

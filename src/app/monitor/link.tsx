@@ -25,11 +25,14 @@ export function MonitorLink({ lang }: { lang: Lang }) {
   );
 }
 
-/** The address's search and green-tab parameters (`#/pantau?…&cari=…&warna=hijau`, view.ts). */
-export const MONITOR_QUERY = { search: 'cari', green: 'warna' } as const;
+/**
+ * The address's search and list-tab parameters (`#/pantau?…&cari=…&warna=hijau`, or
+ * `…&belum-sinkron=ya` for the libraries marked "belum sinkron 30+ hari"; view.ts).
+ */
+export const MONITOR_QUERY = { search: 'cari', green: 'warna', stale: 'belum-sinkron' } as const;
 
 /**
- * A monitoring view's place, without its search and green tab: the app leaves focus alone
+ * A monitoring view's place, without its search and list tab: the app leaves focus alone
  * when only those change. Here, not in view.ts, so the monitoring chunk stays out of the first load.
  */
 export function monitorPlace(view: string): string {
@@ -37,5 +40,6 @@ export function monitorPlace(view: string): string {
   const params = new URLSearchParams(query);
   params.delete(MONITOR_QUERY.search);
   params.delete(MONITOR_QUERY.green);
+  params.delete(MONITOR_QUERY.stale);
   return `${path}?${params}`;
 }

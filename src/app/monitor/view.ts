@@ -3,7 +3,7 @@
  * so that back goes up a level and a view can be bookmarked:
  *   #/pantau                                  the supervisor's own scope
  *   #/pantau?provinsi=Jawa%20Timur             a province
- *   #/pantau?provinsi=…&kabupaten=…&cari=…&warna=hijau
+ *   #/pantau?provinsi=…&kabupaten=…&cari=…&warna=hijau   (or &belum-sinkron=ya)
  *   #/pantau/perpustakaan/<id>                 one library
  * and the API addresses each view reads (src/domain/monitor.ts).
  */
@@ -11,8 +11,11 @@ import { API_BASE, type Area, type Scope } from '../../domain';
 import { MONITOR_BASE } from '../../domain/monitor';
 import { MONITOR_QUERY } from './link';
 
+/** Which libraries the list shows: all, the green ones (for awards), or those marked "belum sinkron 30+ hari". */
+export type ListTab = 'all' | 'green' | 'stale';
+
 export type MonitorView =
-  | { kind: 'area'; area: Area; q: string; green: boolean }
+  | { kind: 'area'; area: Area; q: string; tab: ListTab }
   | { kind: 'library'; id: string };
 
 /** `view` is what follows `#/pantau`. */
@@ -26,7 +29,8 @@ export function parseView(view: string): MonitorView {
   const regency = p.get('kabupaten')?.trim();
   if (province) area.province = province;
   if (regency) area.regency = regency;
-  return { kind: 'area', area, q: p.get(MONITOR_QUERY.search)?.trim() ?? '', green: p.get(MONITOR_QUERY.green) === 'hijau' };
+  const tab: ListTab = p.get(MONITOR_QUERY.green) === 'hijau' ? 'green' : p.get(MONITOR_QUERY.stale) === 'ya' ? 'stale' : 'all';
+  return { kind: 'area', area, q: p.get(MONITOR_QUERY.search)?.trim() ?? '', tab };
 }
 
 function safeDecode(s: string): string {
@@ -38,12 +42,13 @@ function safeDecode(s: string): string {
 }
 
 /** The hash of an area view. */
-export function areaHash(area: Area, options: { q?: string; green?: boolean } = {}): string {
+export function areaHash(area: Area, options: { q?: string; tab?: ListTab } = {}): string {
   const p = new URLSearchParams();
   if (area.province) p.set('provinsi', area.province);
   if (area.regency) p.set('kabupaten', area.regency);
   if (options.q) p.set(MONITOR_QUERY.search, options.q);
-  if (options.green) p.set(MONITOR_QUERY.green, 'hijau');
+  if (options.tab === 'green') p.set(MONITOR_QUERY.green, 'hijau');
+  if (options.tab === 'stale') p.set(MONITOR_QUERY.stale, 'ya');
   const query = p.toString();
   return `#/pantau${query ? `?${query}` : ''}`;
 }
@@ -78,10 +83,12 @@ export const meUrl = () => api('/me');
 export const loginUrl = () => api('/login');
 export const logoutUrl = () => api('/logout');
 export const summaryUrl = (area: Area) => api('/summary', { province: area.province, regency: area.regency });
-export const librariesUrl = (area: Area, q: string, green: boolean) =>
-  api('/libraries', { province: area.province, regency: area.regency, q, colour: green ? 'hijau' : undefined });
+/** The list's filter as the API takes it. */
+const tabParams = (tab: ListTab) => ({ colour: tab === 'green' ? 'hijau' : undefined, stale: tab === 'stale' ? 'true' : undefined });
+export const librariesUrl = (area: Area, q: string, tab: ListTab) =>
+  api('/libraries', { province: area.province, regency: area.regency, q, ...tabParams(tab) });
 export const libraryUrl = (id: string) => api(`/libraries/${encodeURIComponent(id)}`);
 export const exportSummaryUrl = (area: Area, format: 'csv' | 'xlsx') =>
   api(`/export/summary.${format}`, { province: area.province, regency: area.regency });
-export const exportLibrariesUrl = (area: Area, q: string, green: boolean, format: 'csv' | 'xlsx') =>
-  api(`/export/libraries.${format}`, { province: area.province, regency: area.regency, q, colour: green ? 'hijau' : undefined });
+export const exportLibrariesUrl = (area: Area, q: string, tab: ListTab, format: 'csv' | 'xlsx') =>
+  api(`/export/libraries.${format}`, { province: area.province, regency: area.regency, q, ...tabParams(tab) });

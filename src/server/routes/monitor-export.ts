@@ -86,7 +86,7 @@ export function librariesExportRoute(deps: ServerDeps, format: ExportFormat): Ha
     const { query } = scoped;
     const list = await buildLibraries(deps, query, null);
     const date = todayIn('Asia/Jakarta', deps.now());
-    const name = `perpustakaan-${slug(areaName(query.area))}${query.colour ? `-${query.colour}` : ''}-${date}`;
+    const name = `perpustakaan-${slug(areaName(query.area))}${query.colour ? `-${query.colour}` : ''}${query.stale ? '-belum-sinkron' : ''}-${date}`;
     return sendTable(format, name, 'Perpustakaan', LIBRARY_HEADERS, list.libraries.map(libraryRow));
   };
 }

@@ -122,6 +122,8 @@ export interface LibraryFilter {
   /** Part of the name, any case. */
   q?: string;
   colour?: Colour;
+  /** Only the libraries with the staleness mark. */
+  stale?: boolean;
 }
 
 /**
@@ -165,6 +167,7 @@ export async function libraryRows(
     .orderBy('l.library_id');
   if (filter.q !== undefined) query = query.where(sql<boolean>`lower(l.name) LIKE lower(CAST(${likePattern(filter.q)} AS text)) ESCAPE '\\'`);
   if (filter.colour !== undefined) query = query.where(sql<string>`COALESCE(k.colour, 'abu-abu')`, '=', filter.colour);
+  if (filter.stale) query = query.where(staleLibrary(now));
   if (limit !== null) query = query.limit(limit + 1);
   const found = await query.execute();
   const page = limit === null ? found : found.slice(0, limit);
