@@ -222,8 +222,14 @@ export function openDatabase(target: DatabaseTarget, options: { poolSize?: numbe
     // A connection whose host vanished is found out by TCP keep-alive instead of hanging a query for ever.
     keepAlive: true,
   });
-  // An idle client losing its connection must not crash the process.
+  // A client losing its connection (PostgreSQL restarted, a failover, idle_session_timeout,
+  // pg_terminate_backend) emits 'error'; with no listener that ends the process. The pool
+  // listens for idle clients only, and pg-pool drops that listener while a client is checked
+  // out (a push's transaction, a Kysely query): each client gets its own. The queries in
+  // flight fail by themselves (their requests answer 500 and are logged), and the client is
+  // discarded when released.
   pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
   return { db, kind: 'postgres', pool, poolSize, close: () => db.destroy() };
 }

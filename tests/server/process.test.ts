@@ -11,6 +11,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ActivityEntryInput } from '../../src/domain';
 import type { Database } from '../../src/server/db';
@@ -166,6 +167,60 @@ describe.each(DB_KINDS)('server process on %s', (kind) => {
     // default handler ended the process at once, with code null).
     expect(await server.exited).toBe(0);
     await expect(fetch(`${server.url}/healthz`)).rejects.toThrow();
+  });
+});
+
+describe('server process on postgres, its connections cut', () => {
+  let databaseUrl: string;
+  let cleanup: () => Promise<void>;
+  let database: Database;
+  beforeAll(async () => {
+    ({ url: databaseUrl, cleanup } = await freshDatabaseUrl('postgres'));
+    database = openUrl(databaseUrl);
+    await migrate(database.db, database.kind);
+  });
+  afterAll(async () => {
+    await database?.close();
+    await cleanup?.();
+  });
+
+  // A PostgreSQL restart, failover or idle_session_timeout ends the server's connections;
+  // one checked out for a push then emitted an 'error' nobody listened to: exit 1.
+  it('survives PostgreSQL ending its connections during pushes: the pushes fail or succeed, the server goes on', async () => {
+    const server = await spawnServer(databaseUrl);
+    const devices = await Promise.all(Array.from({ length: 4 }, () => seedDevice(database, server.url)));
+    let exitedEarly = false;
+    void server.exited.then(() => (exitedEarly = true));
+    const acked = devices.map(() => 0);
+    let stop = false;
+    const SIZE = 20;
+    const pushing = devices.map(async ({ token, libraryId }, d) => {
+      while (!stop && !exitedEarly) {
+        const res = await pushBatch(server.url, token, acked[d] * SIZE + 1, Array.from({ length: SIZE }, () => makeEntry(libraryId))).catch(() => null);
+        if (res?.status === 200) acked[d]++;
+        else await res?.arrayBuffer();
+      }
+    });
+    const admin = new pg.Client({ connectionString: databaseUrl });
+    await admin.connect();
+    try {
+      const { pathname } = new URL(databaseUrl);
+      for (let i = 0; i < 8 && !exitedEarly; i++) {
+        await new Promise((r) => setTimeout(r, 150));
+        await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [pathname.slice(1)]);
+      }
+      // The pushes go on after the last cut: the server made new connections.
+      const before = acked.reduce((a, b) => a + b, 0);
+      while (!exitedEarly && acked.reduce((a, b) => a + b, 0) < before + 8) await new Promise((r) => setTimeout(r, 20));
+    } finally {
+      stop = true;
+      await Promise.all(pushing);
+      await admin.end();
+    }
+    expect(exitedEarly).toBe(false);
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+    server.proc.kill('SIGTERM');
+    expect(await server.exited).toBe(0);
   });
 });
 
