@@ -85,6 +85,10 @@ export default defineConfig({
       // they did something: 0.8 KB of the precache, 0.8 KB gzip of the first load.
       treeshake: { moduleSideEffects: (id: string) => !id.replaceAll('\\', '/').includes('/src/domain/') },
       input: { index: resolve(import.meta.dirname, 'index.html'), 'sw-sync': SW_SYNC_ENTRY },
+      // No "[PLUGIN_TIMINGS] JavaScript callbacks ran for 4.8s" on a slow machine: the workbox
+      // step is slow there, nothing a newcomer running `npm start` can act on (and it turned
+      // the start's one-line failures into ten).
+      checks: { bundlerTimings: false },
       output: { entryFileNames: (chunk) => (chunk.name === 'sw-sync' ? 'sw-sync.js' : 'assets/[name]-[hash].js') },
     },
   },
