@@ -17,7 +17,8 @@ export type AdminCommand =
   | { kind: 'supervisor list' }
   | { kind: 'supervisor remove'; name: string }
   | { kind: 'supervisor passwd'; name: string }
-  | { kind: 'supervisor unlock' };
+  | { kind: 'supervisor unlock' }
+  | { kind: 'database restored' };
 
 /** What `library edit` sets: only the options given; `npp: null` (`--npp ""`) removes the NPP. */
 export type LibraryChanges = Partial<Record<'name' | 'village' | 'district' | 'regency' | 'province' | 'tz', string>> & { npp?: string | null };
@@ -38,7 +39,8 @@ export const USAGE = `usage: npm run admin -- <command> [--json]
   supervisor list
   supervisor remove <login>
   supervisor passwd <login>   (new password: first line of stdin; ends their sessions, lifts a lock)
-  supervisor unlock   (lifts every address's login lock: ten wrong logins from one address)`;
+  supervisor unlock   (lifts every address's login lock: ten wrong logins from one address)
+  database restored   (once after restoring a backup, every server stopped: phones pull everything again)`;
 
 const FLAGS: Record<string, { allowed: string[]; required: string[]; positional: number }> = {
   'library add': { allowed: [...LIBRARY_OPTIONS], required: ['name', 'village', 'district', 'regency', 'province'], positional: 0 },
@@ -53,6 +55,7 @@ const FLAGS: Record<string, { allowed: string[]; required: string[]; positional:
   'supervisor remove': { allowed: [], required: [], positional: 1 },
   'supervisor passwd': { allowed: [], required: [], positional: 1 },
   'supervisor unlock': { allowed: [], required: [], positional: 0 },
+  'database restored': { allowed: [], required: [], positional: 0 },
 };
 
 export function parseAdminArgs(argv: readonly string[]): ParsedArgs {
@@ -157,6 +160,7 @@ export function parseAdminArgs(argv: readonly string[]): ParsedArgs {
     }
     case 'supervisor list':
     case 'supervisor unlock':
+    case 'database restored':
       return { ok: true, json, command: { kind } };
     case 'supervisor remove':
     case 'supervisor passwd':

@@ -25,6 +25,7 @@ import { allEntries, countByActivityType, countLiveEntries } from './store/entri
 import { createLibrary, findLibrary, libraryFromRow, listLibraryRows, updateLibrary } from './store/libraries';
 import { librariesInScope, placeNames } from './store/monitor';
 import { currentRulebook, publishRulebook } from './store/rulebooks';
+import { afterRestore } from './store/restore';
 import { blockedSubjects, clearAllFailures, clearFailures, LOGIN_LIMIT, LOGIN_NAME_LIMIT } from './store/rate-limit';
 import { findSupervisor, insertSupervisor, listSupervisors, lockedForSeconds, removeSupervisor, setSupervisorPassword } from './store/supervisors';
 
@@ -185,6 +186,18 @@ async function execute(cmd: AdminCommand, database: Database, io: AdminIo): Prom
       }
       const text = libraries.map((l) => `${l.id}  ${l.name}  ${l.region}  ${l.colour}  ${l.entries} ${l.entries === 1 ? 'entry' : 'entries'}  last push ${l.lastPushAt ?? 'never'}`);
       return { text: text.length ? text : ['No libraries.'], json: { libraries } };
+    }
+    case 'database restored': {
+      const fixed = await afterRestore(database, io.now());
+      return {
+        text: [
+          fixed.entries === 0
+            ? 'No entries; the version counter and the cursor key are renewed.'
+            : `${fixed.entries} ${fixed.entries === 1 ? 'entry' : 'entries'} now at versions ${fixed.firstVersion}–${fixed.lastVersion}; cursors signed with a new key.`,
+          'Start the servers: each phone pulls everything again at its next sync. What the server acknowledged after the backup was taken is not in it.',
+        ],
+        json: fixed,
+      };
     }
     case 'code issue': {
       if (!(await findLibrary(db, cmd.libraryId))) throw new BadArgument(`no library with id ${cmd.libraryId} (library list shows them)`);
