@@ -52,7 +52,7 @@ describe.each(DB_KINDS)('a restored backup on %s', (kind) => {
     const highestSeen = Math.max(...seen.body.entries.map((c: { version: number }) => c.version));
 
     // The backup is restored: what came after it is gone, the counter and the writer's seq are back.
-    await s.database.db.deleteFrom('entries').where('entry_id', 'in', lost.map((e) => e.id)).execute();
+    await s.database.db.deleteFrom('entries').where('entry_id', 'in', lost.map((e) => String(e.id))).execute();
     await setCounter(atBackup);
     await s.database.db.updateTable('devices').set({ last_seq: 3 }).where('device_id', '=', writer.deviceId).execute();
     writer.nextSeq = 4;
