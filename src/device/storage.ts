@@ -25,10 +25,23 @@ export async function storageHealth(storage: Storage = defaultStorage()): Promis
   return { persisted, usage: estimate?.usage ?? null, quota: estimate?.quota ?? null };
 }
 
-/** Asks for persistent storage the first time it is called with data stored; later calls do nothing. */
-export async function requestPersistenceOnce(db: LaporDb, storage: Storage = defaultStorage()): Promise<boolean | null> {
+/** How long after an unanswered request the browser is asked again. */
+export const PERSIST_ASK_EVERY_MS = 86_400_000;
+
+/**
+ * Asks for persistent storage after a save, while the browser has not granted it: at most
+ * once a day. Chrome refuses a site that is not installed or little used — the usual state
+ * at the first save — and grants it later, once the app is on the home screen or used more;
+ * asked only once, ever, a phone stayed without it. Returns the browser's answer, or null
+ * when it was not asked.
+ */
+export async function requestPersistenceOnce(db: LaporDb, storage: Storage = defaultStorage(), now: Date = new Date()): Promise<boolean | null> {
   if (!storage?.persist) return null;
-  if ((await db.meta.get('persistAsked'))?.value === true) return null;
-  await db.meta.put({ key: 'persistAsked', value: true });
+  const asked = (await db.meta.get('persistAsked'))?.value;
+  // An earlier version stored `true`: asked once, long ago.
+  const askedAt = typeof asked === 'number' ? asked : asked === true ? 0 : null;
+  if (askedAt !== null && now.getTime() - askedAt < PERSIST_ASK_EVERY_MS && now.getTime() >= askedAt) return null;
+  if (await storage.persisted?.().catch(() => false)) return null;
+  await db.meta.put({ key: 'persistAsked', value: now.getTime() });
   return storage.persist().catch(() => false);
 }
