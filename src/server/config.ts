@@ -44,11 +44,32 @@ export function readDatabaseConfig(
   }
   const parsed = parseDatabaseUrl(env.DATABASE_URL);
   if (!parsed) return { ok: false, error: 'DATABASE_URL must be sqlite:<path> or postgres://…' };
+  if (parsed.kind === 'postgres' && !hasEncodedUserInfo(url)) {
+    // Said before the driver reads it: `p@ss#w` gave "no such host: ss" (a piece of the
+    // password, and the wrong cause) or a bare "Invalid URL".
+    return { ok: false, error: 'DATABASE_URL is not a valid URL: a user name or password holding @ # / ? or % must be percent-encoded (@ → %40, # → %23, / → %2F, ? → %3F, % → %25), and a port is a number' };
+  }
   // Read only for PostgreSQL: a stray value must not stop a server on SQLite.
   const timeout = parsed.kind === 'postgres' ? connectTimeoutMs(env.PGCONNECT_TIMEOUT) : undefined;
   if (timeout === null) return { ok: false, error: 'PGCONNECT_TIMEOUT must be a whole number of seconds (0: wait for ever)' };
   const database: DatabaseTarget = parsed.kind === 'postgres' && timeout !== undefined ? { ...parsed, connectTimeoutMs: timeout } : parsed;
   return { ok: true, config: { database, databaseSetting: databaseSetting(env.DATABASE_URL) } };
+}
+
+/**
+ * True when the URL reads as written: a `#` starts a fragment the driver drops, an `@`, `/`
+ * or `?` in the password moves the host (or makes no URL at all), and a `%` not starting an
+ * escape cannot be decoded.
+ */
+function hasEncodedUserInfo(url: string): boolean {
+  try {
+    const parsed = new URL(url);
+    decodeURIComponent(parsed.username);
+    decodeURIComponent(parsed.password);
+    return parsed.hash === '';
+  } catch {
+    return false;
+  }
 }
 
 /** PGCONNECT_TIMEOUT, libpq's name for it, in seconds: undefined when unset, null when not a whole number. */

@@ -136,6 +136,17 @@ function migrations(kind: DbKind): Record<string, Migration> {
 }
 
 /** Applies every pending migration; throws if one fails. */
+/**
+ * A database a newer version of the server has migrated (a rollback, or an old process
+ * beside new ones): Kysely calls that "corrupted migrations: previously executed migration
+ * 0005-… is missing". Said as what it is, and what to do.
+ */
+function newerDatabase(error: unknown): Error | null {
+  const m = /previously executed migration (\S+) is missing/.exec(error instanceof Error ? error.message : String(error));
+  if (!m) return null;
+  return new Error(`the database was migrated by a newer version of this server (migration ${m[1]}, which this version does not have): run that version or a later one`, { cause: error });
+}
+
 export async function migrate(db: Db, kind: DbKind): Promise<void> {
   const migrator = new Migrator({
     db,
@@ -143,7 +154,7 @@ export async function migrate(db: Db, kind: DbKind): Promise<void> {
   });
   const run = async () => {
     const { error } = await migrator.migrateToLatest();
-    if (error) throw error instanceof Error ? error : new Error(String(error));
+    if (error) throw newerDatabase(error) ?? (error instanceof Error ? error : new Error(String(error)));
   };
   if (kind === 'postgres') return run();
   // Kysely's lock on SQLite holds only within one process (and its migrations run outside

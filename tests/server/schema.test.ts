@@ -47,6 +47,19 @@ describe.each(DB_KINDS)('schema on %s', (kind) => {
     expect(rows.map((r) => r.name)).toEqual(['0001-initial', '0002-supervisors', '0003-monitoring', '0004-enrol-retry']);
   });
 
+  it('refuses, in words, a database a newer version migrated (a rollback), and changes nothing', async () => {
+    await migrate(database.db, database.kind);
+    await database.db.insertInto('kysely_migration' as never).values({ name: '9999-newer', timestamp: new Date().toISOString() } as never).execute();
+    try {
+      await expect(migrate(database.db, database.kind)).rejects.toThrow(
+        'the database was migrated by a newer version of this server (migration 9999-newer, which this version does not have): run that version or a later one',
+      );
+    } finally {
+      await database.db.deleteFrom('kysely_migration' as never).where('name' as never, '=', '9999-newer' as never).execute();
+    }
+    await migrate(database.db, database.kind);
+  });
+
   it('puts library_id first in the primary key of every table holding library data', async () => {
     for (const table of LIBRARY_TABLES) {
       const pk = await primaryKey(database, table);
