@@ -65,6 +65,7 @@ export function parseAdminArgs(argv: readonly string[]): ParsedArgs {
   const flags = new Map<string, string>();
   if (argv.length === 1 && argv[0] === 'help') return { ok: true, help: true };
   let optionsEnded = false;
+  let valueless: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     // `--` ends the options, as in every Unix command: what follows are words, even `--json`.
@@ -84,7 +85,11 @@ export function parseAdminArgs(argv: readonly string[]): ParsedArgs {
       const eq = arg.indexOf('=');
       const name = eq > 0 ? arg.slice(2, eq) : arg.slice(2);
       const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
-      if (value === undefined || (eq < 0 && value.startsWith('--'))) return fail(`--${name} needs a value`);
+      if (value === undefined || (eq < 0 && value.startsWith('--'))) {
+        // Said once the command is known: an option it does not have is unknown, not valueless.
+        valueless ??= name;
+        continue;
+      }
       if (flags.has(name)) return fail(`--${name} given twice`);
       flags.set(name, value);
     } else {
@@ -105,7 +110,8 @@ export function parseAdminArgs(argv: readonly string[]): ParsedArgs {
     const npmAteFlags = flags.size === 0 && spec.required.length > 0 ? ' (with npm, options come after --: npm run admin -- <command> --option value)' : '';
     return fail(spec.positional === 0 ? `unexpected argument: ${positional[0]}${npmAteFlags}` : `${kind} needs exactly one ${kind.startsWith('supervisor') ? 'name' : kind === 'rulebook publish' ? 'file' : 'id'}`);
   }
-  for (const name of flags.keys()) if (!spec.allowed.includes(name)) return fail(`unknown option for ${kind}: --${name}`);
+  for (const name of [...flags.keys(), ...(valueless ? [valueless] : [])]) if (!spec.allowed.includes(name)) return fail(`unknown option for ${kind}: --${name}`);
+  if (valueless) return fail(`--${valueless} needs a value`);
   for (const name of spec.required) if (!flags.get(name)?.trim()) return fail(`${kind} needs --${name}`);
   const flag = (name: string) => flags.get(name)!.trim();
 

@@ -11,7 +11,7 @@
  */
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { activityTypesOf, computeKpi, defaultRulebook, formatScope, OTHER_ACTIVITY_TYPE, tidyName, TIMEZONES, type FieldError, type Library, type Rulebook, type Scope, type Strategy } from '../domain';
+import { activityTypesOf, defaultRulebook, formatScope, OTHER_ACTIVITY_TYPE, tidyName, TIMEZONES, type FieldError, type Library, type Rulebook, type Scope, type Strategy } from '../domain';
 import { parseAdminArgs, USAGE, type AdminCommand } from './admin-args';
 import { databaseFailure, databaseUseFailure, exitWithFailure, readDatabaseConfig } from './config';
 import { openDatabase, type Database } from './db';
@@ -21,10 +21,11 @@ import { readRulebookFile } from './rulebook-file';
 import { rulebookSourceFor } from './rulebook-source';
 import { issueCode } from './store/codes';
 import { listDevices, revokeDevice } from './store/devices';
-import { allEntries, countByActivityType, countLiveEntries } from './store/entries';
+import { countByActivityType, countLiveEntries } from './store/entries';
 import { createLibrary, findLibrary, libraryFromRow, listLibraryRows, updateLibrary } from './store/libraries';
 import { librariesInScope, placeNames } from './store/monitor';
 import { currentRulebook, publishRulebook } from './store/rulebooks';
+import { refreshSnapshots, staleLibraryIds } from './store/kpi-snapshots';
 import { afterRestore } from './store/restore';
 import { blockedSubjects, clearAllFailures, clearFailures, LOGIN_LIMIT, LOGIN_NAME_LIMIT } from './store/rate-limit';
 import { findSupervisor, insertSupervisor, listSupervisors, lockedForSeconds, removeSupervisor, setSupervisorPassword } from './store/supervisors';
@@ -170,16 +171,22 @@ async function execute(cmd: AdminCommand, database: Database, io: AdminIo): Prom
     case 'library list': {
       const rows = await listLibraryRows(db);
       const counts = await countLiveEntries(db);
+      // The stored KPIs monitoring reads, brought up to date first: only libraries changed
+      // since (or of a past day, or another rulebook) are computed again, not every entry of
+      // every library at each listing (seconds with a province's data).
       const rulebook = await currentRulebook(db);
+      const now = io.now();
+      const stale = await staleLibraryIds(db, rulebook.id, now);
+      for (let i = 0; i < stale.length; i += 50) await refreshSnapshots(db, rulebook, now, stale.slice(i, i + 50));
+      const colours = new Map((await db.selectFrom('library_kpi').select(['library_id', 'colour']).execute()).map((r) => [r.library_id, r.colour]));
       const libraries = [];
       for (const row of rows) {
         const library = libraryFromRow(row);
-        const kpi = computeKpi(await allEntries(db, library.id), library, rulebook, io.now());
         libraries.push({
           id: library.id,
           name: library.name,
           region: [library.village, library.district, library.regency, library.province].join(', '),
-          colour: kpi.colour,
+          colour: colours.get(library.id) ?? 'abu-abu',
           entries: counts.get(library.id) ?? 0,
           lastPushAt: row.last_push_at,
         });

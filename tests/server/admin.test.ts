@@ -57,6 +57,13 @@ describe.each(DB_KINDS)('admin on %s', (kind) => {
     expect((await admin('library', 'list')).out).toContain(
       `${libraryId}  Perpustakaan Desa Maju  Maju, Lowokwaru, Kota Malang, Jawa Timur  merah  1 entry  last push ${s.clock.now().toISOString()}`,
     );
+    // The colour is the stored KPI, computed again only when the library changed: a later
+    // listing the same day reads it, not every entry of every library.
+    const computedAt = () => s.database.db.selectFrom('library_kpi').select('computed_at').where('library_id', '=', libraryId).executeTakeFirstOrThrow();
+    const stored = await computedAt();
+    s.clock.advance(60_000);
+    await admin('library', 'list');
+    expect(await computedAt()).toEqual(stored);
 
     const devices = await admin('device', 'list', '--library', libraryId, '--json');
     expect(devices.json.devices).toEqual([
@@ -287,6 +294,9 @@ describe.each(DB_KINDS)('admin on %s', (kind) => {
       expect(r.code, argv.join(' ')).toBe(2);
       expect(r.err.join('\n').length).toBeGreaterThan(0);
     }
+    // An option the command does not have is unknown, with or without a value; one it has needs a value.
+    expect((await admin('library', 'list', '--bogus')).err.join('\n')).toContain('unknown option for library list: --bogus');
+    expect((await admin('device', 'list', '--library')).err.join('\n')).toContain('--library needs a value');
   });
 });
 
