@@ -21,8 +21,28 @@ import { pushRoute } from './routes/push';
 import { isApiPath, staticRoute } from './static';
 import { requireSupervisor } from './supervisor-auth';
 
+/**
+ * Sent with every answer, the app's files and the API's alike: no browser guesses a type
+ * other than the one declared (an exported CSV is never run as a page), no page of this
+ * server is framed by another site (a login under someone else's frame), and no address
+ * of it leaves in a Referer (the app links nowhere that needs one). No
+ * Content-Security-Policy yet: the service worker and the styles would need it tested.
+ */
+const HARDENING_HEADERS: [string, string][] = [
+  ['X-Content-Type-Options', 'nosniff'],
+  ['X-Frame-Options', 'DENY'],
+  ['Referrer-Policy', 'no-referrer'],
+];
+
 export function createApp(deps: ServerDeps): Hono<Env> {
   const app = new Hono<Env>();
+
+  // Set on the answer once made, not as prepared headers, so that answers built as a
+  // Response of their own (the exports) and the preflights carry them too.
+  app.use('*', async (c, next) => {
+    await next();
+    for (const [name, value] of HARDENING_HEADERS) c.res.headers.set(name, value);
+  });
 
   app.use('*', async (c, next) => {
     const started = performance.now();

@@ -48,6 +48,36 @@ export async function verifyPassword(password: string, stored: string): Promise<
 }
 
 /**
+ * scrypt runs on libuv's thread pool (4 threads), which also reads the app's files and
+ * gzips answers: a flood of logins, each costing one scrypt, once kept GET / waiting 17–34 s.
+ * So at most MAX_RUNNING_CHECKS logins are checked at once and MAX_WAITING_CHECKS wait
+ * their turn (a second at most); a login beyond those is not checked at all
+ * (`busy`: the route answers 429), and the pool keeps threads for everything else.
+ */
+export const MAX_RUNNING_CHECKS = 2;
+export const MAX_WAITING_CHECKS = 16;
+
+let runningChecks = 0;
+const waitingChecks: (() => void)[] = [];
+
+export type PasswordCheck = 'right' | 'wrong' | 'busy';
+
+/** verifyPassword in its turn among the logins being checked, or `busy` at once (no scrypt) when too many wait. */
+export async function checkPassword(password: string, stored: string): Promise<PasswordCheck> {
+  if (runningChecks < MAX_RUNNING_CHECKS) runningChecks++;
+  else if (waitingChecks.length < MAX_WAITING_CHECKS) await new Promise<void>((resolve) => waitingChecks.push(resolve));
+  else return 'busy';
+  try {
+    return (await verifyPassword(password, stored)) ? 'right' : 'wrong';
+  } finally {
+    // The turn passes straight to the next login waiting, if any: it stays counted as running.
+    const next = waitingChecks.shift();
+    if (next) next();
+    else runningChecks--;
+  }
+}
+
+/**
  * A hash no password is known for, made once with the same cost. A login with an
  * unknown name is checked against it, so the answer takes as long as for a real name
  * and timing does not tell which names exist.

@@ -40,6 +40,9 @@ export interface StartOptions {
   migrated?: boolean;
   /** How long `stop` waits for requests still arriving before it cuts them (SHUTDOWN_GRACE_MS). */
   shutdownGraceMs?: number;
+  /** How long a request may take to arrive, whole and its headers (REQUEST_TIMEOUT_MS, HEADERS_TIMEOUT_MS); tests make them short. */
+  requestTimeoutMs?: number;
+  headersTimeoutMs?: number;
 }
 
 /**
@@ -50,6 +53,24 @@ export interface StartOptions {
  * docker's 10 s before SIGKILL, leaving those handlers two seconds.
  */
 export const SHUTDOWN_GRACE_MS = 8_000;
+
+/**
+ * How long a request may take to arrive (its answer is not counted), else it is answered
+ * 408 and its connection closed: without a limit, a client sending a byte now and then
+ * holds a connection for Node's 5 minutes, and a few hundred such clients hold them all.
+ * A phone gives up on its own request after 60 s, answer included (REQUEST_TIMEOUT_MS of
+ * device/sync-http.ts), and sends it again later: at 120 s no request its phone still
+ * waits for is ever cut, however slow its 2G line. The headers (under 1 KB) come first:
+ * 20 s covers a 2G line's round trips many times over, and a connection that never
+ * finishes them is closed sooner.
+ */
+export const REQUEST_TIMEOUT_MS = 120_000;
+export const HEADERS_TIMEOUT_MS = 20_000;
+
+/** Node's http server options for these limits; it checks them every quarter of the shorter (every 5 s), not every 30 s. */
+function timeoutOptions(requestTimeout: number, headersTimeout: number) {
+  return { requestTimeout, headersTimeout, connectionsCheckingInterval: Math.min(requestTimeout, headersTimeout) / 4 };
+}
 
 export async function startServer(opts: StartOptions): Promise<RunningServer> {
   if (!opts.migrated) await migrate(opts.database.db, opts.database.kind);
@@ -81,7 +102,8 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   };
   const handlersSettled = () => (inFlight === 0 ? Promise.resolve() : new Promise<void>((resolve) => (settled = resolve)));
   const server = await new Promise<Server>((resolve, reject) => {
-    const s = serve({ fetch, port: opts.port, hostname: opts.host }, () => resolve(s as Server));
+    const serverOptions = timeoutOptions(opts.requestTimeoutMs ?? REQUEST_TIMEOUT_MS, opts.headersTimeoutMs ?? HEADERS_TIMEOUT_MS);
+    const s = serve({ fetch, port: opts.port, hostname: opts.host, serverOptions }, () => resolve(s as Server));
     s.once('error', reject);
   });
   answerClientErrors(server, opts.logger);

@@ -61,6 +61,7 @@ export function isApiPath(path: string): boolean {
 
 export function staticRoute(distDir: string): Handler<Env> {
   const root = normalize(distDir + sep);
+  const assets = join(root, 'assets', sep);
   return async (c) => {
     let rel: string;
     try {
@@ -72,7 +73,9 @@ export function staticRoute(distDir: string): Handler<Env> {
     const inside = target.startsWith(root) && !rel.includes('\0');
     const file = inside && !target.endsWith(sep) ? await fileAt(target) : null;
     if (file) {
-      const cache = rel.startsWith('/assets/') ? IMMUTABLE : REVALIDATE;
+      // By the file served, not by the path asked: `/assets/..%2fsw.js` is sw.js, which must
+      // not be kept for a year.
+      const cache = target.startsWith(assets) ? IMMUTABLE : REVALIDATE;
       return answer(c, file, TYPES[extname(target).toLowerCase()] ?? 'application/octet-stream', cache);
     }
     // A missing file is a 404; a path without an extension is one of the app's routes.

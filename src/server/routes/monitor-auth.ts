@@ -10,9 +10,13 @@
  *
  * Each attempt is counted against both limits before its password is checked, and
  * taken back if it was right (store/rate-limit.ts), so attempts sent at once cannot all
- * slip past the limits during the check. Every answer after a well-formed body pays
- * for one scrypt — against the dummy hash when the name is unknown or refused — so the
- * time taken does not tell either.
+ * slip past the limits during the check. An attempt either limit refuses is answered at
+ * once, with no scrypt: a flood of refused attempts must not keep the thread pool busy
+ * (passwords.ts), and as a lock holds for unknown names as for known ones, its quick
+ * answer tells nothing. Every other attempt pays for one scrypt — against the dummy hash
+ * when the name is unknown — so the time taken does not tell which names exist. When too
+ * many logins wait for scrypt already, an attempt is refused unchecked (429, counted for
+ * neither limit).
  *
  * The session is an HttpOnly, SameSite=Strict cookie scoped to the monitoring routes:
  * page scripts cannot read it, other sites cannot send it, the sync routes never see it.
@@ -24,13 +28,16 @@ import { isJsonType, readJsonBody } from '../body';
 import { cameOverHttps, clientAddress } from '../client-address';
 import type { Env, ServerDeps } from '../context';
 import { errorReply, langOf } from '../errors';
-import { dummyHash, verifyPassword } from '../passwords';
+import { checkPassword, dummyHash } from '../passwords';
 import { clearFailures, LOGIN_LIMIT, LOGIN_NAME_LIMIT, releaseFailure, reserveFailure } from '../store/rate-limit';
 import { createSession, deleteSession, findSession, findSupervisor, normaliseName, SESSION_TTL_MS, supervisorInfo } from '../store/supervisors';
 import { sessionToken } from '../supervisor-auth';
 
 /** A login body is a name and a password; nothing near the sync routes' 1 MiB. */
 const LOGIN_BODY_BYTES = 4096; // said as '4 KB' in its 413 below
+
+/** Retry-After of a login refused because too many wait for their password check: they are done within a second or so. */
+const BUSY_RETRY_SECONDS = 5;
 
 function setSessionCookie(c: Context, deps: ServerDeps, token: string, maxAgeSeconds: number): void {
   setCookie(c, SESSION_COOKIE, token, {
@@ -67,25 +74,27 @@ export function loginRoute(deps: ServerDeps): Handler<Env> {
     // Count the attempt as a failure of the name, then of the address, before checking
     // the password; an attempt refused by one limit is not left counted by the other.
     const byName = await reserveFailure(database, LOGIN_NAME_LIMIT, name, now);
-    const byAddress = byName.reserved ? await reserveFailure(database, LOGIN_LIMIT, address, now) : null;
-    let retryAfterSeconds: number | null = null;
-    if (!byName.reserved) {
-      retryAfterSeconds = byName.retryAfterSeconds;
-    } else if (byAddress && !byAddress.reserved) {
-      retryAfterSeconds = byAddress.retryAfterSeconds;
+    if (!byName.reserved) return tooManyAttempts(c, byName.retryAfterSeconds);
+    const byAddress = await reserveFailure(database, LOGIN_LIMIT, address, now);
+    if (!byAddress.reserved) {
       await releaseFailure(db, byName.failure);
+      return tooManyAttempts(c, byAddress.retryAfterSeconds);
     }
 
-    // Refused or not, known name or not: one scrypt, so the time taken tells nothing.
+    // Known name or not: one scrypt, so the time taken tells nothing.
     const row = await findSupervisor(db, name);
-    const hash = retryAfterSeconds === null && row ? row.password_hash : await dummyHash();
-    const right = await verifyPassword(parsed.value.password, hash);
-    if (retryAfterSeconds !== null) return tooManyAttempts(c, retryAfterSeconds);
-    if (!row || !right) return errorReply(c, 'invalid_login'); // both failures stay counted
+    const check = await checkPassword(parsed.value.password, row ? row.password_hash : await dummyHash());
+    if (check === 'busy') {
+      // Never checked, so no failure: neither count keeps it.
+      await releaseFailure(db, byName.failure);
+      await releaseFailure(db, byAddress.failure);
+      return tooManyAttempts(c, BUSY_RETRY_SECONDS);
+    }
+    if (!row || check === 'wrong') return errorReply(c, 'invalid_login'); // both failures stay counted
 
     // The right password: the name's count starts again, and this attempt was no failure of the address.
     await clearFailures(db, LOGIN_NAME_LIMIT, name);
-    if (byAddress?.reserved) await releaseFailure(db, byAddress.failure);
+    await releaseFailure(db, byAddress.failure);
     const session = await createSession(db, name, now, row.password_hash);
     if (!session) return errorReply(c, 'invalid_login'); // the password changed meanwhile
     setSessionCookie(c, deps, session.token, SESSION_TTL_MS / 1000);

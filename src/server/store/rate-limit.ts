@@ -10,6 +10,9 @@
  *   Counted for every name typed, existing or not, so the answers never tell which
  *   names exist (routes/monitor-auth.ts).
  *
+ * A client address is counted as client-address.ts's `rateLimitKey` says: an IPv6
+ * client by its /64 (`2001:db8:1:2::/64`), which it could otherwise walk through.
+ *
  * All live in `enroll_failures`, told apart by a prefix on the key in its `address`
  * column (enrolment's rows, the older, have none).
  *
