@@ -3,9 +3,9 @@
  * screen of the current route, the bottom navigation, notices and the update prompt.
  * Regional monitoring (`#/pantau`) has its own frame and needs no profile.
  */
-import { useEffect, useRef, useState } from 'preact/hooks';
-import type { ActivityEntry, Lang, Library, Rulebook } from '../domain';
-import { allEntryRows, getCursor, getLibrary, getRulebook, getSyncState, lastOutboxSeq, rowsWithSeq, setLibrary as storeLibrary, setSettings, sweepPhotos, watch, type LaporDb } from '../device';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { computeKpi, todayIn, type ActivityEntry, type Lang, type Library, type Rulebook } from '../domain';
+import { allEntryRows, getCursor, getLibrary, getRulebook, getSeenRulebook, getSyncState, lastOutboxSeq, rowsWithSeq, setLibrary as storeLibrary, setSeenRulebook, setSettings, sweepPhotos, watch, type LaporDb } from '../device';
 import { Ctx, type AppContext } from './context';
 import { Frame } from './components/Frame';
 import { ui, type UiKey } from './i18n';
@@ -16,7 +16,8 @@ import { FirstRun } from './screens/FirstRun';
 import { Home } from './screens/Home';
 import { reloadIfPending, startWorker } from './sw-bridge';
 import { startSyncTriggers, syncNowFromPage } from './sync-client';
-import { prepareSave, withSaved } from './kpi-memo';
+import { kpiOf, prepareSave, withSaved } from './kpi-memo';
+import { RulebookChangeCtx, type RulebookChange } from './components/RulebookChange';
 import { monitorPlace } from './monitor/link';
 
 export interface AppProps {
@@ -145,6 +146,23 @@ export function App(props: AppProps) {
       },
     );
   }, [db]);
+  // The rulebook last taken in (undefined until read). A new one that gives the same entries
+  // another colour today is said on the card until "Mengerti" (RulebookChange.tsx); one that
+  // keeps the colour is taken in silently. The old colour is computed for today's entries, not
+  // remembered: a save or a new month since the last look is no rule's doing.
+  const [seen, setSeen] = useState<Rulebook | null | undefined>(undefined);
+  useEffect(() => watch(() => getSeenRulebook(db), setSeen), [db]);
+  const day = library && todayIn(library.timezone, new Date());
+  const change = useMemo((): RulebookChange | null => {
+    if (!library || !entries || !seen || seen.id === rulebook.id) return null;
+    return { before: seen, from: computeKpi(entries, library, seen, new Date()).colour, seen: () => void setSeenRulebook(db, rulebook) };
+  }, [db, library, entries, seen, rulebook, day]);
+  useEffect(() => {
+    if (!library || !entries || seen === undefined) return;
+    // Nothing to say: no rulebook seen yet (a new phone, or this version's first start), or the
+    // new one gives the colour the last one did. Remembered, so a later change is said against it.
+    if (!seen || (change && change.from === kpiOf(entries, library, rulebook, new Date()).colour)) void setSeenRulebook(db, rulebook);
+  }, [db, seen, change, !library, !entries]);
   useEffect(() => {
     if (props.workerUrl) void startWorker(props.workerUrl, (apply) => setUpdate(() => apply), () => !formDirty.current);
   }, []);
@@ -249,17 +267,19 @@ export function App(props: AppProps) {
 
   return (
     <Ctx.Provider value={ctx}>
-      <Frame lang={lang} route={route.name} banner={banner}>
-        <div role="status">{notice && <p class="notice">{notice}</p>}</div>
-        {route.name === 'home' && <Home />}
-        {route.name === 'log' && <Lazy load={loadForm}>{(m) => <m.EntryForm key="new" onSaved={setNotice} />}</Lazy>}
-        {route.name === 'edit' && (
-          <Lazy load={loadForm}>{(m) => <m.EntryForm key={route.id} editId={route.id} onSaved={setNotice} />}</Lazy>
-        )}
-        {route.name === 'list' && <Lazy load={loadList}>{(m) => <m.EntryList key={route.rejected ? 'rejected' : 'all'} onlyRejected={route.rejected === true} />}</Lazy>}
-        {route.name === 'settings' && <Lazy load={loadSettings}>{(m) => <m.Settings version={version} />}</Lazy>}
-        {route.name === 'sync' && <Lazy load={loadSync}>{(m) => <m.Sync />}</Lazy>}
-      </Frame>
+      <RulebookChangeCtx.Provider value={change}>
+        <Frame lang={lang} route={route.name} banner={banner}>
+          <div role="status">{notice && <p class="notice">{notice}</p>}</div>
+          {route.name === 'home' && <Home />}
+          {route.name === 'log' && <Lazy load={loadForm}>{(m) => <m.EntryForm key="new" onSaved={setNotice} />}</Lazy>}
+          {route.name === 'edit' && (
+            <Lazy load={loadForm}>{(m) => <m.EntryForm key={route.id} editId={route.id} onSaved={setNotice} />}</Lazy>
+          )}
+          {route.name === 'list' && <Lazy load={loadList}>{(m) => <m.EntryList key={route.rejected ? 'rejected' : 'all'} onlyRejected={route.rejected === true} />}</Lazy>}
+          {route.name === 'settings' && <Lazy load={loadSettings}>{(m) => <m.Settings version={version} />}</Lazy>}
+          {route.name === 'sync' && <Lazy load={loadSync}>{(m) => <m.Sync />}</Lazy>}
+        </Frame>
+      </RulebookChangeCtx.Provider>
     </Ctx.Provider>
   );
 }

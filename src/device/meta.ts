@@ -1,7 +1,8 @@
 /**
- * Small documents in the `meta` table: the library profile, the device's enrolment,
- * the cached rulebook, settings (language) and form drafts. Each is read through a
- * schema or a default, so a damaged row degrades to "not set", never to a crash.
+ * Small documents in the `meta` table: the library profile, the device's enrolment, the
+ * cached rulebook and the one the KPI card last showed, settings (language) and form drafts.
+ * Each is read through a schema or a default, so a damaged row degrades to "not set", never
+ * to a crash.
  */
 import { defaultRulebook, librarySchema, rulebookSchema, storedLibrarySchema, type Lang, type Library, type Rulebook } from '../domain';
 import type { LaporDb } from './db';
@@ -51,6 +52,20 @@ export async function getRulebook(db: LaporDb): Promise<Rulebook> {
 
 export async function setRulebook(db: LaporDb, rulebook: Rulebook): Promise<void> {
   await write(db, 'rulebook', rulebookSchema.parse(rulebook));
+}
+
+/**
+ * The rulebook last taken in on Beranda, kept apart from the one in use (which a sync replaces):
+ * the colours both give the same entries are compared, so the KPI card can say a change came
+ * from the rules (App.tsx).
+ */
+export async function getSeenRulebook(db: LaporDb): Promise<Rulebook | null> {
+  const parsed = rulebookSchema.safeParse(await read(db, 'rulebookSeen'));
+  return parsed.success ? parsed.data : null;
+}
+
+export async function setSeenRulebook(db: LaporDb, rulebook: Rulebook): Promise<void> {
+  await write(db, 'rulebookSeen', rulebook);
 }
 
 export async function getSettings(db: LaporDb): Promise<Settings> {

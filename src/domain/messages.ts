@@ -9,7 +9,7 @@ import type { Lang } from './format';
 const id = {
   disclaimer: 'Perkiraan KPI — bukan skor resmi SIM TPBIS',
   disclaimerLong:
-    'Rumus resmi SIM TPBIS tidak dipublikasikan. Warna ini dihitung dengan aturan perkiraan {rulebook}, bukan skor resmi.',
+    'Rumus resmi SIM TPBIS tidak dipublikasikan. Warna dan skor ini dihitung aplikasi dengan aturan perkiraan di atas, dan bisa berbeda dari skor resmi. Hanya kegiatan tahun ini (sejak 1 Januari) yang dihitung; target jumlah kegiatan naik seiring bulan.',
 
   'colour.hijau': 'Hijau',
   'colour.kuning': 'Kuning',
@@ -22,7 +22,7 @@ const id = {
   'colourMeaning.hijau': 'Menjalankan strategi program secara optimal dan mengupayakan keberlanjutan.',
   'colourMeaning.kuning': 'Menjalankan strategi pada semua komponen umum, tetapi belum optimal.',
   'colourMeaning.merah': 'Tidak menjalankan strategi, atau hanya menjalankan sebagian.',
-  'colourMeaning.abu-abu': 'Belum mengisi kegiatan sama sekali.',
+  'colourMeaning.abu-abu': 'Belum ada kegiatan tercatat tahun ini.',
 
   'strategy.pelibatan': 'Pelibatan Masyarakat',
   'strategy.advokasi': 'Advokasi',
@@ -33,27 +33,27 @@ const id = {
   'component.layanan': 'Kegiatan Peningkatan Layanan Informasi',
   'component.dokumentasi': 'Kegiatan terdokumentasi',
 
-  'nextStep.one': 'Catat {count} kegiatan {strategy} lagi untuk mencapai {colour}',
-  'nextStep.oneDocumented':
-    'Catat {count} kegiatan {strategy} lagi, dengan foto, kisah sukses, atau testimoni, untuk mencapai {colour}',
-  'nextStep.many': 'Untuk mencapai {colour}, catat lagi: {items}',
-  'nextStep.item': '{count} kegiatan {strategy}',
-  'nextStep.itemDocumented': '{count} kegiatan {strategy} dengan foto, kisah sukses, atau testimoni',
-  'nextStep.firstOne': 'Catat {count} kegiatan {strategy} untuk mencapai {colour}',
-  'nextStep.firstOneDocumented': 'Catat {count} kegiatan {strategy}, dengan foto, kisah sukses, atau testimoni, untuk mencapai {colour}',
-  'nextStep.firstMany': 'Untuk mencapai {colour}, catat: {items}',
-  'nextStep.firstItem': '{count} kegiatan {strategy}',
-  'nextStep.firstItemDocumented': '{count} kegiatan {strategy} dengan foto, kisah sukses, atau testimoni',
+  // {more} is " lagi" ("catat 2 kegiatan … lagi"), or nothing for a library that has logged
+  // nothing yet; {doc} is ", dengan foto, …," in a sentence, " dengan foto, …" in an item, or nothing.
+  'nextStep.more': ' lagi',
+  'nextStep.one': 'Catat {count} kegiatan {strategy}{more}{doc} untuk mencapai {colour}',
+  'nextStep.many': 'Untuk mencapai {colour}, catat{more}: {items}',
+  'nextStep.item': '{count} kegiatan {strategy}{doc}',
+  // Beside an item of which only some need documenting: "2 kegiatan … (1 di antaranya dengan foto, …)".
+  'nextStep.some': '({documented} di antaranya {doc})',
+  'nextStep.doc': 'dengan foto, kisah sukses, atau testimoni',
+  'nextStep.allDocumented': '{items}, semuanya {doc}',
+  // Grey's first step: leaving grey, not "reaching red" (red is no goal).
+  'nextStep.leaveGrey': 'Catat {count} kegiatan {strategy} agar warnanya tidak {colour} lagi',
   'nextStep.and': 'dan',
   'nextStep.green': 'Sudah Hijau. Pertahankan kegiatan setiap bulan dan dokumentasikan hasilnya.',
   'nextStep.greenUnreachable':
     'Hijau tidak dapat dicapai tahun ini: kegiatan {strategy} tercatat di {have} bulan, padahal perlu {required} bulan.',
   'nextStep.greenLater':
     'Hijau bisa dicapai mulai {month} bila setiap bulan ada kegiatan {strategy} (sekarang {have} bulan, perlu {required} bulan pada {month}).',
-  'nextStep.onCourseOne': 'Bulan ini, catat {count} kegiatan {strategy} lagi agar tetap di jalur menuju {colour}',
-  'nextStep.onCourseOneDocumented':
-    'Bulan ini, catat {count} kegiatan {strategy} lagi, dengan foto, kisah sukses, atau testimoni, agar tetap di jalur menuju {colour}',
-  'nextStep.onCourseMany': 'Agar tetap di jalur menuju {colour}, bulan ini catat lagi: {items}',
+  // Said only to a library not on course yet: "agar berada di jalur", never "agar tetap".
+  'nextStep.onCourseOne': 'Bulan ini, catat {count} kegiatan {strategy}{more}{doc} agar berada di jalur menuju {colour}',
+  'nextStep.onCourseMany': 'Agar berada di jalur menuju {colour}, bulan ini catat{more}: {items}',
   'notCounted.activityType':
     '{count} kegiatan tidak dihitung karena jenis kegiatannya tidak ada lagi dalam aturan KPI — ubah jenisnya di Daftar kegiatan.',
 
@@ -159,7 +159,7 @@ export type MessageKey = keyof typeof id;
 const en: Record<MessageKey, string> = {
   disclaimer: 'KPI estimate — not the official SIM TPBIS score',
   disclaimerLong:
-    'The official SIM TPBIS formula is not public. This colour is computed with the estimated rulebook {rulebook}, not the official score.',
+    'The official SIM TPBIS formula is not public. This colour and score are computed by the app with the estimate rulebook above, and may differ from the official score. Only this year’s activities (since 1 January) count; the activity targets rise as the months pass.',
 
   'colour.hijau': 'Green',
   'colour.kuning': 'Yellow',
@@ -172,7 +172,7 @@ const en: Record<MessageKey, string> = {
   'colourMeaning.hijau': 'Runs the programme strategy optimally and works on sustainability.',
   'colourMeaning.kuning': 'Runs the strategy in all general components, not yet optimally.',
   'colourMeaning.merah': 'Does not run the strategy, or runs only part of it.',
-  'colourMeaning.abu-abu': 'Has entered nothing at all.',
+  'colourMeaning.abu-abu': 'No activities logged this year yet.',
 
   'strategy.pelibatan': 'Community Engagement',
   'strategy.advokasi': 'Advocacy',
@@ -183,27 +183,22 @@ const en: Record<MessageKey, string> = {
   'component.layanan': 'Information service activities',
   'component.dokumentasi': 'Documented activities',
 
-  'nextStep.one': 'Log {count} more {strategy} {activities} to reach {colour}',
-  'nextStep.oneDocumented':
-    'Log {count} more {strategy} {activities}, with a photo, success story or testimony, to reach {colour}',
+  'nextStep.more': 'more ',
+  'nextStep.one': 'Log {count} {more}{strategy} {activities}{doc} to reach {colour}',
   'nextStep.many': 'To reach {colour}, log: {items}',
-  'nextStep.item': '{count} more {strategy} {activities}',
-  'nextStep.itemDocumented': '{count} more {strategy} {activities} with a photo, success story or testimony',
-  'nextStep.firstOne': 'Log {count} {strategy} {activities} to reach {colour}',
-  'nextStep.firstOneDocumented': 'Log {count} {strategy} {activities}, with a photo, success story or testimony, to reach {colour}',
-  'nextStep.firstMany': 'To reach {colour}, log: {items}',
-  'nextStep.firstItem': '{count} {strategy} {activities}',
-  'nextStep.firstItemDocumented': '{count} {strategy} {activities} with a photo, success story or testimony',
+  'nextStep.item': '{count} {more}{strategy} {activities}{doc}',
+  'nextStep.some': '({documented} of them {doc})',
+  'nextStep.doc': 'with a photo, success story or testimony',
+  'nextStep.allDocumented': '{items}, all {doc}',
+  'nextStep.leaveGrey': 'Log {count} {strategy} {activities} so the colour is no longer {colour}',
   'nextStep.and': 'and',
   'nextStep.green': 'Green already. Keep up activities every month and document their results.',
   'nextStep.greenUnreachable':
     'Green cannot be reached this year: {strategy} activities were logged in {have} {haveMonths}, and {required} are needed.',
   'nextStep.greenLater':
     'Green can be reached from {month} if every month has {strategy} activities (now {have} {haveMonths}, {required} needed by {month}).',
-  'nextStep.onCourseOne': 'This month, log {count} more {strategy} {activities} to stay on course for {colour}',
-  'nextStep.onCourseOneDocumented':
-    'This month, log {count} more {strategy} {activities}, with a photo, success story or testimony, to stay on course for {colour}',
-  'nextStep.onCourseMany': 'To stay on course for {colour}, log this month: {items}',
+  'nextStep.onCourseOne': 'This month, log {count} {more}{strategy} {activities}{doc} to get on course for {colour}',
+  'nextStep.onCourseMany': 'To get on course for {colour}, log this month: {items}',
   'notCounted.activityType':
     'Not counted: {count} {activities} whose activity type is no longer in the KPI rules — change the type in Activities.',
 

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatBytes, formatDate, formatNumber } from '../../src/domain/format';
 import { computeKpi } from '../../src/domain/kpi';
@@ -18,6 +19,11 @@ describe('the catalogue', () => {
     expect(['hijau', 'kuning', 'merah', 'abu-abu'].map((c) => t('id', `colourLevel.${c}` as never))).toEqual([
       'tinggi', 'sedang', 'rendah', 'belum mengisi',
     ]);
+  });
+
+  it('says grey means nothing logged this year, not "nothing ever" (the period is the year to date)', () => {
+    expect(t('id', 'colourMeaning.abu-abu')).toBe('Belum ada kegiatan tercatat tahun ini.');
+    expect(t('en', 'colourMeaning.abu-abu')).toBe('No activities logged this year yet.');
   });
 
   it('words every error code of the protocol in both languages, its placeholders filled', () => {
@@ -52,28 +58,113 @@ describe('next-step sentences', () => {
     );
   });
 
-  it('lists several steps in one sentence, saying which need documentation', () => {
+  it('lists several steps in one sentence, each strategy once, saying how many need documentation', () => {
+    const steps = [
+      { strategy: 'pelibatan', count: 3, documented: true },
+      { strategy: 'pelibatan', count: 1, documented: false },
+      { strategy: 'layanan', count: 1, documented: false },
+    ] as const;
+    expect(describeSteps(steps, 'hijau', 'id')).toBe(
+      'Untuk mencapai Hijau, catat lagi: 4 kegiatan Pelibatan Masyarakat (3 di antaranya dengan foto, kisah sukses, atau testimoni) dan 1 kegiatan Peningkatan Layanan Informasi',
+    );
+    expect(describeSteps(steps, 'hijau', 'en')).toBe(
+      'To reach Green, log: 4 more Community Engagement activities (3 of them with a photo, success story or testimony) and 1 more Information Services activity',
+    );
+  });
+
+  it('keeps semicolons between items whose own commas are outside brackets', () => {
     expect(
       describeSteps(
         [
-          { strategy: 'pelibatan', count: 3, documented: true },
-          { strategy: 'pelibatan', count: 1, documented: false },
+          { strategy: 'pelibatan', count: 2, documented: true },
+          { strategy: 'advokasi', count: 1, documented: false },
           { strategy: 'layanan', count: 1, documented: false },
         ],
         'hijau',
         'id',
+        'first',
       ),
     ).toBe(
-      'Untuk mencapai Hijau, catat lagi: 3 kegiatan Pelibatan Masyarakat dengan foto, kisah sukses, atau testimoni; 1 kegiatan Pelibatan Masyarakat; dan 1 kegiatan Peningkatan Layanan Informasi',
+      'Untuk mencapai Hijau, catat: 2 kegiatan Pelibatan Masyarakat dengan foto, kisah sukses, atau testimoni; 1 kegiatan Advokasi; dan 1 kegiatan Peningkatan Layanan Informasi',
     );
   });
 
-  it('says "catat", not "catat lagi", to a library that has logged nothing yet', () => {
+  it('says one strategy partly documented as one item, not two', () => {
+    const text = describeSteps(
+      [
+        { strategy: 'advokasi', count: 1, documented: true },
+        { strategy: 'advokasi', count: 2, documented: false },
+      ],
+      'hijau',
+      'id',
+    );
+    expect(text).toBe('Untuk mencapai Hijau, catat lagi: 3 kegiatan Advokasi (1 di antaranya dengan foto, kisah sukses, atau testimoni)');
+    expect(text.match(/Advokasi/g)).toHaveLength(1);
+  });
+
+  it('says "all documented" once, after the list, when every item needs it', () => {
+    const steps = [
+      { strategy: 'pelibatan', count: 3, documented: true },
+      { strategy: 'advokasi', count: 2, documented: true },
+      { strategy: 'layanan', count: 1, documented: true },
+    ] as const;
+    expect(describeSteps(steps, 'hijau', 'id')).toBe(
+      'Untuk mencapai Hijau, catat lagi: 3 kegiatan Pelibatan Masyarakat, 2 kegiatan Advokasi dan 1 kegiatan Peningkatan Layanan Informasi, semuanya dengan foto, kisah sukses, atau testimoni',
+    );
+    expect(describeSteps(steps, 'hijau', 'en')).toBe(
+      'To reach Green, log: 3 more Community Engagement activities, 2 more Advocacy activities and 1 more Information Services activity, all with a photo, success story or testimony',
+    );
+  });
+
+  it('names advokasi once where the engine splits it into documented and plain steps', () => {
+    // January: two pelibatan; February: green needs 2 advokasi, only one of them documented.
+    const k = computeKpi(
+      [makeEntry('pelibatan', '2025-01-10'), makeEntry('pelibatan', '2025-01-10')],
+      makeLibrary(),
+      defaultRulebook,
+      new Date('2025-02-15T03:00:00Z'),
+    );
+    expect(k.nextSteps.toGreen.filter((s) => s.strategy === 'advokasi')).toHaveLength(2);
+    expect(describeNextSteps(k, 'id')[1]).toBe(
+      'Untuk mencapai Hijau, catat lagi: 3 kegiatan Pelibatan Masyarakat dengan foto, kisah sukses, atau testimoni; 2 kegiatan Advokasi (1 di antaranya dengan foto, kisah sukses, atau testimoni); dan 1 kegiatan Peningkatan Layanan Informasi',
+    );
+  });
+
+  it('keeps the engine\'s counts: each strategy once, with its whole count and its documented share', () => {
+    const NAMES = { pelibatan: 'Pelibatan Masyarakat', advokasi: 'Advokasi', layanan: 'Peningkatan Layanan Informasi' } as const;
+    // Steps as the engine lists them: strategies in order, a strategy's documented ones first.
+    const stepsArb = fc
+      .array(fc.record({ documented: fc.nat({ max: 5 }), plain: fc.nat({ max: 5 }) }), { minLength: 3, maxLength: 3 })
+      .map((counts) =>
+        (['pelibatan', 'advokasi', 'layanan'] as const).flatMap((strategy, i) => [
+          ...(counts[i].documented > 0 ? [{ strategy, count: counts[i].documented, documented: true }] : []),
+          ...(counts[i].plain > 0 ? [{ strategy, count: counts[i].plain, documented: false }] : []),
+        ]),
+      );
+    fc.assert(
+      fc.property(stepsArb, fc.constantFrom('reach', 'first', 'onCourse') as fc.Arbitrary<'reach' | 'first' | 'onCourse'>, (steps, wording) => {
+        fc.pre(steps.length > 0);
+        const text = describeSteps(steps, 'hijau', 'id', wording);
+        for (const [strategy, name] of Object.entries(NAMES)) {
+          const mine = steps.filter((s) => s.strategy === strategy);
+          const total = mine.reduce((n, s) => n + s.count, 0);
+          const documented = mine.filter((s) => s.documented).reduce((n, s) => n + s.count, 0);
+          expect(text.split(`kegiatan ${name}`).length - 1, text).toBe(total > 0 ? 1 : 0);
+          if (total > 0) expect(text, text).toContain(`${total} kegiatan ${name}`);
+          if (documented > 0 && documented < total) expect(text, text).toContain(`${total} kegiatan ${name} (${documented} di antaranya dengan foto`);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('says "catat", not "catat lagi", to a library that has logged nothing yet; its first step leaves grey, it does not "reach" red', () => {
     const k = computeKpi([], makeLibrary(), defaultRulebook, new Date('2025-01-15T03:00:00Z'));
-    const [toMerah, toGreen] = describeNextSteps(k, 'id');
-    expect(toMerah).toBe('Catat 1 kegiatan Pelibatan Masyarakat untuk mencapai Merah');
+    const [leaveGrey, toGreen] = describeNextSteps(k, 'id');
+    expect(leaveGrey).toBe('Catat 1 kegiatan Pelibatan Masyarakat agar warnanya tidak Abu-abu lagi');
     expect(toGreen).toMatch(/^Untuk mencapai Hijau, catat: /);
-    expect(describeNextSteps(k, 'en')[0]).toBe('Log 1 Community Engagement activity to reach Red');
+    expect(describeNextSteps(k, 'en')[0]).toBe('Log 1 Community Engagement activity so the colour is no longer Grey');
+    expect(describeNextSteps(k, 'id').join(' ')).not.toContain('Merah');
   });
 
   it('explains an unreachable green with the months counted', () => {
@@ -103,18 +194,19 @@ describe('next-step sentences', () => {
     expect(later).toBe(
       'Hijau bisa dicapai mulai Desember bila setiap bulan ada kegiatan Pelibatan Masyarakat (sekarang 1 bulan, perlu 9 bulan pada Desember).',
     );
-    expect(thisMonth).toMatch(/^Agar tetap di jalur menuju Hijau, bulan ini catat lagi: \d+ kegiatan Pelibatan Masyarakat/);
+    // Not on course yet (it must log to be): never "agar tetap di jalur".
+    expect(thisMonth).toMatch(/^Agar berada di jalur menuju Hijau, bulan ini catat lagi: \d+ kegiatan Pelibatan Masyarakat/);
     expect(describeNextSteps(k, 'en')[1]).toBe(
       'Green can be reached from December if every month has Community Engagement activities (now 1 month, 9 needed by December).',
     );
   });
 
-  it('says what one entry this month keeps on course', () => {
+  it('says what one entry this month puts on course', () => {
     expect(describeSteps([{ strategy: 'pelibatan', count: 1, documented: false }], 'hijau', 'id', 'onCourse')).toBe(
-      'Bulan ini, catat 1 kegiatan Pelibatan Masyarakat lagi agar tetap di jalur menuju Hijau',
+      'Bulan ini, catat 1 kegiatan Pelibatan Masyarakat lagi agar berada di jalur menuju Hijau',
     );
     expect(describeSteps([{ strategy: 'pelibatan', count: 2, documented: true }], 'hijau', 'en', 'onCourse')).toBe(
-      'This month, log 2 more Community Engagement activities, with a photo, success story or testimony, to stay on course for Green',
+      'This month, log 2 more Community Engagement activities, with a photo, success story or testimony, to get on course for Green',
     );
   });
 });

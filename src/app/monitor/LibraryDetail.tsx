@@ -73,7 +73,8 @@ function Card({ detail, lang }: { detail: MonitorLibraryDetail; lang: Lang }) {
         )}
       </p>
       <p class="disclaimer">
-        <span>{t(lang, 'disclaimer')}</span> · <span>{ui(lang, 'kpi.rulebook', { id: kpi.rulebookId })}</span>
+        {/* The detail carries the rulebook's id, not its title: named as a code, not as a name. */}
+        <span>{t(lang, 'disclaimer')}</span> · <span>{ui(lang, 'kpi.rulebookId', { id: kpi.rulebookId })}</span>
       </p>
       <h2>{mw(lang, 'detail.entries')}</h2>
       <ul class="colour-counts">

@@ -42,7 +42,8 @@ const id = {
   notFound: 'Wilayah atau perpustakaan ini tidak ditemukan.',
   libraryNotFound: 'Perpustakaan ini tidak ditemukan.',
   serverError: 'Terjadi kesalahan di server ({status}). Coba lagi nanti.',
-  asOf: 'Dihitung {time} · Aturan {rulebook}',
+  // The summary carries the rulebook's id, not its title: named as a code ("Aturan perkiraan-2025.1" read as a name).
+  asOf: 'Dihitung {time} · kode aturan {rulebook}',
 
   'summary.colours': 'Warna KPI perpustakaan',
   'summary.libraries': '{count} perpustakaan',
@@ -146,7 +147,7 @@ const en: Record<MonitorWord, string> = {
   notFound: 'This area or library was not found.',
   libraryNotFound: 'This library was not found.',
   serverError: 'Something went wrong on the server ({status}). Try again later.',
-  asOf: 'Computed {time} · Rulebook {rulebook}',
+  asOf: 'Computed {time} · rulebook code {rulebook}',
 
   'summary.colours': 'KPI colours of the libraries',
   'summary.libraries': '{count} {libraries}',

@@ -3,6 +3,12 @@
  * checks as the JSON routes and the same figures: the summary's rows (per province or
  * kabupaten/kota; for a kabupaten/kota its one total row) and the library list — all of
  * it, not only the first MONITOR_LIBRARY_LIMIT rows the screen shows.
+ *
+ * The sheets leave the app (the green list goes to award committees), so they say what the
+ * screens say beside the colours: these are our estimate, not SIM TPBIS's official score
+ * (DOMAIN.md). The colour and score columns are named "(perkiraan)", and every row names the
+ * rulebook and when it was computed; a CSV stays one header row and its rows, which any
+ * tool reads.
  */
 import type { Handler } from 'hono';
 import { todayIn, type AreaFigures, type MonitorLibraryRow } from '../../domain';
@@ -14,16 +20,32 @@ import { areaName, buildLibraries, buildSummary, scopedQuery } from './monitor';
 
 export type ExportFormat = 'csv' | 'xlsx';
 
+/** Beside the estimate's columns: which rulebook (its id, as support names it), and when, in WIB. */
+const ESTIMATE_HEADERS = ['Aturan perkiraan (bukan skor resmi SIM TPBIS)', 'Dihitung'];
+
 /** The columns in the screen's order (strategies as STRATEGIES lists them), so a sheet reads like the table it came from. */
-export const SUMMARY_HEADERS = ['Wilayah', 'Perpustakaan', 'Hijau', 'Kuning', 'Merah', 'Abu-abu', 'Pelibatan', 'Advokasi', 'Layanan', 'Belum sinkron 30+ hari'];
+export const SUMMARY_HEADERS = [
+  'Wilayah',
+  'Perpustakaan',
+  'Hijau (perkiraan)',
+  'Kuning (perkiraan)',
+  'Merah (perkiraan)',
+  'Abu-abu (perkiraan)',
+  ...ESTIMATE_HEADERS,
+  'Pelibatan',
+  'Advokasi',
+  'Layanan',
+  'Belum sinkron 30+ hari',
+];
 export const LIBRARY_HEADERS = [
   'Nama',
   'Desa/Kelurahan',
   'Kecamatan',
   'Kabupaten/Kota',
   'Provinsi',
-  'Warna',
-  'Skor',
+  'Warna (perkiraan)',
+  'Skor (perkiraan)',
+  ...ESTIMATE_HEADERS,
   'Pelibatan',
   'Advokasi',
   'Layanan',
@@ -33,15 +55,18 @@ export const LIBRARY_HEADERS = [
   'ID perpustakaan',
 ];
 
-function summaryRow(f: AreaFigures): Cell[] {
+/** The rulebook's id and the time the figures are for, as every row of one export carries them. */
+type Estimate = [rulebookId: string, computed: string | null];
+
+function summaryRow(f: AreaFigures, estimate: Estimate): Cell[] {
   const { colours: c, entries: e } = f;
-  return [f.name, f.libraries, c.hijau, c.kuning, c.merah, c['abu-abu'], e.pelibatan, e.advokasi, e.layanan, f.stale];
+  return [f.name, f.libraries, c.hijau, c.kuning, c.merah, c['abu-abu'], ...estimate, e.pelibatan, e.advokasi, e.layanan, f.stale];
 }
 
-function libraryRow(l: MonitorLibraryRow): Cell[] {
+function libraryRow(l: MonitorLibraryRow, estimate: Estimate): Cell[] {
   const { entries: e } = l;
-  // The score as the app shows it: a whole number; the last push in WIB, as people there read times.
-  return [l.name, l.village, l.district, l.regency, l.province, l.colour, Math.round(l.score), e.pelibatan, e.advokasi, e.layanan, wibText(l.lastPushAt), l.stale ? 'ya' : 'tidak', l.id];
+  // The score as the app shows it: a whole number (the header says it is an estimate); times in WIB, as people there read them.
+  return [l.name, l.village, l.district, l.regency, l.province, l.colour, Math.round(l.score), ...estimate, e.pelibatan, e.advokasi, e.layanan, wibText(l.lastPushAt), l.stale ? 'ya' : 'tidak', l.id];
 }
 
 /** `Jawa Timur` → `jawa-timur`: a file name any system accepts. */
@@ -72,10 +97,11 @@ export function summaryExportRoute(deps: ServerDeps, format: ExportFormat): Hand
     const scoped = await scopedQuery(deps, c);
     if (!scoped.ok) return scoped.reply;
     const summary = await buildSummary(deps, scoped.query.area);
-    const rows = (summary.childLevel === 'none' ? [summary.total] : summary.children).map(summaryRow);
+    const estimate: Estimate = [summary.rulebookId, wibText(summary.asOf)];
+    const rows = (summary.childLevel === 'none' ? [summary.total] : summary.children).map((f) => summaryRow(f, estimate));
     // Dated in WIB, as the sheet's times are (the UTC date is yesterday's until 07:00 WIB).
     const date = todayIn('Asia/Jakarta', new Date(summary.asOf));
-    return sendTable(format, `ringkasan-${slug(areaName(summary.area))}-${date}`, 'Ringkasan', SUMMARY_HEADERS, rows);
+    return sendTable(format, `ringkasan-${slug(areaName(summary.area))}-${date}`, 'Ringkasan (perkiraan KPI)', SUMMARY_HEADERS, rows);
   };
 }
 
@@ -85,8 +111,11 @@ export function librariesExportRoute(deps: ServerDeps, format: ExportFormat): Ha
     if (!scoped.ok) return scoped.reply;
     const { query } = scoped;
     const list = await buildLibraries(deps, query, null);
-    const date = todayIn('Asia/Jakarta', deps.now());
+    // The rulebook the list was just brought up to date with (buildLibraries), and the time it is for.
+    const [rulebook, now] = [await deps.rulebooks.current(), deps.now()];
+    const estimate: Estimate = [rulebook.id, wibText(now.toISOString())];
+    const date = todayIn('Asia/Jakarta', now);
     const name = `perpustakaan-${slug(areaName(query.area))}${query.colour ? `-${query.colour}` : ''}${query.stale ? '-belum-sinkron' : ''}-${date}`;
-    return sendTable(format, name, 'Perpustakaan', LIBRARY_HEADERS, list.libraries.map(libraryRow));
+    return sendTable(format, name, 'Perpustakaan (perkiraan KPI)', LIBRARY_HEADERS, list.libraries.map((l) => libraryRow(l, estimate)));
   };
 }
