@@ -20,6 +20,8 @@ export function importNotice(result: ImportResult, lang: Lang, to: string): stri
       return u('firstRun.restoreNoProfile');
     case 'otherLibrary':
       return result.details.join(' ');
+    case 'confirmMove':
+      return u('settings.importAskMove', { from: result.from || u('settings.otherLibrary'), to, count: result.count });
     default:
       return `${u('settings.importInvalid')} ${result.details.join('; ')}`;
   }

@@ -101,7 +101,17 @@ export async function startWorker(url: string, onUpdate: (apply: () => void) => 
 
   const reg = await register(url);
   void startSyncWorker();
-  const offer = (worker: ServiceWorker) => onUpdate(() => worker.postMessage({ type: 'skip-waiting' }));
+  const offer = (worker: ServiceWorker) =>
+    onUpdate(() => {
+      // Applied from another tab meanwhile (this one, holding input then, waits to reload):
+      // the worker is active already and a message to it does nothing; the version is here.
+      if (reloadState === 'pending' || worker.state === 'activating' || worker.state === 'activated') {
+        reloadState = 'done';
+        location.reload();
+        return;
+      }
+      worker.postMessage({ type: 'skip-waiting' });
+    });
   if (reg.waiting && sw.controller) offer(reg.waiting);
   reg.addEventListener('updatefound', () => {
     const worker = reg.installing;

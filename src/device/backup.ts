@@ -55,7 +55,13 @@ export type ImportResult =
    * file restored by mistake is noticed before it is sent.
    */
   | { ok: true; added: number; updated: number; unchanged: number; movedFrom: string | null }
-  | { ok: false; error: 'notJson' | 'notBackup' | 'invalidEntries' | 'otherLibrary' | 'noProfile'; details: string[] };
+  | { ok: false; error: 'notJson' | 'notBackup' | 'invalidEntries' | 'otherLibrary' | 'noProfile'; details: string[] }
+  /**
+   * Nothing written yet: `count` activities of another library (`from`, '' when the file names
+   * none) would count for this one from now on, and be sent as its own. Asked first (a file
+   * picked by mistake would otherwise report another library's work); `moveConfirmed` does it.
+   */
+  | { ok: false; error: 'confirmMove'; from: string; count: number; details: string[] };
 
 export interface ImportOptions {
   /** The language of the messages in `details`; the phone's setting by default. */
@@ -69,6 +75,8 @@ export interface ImportOptions {
    * without a complete profile is refused (`noProfile`) and nothing changes.
    */
   adoptProfile?: boolean;
+  /** The librarian said yes to moving another library's entries into this one (`confirmMove`). */
+  moveConfirmed?: boolean;
 }
 
 /** At most this many problems of a broken file are named, then how many more there are. */
@@ -152,13 +160,16 @@ export async function importJson(db: LaporDb, text: string, options: ImportOptio
   // the phone holds, as after an edit; left out, a new entry would never reach it.
   // A server may hold any of them — a local library's too: that phone may have enrolled and
   // pushed since the file was written — so none is ever deleted on the phone alone.
+  const movedIds = new Set(backup.entries.filter((e) => e.libraryId !== home).map((e) => e.id));
+  const moving = home === undefined ? [] : changed.filter((e) => movedIds.has(e.id));
+  const same = backup.library !== null && library !== null && samePlace(backup.library, library);
+  const movedFrom = moving.length > 0 && !same ? (backup.library?.name ?? '') : null;
+  if (movedFrom !== null && !options.moveConfirmed) {
+    return { ok: false, error: 'confirmMove', from: movedFrom, count: moving.filter((e) => !e.deleted).length, details: [] };
+  }
   const known = new Set(backup.entries.map((e) => e.id));
   if (changed.length > 0) await writeEntries(db, changed, [], undefined, known);
   if (adopted) await setLibrary(db, adopted);
-  const movedIds = new Set(backup.entries.filter((e) => e.libraryId !== home).map((e) => e.id));
-  const moved = home !== undefined && changed.some((e) => movedIds.has(e.id));
-  const same = backup.library !== null && library !== null && samePlace(backup.library, library);
-  const movedFrom = moved && !same ? (backup.library?.name ?? '') : null;
   return { ok: true, added, updated, unchanged, movedFrom };
 }
 

@@ -285,8 +285,12 @@ describe("importJson: entries of another library", () => {
   it('an enrolled phone takes entries of a local library into its own, to be sent', async () => {
     const { file } = await backupOf(localA);
     const db = await phone(localB, enrolledL2);
-    // Said, not only done: a file restored by mistake is noticed before it is sent.
-    expect(await importJson(db, file)).toMatchObject({ ok: true, added: 3, movedFrom: 'Perpustakaan Melati' });
+    // Asked first, nothing written: a file picked by mistake would report another library's work.
+    expect(await importJson(db, file)).toEqual({ ok: false, error: 'confirmMove', from: 'Perpustakaan Melati', count: 3, details: [] });
+    expect(await db.entries.count()).toBe(0);
+    expect(await db.outbox.count()).toBe(0);
+    // Said yes: done, and said again.
+    expect(await importJson(db, file, { moveConfirmed: true })).toMatchObject({ ok: true, added: 3, movedFrom: 'Perpustakaan Melati' });
     // Restored again, nothing is written: nothing to say.
     expect(await importJson(db, file)).toMatchObject({ ok: true, added: 0, unchanged: 3, movedFrom: null });
   });
@@ -296,14 +300,16 @@ describe("importJson: entries of another library", () => {
     const bogor: Library = { ...localA, name: 'Perpustakaan Desa Sukamaju', regency: 'Bogor' };
     const { file } = await backupOf(bogor);
     const db = await phone(localB, garut);
-    expect(await importJson(db, file)).toMatchObject({ ok: true, added: 3, movedFrom: 'Perpustakaan Desa Sukamaju' });
+    expect(await importJson(db, file)).toMatchObject({ ok: false, error: 'confirmMove', from: 'Perpustakaan Desa Sukamaju', count: 3 });
+    expect(await importJson(db, file, { moveConfirmed: true })).toMatchObject({ ok: true, added: 3, movedFrom: 'Perpustakaan Desa Sukamaju' });
     expect((await pendingMutations(db)).map((m) => m.entry.libraryId)).toEqual([enrolledL2.id, enrolledL2.id, enrolledL2.id]);
   });
 
   it('a phone not enrolled (restored before enrolling again) takes an enrolled library\'s backup as its own', async () => {
     const { file } = await backupOf(enrolledL1);
     const db = await phone(localB);
-    expect(await importJson(db, file)).toMatchObject({ ok: true, added: 3 });
+    expect(await importJson(db, file)).toMatchObject({ ok: false, error: 'confirmMove', count: 3 });
+    expect(await importJson(db, file, { moveConfirmed: true })).toMatchObject({ ok: true, added: 3 });
     expect((await listEntries(db)).map((e) => e.libraryId)).toEqual([localB.id, localB.id, localB.id]);
   });
 

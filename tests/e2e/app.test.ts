@@ -692,12 +692,36 @@ describe('the offline app in Chromium', () => {
     await field('Pulihkan dari cadangan JSON').setInputFiles({ name: 'cadangan.json', mimeType: 'application/json', buffer: Buffer.from(text) });
     // Counted as the list counts: activities, not the deleted entries the file also keeps.
     await page.getByText(`Cadangan dipulihkan: 0 baru, 0 diperbarui, ${backup.entries.filter((e) => !e.deleted).length} sudah ada.`).waitFor();
+
+    // Another library's backup (picked by mistake?): asked first, nothing written until the librarian says yes.
+    const ours = JSON.parse(text) as { library: { name: string }; entries: Record<string, unknown>[] };
+    const otherId = 'lokal-0190a1b2-c3d4-7e5f-8a6b-00000000abcd';
+    const foreign = {
+      ...ours,
+      library: { ...ours.library, id: otherId, name: 'Perpustakaan Lain', village: 'Desa Lain' },
+      entries: [{ ...ours.entries.find((e) => !e.deleted), id: '0190a1b2-c3d4-7e5f-8a6b-0000000000ee', libraryId: otherId, title: 'Kegiatan perpustakaan lain' }],
+    };
+    const pick = () => field('Pulihkan dari cadangan JSON').setInputFiles({ name: 'lain.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(foreign)) });
+    const question = `Cadangan ini dari Perpustakaan Lain, bukan ${ours.library.name}. Bila dipulihkan, 1 kegiatannya dicatat dan dikirim sebagai kegiatan ${ours.library.name}.`;
+    await pick();
+    await page.getByRole('alert').filter({ hasText: question }).waitFor();
+    await poll(() => focusedElement(page)).toBe('BUTTON Batal');
+    await page.getByRole('button', { name: 'Batal', exact: true }).click();
+    await page.getByText('Pemulihan dibatalkan. Tidak ada yang diubah.').waitFor();
+    await pick();
+    await page.getByRole('button', { name: `Pulihkan untuk ${ours.library.name}` }).click();
+    await page.getByText(`Cadangan dipulihkan: 1 baru, 0 diperbarui, 0 sudah ada. Kegiatan dari cadangan Perpustakaan Lain kini tercatat untuk ${ours.library.name}.`).waitFor();
+    await page.getByRole('link', { name: 'Daftar kegiatan' }).click();
+    await page.getByRole('heading', { name: 'Kegiatan perpustakaan lain' }).waitFor();
+    // Gone again: the later tests count the entries they made.
+    await page.getByRole('button', { name: 'Hapus Kegiatan perpustakaan lain' }).click();
+    await page.getByRole('link', { name: 'Pengaturan' }).click();
   });
 
   it('refuses a malformed backup file and says so', async (ctx) => {
     needsBrowser(launchError, ctx);
     await field('Pulihkan dari cadangan JSON').setInputFiles({ name: 'rusak.json', mimeType: 'application/json', buffer: Buffer.from('{"format": ') });
-    await page.getByText('Berkas ini bukan JSON. Tidak ada yang diubah.').waitFor();
+    await page.getByText('Berkas ini bukan cadangan yang utuh (bukan JSON, atau terpotong saat diunduh). Tidak ada yang diubah.').waitFor();
   });
 
   it('switches to English and back', async (ctx) => {
@@ -813,15 +837,20 @@ describe('the offline app in Chromium', () => {
     expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(1);
     expect(await field('Judul kegiatan').inputValue()).toBe('Pelatihan menjahit');
 
-    // A second tab with unsaved input of its own: applying the version here must not reload it.
-    const other = await phone!.context.newPage();
-    await other.goto(page.url());
-    await other.getByRole('link', { name: 'Catat kegiatan' }).click();
-    await other.getByLabel('Lokasi', { exact: true }).fill('Balai RW 3');
-    await other.evaluate(() => {
-      (window as unknown as { marker: number }).marker = 2;
-      navigator.serviceWorker.addEventListener('controllerchange', () => ((window as unknown as { changed: boolean }).changed = true));
-    });
+    // Two more tabs with unsaved input of their own: applying the version here must not reload them.
+    const openWithInput = async () => {
+      const tab = await phone!.context.newPage();
+      await tab.goto(page.url());
+      await tab.getByRole('link', { name: 'Catat kegiatan' }).click();
+      await tab.getByLabel('Lokasi', { exact: true }).fill('Balai RW 3');
+      await tab.evaluate(() => {
+        (window as unknown as { marker: number }).marker = 2;
+        navigator.serviceWorker.addEventListener('controllerchange', () => ((window as unknown as { changed: boolean }).changed = true));
+      });
+      return tab;
+    };
+    const other = await openWithInput();
+    const third = await openWithInput();
 
     await page.getByRole('button', { name: 'Kosongkan isian' }).click();
     let loads = 0;
@@ -844,6 +873,12 @@ describe('the offline app in Chromium', () => {
     await other.getByRole('link', { name: 'Daftar kegiatan' }).click();
     await other.getByRole('heading', { name: 'Dicatat saat versi baru menunggu' }).waitFor();
     await other.close();
+    // The third, cleared, takes the version from its own prompt (it posted to a worker already active: nothing happened).
+    await third.waitForFunction(() => (window as unknown as { changed?: boolean }).changed === true);
+    await third.getByRole('button', { name: 'Kosongkan isian' }).click();
+    await Promise.all([third.waitForEvent('load'), third.getByRole('button', { name: /Versi baru tersedia/ }).click()]);
+    expect(await third.evaluate(() => (window as unknown as { marker?: number }).marker)).toBeUndefined();
+    await third.close();
     await page.getByRole('link', { name: 'Pengaturan' }).click();
     await poll(() => page.locator('[data-app-version]').textContent()).toContain('e2e-b');
     expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBeUndefined();

@@ -20,6 +20,8 @@ export function Settings({ version }: { version: string }) {
   const { db, lang, library, now } = app;
   const u = useUi();
   const [notice, setNotice] = useState<string | null>(null);
+  // A backup of another library, asked about before anything is written: its text, and what to ask.
+  const [asking, setAsking] = useState<{ text: string; question: string } | null>(null);
   const [health, setHealth] = useState<StorageHealth | null>(null);
   const counts = useSyncCounts(db);
   // Enrolled (the library's id is the server's), the profile is the server's: shown, not edited.
@@ -43,16 +45,41 @@ export function Settings({ version }: { version: string }) {
     const input = e.target as HTMLInputElement;
     const file = input.files?.[0];
     if (!file) return;
+    setAsking(null);
+    let text = '';
+    try {
+      text = await file.text();
+    } finally {
+      input.value = '';
+    }
+    await merge(text, false);
+  }
+
+  async function merge(text: string, moveConfirmed: boolean) {
     let result: Awaited<ReturnType<typeof importJson>>;
     try {
-      result = await importJson(db, await file.text());
+      result = await importJson(db, text, { moveConfirmed });
     } catch {
       // Storage full (or the file unreadable): the merge is one transaction, so nothing changed.
-      input.value = '';
       return setNotice(u('settings.importFailed'));
     }
-    input.value = '';
-    setNotice(importNotice(result, lang, library.name));
+    const said = importNotice(result, lang, library.name);
+    if (!result.ok && result.error === 'confirmMove') {
+      setNotice(null);
+      setAsking({ text, question: said });
+      // The safe answer has focus, as in enrolment's choice: a hurried tap changes nothing.
+      requestAnimationFrame(() => document.getElementById('import-no')?.focus());
+      return;
+    }
+    setNotice(said);
+  }
+
+  function answer(yes: boolean) {
+    const asked = asking;
+    setAsking(null);
+    if (yes && asked) void merge(asked.text, true);
+    else setNotice(u('settings.importMoveCancelled'));
+    document.getElementById('import')?.focus();
   }
 
   return (
@@ -117,6 +144,19 @@ export function Settings({ version }: { version: string }) {
           </label>
           <FilePicker id="import" text={u('settings.pickBackup')} accept="application/json,.json" onChange={restore} />
         </div>
+        {asking && (
+          <div class="warning" role="alert">
+            <p>{asking.question}</p>
+            <div class="actions">
+              <button type="button" onClick={() => answer(true)}>
+                {u('settings.importMoveYes', { to: library.name })}
+              </button>
+              <button type="button" id="import-no" onClick={() => answer(false)}>
+                {u('settings.importMoveNo')}
+              </button>
+            </div>
+          </div>
+        )}
       </section>
 
       <section>
