@@ -6,15 +6,11 @@
  * type chosen and marked, with the reason beside the field (not "— Pilih —"); Simpan refuses
  * it with that reason; another type saves, and the line is gone.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { defaultRulebook } from '../../src/domain';
-import { runAdmin } from '../../src/server/admin';
 import { startSyncServer, type SyncServer } from '../device/sync-harness';
-import { describedText, fillFirstRun, logEntryOn, needsBrowser, seriousViolations } from './harness';
+import { describedText, fillFirstRun, logEntryOn, needsBrowser, publishRulebook, seriousViolations } from './harness';
 import { browserSuite } from './suite';
 
 let server: SyncServer;
@@ -56,19 +52,10 @@ it('an entry whose type a new rulebook dropped is said, named, and must change t
   await sendNow();
 
   // The administrator publishes a rulebook without lomba (npm run admin -- rulebook publish).
-  const dir = mkdtempSync(join(tmpdir(), 'lapor-rulebook-'));
-  try {
-    const rulebook = structuredClone(defaultRulebook);
-    rulebook.id = 'uji-tanpa-lomba';
-    rulebook.strategies.pelibatan.activityTypes = rulebook.strategies.pelibatan.activityTypes.filter((x) => x.code !== 'lomba');
-    const file = join(dir, 'rulebook.json');
-    writeFileSync(file, JSON.stringify(rulebook));
-    const errors: string[] = [];
-    const io = { out: () => {}, err: (line: string) => void errors.push(line), now: () => new Date(), readStdin: async () => '' };
-    expect(await runAdmin(['rulebook', 'publish', file], server.database, io), errors.join('\n')).toBe(0);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const rulebook = structuredClone(defaultRulebook);
+  rulebook.id = 'uji-tanpa-lomba';
+  rulebook.strategies.pelibatan.activityTypes = rulebook.strategies.pelibatan.activityTypes.filter((x) => x.code !== 'lomba');
+  await publishRulebook(server.database, rulebook);
   await sendNow();
 
   // Beranda: one pelibatan counted, and a line for the one that is not.

@@ -5,11 +5,14 @@
  * and axe-core injected from node_modules.
  */
 import { createServer, type Server } from 'node:http';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { build } from 'vite';
+import type { Rulebook } from '../../src/domain';
+import { runAdmin } from '../../src/server/admin';
+import type { Database } from '../../src/server/db';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -292,4 +295,19 @@ export function describedText(page: Page, label: string): Promise<string> {
       .map((id) => document.getElementById(id)?.textContent ?? '')
       .join(' '),
   );
+}
+
+/** Publishes `rulebook` as the administrator does (`npm run admin -- rulebook publish <file>`); fails the test if refused. */
+export async function publishRulebook(database: Database, rulebook: Rulebook): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'lapor-rulebook-'));
+  try {
+    const file = join(dir, 'rulebook.json');
+    writeFileSync(file, JSON.stringify(rulebook));
+    const errors: string[] = [];
+    const io = { out: () => {}, err: (line: string) => void errors.push(line), now: () => new Date(), readStdin: async () => '' };
+    const code = await runAdmin(['rulebook', 'publish', file], database, io);
+    if (code !== 0) throw new Error(`rulebook publish: ${errors.join('\n')}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

@@ -7,15 +7,11 @@
  * remembered: the next change is told against it. A rulebook that keeps the colour is not
  * mentioned. The card names each rulebook by its title, its id small beside it.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { defaultRulebook, rulebookSchema, type Rulebook } from '../../src/domain';
-import { runAdmin } from '../../src/server/admin';
 import { startSyncServer, type SyncServer } from '../device/sync-harness';
-import { fillFirstRun, logEntryOn, needsBrowser, seriousViolations } from './harness';
+import { fillFirstRun, focusedElement, logEntryOn, needsBrowser, publishRulebook, seriousViolations } from './harness';
 import { browserSuite } from './suite';
 
 let server: SyncServer;
@@ -49,18 +45,7 @@ const LOOSE = rulebookWith('uji-longgar-2026.1', 'Aturan uji longgar', (r) => {
 const STRICT = rulebookWith('uji-2026.2', 'Perkiraan KPI 2026');
 const STRICT_AGAIN = rulebookWith('uji-2026.3', 'Perkiraan KPI 2026 revisi');
 
-async function publish(rulebook: Rulebook) {
-  const dir = mkdtempSync(join(tmpdir(), 'lapor-rulebook-change-'));
-  try {
-    const file = join(dir, 'rulebook.json');
-    writeFileSync(file, JSON.stringify(rulebook));
-    const errors: string[] = [];
-    const io = { out: () => {}, err: (line: string) => void errors.push(line), now: () => new Date(), readStdin: async () => '' };
-    expect(await runAdmin(['rulebook', 'publish', file], server.database, io), errors.join('\n')).toBe(0);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+const publish = (rulebook: Rulebook) => publishRulebook(server.database, rulebook);
 
 /** "Kirim sekarang" (which fetches the rulebook too), then back to Beranda, the card showing `rulebook`. */
 async function syncTo(rulebook: Rulebook) {
@@ -107,6 +92,8 @@ it('a new rulebook that changes the colour is said on Beranda until "Mengerti"; 
   await kpiCard().getByText(changed('Kuning', 'Hijau'), { exact: true }).waitFor();
   await kpiCard().getByRole('button', { name: 'Mengerti' }).click();
   await poll(changeNotes).toBe(0);
+  // The button went with the note: the card keeps the focus, not the page.
+  await poll(() => focusedElement(page)).toMatch(/^SECTION /);
 
   // The next rulebook is told against the one seen (green), not the shipped one (yellow,
   // which would have said nothing); remembered across a reload, until seen again.

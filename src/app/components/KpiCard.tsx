@@ -37,7 +37,7 @@ export function KpiCard({ kpi, lang, rulebook }: CardProps) {
   const dropped = kpi.notCountedForType;
   const rounded = roundedNote(kpi, lang, rulebook);
   return (
-    <section class="card kpi" aria-label={u('kpi.region')} data-kpi-colour={kpi.colour}>
+    <section class="card kpi" aria-label={u('kpi.region')} data-kpi-colour={kpi.colour} tabIndex={-1}>
       <div class="kpi-head">
         <div class={`swatch swatch-${kpi.colour}`} aria-hidden="true" />
         <div>

@@ -31,7 +31,14 @@ export function RulebookChangeNote({ change, kpi, lang }: NoteProps) {
   return (
     <div class="warning">
       <p>{ui(lang, 'kpi.rulebookChanged', { from: t(lang, `colour.${change.from}`), to: t(lang, `colour.${kpi.colour}`) })}</p>
-      <button type="button" onClick={change.seen}>
+      <button
+        type="button"
+        onClick={(e) => {
+          // The note goes with its button: the card it sat in keeps the focus, not the page.
+          (e.currentTarget.closest('section') as HTMLElement | null)?.focus();
+          change.seen();
+        }}
+      >
         {ui(lang, 'kpi.seen')}
       </button>
     </div>
