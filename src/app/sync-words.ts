@@ -154,7 +154,14 @@ const en: Record<SyncWord, string> = {
 const CATALOGUE: Record<Lang, Record<SyncWord, string>> = { id, en };
 
 export function syncWord(lang: Lang, key: SyncWord, params: Record<string, string | number> = {}): string {
-  return fillWords(CATALOGUE[lang][key], params);
+  const words = CATALOGUE[lang][key];
+  // Indonesian writes lower case after a colon ("Belum terkirim: tidak ada sinyal…"); the reason
+  // is also said alone, as a sentence. Not a word in capitals ("HP").
+  const { message } = params;
+  if (lang === 'id' && typeof message === 'string' && words.includes(': {message}') && !/^.\p{Lu}/u.test(message)) {
+    params = { ...params, message: message.charAt(0).toLowerCase() + message.slice(1) };
+  }
+  return fillWords(words, params);
 }
 
 /**

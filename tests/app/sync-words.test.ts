@@ -80,7 +80,7 @@ describe('storage full', () => {
     const error = { status: 0, code: STORAGE_FULL };
     expect(syncErrorText(error, 'id')).toBe('Penyimpanan HP penuh. Kosongkan ruang (hapus foto atau aplikasi lain) lalu kirim lagi; kegiatan tetap aman di HP.');
     expect(syncErrorText(error, 'en')).toBe("The phone's storage is full. Free some space (delete photos or other apps), then send again; activities are safe on the phone.");
-    expect(syncWord('id', 'sync.stopped', { message: syncErrorText(error, 'id') })).toMatch(/^Pengiriman berhenti: Penyimpanan HP penuh\./);
+    expect(syncWord('id', 'sync.stopped', { message: syncErrorText(error, 'id') })).toMatch(/^Pengiriman berhenti: penyimpanan HP penuh\./);
   });
 });
 
@@ -104,9 +104,18 @@ describe("Kirim data's heading", () => {
 describe('a failed "Kirim sekarang"', () => {
   it('says it was not sent, and why, in plain words', () => {
     expect(syncWord('id', 'sync.notSent', { message: syncErrorText({ status: 503, code: null }, 'id') })).toBe(
-      'Belum terkirim: Server sedang bermasalah. Kegiatan tetap aman di HP; coba lagi nanti.',
+      'Belum terkirim: server sedang bermasalah. Kegiatan tetap aman di HP; coba lagi nanti.',
     );
     expect(syncWord('en', 'sync.notSent', { message: syncErrorText({ status: 0, code: 'network' }, 'en') })).toBe('Not sent: No signal, or the server cannot be reached.');
+  });
+
+  it('writes lower case after the colon in Indonesian, as every reason that follows one, but keeps a word in capitals', () => {
+    const noSignal = syncErrorText({ status: 0, code: 'network' }, 'id');
+    expect(noSignal).toBe('Tidak ada sinyal atau server tidak terjangkau.');
+    expect(syncWord('id', 'sync.notSent', { message: noSignal })).toBe('Belum terkirim: tidak ada sinyal atau server tidak terjangkau.');
+    expect(syncWord('id', 'sync.error', { message: noSignal })).toBe('Gagal terakhir: tidak ada sinyal atau server tidak terjangkau.');
+    expect(syncWord('id', 'sync.stopped', { message: noSignal })).toBe('Pengiriman berhenti: tidak ada sinyal atau server tidak terjangkau.');
+    expect(syncWord('id', 'sync.notSent', { message: 'HP penuh.' })).toBe('Belum terkirim: HP penuh.');
   });
 });
 

@@ -157,7 +157,7 @@ it('served by the sync server: offline, no "Alamat server"; plain words for fail
   // "Kirim sekarang" offline: plain words, not the browser's (said once, by its answer: see below).
   await context.setOffline(true);
   await page.getByRole('button', { name: 'Kirim sekarang' }).click();
-  await page.getByRole('status').getByText('Belum terkirim: Tidak ada sinyal atau server tidak terjangkau.', { exact: true }).waitFor();
+  await page.getByRole('status').getByText('Belum terkirim: tidak ada sinyal atau server tidak terjangkau.', { exact: true }).waitFor();
   expect(await page.locator('main').textContent()).not.toMatch(/Failed to fetch|fetch/i);
   await expectTidy(page, 'Kirim data (offline failure)');
 
@@ -273,13 +273,13 @@ it('"Kirim sekarang" keeps focus and says how each send went; an enrolment leave
   await queueEntryTheServerRejects(page, 'Kegiatan yang ditolak', '019a0000-0000-7000-8000-0000000000f1');
   await sendAndHear('Terkirim, tetapi 1 kegiatan ditolak server — buka Daftar kegiatan untuk memperbaikinya.');
   await context.setOffline(true);
-  await sendAndHear('Belum terkirim: Tidak ada sinyal atau server tidak terjangkau.');
+  await sendAndHear('Belum terkirim: tidak ada sinyal atau server tidak terjangkau.');
   // The server busy (503), from before the connection returns: the sync that `online` starts meets it too.
   await context.route('**/api/v1/sync/**', (route) =>
     route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: { code: 'unavailable', message: 'Service Unavailable' } }) }),
   );
   await context.setOffline(false);
-  await sendAndHear('Belum terkirim: Server sedang bermasalah. Kegiatan tetap aman di HP; coba lagi nanti.');
+  await sendAndHear('Belum terkirim: server sedang bermasalah. Kegiatan tetap aman di HP; coba lagi nanti.');
   await context.unroute('**/api/v1/sync/**');
   // A later sync that gets through on its own (here the page coming back to the front) takes
   // the stale failure away: it would contradict the status lines.
@@ -334,18 +334,20 @@ it('a failed send is said once and only the outcome is live; a failure in the ba
   expect(await liveLines('.sync-status p')).toEqual([]);
 
   // Offline, "Kirim sekarang" fails: its answer says so, in the status region, and only there.
-  const noSignal = 'Tidak ada sinyal atau server tidak terjangkau.';
+  // After a colon, lower case (Indonesian).
+  const noSignal = 'tidak ada sinyal atau server tidak terjangkau.';
   await context.setOffline(true);
   await page.getByRole('button', { name: 'Kirim sekarang' }).click();
   await page.getByRole('status').getByText(`Belum terkirim: ${noSignal}`, { exact: true }).waitFor();
   await page.waitForTimeout(300); // the stored failure's re-render, had it shown a second line
   expect(await times(noSignal)).toBe(1);
   expect(await times('Gagal terakhir')).toBe(0);
-  expect(await spoken()).toEqual([`Belum terkirim: ${noSignal}`]);
+  // The connection's line, said once as it changed, and the button's answer.
+  expect((await spoken()).sort()).toEqual([`Belum terkirim: ${noSignal}`, 'Tidak ada sinyal: kegiatan tetap aman di HP'].sort());
   await expectTidy(page, 'Kirim data (failed once)');
 
   // A failure of a sync this view did not start (the one the signal coming back starts) still shows.
-  const busy = 'Server sedang bermasalah. Kegiatan tetap aman di HP; coba lagi nanti.';
+  const busy = 'server sedang bermasalah. Kegiatan tetap aman di HP; coba lagi nanti.';
   await context.route('**/api/v1/sync/**', (route) =>
     route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: { code: 'unavailable', message: 'Service Unavailable' } }) }),
   );

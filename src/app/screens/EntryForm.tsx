@@ -72,6 +72,9 @@ export function EntryForm({ editId, onSaved }: { editId?: string; onSaved: (mess
   // Likely duplicates of the current strategy + type + date, looked up as they change so
   // the warning shows before saving and the save itself does not wait for the lookup.
   const [likely, setLikely] = useState<{ key: string; titles: string[] }>({ key: '', titles: [] });
+  // The warning is spoken once the librarian has changed the strategy, type or date (or a save
+  // stopped on it); shown but not spoken for what the form opened with (an entry already saved).
+  const [speakLikely, setSpeakLikely] = useState(false);
 
   useEffect(() => {
     let live = true;
@@ -136,6 +139,7 @@ export function EntryForm({ editId, onSaved }: { editId?: string; onSaved: (mess
 
   const change = (values: FormValues) => {
     if (thrownAway) setThrownAway(null);
+    if (duplicateKey(values) !== dupKey) setSpeakLikely(true);
     const left = errorsAfterChange(errors, loaded.values, values);
     if (left !== errors) {
       setErrors(left);
@@ -208,6 +212,7 @@ export function EntryForm({ editId, onSaved }: { editId?: string; onSaved: (mess
       // Submitted before the lookup answered: look now, and stop if it finds one.
       const titles = await lookUpDuplicates(loaded.values);
       setLikely({ key: dupKey, titles });
+      setSpeakLikely(true);
       if (titles.length > 0) return;
     }
     // The draft is deleted in the save's own transaction; no autosave may write it again.
@@ -275,7 +280,9 @@ export function EntryForm({ editId, onSaved }: { editId?: string; onSaved: (mess
     focusFirstError([controlId('strategy')]);
   }
 
-  const showLikely = likely.key === dupKey && likely.titles.length > 0;
+  const likelyWarning = likely.key === dupKey && likely.titles.length > 0 && (
+    <p class="warning">{u('form.duplicate', { titles: likely.titles.join(', ') })}</p>
+  );
   const fieldCount = Object.keys(errors).length;
   const alert =
     problem ??
@@ -291,16 +298,15 @@ export function EntryForm({ editId, onSaved }: { editId?: string; onSaved: (mess
     <>
       <h1 tabIndex={-1}>{editId ? u('form.titleEdit') : u('form.titleNew')}</h1>
       {loaded.restored && <p class="notice">{u('form.draftRestored')}</p>}
-      <form onSubmit={submit} noValidate class="entry-form">
+      <form onSubmit={submit} noValidate class="entry-form" onFocusIn={keepAboveBar}>
         {alert && (
           <p class="error summary" role="alert">
             {alert}
           </p>
         )}
         <EntryFields lang={lang} rulebook={rulebook} values={loaded.values} errors={errors} today={today} onChange={change} onPickPhotos={pickPhotos} />
-        <div role="status">
-          {showLikely && <p class="warning">{u('form.duplicate', { titles: likely.titles.join(', ') })}</p>}
-        </div>
+        <div role="status">{speakLikely && likelyWarning}</div>
+        {!speakLikely && likelyWarning}
         <div class="actions">
           <button type="submit" class="primary">
             {/* One name whatever the warning says: "Simpan" is what the librarian (and every check) looks for. */}
@@ -336,6 +342,22 @@ function schemaFor(today: string, rulebook: Rulebook) {
     schemaCache = { today, rulebook, schema: entrySchemaFor({ today, activityTypes: activityTypesOf(rulebook) }) };
   }
   return schemaCache.schema;
+}
+
+/**
+ * Chromium scrolls a focused control into view only when none of it shows: a tall text box
+ * half under the bottom bar (a large font) stayed there, scroll-padding notwithstanding. A
+ * frame later (after the browser's own scroll), up by what the bar hides, never past its top.
+ */
+function keepAboveBar(e: FocusEvent): void {
+  const el = e.target as HTMLElement;
+  requestAnimationFrame(() => {
+    const bar = document.querySelector('nav.bottom');
+    if (!bar || document.activeElement !== el) return;
+    const r = el.getBoundingClientRect();
+    const hidden = r.bottom + 8 - bar.getBoundingClientRect().top;
+    if (hidden > 0) window.scrollBy(0, Math.min(hidden, r.top - 8));
+  });
 }
 
 /** Runs `fn` once the frame being prepared now has been painted. */

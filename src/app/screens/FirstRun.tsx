@@ -73,7 +73,9 @@ export function FirstRun({
         {ui(lang, 'firstRun.title')}
       </h1>
       <LanguageSelect id="first-lang" label={ui(lang, 'settings.language')} lang={lang} onChange={onLang} />
-      <p>{ui(lang, enrolling ? 'firstRun.introEnrol' : 'firstRun.intro')}</p>
+      {/* Live: the button below swaps what the screen offers and then names the other choice (no
+          aria-expanded: "expanded" on those words said the opposite); this line says the swap. */}
+      <p role="status">{ui(lang, enrolling ? 'firstRun.introEnrol' : 'firstRun.intro')}</p>
       <div role="status" class={offline === 'ready' ? 'notice' : offline === 'failed' ? 'warning' : undefined}>
         {offline === 'ready' ? ui(lang, 'firstRun.offlineReady') : offline === 'preparing' ? ui(lang, 'firstRun.offlinePreparing') : null}
         {offline === 'failed' && (
@@ -93,7 +95,7 @@ export function FirstRun({
         )}
       </div>
       <div class="actions">
-        <button type="button" aria-expanded={enrolling} onClick={() => setEnrolling(!enrolling)}>
+        <button type="button" onClick={() => setEnrolling(!enrolling)}>
           {ui(lang, enrolling ? 'firstRun.profileInstead' : 'firstRun.haveCode')}
         </button>
       </div>

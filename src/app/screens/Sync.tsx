@@ -35,6 +35,10 @@ export function Sync() {
   const overview = useLive(() => syncOverview(db), [db]);
   const counts = useSyncCounts(db);
   const online = useOnline();
+  // Whether the connection changed since the screen opened: then, and not on opening, it is said.
+  const onlineAtOpen = useRef(online);
+  const connectionChanged = useRef(false);
+  if (online !== onlineAtOpen.current) connectionChanged.current = true;
   const [busy, setBusy] = useState(false);
   // Also a ref: a second tap before the re-render must not start a second send.
   const sending = useRef(false);
@@ -128,6 +132,10 @@ export function Sync() {
         <section class="sync-status">
           <p>{w('sync.library', { library: library.name })}</p>
           <p data-sync-online={online ? 'yes' : 'no'}>{online ? w('sync.online') : w('sync.offline')}</p>
+          {/* The line above, said once when it changes (it is no live region, like its neighbours). */}
+          <div role="status" class="sr-only">
+            {connectionChanged.current && (online ? w('sync.online') : w('sync.offline'))}
+          </div>
           <p data-sync-waiting={waiting}>{waitingLine(waiting, counts ? counts.waiting + counts.deletesWaiting : null)}</p>
           {counts && counts.rejected > 0 && (
             <p class="error" data-sync-rejected={counts.rejected}>
