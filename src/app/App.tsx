@@ -9,7 +9,7 @@ import { allEntryRows, getCursor, getLibrary, getRulebook, getSeenRulebook, getS
 import { Ctx, type AppContext } from './context';
 import { Frame } from './components/Frame';
 import { ui, type UiKey } from './i18n';
-import { useRoute, type Route } from './router';
+import { shownAddress, useRoute, type Route } from './router';
 import { Lazy } from './components/Lazy';
 import { focusHeadingWhenShown } from './focus';
 import { FirstRun } from './screens/FirstRun';
@@ -173,7 +173,7 @@ export function App(props: AppProps) {
     if (route.name !== 'home') setNotice(null);
     // A new version took control while the form held input: reload now it has been left
     // with nothing unsaved (after a save the address is already Beranda's, not the form's).
-    reloadIfPending(!formDirty.current);
+    reloadIfPending(!formDirty.current, shownAddress());
     // Move focus to the new screen's heading, as a page load would; not on the first screen,
     // nor when a monitoring list is only searched or switched to its green tab: focus stays
     // on "Cari" or the tab, and the list's count (a status region) says what came.

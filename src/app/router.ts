@@ -30,6 +30,10 @@ export function parseRoute(hash: string): Route {
 
 const listeners = new Set<(hash: string) => void>();
 
+/** The address of the screen shown: `navigate`'s at once, while the address bar follows a frame later. */
+let shown = typeof location === 'undefined' ? '' : location.hash;
+export const shownAddress = (): string => shown;
+
 /**
  * Goes to `path` at once (the screen renders without waiting for the `hashchange` task).
  * The address follows once the new screen is painted: changing it (`location.hash =` or
@@ -40,6 +44,7 @@ const listeners = new Set<(hash: string) => void>();
 export function navigate(path: string): void {
   const hash = `#${path}`;
   const from = location.hash;
+  shown = hash;
   for (const l of listeners) l(hash);
   requestAnimationFrame(() =>
     setTimeout(() => {
@@ -57,7 +62,7 @@ export function useRoute(): Route {
         const next = parseRoute(hash);
         return JSON.stringify(next) === JSON.stringify(r) ? r : next;
       });
-    const onHashChange = () => update(location.hash);
+    const onHashChange = () => update((shown = location.hash));
     listeners.add(update);
     window.addEventListener('hashchange', onHashChange);
     return () => {

@@ -70,11 +70,17 @@ export async function installAgain(): Promise<void> {
 /**
  * Reloads the page, once, if a new version took control and `ready` (no unsaved input)
  * allows. A moment later: the form just left writes its last draft on the way out.
+ * `address`: the screen shown, written to the address bar first should it not have followed
+ * yet (it follows a frame after the screen; a busy or hidden tab's frame can come after the
+ * reload, which then opened the form just saved instead of Beranda).
  */
-export function reloadIfPending(ready: boolean): void {
+export function reloadIfPending(ready: boolean, address?: string): void {
   if (reloadState !== 'pending' || !ready) return;
   reloadState = 'done';
-  setTimeout(() => location.reload(), RELOAD_DELAY_MS);
+  setTimeout(() => {
+    if (address !== undefined && location.hash !== address) history.replaceState(history.state, '', address);
+    location.reload();
+  }, RELOAD_DELAY_MS);
 }
 
 const RELOAD_DELAY_MS = 200;

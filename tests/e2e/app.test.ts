@@ -865,6 +865,8 @@ describe('the offline app in Chromium', () => {
     await other.getByRole('button', { name: 'Kosongkan isian' }).click();
     await new Promise((r) => setTimeout(r, 500));
     expect(await other.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(2);
+    // Saved in a tab behind another (no frame is painted there, and the address follows a frame
+    // later): the reload still opens Beranda, not the form just left.
     const reloaded = other.waitForEvent('load');
     await logEntryOn(other, { title: 'Dicatat saat versi baru menunggu', date: daysAgo(3) });
     await reloaded;

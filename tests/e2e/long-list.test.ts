@@ -32,6 +32,8 @@ it('draws a long list 100 rows at a time, keeps them drawn after an edit, and st
   const file = { format: BACKUP_FORMAT, version: BACKUP_VERSION, exportedAt: new Date().toISOString(), library: null, entries };
   await page.getByRole('link', { name: 'Pengaturan' }).click();
   await page.getByLabel('Pulihkan dari cadangan JSON', { exact: true }).setInputFiles({ name: 'cadangan.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(file)) });
+  // The file names no library: asked first whether its entries are this one's.
+  await page.getByRole('button', { name: 'Pulihkan untuk Perpustakaan Daftar Panjang' }).click();
   await page.getByText('Cadangan dipulihkan: 230 baru', { exact: false }).waitFor();
 
   await page.getByRole('link', { name: 'Daftar kegiatan' }).click();
