@@ -28,7 +28,7 @@ it('says the app cannot store data here, and offers no form that would lose what
   await page.goto(server.url);
   const alert = page.getByRole('alert').filter({ hasText: 'Aplikasi tidak dapat menyimpan data di browser ini' });
   await alert.waitFor();
-  expect(await alert.textContent()).toContain('bukan mode penyamaran');
+  expect(await alert.textContent()).toContain('Kegiatan tidak akan tersimpan. Buka di Chrome biasa (bukan mode penyamaran)');
   expect(await page.getByRole('button', { name: 'Muat ulang' }).count()).toBe(1);
   expect(await page.getByRole('button', { name: 'Mulai' }).count()).toBe(0);
   expect(await page.getByLabel('Nama perpustakaan').count()).toBe(0);

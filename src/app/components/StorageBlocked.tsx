@@ -6,32 +6,29 @@
  */
 import type { Lang } from '../../domain';
 
-const WORDS: Record<Lang, { title: string; why: string; what: string; reload: string }> = {
-  id: {
-    title: 'Aplikasi tidak dapat menyimpan data di browser ini',
-    why: 'Browser HP ini tidak mengizinkan aplikasi menyimpan data, sehingga kegiatan tidak akan tersimpan.',
-    what: 'Buka aplikasi di Chrome biasa (bukan mode penyamaran/incognito), pastikan penyimpanan data situs tidak diblokir di pengaturan browser, lalu muat ulang.',
-    reload: 'Muat ulang',
-  },
-  en: {
-    title: 'The app cannot store data in this browser',
-    why: "This phone's browser does not let the app store data, so activities would not be saved.",
-    what: "Open the app in normal Chrome (not incognito), make sure site data storage is not blocked in the browser's settings, then reload.",
-    reload: 'Reload',
-  },
+const WORDS: Record<Lang, [title: string, what: string, reload: string]> = {
+  id: [
+    'Aplikasi tidak dapat menyimpan data di browser ini',
+    'Kegiatan tidak akan tersimpan. Buka di Chrome biasa (bukan mode penyamaran), pastikan penyimpanan situs tidak diblokir, lalu muat ulang.',
+    'Muat ulang',
+  ],
+  en: [
+    'The app cannot store data in this browser',
+    'Activities would not be saved. Open it in normal Chrome (not incognito), make sure site storage is not blocked, then reload.',
+    'Reload',
+  ],
 };
 
 export function StorageBlocked({ lang }: { lang: Lang }) {
-  const w = WORDS[lang];
+  const [title, what, reload] = WORDS[lang];
   return (
     <main id="main" class="screen">
       <div role="alert" class="warning">
-        <h1>{w.title}</h1>
-        <p>{w.why}</p>
-        <p>{w.what}</p>
+        <h1>{title}</h1>
+        <p>{what}</p>
       </div>
       <button type="button" onClick={() => location.reload()}>
-        {w.reload}
+        {reload}
       </button>
     </main>
   );
