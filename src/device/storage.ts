@@ -35,7 +35,7 @@ export const PERSIST_ASK_EVERY_MS = 86_400_000;
  * asked only once, ever, a phone stayed without it. Returns the browser's answer, or null
  * when it was not asked.
  */
-export async function requestPersistenceOnce(db: LaporDb, storage: Storage = defaultStorage(), now: Date = new Date()): Promise<boolean | null> {
+export async function requestPersistence(db: LaporDb, storage: Storage = defaultStorage(), now: Date = new Date()): Promise<boolean | null> {
   if (!storage?.persist) return null;
   const asked = (await db.meta.get('persistAsked'))?.value;
   // An earlier version stored `true`: asked once, long ago.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isQuotaError, PERSIST_ASK_EVERY_MS, requestPersistenceOnce, storageHealth } from '../../src/device';
+import { isQuotaError, PERSIST_ASK_EVERY_MS, requestPersistence, storageHealth } from '../../src/device';
 import { freshDb } from './helpers';
 
 function fakeStorage(persisted = false) {
@@ -27,21 +27,21 @@ describe('storageHealth', () => {
   });
 });
 
-describe('requestPersistenceOnce', () => {
+describe('requestPersistence', () => {
   it('asks the browser at most once a day while it has not granted persistence, and no more once it has', async () => {
     const { db } = freshDb();
     const day = new Date('2026-11-30T03:00:00Z');
     const later = (ms: number) => new Date(day.getTime() + ms);
     const refused = { ...fakeStorage(), answer: false };
     const storage = { ...refused.storage, persist: async () => (refused.calls.persist++, refused.answer) };
-    expect(await requestPersistenceOnce(db, storage, day)).toBe(false);
-    expect(await requestPersistenceOnce(db, storage, later(3_600_000))).toBe(null);
+    expect(await requestPersistence(db, storage, day)).toBe(false);
+    expect(await requestPersistence(db, storage, later(3_600_000))).toBe(null);
     expect(refused.calls.persist).toBe(1);
     // A day on (the app installed meanwhile): asked again, and granted.
     refused.answer = true;
-    expect(await requestPersistenceOnce(db, storage, later(PERSIST_ASK_EVERY_MS))).toBe(true);
+    expect(await requestPersistence(db, storage, later(PERSIST_ASK_EVERY_MS))).toBe(true);
     const granted = { ...storage, persisted: async () => true };
-    expect(await requestPersistenceOnce(db, granted, later(3 * PERSIST_ASK_EVERY_MS))).toBe(null);
+    expect(await requestPersistence(db, granted, later(3 * PERSIST_ASK_EVERY_MS))).toBe(null);
     expect(refused.calls.persist).toBe(2);
   });
 
@@ -49,8 +49,8 @@ describe('requestPersistenceOnce', () => {
     const { db } = freshDb();
     const { storage, calls } = fakeStorage();
     await db.meta.put({ key: 'persistAsked', value: true });
-    expect(await requestPersistenceOnce(db, storage, new Date('2026-11-30T03:00:00Z'))).toBe(true);
-    expect(await requestPersistenceOnce(db, storage, new Date('2026-11-29T03:00:00Z'))).toBe(true);
+    expect(await requestPersistence(db, storage, new Date('2026-11-30T03:00:00Z'))).toBe(true);
+    expect(await requestPersistence(db, storage, new Date('2026-11-29T03:00:00Z'))).toBe(true);
     expect(calls.persist).toBe(2);
   });
 });

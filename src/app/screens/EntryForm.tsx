@@ -15,7 +15,7 @@ import {
   type ActivityEntry,
   type Rulebook,
 } from '../../domain';
-import { addPhoto, findLikelyDuplicates, getDraft, getEntry, heldPhotoIds, requestPersistenceOnce, saveEntry, serverRefusal, uuidv7 } from '../../device';
+import { addPhoto, findLikelyDuplicates, getDraft, getEntry, heldPhotoIds, requestPersistence, saveEntry, serverRefusal, uuidv7 } from '../../device';
 import { controlId, EntryFields } from '../components/EntryFields';
 import { useApp, useUi } from '../context';
 import { useDraftAutosave } from '../draft';
@@ -247,7 +247,7 @@ export function EntryForm({ editId, onSaved }: { editId?: string; onSaved: (mess
     app.noteSaved(result.entry, result.seq);
     onSaved(u('form.saved'));
     navigate('/');
-    afterNextPaint(() => void requestPersistenceOnce(db));
+    afterNextPaint(() => void requestPersistence(db));
   }
 
   async function discard() {
