@@ -154,9 +154,10 @@ export function App(props: AppProps) {
   useEffect(() => watch(() => getSeenRulebook(db), setSeen), [db]);
   const day = library && todayIn(library.timezone, new Date());
   const change = useMemo((): RulebookChange | null => {
-    if (!library || !entries || !seen || seen.id === rulebook.id) return null;
+    // Only where the card shows it: not another computation over every entry at each save elsewhere.
+    if (route.name !== 'home' || !library || !entries || !seen || seen.id === rulebook.id) return null;
     return { before: seen, from: computeKpi(entries, library, seen, new Date()).colour, seen: () => void setSeenRulebook(db, rulebook) };
-  }, [db, library, entries, seen, rulebook, day]);
+  }, [db, library, entries, seen, rulebook, day, route.name === 'home']);
   useEffect(() => {
     if (!library || !entries || seen === undefined) return;
     // Nothing to say: no rulebook seen yet (a new phone, or this version's first start), or the
@@ -173,7 +174,7 @@ export function App(props: AppProps) {
     if (route.name !== 'home') setNotice(null);
     // A new version took control while the form held input: reload now it has been left
     // with nothing unsaved (after a save the address is already Beranda's, not the form's).
-    reloadIfPending(!formDirty.current, shownAddress());
+    reloadIfPending(!formDirty.current, shownAddress);
     // Move focus to the new screen's heading, as a page load would; not on the first screen,
     // nor when a monitoring list is only searched or switched to its green tab: focus stays
     // on "Cari" or the tab, and the list's count (a status region) says what came.

@@ -13,8 +13,9 @@ export function boot(root: HTMLElement, snapshot: Snapshot | null): void {
   // Not awaited: the app renders at once (an open another tab's old version holds up must not
   // leave a blank page). Should the browser refuse the database, the app gives way to a message.
   db.open().catch((error: unknown) => {
-    // A database closed on purpose (another tab's upgrade, sw-bridge) is not a refusal.
-    if ((error as { name?: string }).name === 'DatabaseClosedError') return;
+    // Only a refusal of storage itself: another failure (an upgrade, a full disk) on a phone
+    // holding entries must not tell the librarian that nothing can be saved here.
+    if (!isRefusal(error)) return;
     document.documentElement.lang = profile.lang;
     render(<StorageBlocked lang={profile.lang} />, root);
   });
@@ -30,4 +31,15 @@ export function boot(root: HTMLElement, snapshot: Snapshot | null): void {
     />,
     root,
   );
+}
+
+/**
+ * The browser will not give the app a database at all: no IndexedDB (`MissingAPIError`), or
+ * opening it refused (`SecurityError`: storage blocked for the site; `InvalidStateError`: some
+ * private modes). Dexie wraps the browser's error as `inner` of its `OpenFailedError`.
+ */
+function isRefusal(error: unknown): boolean {
+  const names = new Set(['MissingAPIError', 'SecurityError', 'InvalidStateError']);
+  const e = error as { name?: string; inner?: { name?: string } } | null;
+  return names.has(e?.name ?? '') || names.has(e?.inner?.name ?? '');
 }

@@ -1,6 +1,6 @@
 /** What a backup restore says, in Pengaturan and on the first screen alike. */
 import type { ImportResult } from '../device';
-import type { Lang } from '../domain';
+import { formatNumber, type Lang } from '../domain';
 import { ui } from './i18n';
 
 /** `to`: the name of the phone's library the entries now count for. */
@@ -21,7 +21,7 @@ export function importNotice(result: ImportResult, lang: Lang, to: string): stri
     case 'otherLibrary':
       return result.details.join(' ');
     case 'confirmMove':
-      return u('settings.importAskMove', { from: result.from || u('settings.otherLibrary'), to, count: result.count });
+      return u('settings.importAskMove', { from: result.from || u('settings.otherLibrary'), to, count: formatNumber(result.count, lang) });
     default:
       return `${u('settings.importInvalid')} ${result.details.join('; ')}`;
   }

@@ -74,11 +74,13 @@ export async function installAgain(): Promise<void> {
  * yet (it follows a frame after the screen; a busy or hidden tab's frame can come after the
  * reload, which then opened the form just saved instead of Beranda).
  */
-export function reloadIfPending(ready: boolean, address?: string): void {
+export function reloadIfPending(ready: boolean, address?: () => string): void {
   if (reloadState !== 'pending' || !ready) return;
   reloadState = 'done';
   setTimeout(() => {
-    if (address !== undefined && location.hash !== address) history.replaceState(history.state, '', address);
+    // Read now: the librarian may have gone on to another screen meanwhile.
+    const shown = address?.();
+    if (shown !== undefined && location.hash !== shown) history.replaceState(history.state, '', shown);
     location.reload();
   }, RELOAD_DELAY_MS);
 }

@@ -88,6 +88,8 @@ export function parseAdminArgs(argv: readonly string[]): ParsedArgs {
       if (value === undefined || (eq < 0 && value.startsWith('--'))) {
         // Said once the command is known: an option it does not have is unknown, not valueless.
         valueless ??= name;
+        // The next option is read as one (`--npp --village V`), but not `--help`: no help then.
+        if (value !== undefined && value !== '--help') i--;
         continue;
       }
       if (flags.has(name)) return fail(`--${name} given twice`);

@@ -201,7 +201,7 @@ async function execute(cmd: AdminCommand, database: Database, io: AdminIo): Prom
           fixed.entries === 0
             ? 'No entries; the version counter and the cursor key are renewed.'
             : `${fixed.entries} ${fixed.entries === 1 ? 'entry' : 'entries'} now at versions ${fixed.firstVersion}–${fixed.lastVersion}; cursors signed with a new key.`,
-          'Start the servers: each phone pulls everything again at its next sync. What the server acknowledged after the backup was taken is not in it.',
+          'Start the servers: each phone pulls everything again at its next sync. What happened after the backup was taken is undone: do again the device revocations, password changes and supervisor removals made since; phones enrolled since must enrol again (README "Backups").',
         ],
         json: fixed,
       };

@@ -57,18 +57,18 @@ export function readDatabaseConfig(
 }
 
 /**
- * True when the URL reads as written: a `#` starts a fragment the driver drops, an `@`, `/`
- * or `?` in the password moves the host (or makes no URL at all), and a `%` not starting an
- * escape cannot be decoded.
+ * False when the URL cannot read as written: a `#` starts a fragment the driver drops (with
+ * what followed it in the password), and an `@`, `/` or `?` in the password makes no URL at
+ * all — but for the Unix-socket form with no host (`…@/db?host=/var/run/postgresql`), which
+ * the driver reads itself.
  */
 function hasEncodedUserInfo(url: string): boolean {
+  if (url.includes('#')) return false;
   try {
-    const parsed = new URL(url);
-    decodeURIComponent(parsed.username);
-    decodeURIComponent(parsed.password);
-    return parsed.hash === '';
+    new URL(url);
+    return true;
   } catch {
-    return false;
+    return /^postgres(?:ql)?:\/\/[^/]*@\//.test(url) || /^postgres(?:ql)?:\/\/\//.test(url);
   }
 }
 

@@ -135,7 +135,6 @@ function migrations(kind: DbKind): Record<string, Migration> {
   };
 }
 
-/** Applies every pending migration; throws if one fails. */
 /**
  * A database a newer version of the server has migrated (a rollback, or an old process
  * beside new ones): Kysely calls that "corrupted migrations: previously executed migration
@@ -147,6 +146,7 @@ function newerDatabase(error: unknown): Error | null {
   return new Error(`the database was migrated by a newer version of this server (migration ${m[1]}, which this version does not have): run that version or a later one`, { cause: error });
 }
 
+/** Applies every pending migration; throws if one fails. */
 export async function migrate(db: Db, kind: DbKind): Promise<void> {
   const migrator = new Migrator({
     db,

@@ -1,5 +1,6 @@
 /** The monitoring screens' words (src/app/monitor/words.ts): English counts its nouns, Indonesian never does. */
 import { describe, expect, it } from 'vitest';
+import { loginErrorText } from '../../src/app/monitor/LoginForm';
 import { mw } from '../../src/app/monitor/words';
 
 describe('mw', () => {
@@ -22,5 +23,14 @@ describe('mw', () => {
   it('names the kabupaten in the place column header when the list spans several', () => {
     expect(mw('id', 'col.placeWithRegency')).toBe('Desa, kecamatan, kabupaten/kota');
     expect(mw('id', 'col.place')).toBe('Desa, kecamatan');
+  });
+});
+
+describe('loginErrorText', () => {
+  const refused = (retryAfterMs: number | null) => ({ kind: 'status' as const, status: 429, code: 'rate_limited' as const, retryAfterMs });
+  it('a lock names its minutes; a login refused unchecked because many wait is told to try again in seconds', () => {
+    expect(loginErrorText(refused(14 * 60_000 + 1), 'id')).toBe('Terlalu banyak percobaan. Coba lagi dalam 15 menit.');
+    expect(loginErrorText(refused(5_000), 'id')).toBe('Server sedang sibuk memeriksa kata sandi. Coba lagi beberapa detik lagi.');
+    expect(loginErrorText(refused(5_000), 'en')).toBe('The server is busy checking passwords. Try again in a few seconds.');
   });
 });

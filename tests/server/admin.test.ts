@@ -297,6 +297,9 @@ describe.each(DB_KINDS)('admin on %s', (kind) => {
     // An option the command does not have is unknown, with or without a value; one it has needs a value.
     expect((await admin('library', 'list', '--bogus')).err.join('\n')).toContain('unknown option for library list: --bogus');
     expect((await admin('device', 'list', '--library')).err.join('\n')).toContain('--library needs a value');
+    // A value left out does not swallow the option after it.
+    const swallowed = await admin('library', 'add', '--name', 'X', '--npp', '--village', 'V', '--district', 'D', '--regency', 'R', '--province', 'P');
+    expect(swallowed.err.join('\n')).toContain('--npp needs a value');
   });
 });
 

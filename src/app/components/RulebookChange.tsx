@@ -33,10 +33,11 @@ export function RulebookChangeNote({ change, kpi, lang }: NoteProps) {
       <p>{ui(lang, 'kpi.rulebookChanged', { from: t(lang, `colour.${change.from}`), to: t(lang, `colour.${kpi.colour}`) })}</p>
       <button
         type="button"
-        onClick={(e) => {
+        onClick={(e?: Event) => {
           // The note goes with its button: the card it sat in keeps the focus, not the page.
-          (e.currentTarget.closest('section') as HTMLElement | null)?.focus();
+          const card = (e?.currentTarget as HTMLElement | undefined)?.closest('section');
           change.seen();
+          card?.focus();
         }}
       >
         {ui(lang, 'kpi.seen')}

@@ -64,14 +64,15 @@ export function LoginForm({ lang, onLoggedIn }: { lang: Lang; onLoggedIn: (me: S
   );
 }
 
-function loginErrorText(error: MonitorError, lang: Lang): string {
+export function loginErrorText(error: MonitorError, lang: Lang): string {
   if (error.kind === 'unreachable') return mw(lang, 'login.offline');
   if (error.kind === 'invalid') return mw(lang, 'badBody');
   if (error.kind === 'unauthorized' || error.code === 'invalid_login') return errorMessage(lang, 'invalid_login');
   if (error.status === 429) {
-    return error.retryAfterMs === null
-      ? errorMessage(lang, 'rate_limited')
-      : mw(lang, 'login.tooMany', { minutes: Math.max(1, Math.ceil(error.retryAfterMs / 60_000)) });
+    if (error.retryAfterMs === null) return errorMessage(lang, 'rate_limited');
+    // Seconds, not minutes: too many logins were waiting for their check, this one was not counted.
+    if (error.retryAfterMs < 60_000) return mw(lang, 'login.serverBusy');
+    return mw(lang, 'login.tooMany', { minutes: Math.ceil(error.retryAfterMs / 60_000) });
   }
   return mw(lang, 'login.failed', { message: error.code ? errorMessage(lang, error.code) : `HTTP ${error.status}` });
 }

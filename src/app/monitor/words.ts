@@ -19,6 +19,7 @@ const id = {
   'login.busy': 'Masuk…',
   'login.required': 'Isi nama pengguna dan kata sandi.',
   'login.tooMany': 'Terlalu banyak percobaan. Coba lagi dalam {minutes} menit.',
+  'login.serverBusy': 'Server sedang sibuk memeriksa kata sandi. Coba lagi beberapa detik lagi.',
   'login.offline': 'Tidak tersambung ke server. Periksa sinyal lalu coba lagi.',
   'login.failed': 'Gagal masuk: {message}',
 
@@ -124,6 +125,7 @@ const en: Record<MonitorWord, string> = {
   'login.busy': 'Signing in…',
   'login.required': 'Enter your user name and password.',
   'login.tooMany': 'Too many attempts. Try again in {minutes} minutes.',
+  'login.serverBusy': 'The server is busy checking passwords. Try again in a few seconds.',
   'login.offline': 'Cannot reach the server. Check the signal and try again.',
   'login.failed': 'Could not sign in: {message}',
 

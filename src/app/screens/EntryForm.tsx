@@ -356,7 +356,8 @@ function keepAboveBar(e: FocusEvent): void {
     if (!bar || document.activeElement !== el) return;
     const r = el.getBoundingClientRect();
     const hidden = r.bottom + 8 - bar.getBoundingClientRect().top;
-    if (hidden > 0) window.scrollBy(0, Math.min(hidden, r.top - 8));
+    // Never upwards: a tall text box tapped inside may begin above the screen already.
+    if (hidden > 0) window.scrollBy(0, Math.max(0, Math.min(hidden, r.top - 8)));
   });
 }
 

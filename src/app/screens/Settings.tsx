@@ -46,9 +46,12 @@ export function Settings({ version }: { version: string }) {
     const file = input.files?.[0];
     if (!file) return;
     setAsking(null);
-    let text = '';
+    let text: string;
     try {
       text = await file.text();
+    } catch {
+      // Unreadable (a cloud file not downloaded, a file gone): nothing changed.
+      return setNotice(u('settings.importFailed'));
     } finally {
       input.value = '';
     }

@@ -15,11 +15,14 @@
  *   - signs cursors with a new key, so every phone's next pull is `invalid_cursor`, and it
  *     pulls everything again (SYNC-PROTOCOL.md) and takes the restored copies.
  * Phones ahead of their device's restored `seq` are answered `seq_gap` and renumber
- * (SYNC-PROTOCOL.md). What the server acknowledged after the backup was taken is not in it.
+ * (SYNC-PROTOCOL.md). Everything after the backup was taken is undone (README "Backups").
+ * Meant for stopped servers; should one still run, the locks taken first keep a push from
+ * committing a version below the new ones.
  */
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Database } from '../db';
+import type { Db } from '../schema';
 
 export interface RestoreFix {
   entries: number;
@@ -29,26 +32,48 @@ export interface RestoreFix {
 }
 
 export async function afterRestore(database: Database, now: Date): Promise<RestoreFix> {
-  return database.db.transaction().execute(async (trx) => {
-    const range = await trx
-      .selectFrom('entries')
-      .select([sql<string | number | null>`MIN(version)`.as('min'), sql<string | number | null>`MAX(version)`.as('max'), sql<string | number>`COUNT(*)`.as('n')])
-      .executeTakeFirstOrThrow();
-    const counter = Number(
-      database.kind === 'postgres'
-        ? (await sql<{ v: string }>`SELECT last_value AS v FROM entry_version`.execute(trx)).rows[0].v
-        : (await trx.selectFrom('version_counter').select('value').where('id', '=', 1).executeTakeFirstOrThrow()).value,
-    );
-    const entries = Number(range.n);
-    const min = range.min === null ? null : Number(range.min);
-    const max = range.max === null ? 0 : Number(range.max);
-    const base = Math.max(now.getTime() * 1000, counter + 1, max + 1);
-    const shift = min === null ? 0 : base - min;
-    if (shift > 0) await trx.updateTable('entries').set({ version: sql`version + ${shift}` }).execute();
-    const last = min === null ? base : max + shift;
-    if (database.kind === 'postgres') await sql`SELECT setval('entry_version', ${last}, true)`.execute(trx);
-    else await trx.updateTable('version_counter').set({ value: last }).where('id', '=', 1).execute();
-    await trx.updateTable('settings').set({ value: randomBytes(32).toString('hex') }).where('key', '=', 'cursor_key').execute();
-    return { entries, firstVersion: min === null ? null : base, lastVersion: min === null ? null : last };
+  if (database.kind === 'postgres') {
+    return database.db.transaction().execute(async (trx) => {
+      // Should a server still run: a push holds its library's row from before it takes its
+      // versions to its commit, so this waits for those under way, and holds the next ones
+      // until the new counter is set (none can commit a version below it).
+      await sql`LOCK TABLE libraries, entries IN EXCLUSIVE MODE`.execute(trx);
+      return shiftVersions(trx, 'postgres', now);
+    });
+  }
+  // SQLite: the write lock before the first read (BEGIN IMMEDIATE), as the server's pushes take it.
+  return database.db.connection().execute(async (conn) => {
+    await sql`BEGIN IMMEDIATE`.execute(conn);
+    try {
+      const fixed = await shiftVersions(conn, 'sqlite', now);
+      await sql`COMMIT`.execute(conn);
+      return fixed;
+    } catch (error) {
+      await sql`ROLLBACK`.execute(conn);
+      throw error;
+    }
   });
+}
+
+async function shiftVersions(trx: Db, kind: Database['kind'], now: Date): Promise<RestoreFix> {
+  const range = await trx
+    .selectFrom('entries')
+    .select([sql<string | number | null>`MIN(version)`.as('min'), sql<string | number | null>`MAX(version)`.as('max'), sql<string | number>`COUNT(*)`.as('n')])
+    .executeTakeFirstOrThrow();
+  const counter = Number(
+    kind === 'postgres'
+      ? (await sql<{ v: string }>`SELECT last_value AS v FROM entry_version`.execute(trx)).rows[0].v
+      : (await trx.selectFrom('version_counter').select('value').where('id', '=', 1).executeTakeFirstOrThrow()).value,
+  );
+  const entries = Number(range.n);
+  const min = range.min === null ? null : Number(range.min);
+  const max = range.max === null ? 0 : Number(range.max);
+  const base = Math.max(now.getTime() * 1000, counter + 1, max + 1);
+  const shift = min === null ? 0 : base - min;
+  if (shift > 0) await trx.updateTable('entries').set({ version: sql`version + ${shift}` }).execute();
+  const last = min === null ? base : max + shift;
+  if (kind === 'postgres') await sql`SELECT setval('entry_version', ${last}, true)`.execute(trx);
+  else await trx.updateTable('version_counter').set({ value: last }).where('id', '=', 1).execute();
+  await trx.updateTable('settings').set({ value: randomBytes(32).toString('hex') }).where('key', '=', 'cursor_key').execute();
+  return { entries, firstVersion: min === null ? null : base, lastVersion: min === null ? null : last };
 }
