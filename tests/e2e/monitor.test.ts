@@ -636,6 +636,16 @@ it('a national search names no province in its breadcrumb; an area with no libra
     await p.getByText('Hasil pencarian "Sukamaju": 2 perpustakaan', { exact: true }).waitFor();
     expect(await p.getByRole('navigation', { name: 'Letak wilayah' }).getByRole('listitem').allTextContents()).toEqual(['Indonesia']);
 
+    // The libraries to call: the "Belum sinkron 30+ hari" tab lists the marked ones, whatever their colour.
+    await p.evaluate(() => (location.hash = '#/pantau'));
+    const staleTab = p.getByRole('navigation', { name: 'Pilihan daftar' }).getByRole('link', { name: 'Belum sinkron 30+ hari' });
+    await staleTab.click();
+    await poll(() => staleTab.getAttribute('aria-current')).toBe('page');
+    await poll(async () => (await p.locator('tr[data-library-id] th a').allTextContents()).sort()).toEqual(
+      [made.sidomulyo.library.name, made.kenjeran.library.name].sort(),
+    );
+    expect(await p.locator('tr[data-library-id]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-stale')))).toEqual(['true', 'true']);
+
     // The server not answering while the laptop has a network: "coba lagi nanti", not "saat ada sinyal".
     await laptop.context.route('**/api/v1/monitor/**', (route) => route.abort());
     await p.evaluate(() => (location.hash = '#/pantau?provinsi=Bali'));
@@ -648,6 +658,10 @@ it('a national search names no province in its breadcrumb; an area with no libra
     await logIn('papua', 'rahasia-papua-2025');
     await p.getByText('Belum ada perpustakaan terdaftar di wilayah ini.', { exact: false }).waitFor();
     expect(await p.getByText('Tidak ada perpustakaan yang cocok.').count()).toBe(0);
+    // Nor does its "Belum sinkron" tab say that every library sent data.
+    await p.getByRole('navigation', { name: 'Pilihan daftar' }).getByRole('link', { name: 'Belum sinkron 30+ hari' }).click();
+    await p.getByText('Belum ada perpustakaan terdaftar di wilayah ini.', { exact: false }).waitFor();
+    expect(await p.getByText('Semua perpustakaan di wilayah ini mengirim data', { exact: false }).count()).toBe(0);
   } finally {
     await laptop.close();
   }

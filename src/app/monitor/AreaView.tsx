@@ -81,7 +81,16 @@ export function AreaView({ me, view, lang, onUnauthorized }: AreaViewProps) {
           <>
             {/* The summary's note already says so when both are kept copies. */}
             {!(summary.ok && summary.savedAt) && <OfflineNote savedAt={list.savedAt} lang={lang} />}
-            <LibraryTable data={list.data} area={area} q={view.q} tab={view.tab} caption={areaName(area, lang)} lang={lang} onUnauthorized={onUnauthorized} />
+            <LibraryTable
+              data={list.data}
+              area={area}
+              q={view.q}
+              tab={view.tab}
+              areaEmpty={summary.ok === true && summary.data.total.libraries === 0}
+              caption={areaName(area, lang)}
+              lang={lang}
+              onUnauthorized={onUnauthorized}
+            />
           </>
         )}
       </section>

@@ -15,6 +15,8 @@ export interface LibraryTableProps {
   area: Area;
   q: string;
   tab: ListTab;
+  /** The area holds no library at all (the summary says so): no tab's list can say more. */
+  areaEmpty: boolean;
   /** The area's name, for the caption. */
   caption: string;
   lang: Lang;
@@ -22,7 +24,7 @@ export interface LibraryTableProps {
   onUnauthorized: () => void;
 }
 
-export function LibraryTable({ data, area, q, tab, caption, lang, onUnauthorized }: LibraryTableProps) {
+export function LibraryTable({ data, area, q, tab, areaEmpty, caption, lang, onUnauthorized }: LibraryTableProps) {
   const n = (v: number) => formatNumber(v, lang);
   const rows = data.libraries;
   const count = n(rows.length);
@@ -34,7 +36,7 @@ export function LibraryTable({ data, area, q, tab, caption, lang, onUnauthorized
       {data.truncated && <p class="warning">{mw(lang, 'list.truncated', { count })}</p>}
       {rows.length === 0 ? (
         // Nothing searched: the area has no library yet (or the scope is misspelt: the administrator's to check).
-        <p>{mw(lang, tab === 'stale' && !q ? 'list.emptyStale' : q || tab !== 'all' ? 'list.empty' : 'list.emptyArea')}</p>
+        <p>{mw(lang, q ? 'list.empty' : areaEmpty || tab === 'all' ? 'list.emptyArea' : tab === 'stale' ? 'list.emptyStale' : 'list.empty')}</p>
       ) : (
         <div class="table-scroll" tabIndex={0} role="region" aria-labelledby="m-libraries-caption">
           <table class="monitor-table">
