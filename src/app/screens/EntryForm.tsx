@@ -17,6 +17,7 @@ import {
 } from '../../domain';
 import { addPhoto, findLikelyDuplicates, getDraft, getEntry, heldPhotoIds, requestPersistence, saveEntry, serverRefusal, uuidv7 } from '../../device';
 import { controlId, EntryFields } from '../components/EntryFields';
+import { clockBeforeApp } from '../clock';
 import { useApp, useUi } from '../context';
 import { useDraftAutosave } from '../draft';
 import {
@@ -61,6 +62,9 @@ export function EntryForm({ editId, onSaved }: { editId?: string; onSaved: (mess
   const u = useUi();
   const draftName = editId ? `edit:${editId}` : 'new';
   const today = todayIn(library.timezone, now());
+  // A clock reset to a past year (a flat battery, no signal) would date the entry that day, and
+  // the server takes any date from 2018: said here too, and no date filled in for it.
+  const clockWrong = clockBeforeApp(today, __BUILD_DATE__, lang);
   const [state, setState] = useState<Loaded | null | 'missing'>(null);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [summary, setSummary] = useState<Summary>(null);
@@ -81,7 +85,7 @@ export function EntryForm({ editId, onSaved }: { editId?: string; onSaved: (mess
     (async () => {
       const existing = editId ? ((await getEntry(db, editId)) ?? null) : null;
       if (editId && (!existing || existing.deleted)) return live && setState('missing');
-      const initial = existing ? valuesOf(existing) : blankValues(today, library.name);
+      const initial = existing ? valuesOf(existing) : blankValues(clockWrong ? '' : today, library.name);
       const draft = await getDraft(db, draftName);
       const values = draft ? valuesFromDraft(draft, initial) : initial;
       // A draft of an edit keeps the entry it began from: if what is stored now differs
@@ -298,6 +302,7 @@ export function EntryForm({ editId, onSaved }: { editId?: string; onSaved: (mess
     <>
       <h1 tabIndex={-1}>{editId ? u('form.titleEdit') : u('form.titleNew')}</h1>
       {loaded.restored && <p class="notice">{u('form.draftRestored')}</p>}
+      {clockWrong && <p class="warning">{clockWrong}</p>}
       <form onSubmit={submit} noValidate class="entry-form" onFocusIn={keepAboveBar}>
         {alert && (
           <p class="error summary" role="alert">
