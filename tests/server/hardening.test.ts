@@ -4,10 +4,8 @@
  * IPv6 client is counted by its /64; the app's cache policy follows the file served; and
  * every answer carries the browser-hardening headers.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import net from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { MAX_NESTING, nestsDeeperThan } from '../../src/server/body';
@@ -16,10 +14,12 @@ import { checkPassword, dummyHash, hashPassword, MAX_RUNNING_CHECKS, MAX_WAITING
 import { startServer, type RunningServer } from '../../src/server/server';
 import { createSession, insertSupervisor } from '../../src/server/store/supervisors';
 import {
+  BIG_ASSET,
   DB_KINDS,
   addLibrary,
   call,
   enrollNew,
+  fakeDist,
   freshDatabaseUrl,
   makeEntry,
   newCode,
@@ -319,11 +319,7 @@ describe('the app and its headers', () => {
   let s: TestServer;
   let dist: string;
   beforeAll(async () => {
-    dist = mkdtempSync(join(tmpdir(), 'tpbis-dist-'));
-    mkdirSync(join(dist, 'assets'));
-    writeFileSync(join(dist, 'index.html'), '<!doctype html><title>Lapor</title>');
-    writeFileSync(join(dist, 'sw.js'), 'self.addEventListener("fetch", () => {});');
-    writeFileSync(join(dist, 'assets', 'index-abc123.js'), `console.log(${JSON.stringify('Perpustakaan desa '.repeat(400))});`);
+    dist = fakeDist({ 'index-abc123.js': BIG_ASSET });
     s = await startTestServer('sqlite', { distDir: dist });
   });
   afterAll(async () => {

@@ -9,7 +9,7 @@
  * one shared schema, and a second run wiped the first's tables mid-test).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -286,4 +286,20 @@ export async function tableSnapshot(database: Database): Promise<string> {
     parts[table] = await q.execute();
   }
   return JSON.stringify(parts);
+}
+
+/** A JavaScript file of some 7 KB: large enough to be served gzipped. */
+export const BIG_ASSET = `console.log(${JSON.stringify('Perpustakaan desa '.repeat(400))});`;
+
+/**
+ * A stand-in for the built app in a new temporary folder: index.html, sw.js, and `assets`
+ * (name → contents) under assets/. Delete it with `rmSync(dir, { recursive: true, force: true })`.
+ */
+export function fakeDist(assets: Record<string, string>): string {
+  const dist = mkdtempSync(join(tmpdir(), 'tpbis-dist-'));
+  mkdirSync(join(dist, 'assets'));
+  writeFileSync(join(dist, 'index.html'), '<!doctype html><title>Lapor</title>');
+  writeFileSync(join(dist, 'sw.js'), 'self.addEventListener("fetch", () => {});');
+  for (const [name, text] of Object.entries(assets)) writeFileSync(join(dist, 'assets', name), text);
+  return dist;
 }

@@ -1,21 +1,14 @@
 /** /library, /rulebook, /healthz, authentication, and the built app (SYNC-PROTOCOL.md, "Other routes"). */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeKpi, defaultRulebook, libraryResponseSchema } from '../../src/domain';
-import { DB_KINDS, addLibrary, call, enrollNew, makeEntry, pushEntries, startTestServer, type TestServer } from './harness';
+import { BIG_ASSET, DB_KINDS, addLibrary, call, enrollNew, fakeDist, makeEntry, pushEntries, startTestServer, type TestServer } from './harness';
 
 describe.each(DB_KINDS)('routes on %s', (kind) => {
   let s: TestServer;
   let dist: string;
   beforeAll(async () => {
-    dist = mkdtempSync(join(tmpdir(), 'tpbis-dist-'));
-    mkdirSync(join(dist, 'assets'));
-    writeFileSync(join(dist, 'index.html'), '<!doctype html><title>Lapor</title>');
-    writeFileSync(join(dist, 'sw.js'), 'self.addEventListener("fetch", () => {});');
-    writeFileSync(join(dist, 'assets', 'index-abc123.js'), 'console.log(1);');
-    writeFileSync(join(dist, 'assets', 'big-abc123.js'), `console.log(${JSON.stringify('Perpustakaan desa '.repeat(400))});`);
+    dist = fakeDist({ 'index-abc123.js': 'console.log(1);', 'big-abc123.js': BIG_ASSET });
     s = await startTestServer(kind, { distDir: dist });
   });
   afterAll(async () => {

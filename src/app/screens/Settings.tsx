@@ -9,6 +9,7 @@ import { FilePicker } from '../components/FilePicker';
 import { LanguageSelect } from '../components/LanguageSelect';
 import { ProfileForm } from '../components/ProfileForm';
 import { useApp, useUi } from '../context';
+import { focusFirstError } from '../focus';
 import { ui, type UiKey } from '../i18n';
 import { importNotice } from '../import-words';
 import { useSyncCounts } from '../live';
@@ -63,7 +64,7 @@ export function Settings({ version }: { version: string }) {
     try {
       result = await importJson(db, text, { moveConfirmed });
     } catch {
-      // Storage full (or the file unreadable): the merge is one transaction, so nothing changed.
+      // Storage full: the merge is one transaction, so nothing changed.
       return setNotice(u('settings.importFailed'));
     }
     const said = importNotice(result, lang, library.name);
@@ -71,7 +72,7 @@ export function Settings({ version }: { version: string }) {
       setNotice(null);
       setAsking({ text, question: said });
       // The safe answer has focus, as in enrolment's choice: a hurried tap changes nothing.
-      requestAnimationFrame(() => document.getElementById('import-no')?.focus());
+      focusFirstError(['import-no']);
       return;
     }
     setNotice(said);
