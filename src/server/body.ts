@@ -12,9 +12,11 @@
  * 1 KB of gzip can unpack to half a million `[`, a second of parsing for anyone, without
  * a token (enrolment).
  */
+import { isUtf8 } from 'node:buffer';
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
 import { MAX_BODY_BYTES, type ErrorCode } from '../domain';
+import { parseEnvelopeInStretches, STRETCH_BYTES } from './json-bytes';
 
 const gunzipAsync = promisify(gunzip);
 
@@ -119,6 +121,13 @@ export async function readJsonBody(req: Request, limit = MAX_BODY_BYTES): Promis
   }
 
   if (nestsDeeperThan(bytes, MAX_NESTING)) return fail('invalid_json');
+  if (bytes.byteLength > STRETCH_BYTES) {
+    // A large push, parsed without one large string (json-bytes.ts says why).
+    const buffer = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    if (!isUtf8(buffer)) return fail('invalid_json');
+    const envelope = parseEnvelopeInStretches(buffer);
+    if (envelope !== undefined) return { ok: true, value: envelope };
+  }
   try {
     const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
     return { ok: true, value: JSON.parse(text) };
