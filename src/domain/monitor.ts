@@ -21,6 +21,7 @@ import { timezoneSchema } from './calendar';
 import { colourSchema, COLOURS, kpiResultSchema, type Colour } from './kpi-result';
 import { noNul } from './protocol';
 import { storedLibrarySchema } from './library';
+import { localisedSchema } from './rulebook-schema';
 
 export const MONITOR_BASE = '/monitor';
 /** The session cookie's name. */
@@ -106,6 +107,8 @@ export type Area = z.infer<typeof areaSchema>;
 export const monitorSummarySchema = z.object({
   area: areaSchema,
   rulebookId: z.string(),
+  /** The rulebook's title, as the phone names it. Optional: views kept offline by an earlier version lack it. */
+  rulebookTitle: z.optional(localisedSchema),
   /** When the figures were computed (server time). */
   asOf: z.string(),
   total: areaFiguresSchema,
@@ -150,6 +153,8 @@ export const MONITOR_LIBRARY_LIMIT = 1000;
 export const monitorLibraryDetailSchema = z.object({
   library: storedLibrarySchema,
   kpi: kpiResultSchema,
+  /** The title of the rulebook `kpi` was computed with. Optional: views kept offline by an earlier version lack it. */
+  rulebookTitle: z.optional(localisedSchema),
   lastPushAt: z.nullable(z.string()),
   stale: z.boolean(),
 });

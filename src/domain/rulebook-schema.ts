@@ -5,11 +5,12 @@
 import * as z from 'zod/mini';
 import { STRATEGIES, strategySchema } from './strategies';
 
-const localised = z.object({ id: z.string().check(z.minLength(1)), en: z.string().check(z.minLength(1)) });
+/** A text in both languages of the app. */
+export const localisedSchema = z.object({ id: z.string().check(z.minLength(1)), en: z.string().check(z.minLength(1)) });
 
 const activityTypeSchema = z.object({
   code: z.string().check(z.regex(/^[a-z0-9_]{1,50}$/)),
-  label: localised,
+  label: localisedSchema,
 });
 
 /** A count of one strategy's entries; the target grows with the months elapsed `m`. */
@@ -33,7 +34,7 @@ const documentedShareIndicator = z.object({
 const componentSchema = z.object({
   key: z.string().check(z.regex(/^[a-z0-9_]{1,50}$/)),
   /** Needed only for a component the message catalogue does not name. */
-  label: z.optional(localised),
+  label: z.optional(localisedSchema),
   weight: z.number().check(z.minimum(0), z.maximum(100)),
   indicator: z.discriminatedUnion('kind', [countIndicator, documentedShareIndicator]),
 });
@@ -42,7 +43,7 @@ export const rulebookSchema = z
   .object({
     id: z.string().check(z.regex(/^[a-z0-9][a-z0-9._-]{0,99}$/)),
     /** Every rulebook of ours is an estimate; the UI says so whatever this holds. */
-    title: localised,
+    title: localisedSchema,
     strategies: z.object({
       pelibatan: z.object({ activityTypes: z.array(activityTypeSchema).check(z.minLength(1)) }),
       advokasi: z.object({ activityTypes: z.array(activityTypeSchema).check(z.minLength(1)) }),

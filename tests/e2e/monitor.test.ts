@@ -245,6 +245,9 @@ it('a province supervisor logs in, drills from the province to a library, and se
   expect(await figures.locator('[data-libraries]').getAttribute('data-libraries')).toBe('3');
   // The colours are our estimate, and the screen says so.
   await page.getByText('Perkiraan KPI — bukan skor resmi SIM TPBIS', { exact: true }).waitFor();
+  // Named by the rulebook's title, as the phone names it, its code beside it.
+  await page.getByText(`Aturan: ${defaultRulebook.title.id}`, { exact: true }).waitFor();
+  expect(await page.locator('p.hint').filter({ hasText: 'Dihitung' }).textContent()).toContain(`· kode aturan ${defaultRulebook.id}`);
   const colours = jatim.map((m) => kpis.get(m.library.id)!.colour);
   const counts = { hijau: 0, kuning: 0, merah: 0, 'abu-abu': 0 };
   for (const c of colours) counts[c]++;
@@ -578,6 +581,7 @@ it('an area out of scope is said once; "Coba lagi" leaves focus on what the new 
     await laptop.context.setOffline(false);
     await retry().click();
     await poll(focused).toBe(`H1 ${made.kenjeran.library.name}`);
+    await p.getByText(`Aturan: ${defaultRulebook.title.id}`, { exact: true }).waitFor();
 
     await laptop.context.setOffline(true);
     await p.evaluate(() => (location.hash = '#/pantau?provinsi=Jawa%20Timur&kabupaten=Kota%20Surabaya'));

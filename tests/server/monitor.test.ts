@@ -12,6 +12,7 @@ import {
   monitorLibraryDetailSchema,
   monitorSummarySchema,
   MONITOR_LIBRARY_LIMIT,
+  defaultRulebook,
   type MonitorLibraryRow,
 } from '../../src/domain';
 import { strategyTotals } from '../../src/server/store/kpi-snapshots';
@@ -65,6 +66,7 @@ describe.each(DB_KINDS)('monitoring figures on %s', (kind) => {
     expect(summary).toEqual({
       area: {},
       rulebookId: 'perkiraan-2025.1',
+      rulebookTitle: defaultRulebook.title,
       asOf: s.clock.now().toISOString(),
       total: figures('Indonesia', libs),
       children: groupBy(libs, (l) => l.library.province).map(([name, of]) => figures(name, of)),
@@ -163,6 +165,7 @@ describe.each(DB_KINDS)('monitoring figures on %s', (kind) => {
       expect(monitorLibraryDetailSchema.parse(res.body)).toEqual({
         library: lib.library,
         kpi: JSON.parse(JSON.stringify(kpiOf(lib, s.clock.now()))),
+        rulebookTitle: defaultRulebook.title,
         lastPushAt: lastPush.get(lib.library.id)!,
         stale: expectStale(lib),
       });

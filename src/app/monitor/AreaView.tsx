@@ -18,7 +18,7 @@ import {
 } from '../../domain';
 // Straight from the module, not the domain's index: see api.ts.
 import { monitorLibrariesSchema, monitorSummarySchema, sharePercents } from '../../domain/monitor';
-import { areaName, Breadcrumb, ColourWord, ErrorNote, ExportLinks, formatInstant, OfflineNote, sameError, useRetry } from './parts';
+import { areaName, Breadcrumb, ColourWord, ErrorNote, ExportLinks, formatInstant, OfflineNote, RulebookName, sameError, useRetry } from './parts';
 import { LibraryTable } from './LibraryTable';
 import { useFetched } from './use-fetched';
 import { areaHash, effectiveArea, exportSummaryUrl, librariesUrl, summaryUrl, type MonitorView } from './view';
@@ -65,7 +65,8 @@ export function AreaView({ me, view, lang, onUnauthorized }: AreaViewProps) {
           {/* The colours are our estimate, not the official SIM TPBIS score: said where they are shown. */}
           <p class="disclaimer">{t(lang, 'disclaimer')}</p>
           <p class="hint">
-            {mw(lang, 'asOf', { time: formatInstant(summary.data.asOf, lang, true), rulebook: summary.data.rulebookId })}
+            {mw(lang, 'asOf', { time: formatInstant(summary.data.asOf, lang, true) })} ·{' '}
+            <RulebookName title={summary.data.rulebookTitle} id={summary.data.rulebookId} lang={lang} />
           </p>
           {summary.data.childLevel !== 'none' && <Children summary={summary.data} area={known} lang={lang} onUnauthorized={onUnauthorized} />}
         </>

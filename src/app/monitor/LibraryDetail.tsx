@@ -7,8 +7,7 @@ import { useState } from 'preact/hooks';
 import { formatNumber, hasMessage, STRATEGIES, t, type Lang, type MonitorLibraryDetail, type SupervisorInfo } from '../../domain';
 import { monitorLibraryDetailSchema } from '../../domain/monitor';
 import { amountText, scoreText } from '../components/KpiCard';
-import { ui } from '../i18n';
-import { Breadcrumb, ErrorNote, formatInstant, OfflineNote, StaleMark, useRetry } from './parts';
+import { Breadcrumb, ErrorNote, formatInstant, OfflineNote, RulebookName, StaleMark, useRetry } from './parts';
 import { useFetched } from './use-fetched';
 import { libraryUrl } from './view';
 import { mw } from './words';
@@ -73,8 +72,7 @@ function Card({ detail, lang }: { detail: MonitorLibraryDetail; lang: Lang }) {
         )}
       </p>
       <p class="disclaimer">
-        {/* The detail carries the rulebook's id, not its title: named as a code, not as a name. */}
-        <span>{t(lang, 'disclaimer')}</span> · <span>{ui(lang, 'kpi.rulebookId', { id: kpi.rulebookId })}</span>
+        <span>{t(lang, 'disclaimer')}</span> · <RulebookName title={detail.rulebookTitle} id={kpi.rulebookId} lang={lang} />
       </p>
       <h2>{mw(lang, 'detail.entries')}</h2>
       <ul class="colour-counts">

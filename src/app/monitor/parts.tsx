@@ -5,6 +5,7 @@
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { errorMessage, t, type Area, type Colour, type Lang, type Scope } from '../../domain';
+import { ui } from '../i18n';
 import { fetchExport, type MonitorError } from './api';
 import { areaHash, inScope } from './view';
 import { mw } from './words';
@@ -55,6 +56,21 @@ const browserOnline = () => typeof navigator === 'undefined' || navigator.onLine
 export function OfflineNote({ savedAt, lang }: { savedAt: string | null; lang: Lang }) {
   if (savedAt === null) return null;
   return <p class="warning offline-note">{mw(lang, browserOnline() ? 'offlineNoteOnline' : 'offlineNote', { time: formatInstant(savedAt, lang, true) })}</p>;
+}
+
+/**
+ * The rulebook the colours were computed with, named as the phone names it: its title,
+ * then its id, small, for whoever compares with a phone. A view kept offline by an
+ * earlier version has only the id.
+ */
+export function RulebookName({ title, id, lang }: { title: { id: string; en: string } | undefined; id: string; lang: Lang }) {
+  const code = ui(lang, 'kpi.rulebookId', { id });
+  if (!title) return <span>{code}</span>;
+  return (
+    <>
+      <span>{ui(lang, 'kpi.rulebook', { title: title[lang] })}</span> <small>· {code}</small>
+    </>
+  );
 }
 
 /** A failed request in plain words, with "Coba lagi" where trying again can help. */

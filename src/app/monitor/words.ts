@@ -44,7 +44,7 @@ const id = {
   libraryNotFound: 'Perpustakaan ini tidak ditemukan.',
   serverError: 'Terjadi kesalahan di server ({status}). Coba lagi nanti.',
   // The summary carries the rulebook's id, not its title: named as a code ("Aturan perkiraan-2025.1" read as a name).
-  asOf: 'Dihitung {time} · kode aturan {rulebook}',
+  asOf: 'Dihitung {time}',
 
   'summary.colours': 'Warna KPI perpustakaan',
   'summary.libraries': '{count} perpustakaan',
@@ -149,7 +149,7 @@ const en: Record<MonitorWord, string> = {
   notFound: 'This area or library was not found.',
   libraryNotFound: 'This library was not found.',
   serverError: 'Something went wrong on the server ({status}). Try again later.',
-  asOf: 'Computed {time} · rulebook code {rulebook}',
+  asOf: 'Computed {time}',
 
   'summary.colours': 'KPI colours of the libraries',
   'summary.libraries': '{count} {libraries}',

@@ -58,7 +58,7 @@ export async function buildSummary(deps: ServerDeps, area: Area): Promise<Monito
   const { now, rulebook, figures } = read;
   const children = childLevel === 'none' ? [] : figures;
   const total = childLevel === 'none' ? figures[0] : sumFigures(areaName(area), children);
-  return { area, rulebookId: rulebook.id, asOf: now.toISOString(), total, children, childLevel };
+  return { area, rulebookId: rulebook.id, rulebookTitle: rulebook.title, asOf: now.toISOString(), total, children, childLevel };
 }
 
 /** The libraries matching the query; at most `limit` (exports take them all). */
@@ -102,6 +102,7 @@ export function libraryDetailRoute(deps: ServerDeps): Handler<Env> {
     const reply: MonitorLibraryDetail = {
       library: found.library,
       kpi: computeKpi(entries, found.library, rulebook, now),
+      rulebookTitle: rulebook.title,
       lastPushAt: found.lastPushAt,
       stale: isStale(found.lastPushAt, found.createdAt, now),
     };
