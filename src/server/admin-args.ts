@@ -9,6 +9,7 @@ export type AdminCommand =
   | { kind: 'library add'; fields: Record<'name' | 'village' | 'district' | 'regency' | 'province', string> & { npp?: string; tz: string } }
   | { kind: 'library edit'; libraryId: string; changes: LibraryChanges }
   | { kind: 'library list' }
+  | { kind: 'library remove'; libraryId: string }
   | { kind: 'code issue'; libraryId: string; days: number }
   | { kind: 'device list'; libraryId: string }
   | { kind: 'device revoke'; deviceId: string }
@@ -31,6 +32,7 @@ export const USAGE = `usage: npm run admin -- <command> [--json]
   library add --name … --village … --district … --regency … --province … [--npp …] [--tz Asia/Jakarta]
   library edit <id> [--name …] [--village …] [--district …] [--regency …] [--province …] [--npp …] [--tz …]   (--npp "" removes it)
   library list
+  library remove <id>   (only a library no phone has sent an entry to: one added by mistake, or the demo)
   code issue --library <id> [--days 14]
   device list --library <id>
   device revoke <deviceId>
@@ -46,6 +48,7 @@ const FLAGS: Record<string, { allowed: string[]; required: string[]; positional:
   'library add': { allowed: [...LIBRARY_OPTIONS], required: ['name', 'village', 'district', 'regency', 'province'], positional: 0 },
   'library edit': { allowed: [...LIBRARY_OPTIONS], required: [], positional: 1 },
   'library list': { allowed: [], required: [], positional: 0 },
+  'library remove': { allowed: [], required: [], positional: 1 },
   'code issue': { allowed: ['library', 'days'], required: ['library'], positional: 0 },
   'device list': { allowed: ['library'], required: ['library'], positional: 0 },
   'device revoke': { allowed: [], required: [], positional: 1 },
@@ -144,6 +147,8 @@ export function parseAdminArgs(argv: readonly string[]): ParsedArgs {
     }
     case 'library list':
       return { ok: true, json, command: { kind } };
+    case 'library remove':
+      return { ok: true, json, command: { kind, libraryId: positional[0].trim().toLowerCase() } };
     case 'code issue': {
       const raw = flags.get('days') ?? '14';
       const days = /^\d{1,3}$/.test(raw) ? Number(raw) : NaN;

@@ -22,7 +22,7 @@ import { rulebookSourceFor } from './rulebook-source';
 import { issueCode } from './store/codes';
 import { listDevices, revokeDevice } from './store/devices';
 import { countByActivityType, countLiveEntries } from './store/entries';
-import { createLibrary, findLibrary, libraryFromRow, listLibraryRows, updateLibrary } from './store/libraries';
+import { createLibrary, findLibrary, libraryFromRow, listLibraryRows, removeLibrary, updateLibrary } from './store/libraries';
 import { librariesInScope, placeNames } from './store/monitor';
 import { currentRulebook, publishRulebook } from './store/rulebooks';
 import { refreshSnapshots, staleLibraryIds } from './store/kpi-snapshots';
@@ -193,6 +193,25 @@ async function execute(cmd: AdminCommand, database: Database, io: AdminIo): Prom
       }
       const text = libraries.map((l) => `${l.id}  ${l.name}  ${l.region}  ${l.colour}  ${l.entries} ${l.entries === 1 ? 'entry' : 'entries'}  last push ${l.lastPushAt ?? 'never'}`);
       return { text: text.length ? text : ['No libraries.'], json: { libraries } };
+    }
+    case 'library remove': {
+      const outcome = await removeLibrary(database, cmd.libraryId);
+      if (!outcome.removed && outcome.reason === 'missing') throw new BadArgument(`no library with id ${cmd.libraryId} (library list shows them)`);
+      if (!outcome.removed) {
+        const { library, entries } = outcome;
+        throw new BadArgument(
+          `${library.id} (${library.name}) holds ${entries} ${entries === 1 ? 'entry' : 'entries'} sent by its phones: it is kept. ` +
+            `A name or place is corrected with library edit ${library.id}; a phone is stopped with device revoke.`,
+        );
+      }
+      const { library, devices, codes } = outcome;
+      return {
+        text: [
+          `Library removed: ${library.id} (${library.name}), with its ${devices} ${devices === 1 ? 'device' : 'devices'} and ${codes} enrolment ${codes === 1 ? 'code' : 'codes'}` +
+            (devices > 0 ? ': its phones are refused at their next sync.' : '.'),
+        ],
+        json: { id: library.id, removed: true, devices, codes },
+      };
     }
     case 'database restored': {
       const fixed = await afterRestore(database, io.now());

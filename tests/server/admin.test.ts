@@ -4,9 +4,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultRulebook } from '../../src/domain';
+import { defaultRulebook, type ActivityEntry } from '../../src/domain';
 import { runAdmin } from '../../src/server/admin';
 import { findLibrary } from '../../src/server/store/libraries';
+import { applyPush, DeviceGone } from '../../src/server/store/push';
 import { DB_KINDS, call, enrollNew, makeEntry, postgresUrl, pushEntries, startTestServer, type TestServer } from './harness';
 
 describe.each(DB_KINDS)('admin on %s', (kind) => {
@@ -81,6 +82,62 @@ describe.each(DB_KINDS)('admin on %s', (kind) => {
     expect(revoked).toMatchObject({ code: 0, json: { deviceId: device.deviceId, revoked: true } });
     const after = await call(s, 'GET', '/api/v1/library', { token: device.token });
     expect(after.status).toBe(401);
+  });
+
+  it('library remove takes a library no phone has sent an entry to, with its devices and codes; one holding entries is kept', async () => {
+    const add = async (name: string) =>
+      (await admin('library', 'add', '--name', name, '--village', 'Dobel', '--district', 'Dobel', '--regency', 'Kabupaten Dobel', '--province', 'Provinsi Dobel', '--json')).json.id as string;
+    const issue = async (libraryId: string) => (await admin('code', 'issue', '--library', libraryId, '--json')).json.code as string;
+
+    // Added twice by mistake: the copy has a phone enrolled (nothing sent) and an unused code.
+    const copy = await add('Perpustakaan Dobel');
+    const enrolled = await call(s, 'POST', '/api/v1/enroll', { json: { code: await issue(copy) } });
+    expect(enrolled.status).toBe(201);
+    const unused = await issue(copy);
+    const removed = await admin('library', 'remove', copy, '--json');
+    expect(removed).toMatchObject({ code: 0, json: { id: copy, removed: true, devices: 1, codes: 2 } });
+    expect(await findLibrary(s.database.db, copy)).toBeNull();
+    expect((await admin('library', 'list', '--json')).json.libraries.map((l: { id: string }) => l.id)).not.toContain(copy);
+    // Its phone and its code are refused from now on.
+    expect((await call(s, 'GET', '/api/v1/library', { token: enrolled.body.token })).status).toBe(401);
+    expect((await call(s, 'POST', '/api/v1/sync/push', { token: enrolled.body.token, json: { mutations: [{ seq: 1, baseVersion: 0, entry: makeEntry(copy) }] } })).status).toBe(401);
+    expect((await call(s, 'POST', '/api/v1/enroll', { json: { code: unused } })).status).toBe(401);
+    for (const table of ['devices', 'enrollment_codes', 'library_kpi', 'entries'] as const) {
+      const left = await s.database.db.selectFrom(table).select('library_id').where('library_id', '=', copy).execute();
+      expect(left, table).toEqual([]);
+    }
+
+    // A push whose token was checked just before the removal is refused as the next one would be (401), never a 500.
+    const racing = await add('Perpustakaan Dobel Lain');
+    const racer = await call(s, 'POST', '/api/v1/enroll', { json: { code: await issue(racing) } });
+    expect((await admin('library', 'remove', racing)).code).toBe(0);
+    const entry = makeEntry(racing);
+    const late = applyPush(s.database, {
+      libraryId: racing,
+      deviceId: racer.body.deviceId,
+      mutations: [{ seq: 1, baseVersion: 0, entryId: String(entry.id), check: { ok: true, entry: entry as ActivityEntry } }],
+      now: s.clock.now(),
+    });
+    await expect(late).rejects.toBeInstanceOf(DeviceGone);
+
+    // A library whose phone has sent an entry — even one deleted since — is kept: exit 2, said why.
+    const kept = await add('Perpustakaan Dobel Dipakai');
+    const phone = { ...(await call(s, 'POST', '/api/v1/enroll', { json: { code: await issue(kept) } })).body, nextSeq: 1 };
+    const sent = makeEntry(kept);
+    const stored = await pushEntries(s, phone, [sent]);
+    s.clock.advance(1000);
+    const deleted = await pushEntries(s, phone, [{ ...sent, deleted: true, updatedAt: s.clock.now().toISOString() }], [stored.body.results[0].version]);
+    expect(deleted.body.results[0].status).toBe('applied');
+    const refused = await admin('library', 'remove', kept);
+    expect(refused.code).toBe(2);
+    expect(refused.err.join('\n')).toContain(`${kept} (Perpustakaan Dobel Dipakai) holds 1 entry sent by its phones: it is kept.`);
+    expect(await findLibrary(s.database.db, kept)).not.toBeNull();
+    expect((await call(s, 'GET', '/api/v1/library', { token: phone.token })).status).toBe(200);
+
+    const unknown = await admin('library', 'remove', 'lib-tidakada12345');
+    expect(unknown.code).toBe(2);
+    expect(unknown.err.join('\n')).toContain('no library with id lib-tidakada12345');
+    expect((await admin('library', 'remove')).code).toBe(2);
   });
 
   it('supervisor add says how many libraries the scope covers, and warns with the closest names when it covers none', async () => {
@@ -352,9 +409,9 @@ describe('admin as a process', () => {
     expect(code.code).toMatch(/^[A-Z2-9]{4}-[A-Z2-9]{4}$/);
     expect(JSON.parse(admin('library', 'list', '--json').stdout).libraries).toHaveLength(1);
     expect(JSON.parse(admin('device', 'list', '--library', id, '--json').stdout)).toEqual({ devices: [] });
-    const bad = spawnSync(process.execPath, ['--import', 'tsx', 'src/server/admin.ts', 'library', 'remove'], { env, encoding: 'utf8' });
+    const bad = spawnSync(process.execPath, ['--import', 'tsx', 'src/server/admin.ts', 'library', 'delete'], { env, encoding: 'utf8' });
     expect(bad.status).toBe(2);
-    expect(bad.stderr).toContain('unknown command: library remove');
+    expect(bad.stderr).toContain('unknown command: library delete');
     for (const args of [['--help'], ['library', 'add', '--help'], ['help']]) {
       const help = spawnSync(process.execPath, ['--import', 'tsx', 'src/server/admin.ts', ...args], { env, encoding: 'utf8' });
       expect(help.status, args.join(' ')).toBe(0);

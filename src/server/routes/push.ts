@@ -28,7 +28,7 @@ import { readJsonBody } from '../body';
 import type { Env, ServerDeps } from '../context';
 import { errorReply, langOf } from '../errors';
 import { fastEnvelope, type EnvelopeMutation } from '../push-envelope';
-import { applyPush, type CheckedMutation } from '../store/push';
+import { applyPush, DeviceGone, type CheckedMutation, type PushOutcome } from '../store/push';
 
 interface EntryParsers {
   today: string;
@@ -101,7 +101,13 @@ export function pushRoute(deps: ServerDeps): Handler<Env> {
       };
     }
 
-    const outcome = await applyPush(deps.database, { libraryId: device.libraryId, deviceId: device.deviceId, mutations: checked, now });
+    let outcome: PushOutcome;
+    try {
+      outcome = await applyPush(deps.database, { libraryId: device.libraryId, deviceId: device.deviceId, mutations: checked, now });
+    } catch (error) {
+      if (error instanceof DeviceGone) return errorReply(c, 'unauthorized');
+      throw error;
+    }
     if (!outcome.ok) {
       const expected = String(outcome.expectedSeq);
       return errorReply(c, 'seq_gap', [{ path: 'expected', message: expected }], { expected });

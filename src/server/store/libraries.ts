@@ -1,7 +1,9 @@
-/** Libraries: create, edit, read, list. The library row is also the push transaction's lock. */
+/** Libraries: create, edit, read, list, remove. The library row is also the push transaction's lock. */
 import { randomBytes } from 'node:crypto';
 import { librarySchema, parseWithMessages, tidyName, type FieldError, type Library, type LibraryInput } from '../../domain';
+import type { Database } from '../db';
 import type { Db, LibraryRow } from '../schema';
+import { underWriteLock } from './write-lock';
 
 /** A stored row as the wire's Library (rows were validated by `librarySchema` when stored). */
 export function libraryFromRow(row: LibraryRow): Library {
@@ -114,4 +116,37 @@ export async function listLibraryRows(db: Db): Promise<LibraryRow[]> {
 export async function countLibraries(db: Db): Promise<number> {
   const row = await db.selectFrom('libraries').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   return Number(row.n);
+}
+
+export type RemoveOutcome =
+  | { removed: true; library: Library; devices: number; codes: number }
+  | { removed: false; reason: 'missing' }
+  | { removed: false; reason: 'has_entries'; library: Library; entries: number };
+
+/**
+ * Removes a library no phone has sent an entry to — one added twice or with a typo, or
+ * `npm start`'s demo — with its devices, enrolment codes and stored KPI: otherwise it
+ * stays grey in monitoring for good. A library holding entries (deleted ones too) is
+ * kept: they are its librarians' report, and `library edit` corrects a name or a place.
+ *
+ * Under the lock a push takes first, so a push under way either commits before (and the
+ * library is kept) or finds its device gone after (401).
+ */
+export async function removeLibrary(database: Database, libraryId: string): Promise<RemoveOutcome> {
+  return underWriteLock(
+    database,
+    (trx) => trx.selectFrom('libraries').select('library_id').where('library_id', '=', libraryId).forUpdate().execute(),
+    async (trx) => {
+      const row = await trx.selectFrom('libraries').selectAll().where('library_id', '=', libraryId).executeTakeFirst();
+      if (!row) return { removed: false, reason: 'missing' };
+      const library = libraryFromRow(row);
+      const held = await trx.selectFrom('entries').select((eb) => eb.fn.countAll<number>().as('n')).where('library_id', '=', libraryId).executeTakeFirstOrThrow();
+      if (Number(held.n) > 0) return { removed: false, reason: 'has_entries', library, entries: Number(held.n) };
+      const codes = await trx.deleteFrom('enrollment_codes').where('library_id', '=', libraryId).executeTakeFirst();
+      const devices = await trx.deleteFrom('devices').where('library_id', '=', libraryId).executeTakeFirst();
+      await trx.deleteFrom('library_kpi').where('library_id', '=', libraryId).execute();
+      await trx.deleteFrom('libraries').where('library_id', '=', libraryId).execute();
+      return { removed: true, library, devices: Number(devices.numDeletedRows), codes: Number(codes.numDeletedRows) };
+    },
+  );
 }

@@ -28,6 +28,16 @@ export interface PushBatch {
   now: Date;
 }
 
+/**
+ * The pushing device's row is gone: its library was removed (`library remove`) after the
+ * request's token was checked. The route answers 401, as it would have a moment later.
+ */
+export class DeviceGone extends Error {
+  constructor() {
+    super('push: the device is not enrolled');
+  }
+}
+
 /** A batch queued for the next group commit, with the request waiting on its outcome. */
 export interface Waiting {
   batch: PushBatch;

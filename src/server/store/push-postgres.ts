@@ -38,6 +38,7 @@ import type { PostgresDatabase } from '../db';
 import {
   bodyOf,
   decideBatch,
+  DeviceGone,
   fillVersions,
   finalWrites,
   onlyCreates,
@@ -217,7 +218,8 @@ export class PostgresPushWriter implements PushWriter {
     const locked = opened[1].rows as { library_id: string; device_id: string; last_seq: number }[];
     const fresh = opened[2].rows.map((r: { v: number }) => Number(r.v)).sort((a, b) => a - b);
     const lastSeq = new Map(locked.map((r) => [pairKey(r.library_id, r.device_id), Number(r.last_seq)]));
-    if (lastSeq.size !== deviceKeys.length) throw new Error('push: a device of the group is not enrolled');
+    // Run alone (runGroup's retry), only the batch of the device that is gone fails.
+    if (lastSeq.size !== deviceKeys.length) throw new DeviceGone();
 
     const states = new Map<string, Map<string, EntryState>>();
     const statesOf = (libraryId: string) => {

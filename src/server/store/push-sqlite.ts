@@ -29,6 +29,7 @@ import type { SqliteDatabase } from '../db';
 import {
   bodyOf,
   decideBatch,
+  DeviceGone,
   fillVersions,
   finalWrites,
   idsToLoad,
@@ -219,7 +220,7 @@ export class SqlitePushWriter implements PushWriter {
   private applyBatch(st: Statements, batch: PushBatch, optimistic = true): PushOutcome {
     const { libraryId, deviceId, mutations, now } = batch;
     const device = st.device.get(libraryId, deviceId);
-    if (!device) throw new Error('push: the device is not enrolled');
+    if (!device) throw new DeviceGone();
     const lastSeq = Number(device.last_seq);
     const gap = seqGap(mutations, lastSeq);
     if (gap !== null) return { ok: false, expectedSeq: gap };

@@ -16,6 +16,7 @@ import type { PushBatch, PushOutcome } from './push-decide';
 import { SqlitePushWriter } from './push-sqlite';
 
 export type { CheckedMutation, PushBatch, PushOutcome } from './push-decide';
+export { DeviceGone } from './push-decide';
 
 export interface PushWriter {
   /** Applies the batch; resolves once it is committed (or refused with `seq_gap`), rejects on a database failure. */

@@ -23,6 +23,7 @@ import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Database } from '../db';
 import type { Db } from '../schema';
+import { underWriteLock } from './write-lock';
 
 export interface RestoreFix {
   entries: number;
@@ -32,27 +33,14 @@ export interface RestoreFix {
 }
 
 export async function afterRestore(database: Database, now: Date): Promise<RestoreFix> {
-  if (database.kind === 'postgres') {
-    return database.db.transaction().execute(async (trx) => {
-      // Should a server still run: a push holds its library's row from before it takes its
-      // versions to its commit, so this waits for those under way, and holds the next ones
-      // until the new counter is set (none can commit a version below it).
-      await sql`LOCK TABLE libraries, entries IN EXCLUSIVE MODE`.execute(trx);
-      return shiftVersions(trx, 'postgres', now);
-    });
-  }
-  // SQLite: the write lock before the first read (BEGIN IMMEDIATE), as the server's pushes take it.
-  return database.db.connection().execute(async (conn) => {
-    await sql`BEGIN IMMEDIATE`.execute(conn);
-    try {
-      const fixed = await shiftVersions(conn, 'sqlite', now);
-      await sql`COMMIT`.execute(conn);
-      return fixed;
-    } catch (error) {
-      await sql`ROLLBACK`.execute(conn);
-      throw error;
-    }
-  });
+  return underWriteLock(
+    database,
+    // Should a server still run: a push holds its library's row from before it takes its
+    // versions to its commit, so this waits for those under way, and holds the next ones
+    // until the new counter is set (none can commit a version below it).
+    (trx) => sql`LOCK TABLE libraries, entries IN EXCLUSIVE MODE`.execute(trx),
+    (trx) => shiftVersions(trx, database.kind, now),
+  );
 }
 
 async function shiftVersions(trx: Db, kind: Database['kind'], now: Date): Promise<RestoreFix> {
