@@ -22,6 +22,7 @@ import { colourSchema, COLOURS, kpiResultSchema, type Colour } from './kpi-resul
 import { noNul } from './protocol';
 import { storedLibrarySchema } from './library';
 import { localisedSchema } from './rulebook-schema';
+import { strategySchema } from './strategies';
 
 export const MONITOR_BASE = '/monitor';
 /** The session cookie's name. */
@@ -155,6 +156,8 @@ export const monitorLibraryDetailSchema = z.object({
   kpi: kpiResultSchema,
   /** The title of the rulebook `kpi` was computed with. Optional: views kept offline by an earlier version lack it. */
   rulebookTitle: z.optional(localisedSchema),
+  /** The strategy the rulebook's green wants every month, for the next steps' words. Optional as the title. */
+  sustainedStrategy: z.optional(strategySchema),
   lastPushAt: z.nullable(z.string()),
   stale: z.boolean(),
 });

@@ -211,7 +211,13 @@ describe('login', () => {
 describe('the address of a view', () => {
   it('reads back what areaHash and libraryHash write', () => {
     const area = { province: 'Jawa Timur', regency: 'Kabupaten Malang' };
-    expect(parseView(areaHash(area, { q: 'Suka maju', tab: 'green' }).slice('#/pantau'.length))).toEqual({ kind: 'area', area, q: 'Suka maju', tab: 'green' });
+    expect(parseView(areaHash(area, { q: 'Suka maju', tab: 'hijau' }).slice('#/pantau'.length))).toEqual({ kind: 'area', area, q: 'Suka maju', tab: 'hijau' });
+    // Any colour: red and grey are the libraries to call.
+    for (const tab of ['kuning', 'merah', 'abu-abu'] as const) {
+      expect(areaHash(area, { tab })).toContain(`warna=${tab}`);
+      expect(parseView(areaHash(area, { tab }).slice('#/pantau'.length))).toEqual({ kind: 'area', area, q: '', tab });
+    }
+    expect(parseView('?warna=ungu')).toEqual({ kind: 'area', area: {}, q: '', tab: 'all' });
     expect(parseView(areaHash(area, { tab: 'stale' }).slice('#/pantau'.length))).toEqual({ kind: 'area', area, q: '', tab: 'stale' });
     expect(areaHash(area, { tab: 'stale' })).toMatch(/belum-sinkron=ya$/);
     expect(parseView('')).toEqual({ kind: 'area', area: {}, q: '', tab: 'all' });
@@ -227,7 +233,8 @@ describe('the address of a view', () => {
 
   it('asks the API with only the parameters that are set', () => {
     expect(summaryUrl({})).toBe('/api/v1/monitor/summary');
-    expect(librariesUrl({ province: 'Jawa Timur' }, 'Suka', 'green')).toBe('/api/v1/monitor/libraries?province=Jawa+Timur&q=Suka&colour=hijau');
+    expect(librariesUrl({ province: 'Jawa Timur' }, 'Suka', 'hijau')).toBe('/api/v1/monitor/libraries?province=Jawa+Timur&q=Suka&colour=hijau');
+    expect(librariesUrl({ province: 'Jawa Timur' }, '', 'abu-abu')).toBe('/api/v1/monitor/libraries?province=Jawa+Timur&colour=abu-abu');
     expect(librariesUrl({ regency: 'Kota Batu' }, '', 'stale')).toBe('/api/v1/monitor/libraries?regency=Kota+Batu&stale=true');
     expect(librariesUrl({}, '', 'all')).toBe('/api/v1/monitor/libraries');
   });

@@ -20,6 +20,7 @@ import {
   API_BASE,
   computeKpi,
   defaultRulebook,
+  describeNextSteps,
   sharePercents,
   STRATEGIES,
   t,
@@ -339,6 +340,12 @@ it('a province supervisor logs in, drills from the province to a library, and se
   for (const s of STRATEGIES) {
     expect(await card.locator(`[data-strategy-count="${s}"]`).getAttribute('data-count')).toBe(String(entriesOf(sidomulyo)[s]));
   }
+  // What the library should do next, in the sentences its phone shows; and that the colour counts only what was sent.
+  await card.getByRole('heading', { name: 'Langkah berikutnya untuk perpustakaan ini', exact: true }).waitFor();
+  expect(await card.locator('.next-steps li').allTextContents()).toEqual(describeNextSteps(sidomulyo, 'id', defaultRulebook.green.sustained.strategy));
+  expect(sidomulyo.colour).not.toBe('hijau'); // so the sentences are steps, not "already green"
+  expect(await card.textContent()).toContain(`Bulan dengan kegiatan Pelibatan Masyarakat: ${sidomulyo.sustained.monthsWithPelibatan} dari ${sidomulyo.sustained.required} yang diperlukan`);
+  expect(await card.textContent()).toContain('Warna dihitung dari kegiatan yang sudah terkirim ke server; kegiatan yang masih di HP belum terhitung.');
   await expectAccessible('library');
   await shoot('library');
 
@@ -366,6 +373,15 @@ it('a province supervisor logs in, drills from the province to a library, and se
   await poll(async () => (await page.locator('tr[data-library-id] th').allTextContents()).join('|')).toBe(made.sukamaju.library.name);
   expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Perpustakaan hijau');
   expect(await page.locator('tr[data-library-id] [data-colour]').textContent()).toBe(colourWord('hijau'));
+  // Every colour has its list: red and grey are the libraries to call.
+  for (const colour of ['kuning', 'merah', 'abu-abu'] as const) {
+    await page.getByRole('link', { name: `Perpustakaan ${colour}`, exact: true }).click();
+    await poll(() => page.evaluate(() => location.hash)).toContain(`warna=${colour}`);
+    const expected = jatim.filter((m) => kpis.get(m.library.id)!.colour === colour).map((m) => m.library.name).sort();
+    if (expected.length === 0) await page.getByText(`Belum ada perpustakaan ${colour} di wilayah ini.`, { exact: true }).waitFor();
+    else await poll(async () => (await page.locator('tr[data-library-id] th').allTextContents()).sort().join('|')).toBe(expected.join('|'));
+  }
+  expect(jatim.some((m) => ['merah', 'abu-abu'].includes(kpis.get(m.library.id)!.colour))).toBe(true);
 
   // Another province is out of scope, said plainly.
   await page.goto(`${server.url}/#/pantau?provinsi=Jawa%20Barat`);

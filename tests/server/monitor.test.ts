@@ -166,6 +166,7 @@ describe.each(DB_KINDS)('monitoring figures on %s', (kind) => {
         library: lib.library,
         kpi: JSON.parse(JSON.stringify(kpiOf(lib, s.clock.now()))),
         rulebookTitle: defaultRulebook.title,
+        sustainedStrategy: defaultRulebook.green.sustained.strategy,
         lastPushAt: lastPush.get(lib.library.id)!,
         stale: expectStale(lib),
       });

@@ -7,6 +7,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import {
   COLOUR_RANK,
+  COLOURS,
   formatNumber,
   STRATEGIES,
   t,
@@ -217,10 +218,12 @@ function ListControls({ view, lang }: { view: AreaViewProps['view']; lang: Lang 
         <a href={areaHash(view.area, { q: view.q })} aria-current={view.tab === 'all' ? 'page' : undefined}>
           {mw(lang, 'list.all')}
         </a>
-        <a href={areaHash(view.area, { q: view.q, tab: 'green' })} aria-current={view.tab === 'green' ? 'page' : undefined}>
-          <span class="swatch swatch-sm swatch-hijau" aria-hidden="true" />
-          {mw(lang, 'list.green')}
-        </a>
+        {COLOURS.map((c) => (
+          <a key={c} href={areaHash(view.area, { q: view.q, tab: c })} aria-current={view.tab === c ? 'page' : undefined}>
+            <span class={`swatch swatch-sm swatch-${c}`} aria-hidden="true" />
+            {mw(lang, `list.colour.${c}`)}
+          </a>
+        ))}
         <a href={areaHash(view.area, { q: view.q, tab: 'stale' })} aria-current={view.tab === 'stale' ? 'page' : undefined}>
           {mw(lang, 'list.stale')}
         </a>

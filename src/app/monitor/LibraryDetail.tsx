@@ -4,9 +4,10 @@
  * and the staleness mark, kept apart from the colour.
  */
 import { useState } from 'preact/hooks';
-import { formatNumber, hasMessage, STRATEGIES, t, type Lang, type MonitorLibraryDetail, type SupervisorInfo } from '../../domain';
+import { describeNextSteps, formatNumber, hasMessage, STRATEGIES, t, type Lang, type MonitorLibraryDetail, type SupervisorInfo } from '../../domain';
 import { monitorLibraryDetailSchema } from '../../domain/monitor';
 import { amountText, scoreText } from '../components/KpiCard';
+import { ui } from '../i18n';
 import { Breadcrumb, ErrorNote, formatInstant, OfflineNote, RulebookName, StaleMark, useRetry } from './parts';
 import { useFetched } from './use-fetched';
 import { libraryUrl } from './view';
@@ -49,6 +50,7 @@ export function LibraryDetail({ me, id, lang, onUnauthorized }: LibraryDetailPro
 
 function Card({ detail, lang }: { detail: MonitorLibraryDetail; lang: Lang }) {
   const { kpi } = detail;
+  const strategy = detail.sustainedStrategy ?? 'pelibatan';
   const entries = Object.fromEntries(STRATEGIES.map((s) => [s, kpi.monthly.reduce((sum, m) => sum + m[s], 0)]));
   return (
     <section class="card kpi" aria-labelledby="m-detail-colour" data-kpi-colour={kpi.colour}>
@@ -71,9 +73,18 @@ function Card({ detail, lang }: { detail: MonitorLibraryDetail; lang: Lang }) {
           </>
         )}
       </p>
+      <p class="hint">{mw(lang, 'detail.sentOnly')}</p>
       <p class="disclaimer">
         <span>{t(lang, 'disclaimer')}</span> · <RulebookName title={detail.rulebookTitle} id={kpi.rulebookId} lang={lang} />
       </p>
+      {/* What the library should do next, in the phone's own sentences (the officer can read them out). */}
+      <h2>{mw(lang, 'detail.next')}</h2>
+      <ul class="next-steps">
+        {describeNextSteps(kpi, lang, strategy).map((s) => (
+          <li key={s}>{s}</li>
+        ))}
+      </ul>
+      <p class="legend">{ui(lang, 'kpi.sustained', { strategy: t(lang, `strategy.${strategy}`), have: kpi.sustained.monthsWithPelibatan, required: kpi.sustained.required })}</p>
       <h2>{mw(lang, 'detail.entries')}</h2>
       <ul class="colour-counts">
         {STRATEGIES.map((s) => (

@@ -7,7 +7,7 @@
  */
 import { formatNumber, STRATEGIES, t, type Area, type Lang, type MonitorLibraries } from '../../domain';
 import { ColourWord, ExportLinks, formatInstant, StaleMark } from './parts';
-import { exportLibrariesUrl, libraryHash, type ListTab } from './view';
+import { exportLibrariesUrl, isColourTab, libraryHash, type ListTab } from './view';
 import { mw } from './words';
 
 export interface LibraryTableProps {
@@ -36,11 +36,23 @@ export function LibraryTable({ data, area, q, tab, areaEmpty, caption, lang, onU
       {data.truncated && <p class="warning">{mw(lang, 'list.truncated', { count })}</p>}
       {rows.length === 0 ? (
         // Nothing searched: the area has no library yet (or the scope is misspelt: the administrator's to check).
-        <p>{mw(lang, q ? 'list.empty' : areaEmpty || tab === 'all' ? 'list.emptyArea' : tab === 'stale' ? 'list.emptyStale' : 'list.empty')}</p>
+        <p>
+          {q
+            ? mw(lang, 'list.empty')
+            : areaEmpty || tab === 'all'
+              ? mw(lang, 'list.emptyArea')
+              : tab === 'stale'
+                ? mw(lang, 'list.emptyStale')
+                : mw(lang, 'list.emptyColour', { libraries: mw(lang, `list.colourLower.${tab}`) })}
+        </p>
       ) : (
         <div class="table-scroll" tabIndex={0} role="region" aria-labelledby="m-libraries-caption">
           <table class="monitor-table">
-            <caption id="m-libraries-caption">{mw(lang, tab === 'green' ? 'list.captionGreen' : tab === 'stale' ? 'list.captionStale' : 'list.caption', { area: caption })}</caption>
+            <caption id="m-libraries-caption">
+              {isColourTab(tab)
+                ? mw(lang, 'list.captionColour', { libraries: mw(lang, `list.colour.${tab}`), area: caption })
+                : mw(lang, tab === 'stale' ? 'list.captionStale' : 'list.caption', { area: caption })}
+            </caption>
             <thead>
               <tr>
                 <th scope="col" rowSpan={2} class="sticky-col">

@@ -7,12 +7,17 @@
  *   #/pantau/perpustakaan/<id>                 one library
  * and the API addresses each view reads (src/domain/monitor.ts).
  */
-import { API_BASE, type Area, type Scope } from '../../domain';
+import { API_BASE, COLOURS, type Area, type Colour, type Scope } from '../../domain';
 import { MONITOR_BASE } from '../../domain/monitor';
 import { MONITOR_QUERY } from './link';
 
-/** Which libraries the list shows: all, the green ones (for awards), or those marked "belum sinkron 30+ hari". */
-export type ListTab = 'all' | 'green' | 'stale';
+/**
+ * Which libraries the list shows: all, those of one colour (green for awards, red and grey
+ * to call), or those marked "belum sinkron 30+ hari".
+ */
+export type ListTab = 'all' | Colour | 'stale';
+
+export const isColourTab = (tab: ListTab): tab is Colour => (COLOURS as readonly string[]).includes(tab);
 
 export type MonitorView =
   | { kind: 'area'; area: Area; q: string; tab: ListTab }
@@ -29,7 +34,9 @@ export function parseView(view: string): MonitorView {
   const regency = p.get('kabupaten')?.trim();
   if (province) area.province = province;
   if (regency) area.regency = regency;
-  const tab: ListTab = p.get(MONITOR_QUERY.green) === 'hijau' ? 'green' : p.get(MONITOR_QUERY.stale) === 'ya' ? 'stale' : 'all';
+  // `warna` (MONITOR_QUERY.green, named when it took only hijau) takes any colour.
+  const colour = p.get(MONITOR_QUERY.green) ?? '';
+  const tab: ListTab = (COLOURS as readonly string[]).includes(colour) ? (colour as Colour) : p.get(MONITOR_QUERY.stale) === 'ya' ? 'stale' : 'all';
   return { kind: 'area', area, q: p.get(MONITOR_QUERY.search)?.trim() ?? '', tab };
 }
 
@@ -47,7 +54,7 @@ export function areaHash(area: Area, options: { q?: string; tab?: ListTab } = {}
   if (area.province) p.set('provinsi', area.province);
   if (area.regency) p.set('kabupaten', area.regency);
   if (options.q) p.set(MONITOR_QUERY.search, options.q);
-  if (options.tab === 'green') p.set(MONITOR_QUERY.green, 'hijau');
+  if (options.tab && isColourTab(options.tab)) p.set(MONITOR_QUERY.green, options.tab);
   if (options.tab === 'stale') p.set(MONITOR_QUERY.stale, 'ya');
   const query = p.toString();
   return `#/pantau${query ? `?${query}` : ''}`;
@@ -84,7 +91,7 @@ export const loginUrl = () => api('/login');
 export const logoutUrl = () => api('/logout');
 export const summaryUrl = (area: Area) => api('/summary', { province: area.province, regency: area.regency });
 /** The list's filter as the API takes it. */
-const tabParams = (tab: ListTab) => ({ colour: tab === 'green' ? 'hijau' : undefined, stale: tab === 'stale' ? 'true' : undefined });
+const tabParams = (tab: ListTab) => ({ colour: isColourTab(tab) ? tab : undefined, stale: tab === 'stale' ? 'true' : undefined });
 export const librariesUrl = (area: Area, q: string, tab: ListTab) =>
   api('/libraries', { province: area.province, regency: area.regency, q, ...tabParams(tab) });
 export const libraryUrl = (id: string) => api(`/libraries/${encodeURIComponent(id)}`);

@@ -103,6 +103,7 @@ export function libraryDetailRoute(deps: ServerDeps): Handler<Env> {
       library: found.library,
       kpi: computeKpi(entries, found.library, rulebook, now),
       rulebookTitle: rulebook.title,
+      sustainedStrategy: rulebook.green.sustained.strategy,
       lastPushAt: found.lastPushAt,
       stale: isStale(found.lastPushAt, found.createdAt, now),
     };
