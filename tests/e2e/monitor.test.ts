@@ -227,6 +227,8 @@ it('a province supervisor logs in, drills from the province to a library, and se
   await expectAccessible('login');
   await shoot('login');
 
+  // Who to ask when the password is lost or the account locked.
+  await page.getByText('Lupa kata sandi, atau akun terkunci karena salah berkali-kali? Hubungi administrator server pemantauan.', { exact: true }).waitFor();
   await field('Nama pengguna').fill(SUPERVISOR.name);
   await field('Kata sandi').fill('bukan-kata-sandinya');
   await page.getByRole('button', { name: 'Masuk' }).click();
@@ -302,7 +304,9 @@ it('a province supervisor logs in, drills from the province to a library, and se
   }
   expect(await page.getByRole('link', { name: 'Unduh CSV', exact: true }).count()).toBe(2);
   // Beside each pair: which format suits Excel (Indonesian Excel expects ';' in a CSV).
-  expect(await page.locator('.exports').getByText('XLSX untuk Excel; CSV untuk aplikasi lain', { exact: true }).count()).toBe(2);
+  expect(
+    await page.locator('.exports').getByText('XLSX untuk Excel. CSV dipisah koma: Excel berpengaturan Indonesia menampilkannya dalam satu kolom.', { exact: true }).count(),
+  ).toBe(2);
   // A tap saves the file under the server's name, with the province's libraries only.
   const librariesCsv = page.getByRole('group', { name: 'Unduh daftar perpustakaan', exact: true }).getByRole('link', { name: 'Unduh CSV', exact: true });
   const [download] = await Promise.all([page.waitForEvent('download'), librariesCsv.click()]);
@@ -406,6 +410,9 @@ it('a province supervisor logs in, drills from the province to a library, and se
   await poll(() => page.locator('tr[data-library-id]').count()).toBe(3);
   await expectAccessible('offline');
   await shoot('offline');
+  // A file is never kept: offline, its link says it needs the server (not "nothing kept for this view").
+  await page.getByRole('group', { name: 'Unduh daftar perpustakaan', exact: true }).getByRole('link', { name: 'Unduh CSV', exact: true }).click();
+  await page.getByText('Mengunduh perlu sambungan ke server. Coba lagi saat ada sinyal.', { exact: true }).waitFor();
   await phone!.context.setOffline(false);
 
   // Keluar offline (a shared computer whose connection dropped): signed out at once, and the

@@ -128,7 +128,8 @@ describe.each(DB_KINDS)('monitoring exports on %s', (kind) => {
       [{}, 'indonesia'],
       [{ province: 'Jawa Timur' }, 'jawa-timur'],
       [{ colour: 'hijau' }, 'indonesia-hijau'],
-      [{ province: 'Jawa Tengah', regency: 'Kabupaten Semarang', q: 'desa' }, 'kabupaten-semarang'],
+      [{ province: 'Jawa Tengah', regency: 'Kabupaten Semarang', q: 'desa' }, 'kabupaten-semarang-cari-desa'],
+      [{ province: 'Jawa Timur', q: 'Desa' }, 'jawa-timur-cari-desa'],
     ];
     for (const [params, slug] of cases) {
       const json = (await monitor(s, cookie, `/libraries${q(params)}`)).body;

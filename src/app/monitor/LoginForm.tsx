@@ -60,6 +60,7 @@ export function LoginForm({ lang, onLoggedIn }: { lang: Lang; onLoggedIn: (me: S
           </button>
         </div>
       </form>
+      <p class="hint">{mw(lang, 'login.help')}</p>
     </section>
   );
 }

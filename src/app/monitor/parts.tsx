@@ -184,7 +184,8 @@ export function ExportLinks({
     setProblem(null);
     const got = await fetchExport((e.currentTarget as HTMLAnchorElement).href).finally(() => (busy.current = false));
     if (!got.ok && got.error.kind === 'unauthorized') return onUnauthorized();
-    if (!got.ok) return setProblem(errorText(got.error, lang, 'notFound'));
+    // Not the screens' "nothing kept for this view": a file is never kept, it needs the server.
+    if (!got.ok) return setProblem(got.error.kind === 'unreachable' ? mw(lang, 'export.offline') : errorText(got.error, lang, 'notFound'));
     const url = URL.createObjectURL(got.blob);
     const a = document.createElement('a');
     a.href = url;

@@ -22,6 +22,7 @@ const id = {
   'login.serverBusy': 'Server sedang sibuk memeriksa kata sandi. Coba lagi beberapa detik lagi.',
   'login.offline': 'Tidak tersambung ke server. Periksa sinyal lalu coba lagi.',
   'login.failed': 'Gagal masuk: {message}',
+  'login.help': 'Lupa kata sandi, atau akun terkunci karena salah berkali-kali? Hubungi administrator server pemantauan.',
 
   who: 'Masuk sebagai {name} · Wilayah: {scope}',
   logout: 'Keluar',
@@ -110,7 +111,8 @@ const id = {
   'export.table.regency': 'ringkasan per kabupaten/kota',
   'export.table.libraries': 'daftar perpustakaan',
   // Excel set to Indonesian separates lists with ';', so a CSV with ',' opens in one column.
-  'export.hint': 'XLSX untuk Excel; CSV untuk aplikasi lain',
+  'export.hint': 'XLSX untuk Excel. CSV dipisah koma: Excel berpengaturan Indonesia menampilkannya dalam satu kolom.',
+  'export.offline': 'Mengunduh perlu sambungan ke server. Coba lagi saat ada sinyal.',
 
   'detail.place': '{village}, {district}, {regency}, {province}',
   'detail.lastPush': 'Kiriman terakhir: {time}',
@@ -138,6 +140,7 @@ const en: Record<MonitorWord, string> = {
   'login.serverBusy': 'The server is busy checking passwords. Try again in a few seconds.',
   'login.offline': 'Cannot reach the server. Check the signal and try again.',
   'login.failed': 'Could not sign in: {message}',
+  'login.help': 'Forgot your password, or locked out after wrong tries? Ask the monitoring server’s administrator.',
 
   who: 'Signed in as {name} · Area: {scope}',
   logout: 'Sign out',
@@ -223,7 +226,8 @@ const en: Record<MonitorWord, string> = {
   'export.table.province': 'summary per province',
   'export.table.regency': 'summary per regency/city',
   'export.table.libraries': 'library list',
-  'export.hint': 'XLSX for Excel; CSV for other programs',
+  'export.hint': 'XLSX for Excel. CSV is comma-separated: Excel with Indonesian settings shows it in one column.',
+  'export.offline': 'Downloading needs a connection to the server. Try again when there is signal.',
 
   'detail.place': '{village}, {district}, {regency}, {province}',
   'detail.lastPush': 'Last sent: {time}',

@@ -115,7 +115,9 @@ export function librariesExportRoute(deps: ServerDeps, format: ExportFormat): Ha
     const [rulebook, now] = [await deps.rulebooks.current(), deps.now()];
     const estimate: Estimate = [rulebook.id, wibText(now.toISOString())];
     const date = todayIn('Asia/Jakarta', now);
-    const name = `perpustakaan-${slug(areaName(query.area))}${query.colour ? `-${query.colour}` : ''}${query.stale ? '-belum-sinkron' : ''}-${date}`;
+    // Every filter in the name: a search's file holds only what matched, and must not pass for the whole area's.
+    const search = query.q ? `-cari-${slug(query.q).slice(0, 30)}` : '';
+    const name = `perpustakaan-${slug(areaName(query.area))}${query.colour ? `-${query.colour}` : ''}${query.stale ? '-belum-sinkron' : ''}${search}-${date}`;
     return sendTable(format, name, 'Perpustakaan (perkiraan KPI)', LIBRARY_HEADERS, list.libraries.map((l) => libraryRow(l, estimate)));
   };
 }
