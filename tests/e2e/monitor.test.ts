@@ -593,6 +593,12 @@ it('an area out of scope is said once; "Coba lagi" leaves focus on what the new 
     await p.getByText(outOfScope).first().waitFor();
     await poll(() => p.getByText('Memuat…', { exact: true }).count()).toBe(0);
     expect(await p.getByRole('alert').filter({ hasText: outOfScope }).count()).toBe(1);
+    // Nothing of it can be listed: no list, tabs or search, but the way back to the supervisor's own area.
+    expect(await p.getByRole('heading', { name: 'Daftar perpustakaan' }).count()).toBe(0);
+    expect(await p.getByRole('search').count()).toBe(0);
+    await p.getByRole('link', { name: 'Ke wilayah Anda: Provinsi Jawa Timur', exact: true }).click();
+    await poll(() => p.getByRole('heading', { level: 1 }).textContent()).toBe('Jawa Timur');
+    await poll(() => p.locator('tr[data-library-id]').count()).toBe(3);
 
     // Offline, views never seen here fail; "Coba lagi" still offline: focus on the new "Coba lagi";
     // back online: focus on the heading of what came.

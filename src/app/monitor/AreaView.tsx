@@ -19,7 +19,7 @@ import {
 } from '../../domain';
 // Straight from the module, not the domain's index: see api.ts.
 import { monitorLibrariesSchema, monitorSummarySchema, sharePercents } from '../../domain/monitor';
-import { areaName, Breadcrumb, ColourWord, ErrorNote, ExportLinks, formatInstant, OfflineNote, RulebookName, sameError, useRetry } from './parts';
+import { areaName, Breadcrumb, ColourWord, ErrorNote, ExportLinks, formatInstant, OfflineNote, RulebookName, sameError, scopeText, useRetry } from './parts';
 import { LibraryTable } from './LibraryTable';
 import { useFetched } from './use-fetched';
 import { areaHash, effectiveArea, exportSummaryUrl, librariesUrl, summaryUrl, type MonitorView } from './view';
@@ -48,6 +48,9 @@ export function AreaView({ me, view, lang, onUnauthorized }: AreaViewProps) {
   // A kabupaten/kota supervisor's area names no province; the server's summary does, when the
   // kabupaten/kota lies in one. Never a listed library's: a national search, the green list or a
   // name found in two provinces would show a province the figures do not cover.
+  // Out of scope (a link from a colleague, an address typed): nothing of it can be listed, so
+  // no list, tabs or search; the way back to the supervisor's own area instead.
+  const outOfScope = summary.ok === false && summary.error.kind === 'status' && summary.error.status === 403;
   const known: Area = {
     province: area.province ?? (summary.ok ? summary.data.area.province : undefined),
     regency: area.regency,
@@ -59,6 +62,13 @@ export function AreaView({ me, view, lang, onUnauthorized }: AreaViewProps) {
       <h1 tabIndex={-1}>{areaName(area, lang)}</h1>
       {summary.ok === null && <p role="status">{mw(lang, 'loading')}</p>}
       {summary.ok === false && <ErrorNote error={summary.error} lang={lang} onRetry={retry} />}
+      {outOfScope && (
+        <p>
+          <a class="button" href={areaHash({})}>
+            {mw(lang, 'toOwnArea', { scope: scopeText(me.scope, lang) })}
+          </a>
+        </p>
+      )}
       {summary.ok && (
         <>
           <OfflineNote savedAt={summary.savedAt} lang={lang} />
@@ -73,29 +83,31 @@ export function AreaView({ me, view, lang, onUnauthorized }: AreaViewProps) {
         </>
       )}
 
-      <section aria-labelledby="m-list" class="monitor-list">
-        <h2 id="m-list">{mw(lang, 'list.title')}</h2>
-        <ListControls view={view} lang={lang} />
-        {!wantsList && <p class="hint">{mw(lang, 'list.national')}</p>}
-        {wantsList && list.ok === null && <p role="status">{mw(lang, 'loading')}</p>}
-        {wantsList && listError && <ErrorNote error={list.error} lang={lang} onRetry={retry} />}
-        {wantsList && list.ok && (
-          <>
-            {/* The summary's note already says so when both are kept copies. */}
-            {!(summary.ok && summary.savedAt) && <OfflineNote savedAt={list.savedAt} lang={lang} />}
-            <LibraryTable
-              data={list.data}
-              area={area}
-              q={view.q}
-              tab={view.tab}
-              areaEmpty={summary.ok === true && summary.data.total.libraries === 0}
-              caption={areaName(area, lang)}
-              lang={lang}
-              onUnauthorized={onUnauthorized}
-            />
-          </>
-        )}
-      </section>
+      {!outOfScope && (
+        <section aria-labelledby="m-list" class="monitor-list">
+          <h2 id="m-list">{mw(lang, 'list.title')}</h2>
+          <ListControls view={view} lang={lang} />
+          {!wantsList && <p class="hint">{mw(lang, 'list.national')}</p>}
+          {wantsList && list.ok === null && <p role="status">{mw(lang, 'loading')}</p>}
+          {wantsList && listError && <ErrorNote error={list.error} lang={lang} onRetry={retry} />}
+          {wantsList && list.ok && (
+            <>
+              {/* The summary's note already says so when both are kept copies. */}
+              {!(summary.ok && summary.savedAt) && <OfflineNote savedAt={list.savedAt} lang={lang} />}
+              <LibraryTable
+                data={list.data}
+                area={area}
+                q={view.q}
+                tab={view.tab}
+                areaEmpty={summary.ok === true && summary.data.total.libraries === 0}
+                caption={areaName(area, lang)}
+                lang={lang}
+                onUnauthorized={onUnauthorized}
+              />
+            </>
+          )}
+        </section>
+      )}
     </>
   );
 }

@@ -31,6 +31,7 @@ const id = {
   'scope.regency': '{name}',
 
   breadcrumb: 'Letak wilayah',
+  toOwnArea: 'Ke wilayah Anda: {scope}',
   indonesia: 'Indonesia',
   checking: 'Memeriksa sesi…',
   loading: 'Memuat…',
@@ -149,6 +150,7 @@ const en: Record<MonitorWord, string> = {
   'scope.regency': '{name}',
 
   breadcrumb: 'Area',
+  toOwnArea: 'To your area: {scope}',
   indonesia: 'Indonesia',
   checking: 'Checking the session…',
   loading: 'Loading…',
