@@ -8,13 +8,16 @@
  * stretches of ~48 KB, and each stretch is parsed as an array of its own: four small
  * strings instead of one large one.
  *
- * Cuts are made only at `},{"`, which in valid JSON is nearly always the boundary of two
- * objects in an array. When it is not (inside a string, or between the partners of one
- * entry), a stretch is not a list of complete values and its parse fails; and when every
- * stretch parses, each cut was between two mutations (each stretch is balanced, so the
- * text before a cut is the envelope's opening and whole mutations). Any failure, and any
- * other shape, returns undefined: the caller parses the text whole, and its value or
- * error is JSON.parse's in every case. Held to that by tests/server/json-bytes.test.ts.
+ * Cuts are made only at `},{"seq":`, where one mutation ends and the next begins as
+ * phones write them (`{seq, baseVersion, entry}`, seq first): the bytes `},{"` alone also
+ * stand between the partners or attachments of one entry, in most real pushes. Should a cut
+ * fall elsewhere all the same (a string ending in `},{`, a key named seq inside an entry), its
+ * stretch is not a list of complete values and its parse fails; and when every stretch
+ * parses, each cut was between two mutations (each stretch is balanced, so the text before
+ * a cut is the envelope's opening and whole mutations). Any failure, and any other shape
+ * (a client writing its keys in another order), returns undefined: the caller parses the
+ * text whole, and its value or error is JSON.parse's in every case. Held to that by
+ * tests/server/json-bytes.test.ts.
  *
  * The caller has checked the bytes are UTF-8 and nest no deeper than its limit. Every cut
  * is at an ASCII byte, never inside a character of several bytes.
@@ -27,7 +30,7 @@
  */
 export const STRETCH_BYTES = 48 * 1024;
 
-const CUT = Buffer.from('},{"', 'latin1');
+const CUT = Buffer.from('},{"seq":', 'latin1');
 const KEY = Buffer.from('"mutations"', 'latin1');
 const COLON = 0x3a;
 const OPEN_ARRAY = 0x5b; // [

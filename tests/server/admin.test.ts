@@ -119,6 +119,16 @@ describe.each(DB_KINDS)('admin on %s', (kind) => {
       now: s.clock.now(),
     });
     await expect(late).rejects.toBeInstanceOf(DeviceGone);
+    // In one group commit with another device's batch: only the batch of the device that is gone fails.
+    const live = await add('Perpustakaan Dobel Hidup');
+    const liveDevice = await call(s, 'POST', '/api/v1/enroll', { json: { code: await issue(live) } });
+    const liveEntry = makeEntry(live);
+    const [gone, applied] = await Promise.allSettled([
+      applyPush(s.database, { libraryId: racing, deviceId: racer.body.deviceId, mutations: [{ seq: 1, baseVersion: 0, entryId: String(entry.id), check: { ok: true, entry: entry as ActivityEntry } }], now: s.clock.now() }),
+      applyPush(s.database, { libraryId: live, deviceId: liveDevice.body.deviceId, mutations: [{ seq: 1, baseVersion: 0, entryId: String(liveEntry.id), check: { ok: true, entry: liveEntry as ActivityEntry } }], now: s.clock.now() }),
+    ]);
+    expect(gone.status === 'rejected' && gone.reason instanceof DeviceGone).toBe(true);
+    expect(applied).toMatchObject({ status: 'fulfilled', value: { ok: true, ackSeq: 1, results: [{ status: 'applied' }] } });
 
     // A library whose phone has sent an entry — even one deleted since — is kept: exit 2, said why.
     const kept = await add('Perpustakaan Dobel Dipakai');

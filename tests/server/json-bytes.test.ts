@@ -4,10 +4,12 @@
  * text JSON.parse refuses, and it takes the envelopes phones send, cut where a stretch
  * ends; through readJsonBody, a large body gets JSON.parse's answer in every case.
  */
+import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { readJsonBody } from '../../src/server/body';
 import { parseEnvelopeInStretches, STRETCH_BYTES } from '../../src/server/json-bytes';
+import { makeEntries } from '../../bench/entries';
 import { makeEntry } from './harness';
 
 /** Texts meant to meet the cut `},{"` where it is not between two mutations. */
@@ -82,7 +84,7 @@ describe('parseEnvelopeInStretches', () => {
     );
   });
 
-  it('takes every envelope whose only `},{"` are between mutations, in as many stretches as it is cut', () => {
+  it('takes every envelope whose only `},{"seq":` are between mutations, in as many stretches as it is cut', () => {
     // Entries as phones send them: fields of plain values (no objects in arrays), no text ending in `},{`.
     const plain = fc.oneof(fc.integer(), fc.boolean(), fc.constant(null), fc.string({ maxLength: 12 }).filter((x) => !x.includes('},{')), fc.constantFrom('😀', 'é', '\\"'));
     const phoneMutation = fc.record({ seq: fc.nat(), baseVersion: fc.nat(), entry: fc.dictionary(fc.string({ maxLength: 6 }).filter((x) => !x.includes('},{')), plain, { maxKeys: 6 }) });
@@ -100,22 +102,35 @@ describe('parseEnvelopeInStretches', () => {
   });
 
   it('takes a phone’s push of 500 entries in several stretches, as JSON.parse reads it', () => {
-    // The first title ends in `},{`: with its closing quote, the bytes of a cut, inside the title.
-    const mutations = Array.from({ length: 500 }, (_, i) => ({
-      seq: i + 1,
-      baseVersion: 0,
-      entry: makeEntry(LIBRARY, { title: i === 0 ? "Cerita “sukses” 😀 },{" : `Kegiatan ${i}` }),
-    }));
-    const t = JSON.stringify({ mutations });
+    // Real entries (bench/entries.ts: partners, attachments, long texts, five years): their
+    // partners and attachments hold `},{"` too, but a cut is made only before `"seq":`.
+    const entries = makeEntries(500, LIBRARY, '2026-11-30', { seed: 7 });
+    expect(entries.filter((e) => (e.partners?.length ?? 0) > 1).length).toBeGreaterThan(20);
+    const t = JSON.stringify({ mutations: entries.map((entry, i) => ({ seq: i + 1, baseVersion: 0, entry })) });
     expect(t.length).toBeGreaterThan(3 * STRETCH_BYTES);
     const bytes = Buffer.from(t, 'utf8');
     expect(parseEnvelopeInStretches(bytes)).toStrictEqual(JSON.parse(t));
-    // A cut made inside the first mutation's title: that stretch is refused, and the caller parses whole.
+    for (const seed of [1, 2, 3, 4, 5]) {
+      const other = JSON.stringify({ mutations: makeEntries(200, LIBRARY, '2026-11-30', { seed }).map((entry, i) => ({ seq: i + 1, baseVersion: 0, entry })) });
+      expect(parseEnvelopeInStretches(Buffer.from(other, 'utf8'), 4096), `seed ${seed}`).toStrictEqual(JSON.parse(other));
+    }
+  });
+
+  it('refuses a stretch cut inside a mutation, and the text is then parsed whole', () => {
+    // Partners whose second starts with a key named seq: the bytes of a cut, inside the first
+    // mutation. (Inside a string they cannot be: a quote followed by `seq":` opens a key.)
+    const first = { seq: 1, baseVersion: 0, entry: { title: 'Cerita },{"seq":', partners: [{ name: 'a', kind: 'x' }, { seq: 1, name: 'b' }] } };
+    const rest = Array.from({ length: 20 }, (_, i) => ({ seq: i + 2, baseVersion: 0, entry: makeEntry(LIBRARY) }));
+    const t = JSON.stringify({ mutations: [first, ...rest] });
+    const bytes = Buffer.from(t, 'utf8');
     const arrayStart = bytes.indexOf('[') + 1;
-    const inTitle = bytes.indexOf('},{"');
-    expect(inTitle).toBeLessThan(bytes.indexOf('},{"seq":2'));
-    expect(parseEnvelopeInStretches(bytes, inTitle - arrayStart)).toBeUndefined();
-    expect(parseEnvelopeInStretches(bytes, inTitle - arrayStart + 1)).toStrictEqual(JSON.parse(t));
+    const inside = bytes.indexOf('},{"seq":1,"name"');
+    expect(inside).toBeGreaterThan(0);
+    expect(inside).toBeLessThan(bytes.indexOf('},{"seq":2'));
+    // The title's escaped quote makes no cut: the first cut searched from its start is the partners'.
+    expect(bytes.indexOf('},{"seq":', bytes.indexOf('Cerita'))).toBe(inside);
+    expect(parseEnvelopeInStretches(bytes, bytes.indexOf('Cerita') - arrayStart)).toBeUndefined();
+    expect(parseEnvelopeInStretches(bytes, bytes.indexOf('},{"seq":2') - arrayStart)).toStrictEqual(JSON.parse(t));
   });
 });
 
@@ -141,5 +156,8 @@ describe('readJsonBody on large bodies', () => {
     expect(await post(bytes)).toEqual({ ok: false, code: 'invalid_json' });
     const deep = `{"mutations":[${'[1],'.repeat(20_000)}${'['.repeat(70)}${']'.repeat(70)}]}`;
     expect(await post(deep)).toEqual({ ok: false, code: 'invalid_json' });
+    // Gzipped, as phones send it.
+    const gzipped = new Request('http://x/', { method: 'POST', body: new Uint8Array(gzipSync(t)).buffer as ArrayBuffer, headers: { 'content-encoding': 'gzip' } });
+    expect(await readJsonBody(gzipped)).toEqual({ ok: true, value: JSON.parse(t) });
   });
 });

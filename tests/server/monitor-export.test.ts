@@ -149,6 +149,12 @@ describe.each(DB_KINDS)('monitoring exports on %s', (kind) => {
       expect(xlsxHeaders).toEqual(LIBRARY_HEADERS);
       expect(xlsxRows).toEqual(expected);
     }
+    // A search with no letter or digit names none; a cut name does not end in a hyphen.
+    const named = async (params: Record<string, string>) => (await monitorRaw(s, cookie, `/export/libraries.csv${q(params)}`)).headers.get('content-disposition');
+    expect(await named({ province: 'Jawa Timur', q: '???' })).toBe(`attachment; filename="perpustakaan-jawa-timur-${date()}.csv"`);
+    expect(await named({ province: 'Jawa Timur', q: 'perpustakaan desa sukamaju sa x' })).toBe(
+      `attachment; filename="perpustakaan-jawa-timur-cari-perpustakaan-desa-sukamaju-sa-${date()}.csv"`,
+    );
   });
 
   it('the names with LIKE wildcards and the staleness marks come through unchanged', async () => {

@@ -2,7 +2,8 @@
  * One area (the nation, a province, a kabupaten/kota): libraries per colour and their
  * shares, entries per strategy this year, the libraries not synced for 30+ days (apart
  * from the colours), a table of its provinces or kabupaten/kota to drill into, and the
- * list of its libraries — searchable, with a tab for the green ones (for awards).
+ * list of its libraries — searchable, with a tab for each colour (green for awards, red and
+ * grey to call) and one for those not synced for 30+ days.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import {
@@ -45,12 +46,12 @@ export function AreaView({ me, view, lang, onUnauthorized }: AreaViewProps) {
   const retry = useRetry(summary.ok !== null && (!wantsList || list.ok !== null), () => setAttempt((a) => a + 1));
   // Both refused alike (an area out of scope, no signal): said once, with one "Coba lagi".
   const listError = list.ok === false && !(summary.ok === false && sameError(summary.error, list.error));
-  // A kabupaten/kota supervisor's area names no province; the server's summary does, when the
-  // kabupaten/kota lies in one. Never a listed library's: a national search, the green list or a
-  // name found in two provinces would show a province the figures do not cover.
   // Out of scope (a link from a colleague, an address typed): nothing of it can be listed, so
   // no list, tabs or search; the way back to the supervisor's own area instead.
   const outOfScope = summary.ok === false && summary.error.kind === 'status' && summary.error.status === 403;
+  // A kabupaten/kota supervisor's area names no province; the server's summary does, when the
+  // kabupaten/kota lies in one. Never a listed library's: a national search, a colour's list or a
+  // name found in two provinces would show a province the figures do not cover.
   const known: Area = {
     province: area.province ?? (summary.ok ? summary.data.area.province : undefined),
     regency: area.regency,

@@ -45,7 +45,7 @@ const id = {
   notFound: 'Wilayah atau perpustakaan ini tidak ditemukan.',
   libraryNotFound: 'Perpustakaan ini tidak ditemukan.',
   serverError: 'Terjadi kesalahan di server ({status}). Coba lagi nanti.',
-  // The summary carries the rulebook's id, not its title: named as a code ("Aturan perkiraan-2025.1" read as a name).
+  // The rulebook follows it, named as on the phone (parts.tsx, RulebookName).
   asOf: 'Dihitung {time}',
 
   'summary.colours': 'Warna KPI perpustakaan',

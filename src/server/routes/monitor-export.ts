@@ -71,13 +71,17 @@ function libraryRow(l: MonitorLibraryRow, estimate: Estimate): Cell[] {
 
 /** `Jawa Timur` → `jawa-timur`: a file name any system accepts. */
 function slug(text: string): string {
-  const s = text
+  return slugOrEmpty(text).slice(0, 60) || 'wilayah';
+}
+
+/** The slug of a text with no letter or digit in it is empty (a search for "???" names no search). */
+function slugOrEmpty(text: string): string {
+  return text
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '') // the accents NFKD split off: é → e
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '');
-  return s.slice(0, 60) || 'wilayah';
 }
 
 function sendTable(format: ExportFormat, fileBase: string, sheet: string, headers: string[], rows: Cell[][]): Response {
@@ -116,7 +120,8 @@ export function librariesExportRoute(deps: ServerDeps, format: ExportFormat): Ha
     const estimate: Estimate = [rulebook.id, wibText(now.toISOString())];
     const date = todayIn('Asia/Jakarta', now);
     // Every filter in the name: a search's file holds only what matched, and must not pass for the whole area's.
-    const search = query.q ? `-cari-${slug(query.q).slice(0, 30)}` : '';
+    const searched = slugOrEmpty(query.q ?? '').slice(0, 30).replace(/-+$/, '');
+    const search = searched ? `-cari-${searched}` : '';
     const name = `perpustakaan-${slug(areaName(query.area))}${query.colour ? `-${query.colour}` : ''}${query.stale ? '-belum-sinkron' : ''}${search}-${date}`;
     return sendTable(format, name, 'Perpustakaan (perkiraan KPI)', LIBRARY_HEADERS, list.libraries.map((l) => libraryRow(l, estimate)));
   };

@@ -105,7 +105,11 @@ export function pushRoute(deps: ServerDeps): Handler<Env> {
     try {
       outcome = await applyPush(deps.database, { libraryId: device.libraryId, deviceId: device.deviceId, mutations: checked, now });
     } catch (error) {
-      if (error instanceof DeviceGone) return errorReply(c, 'unauthorized');
+      if (error instanceof DeviceGone) {
+        // Expected only after `library remove`; logged, so that a row gone for another reason is seen.
+        deps.logger({ level: 'warn', event: 'push_device_gone', libraryId: device.libraryId, deviceId: device.deviceId });
+        return errorReply(c, 'unauthorized');
+      }
       throw error;
     }
     if (!outcome.ok) {
