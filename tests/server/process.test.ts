@@ -188,47 +188,52 @@ describe('server process on postgres, its connections cut', () => {
   // one checked out for a push then emitted an 'error' nobody listened to: exit 1.
   it('survives PostgreSQL ending its connections during pushes: the pushes fail or succeed, the server goes on', async () => {
     const server = await spawnServer(databaseUrl);
-    const devices = await Promise.all(Array.from({ length: 4 }, () => seedDevice(database, server.url)));
-    let exitedEarly = false;
-    void server.exited.then(() => (exitedEarly = true));
-    const acked = devices.map(() => 0);
-    let stop = false;
-    const SIZE = 20;
-    const pushing = devices.map(async ({ token, libraryId }, d) => {
-      while (!stop && !exitedEarly) {
-        const res = await pushBatch(server.url, token, acked[d] * SIZE + 1, Array.from({ length: SIZE }, () => makeEntry(libraryId))).catch(() => null);
-        if (res?.status === 200) acked[d]++;
-        else await res?.arrayBuffer();
-      }
-    });
-    const admin = new pg.Client({ connectionString: databaseUrl });
-    await admin.connect();
-    let terminated = 0;
+    // Whatever fails, the server is not left running (vitest would wait for it).
     try {
-      const { pathname } = new URL(databaseUrl);
-      for (let i = 0; i < 8 && !exitedEarly; i++) {
-        await new Promise((r) => setTimeout(r, 150));
-        // Only the server's connections: an autovacuum worker on this database runs as the
-        // superuser, and asking to end it failed the test once ("must be a superuser").
-        const ended = await admin.query<{ ended: boolean }>(
-          "SELECT pg_terminate_backend(pid) AS ended FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid() AND backend_type = 'client backend' AND usename = current_user",
-          [pathname.slice(1)],
-        );
-        terminated += ended.rows.filter((r) => r.ended).length;
+      const devices = await Promise.all(Array.from({ length: 4 }, () => seedDevice(database, server.url)));
+      let exitedEarly = false;
+      void server.exited.then(() => (exitedEarly = true));
+      const acked = devices.map(() => 0);
+      let stop = false;
+      const SIZE = 20;
+      const pushing = devices.map(async ({ token, libraryId }, d) => {
+        while (!stop && !exitedEarly) {
+          const res = await pushBatch(server.url, token, acked[d] * SIZE + 1, Array.from({ length: SIZE }, () => makeEntry(libraryId))).catch(() => null);
+          if (res?.status === 200) acked[d]++;
+          else await res?.arrayBuffer();
+        }
+      });
+      const admin = new pg.Client({ connectionString: databaseUrl });
+      await admin.connect();
+      let terminated = 0;
+      try {
+        const { pathname } = new URL(databaseUrl);
+        for (let i = 0; i < 8 && !exitedEarly; i++) {
+          await new Promise((r) => setTimeout(r, 150));
+          // Only the server's connections: an autovacuum worker on this database runs as the
+          // superuser, and asking to end it failed the test once ("must be a superuser").
+          const ended = await admin.query<{ ended: boolean }>(
+            "SELECT pg_terminate_backend(pid) AS ended FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid() AND backend_type = 'client backend' AND usename = current_user",
+            [pathname.slice(1)],
+          );
+          terminated += ended.rows.filter((r) => r.ended).length;
+        }
+        // The pushes go on after the last cut: the server made new connections.
+        const before = acked.reduce((a, b) => a + b, 0);
+        while (!exitedEarly && acked.reduce((a, b) => a + b, 0) < before + 8) await new Promise((r) => setTimeout(r, 20));
+      } finally {
+        stop = true;
+        await Promise.all(pushing);
+        await admin.end();
       }
-      // The pushes go on after the last cut: the server made new connections.
-      const before = acked.reduce((a, b) => a + b, 0);
-      while (!exitedEarly && acked.reduce((a, b) => a + b, 0) < before + 8) await new Promise((r) => setTimeout(r, 20));
+      expect(exitedEarly).toBe(false);
+      expect(terminated).toBeGreaterThan(0);
+      expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+      server.proc.kill('SIGTERM');
+      expect(await server.exited).toBe(0);
     } finally {
-      stop = true;
-      await Promise.all(pushing);
-      await admin.end();
+      if (server.proc.exitCode === null && server.proc.signalCode === null) server.proc.kill('SIGKILL');
     }
-    expect(exitedEarly).toBe(false);
-    expect(terminated).toBeGreaterThan(0);
-    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
-    server.proc.kill('SIGTERM');
-    expect(await server.exited).toBe(0);
   });
 });
 
