@@ -10,8 +10,9 @@
  *
  * Cuts are made only at `},{"seq":`, where one mutation ends and the next begins as
  * phones write them (`{seq, baseVersion, entry}`, seq first): the bytes `},{"` alone also
- * stand between the partners or attachments of one entry, in most real pushes. Should a cut
- * fall elsewhere all the same (a string ending in `},{`, a key named seq inside an entry), its
+ * stand between the partners or attachments of one entry, in most real pushes. (Inside a
+ * string these bytes cannot be: a quote followed by `seq":` opens a key.) Should a cut fall
+ * elsewhere all the same (an object inside an entry whose first key is seq), its
  * stretch is not a list of complete values and its parse fails; and when every stretch
  * parses, each cut was between two mutations (each stretch is balanced, so the text before
  * a cut is the envelope's opening and whole mutations). Any failure, and any other shape
