@@ -127,7 +127,7 @@ describe.each(DB_KINDS)('monitoring figures on %s', (kind) => {
     expect(rows.find((r) => r.name === 'Perpustakaan Desa Dau')).toMatchObject({ colour: 'abu-abu', stale: true, lastPushAt: null });
   });
 
-  it('searches names in any case, with % and _ taken literally', async () => {
+  it('searches names, desa/kelurahan and kecamatan in any case, with % and _ taken literally', async () => {
     const names = async (params: Record<string, string>) =>
       ((await monitor(s, cookie, `/libraries${q(params)}`)).body.libraries as MonitorLibraryRow[]).map((r) => r.name);
     expect(await names({ q: 'SUKAMAJU' })).toEqual(['Perpustakaan Desa Sukamaju']);
@@ -138,6 +138,9 @@ describe.each(DB_KINDS)('monitoring figures on %s', (kind) => {
     expect(await names({ q: 'N_B' })).toEqual(['Taman_Baca Wonokromo']);
     expect(await names({ q: 'kelurahan', province: 'Jawa Tengah' })).toEqual(['Perpustakaan Kelurahan Candisari']);
     expect(await names({ q: 'tidak ada' })).toEqual([]);
+    // By its place: the desa (here "Desa Wonokromo", not in the library's name) and the kecamatan.
+    expect(await names({ q: 'desa wonokromo' })).toEqual(['Taman_Baca Wonokromo']);
+    expect(await names({ q: 'KECAMATAN SURABAYA' })).toEqual(['Perpustakaan Kelurahan Genteng', 'Perpustakaan Kelurahan Rungkut', 'Taman_Baca Wonokromo']);
     // Every letter folds, not only A–Z (SQLite's own lower() folds no Ü), and the spaces of
     // a typed or pasted search count as the single spaces names are stored with.
     for (const typed of ['Ümbul', 'ümbul', 'ÜMBUL', 'ceria  ümbul', 'Ceria\u00a0Ümbul', ' ceria ümbul\t']) {

@@ -100,7 +100,7 @@ const id = {
   'list.emptyStale': 'Semua perpustakaan di wilayah ini mengirim data dalam 30 hari terakhir.',
   'list.emptyArea': 'Belum ada perpustakaan terdaftar di wilayah ini. Bila seharusnya ada, minta administrator memeriksa nama wilayah pemantauan Anda.',
   'list.truncated': 'Hanya {count} perpustakaan pertama yang ditampilkan. Persempit dengan pencarian atau pilih wilayah.',
-  'list.national': 'Pilih provinsi, cari nama, atau buka salah satu pilihan daftar (per warna, atau "Belum sinkron 30+ hari") untuk melihat daftar perpustakaan.',
+  'list.national': 'Pilih provinsi, cari nama, desa atau kecamatan, atau buka salah satu pilihan daftar (per warna, atau "Belum sinkron 30+ hari") untuk melihat daftar perpustakaan.',
   stale: 'belum sinkron 30+ hari',
   never: 'belum pernah',
 
@@ -218,7 +218,7 @@ const en: Record<MonitorWord, string> = {
   'list.emptyStale': 'Every library in this area has sent data within the last 30 days.',
   'list.emptyArea': 'No library is registered in this area yet. If there should be some, ask the administrator to check the name of your monitoring area.',
   'list.truncated': 'Only the first {count} libraries are shown. Narrow it down with a search or an area.',
-  'list.national': 'Choose a province, search by name, or open one of the list options (by colour, or "Not synced for 30+ days") to see a list of libraries.',
+  'list.national': 'Choose a province, search by name, village or district, or open one of the list options (by colour, or "Not synced for 30+ days") to see a list of libraries.',
   stale: 'not synced 30+ days',
   never: 'never',
 

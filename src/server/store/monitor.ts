@@ -165,7 +165,14 @@ export async function libraryRows(
     ])
     .orderBy('l.name')
     .orderBy('l.library_id');
-  if (filter.q !== undefined) query = query.where(sql<boolean>`lower(l.name) LIKE lower(CAST(${likePattern(filter.q)} AS text)) ESCAPE '\\'`);
+  if (filter.q !== undefined) {
+    // By name, desa/kelurahan or kecamatan: an officer knows a library as often by its place
+    // ("the ones in Kecamatan Singosari") as by its name.
+    const pattern = sql`lower(CAST(${likePattern(filter.q)} AS text))`;
+    query = query.where(
+      sql<boolean>`(lower(l.name) LIKE ${pattern} ESCAPE '\\' OR lower(l.village) LIKE ${pattern} ESCAPE '\\' OR lower(l.district) LIKE ${pattern} ESCAPE '\\')`,
+    );
+  }
   if (filter.colour !== undefined) query = query.where(sql<string>`COALESCE(k.colour, 'abu-abu')`, '=', filter.colour);
   if (filter.stale) query = query.where(staleLibrary(now));
   if (limit !== null) query = query.limit(limit + 1);
