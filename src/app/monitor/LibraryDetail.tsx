@@ -66,9 +66,10 @@ function Card({ detail, lang }: { detail: MonitorLibraryDetail; lang: Lang }) {
       <p>{t(lang, `colourMeaning.${kpi.colour}`)}</p>
       <p class="last-push">
         {mw(lang, 'detail.lastPush', { time: detail.lastPushAt ? formatInstant(detail.lastPushAt, lang, true, detail.library.timezone) : mw(lang, 'never') })}
+        {/* " · ": read aloud, "belum pernah belum sinkron 30+ hari" ran together. */}
         {detail.stale && (
           <>
-            {' '}
+            {' · '}
             <StaleMark lang={lang} />
           </>
         )}
