@@ -7,7 +7,7 @@
  */
 import { formatNumber, STRATEGIES, t, type Area, type Lang, type MonitorLibraries } from '../../domain';
 import { ColourWord, ExportLinks, formatInstant, StaleMark } from './parts';
-import { exportLibrariesUrl, isColourTab, libraryHash, type ListTab } from './view';
+import { exportLibrariesUrl, isColour, libraryHash, type ListTab } from './view';
 import { mw } from './words';
 
 export interface LibraryTableProps {
@@ -43,13 +43,13 @@ export function LibraryTable({ data, area, q, tab, areaEmpty, caption, lang, onU
               ? mw(lang, 'list.emptyArea')
               : tab === 'stale'
                 ? mw(lang, 'list.emptyStale')
-                : mw(lang, 'list.emptyColour', { libraries: mw(lang, `list.colourLower.${tab}`) })}
+                : mw(lang, 'list.emptyColour', { libraries: lowerFirst(mw(lang, `list.colour.${tab}`)) })}
         </p>
       ) : (
         <div class="table-scroll" tabIndex={0} role="region" aria-labelledby="m-libraries-caption">
           <table class="monitor-table">
             <caption id="m-libraries-caption">
-              {isColourTab(tab)
+              {isColour(tab)
                 ? mw(lang, 'list.captionColour', { libraries: mw(lang, `list.colour.${tab}`), area: caption })
                 : mw(lang, tab === 'stale' ? 'list.captionStale' : 'list.caption', { area: caption })}
             </caption>
@@ -117,3 +117,6 @@ export function LibraryTable({ data, area, q, tab, areaEmpty, caption, lang, onU
     </>
   );
 }
+
+/** "Perpustakaan hijau" inside a sentence: "Belum ada perpustakaan hijau di wilayah ini." */
+const lowerFirst = (words: string) => words.charAt(0).toLowerCase() + words.slice(1);

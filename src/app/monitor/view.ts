@@ -17,7 +17,8 @@ import { MONITOR_QUERY } from './link';
  */
 export type ListTab = 'all' | Colour | 'stale';
 
-export const isColourTab = (tab: ListTab): tab is Colour => (COLOURS as readonly string[]).includes(tab);
+/** A colour's tab, and a `warna` the address may hold. */
+export const isColour = (value: string): value is Colour => (COLOURS as readonly string[]).includes(value);
 
 export type MonitorView =
   | { kind: 'area'; area: Area; q: string; tab: ListTab }
@@ -36,7 +37,7 @@ export function parseView(view: string): MonitorView {
   if (regency) area.regency = regency;
   // `warna` (MONITOR_QUERY.green, named when it took only hijau) takes any colour.
   const colour = p.get(MONITOR_QUERY.green) ?? '';
-  const tab: ListTab = (COLOURS as readonly string[]).includes(colour) ? (colour as Colour) : p.get(MONITOR_QUERY.stale) === 'ya' ? 'stale' : 'all';
+  const tab: ListTab = isColour(colour) ? colour : p.get(MONITOR_QUERY.stale) === 'ya' ? 'stale' : 'all';
   return { kind: 'area', area, q: p.get(MONITOR_QUERY.search)?.trim() ?? '', tab };
 }
 
@@ -54,7 +55,7 @@ export function areaHash(area: Area, options: { q?: string; tab?: ListTab } = {}
   if (area.province) p.set('provinsi', area.province);
   if (area.regency) p.set('kabupaten', area.regency);
   if (options.q) p.set(MONITOR_QUERY.search, options.q);
-  if (options.tab && isColourTab(options.tab)) p.set(MONITOR_QUERY.green, options.tab);
+  if (options.tab && isColour(options.tab)) p.set(MONITOR_QUERY.green, options.tab);
   if (options.tab === 'stale') p.set(MONITOR_QUERY.stale, 'ya');
   const query = p.toString();
   return `#/pantau${query ? `?${query}` : ''}`;
@@ -91,7 +92,7 @@ export const loginUrl = () => api('/login');
 export const logoutUrl = () => api('/logout');
 export const summaryUrl = (area: Area) => api('/summary', { province: area.province, regency: area.regency });
 /** The list's filter as the API takes it. */
-const tabParams = (tab: ListTab) => ({ colour: isColourTab(tab) ? tab : undefined, stale: tab === 'stale' ? 'true' : undefined });
+const tabParams = (tab: ListTab) => ({ colour: isColour(tab) ? tab : undefined, stale: tab === 'stale' ? 'true' : undefined });
 export const librariesUrl = (area: Area, q: string, tab: ListTab) =>
   api('/libraries', { province: area.province, regency: area.regency, q, ...tabParams(tab) });
 export const libraryUrl = (id: string) => api(`/libraries/${encodeURIComponent(id)}`);
