@@ -29,7 +29,7 @@ const LIBRARY_OPTIONS = ['name', 'village', 'district', 'regency', 'province', '
 export type ParsedArgs = { ok: true; command: AdminCommand; json: boolean } | { ok: true; help: true } | { ok: false; error: string };
 
 export const USAGE = `usage: npm run admin -- <command> [--json]
-  library add --name … --village … --district … --regency … --province … [--npp …] [--tz Asia/Jakarta]
+  library add --name … --village … --district … --regency … --province … [--npp …] [--tz Asia/Jakarta|Asia/Makassar|Asia/Jayapura]
   library edit <id> [--name …] [--village …] [--district …] [--regency …] [--province …] [--npp …] [--tz …]   (--npp "" removes it)
   library list
   library remove <id>   (only a library no phone has sent an entry to: one added by mistake, or the demo)

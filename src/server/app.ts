@@ -3,7 +3,8 @@
  * per request, and error bodies for everything else. `createApp` takes its
  * dependencies, so tests run it against any database with a fixed clock.
  */
-import { Hono } from 'hono';
+import type { HttpBindings } from '@hono/node-server';
+import { Hono, type Context } from 'hono';
 import { compress } from 'hono/compress';
 import { cors } from 'hono/cors';
 import { API_BASE, MONITOR_BASE } from '../domain';
@@ -28,6 +29,11 @@ import { requireSupervisor } from './supervisor-auth';
  * of it leaves in a Referer (the app links nowhere that needs one). No
  * Content-Security-Policy yet: the service worker and the styles would need it tested.
  */
+/** The request's connection was closed before its answer (only on @hono/node-server; the tests' app.fetch has none). */
+function connectionGone(c: Context<Env>): boolean {
+  return (c.env as Partial<HttpBindings> | undefined)?.incoming?.socket?.destroyed === true;
+}
+
 const HARDENING_HEADERS: [string, string][] = [
   ['X-Content-Type-Options', 'nosniff'],
   ['X-Frame-Options', 'DENY'],
@@ -58,6 +64,9 @@ export function createApp(deps: ServerDeps): Hono<Env> {
         status: c.res.status,
         durationMs: Math.round((performance.now() - started) * 10) / 10,
         ...(supervisor ? { supervisor: supervisor.name } : { deviceId: c.get('device')?.deviceId ?? null }),
+        // The connection is gone (signal lost mid-upload, or cut at shutdown): `status` is
+        // what the server would have answered; the client got nothing and will send again.
+        ...(connectionGone(c) && { unanswered: true }),
       });
     }
   });

@@ -35,9 +35,16 @@ export async function runServer(
       if (stopping) return;
       stopping = true;
       jsonLogger({ event: 'stopping', signal });
+      // The last line, so that an operator tells a clean stop from a killed process.
       running.stop().then(
-        () => process.exit(0),
-        () => process.exit(1),
+        () => {
+          jsonLogger({ event: 'stopped' });
+          process.exit(0);
+        },
+        (error: unknown) => {
+          jsonLogger({ level: 'error', event: 'stop_failed', message: String(error) });
+          process.exit(1);
+        },
       );
     };
     process.on('SIGTERM', () => shutdown('SIGTERM'));

@@ -35,6 +35,17 @@ if (distIsStale()) {
   }
 }
 
+/**
+ * The admin command as this server's operator must type it: a DATABASE_URL given to the
+ * server goes to the command too, or it reads the default database, silently another one.
+ * A SQLite path is printed as it is; a PostgreSQL URL is not (its password would be in the log).
+ */
+function adminCommand(databaseUrl = process.env.DATABASE_URL): string {
+  if (!databaseUrl) return 'npm run admin --';
+  if (/^sqlite:[\w./:-]+$/.test(databaseUrl)) return `DATABASE_URL=${databaseUrl} npm run admin --`;
+  return "DATABASE_URL='<as for this server>' npm run admin --";
+}
+
 // A database or port that cannot be used ends the process in runServer, with one line
 // naming the setting to check (exit 1); so does a failure of the demo library below.
 await runServer(async (running, { db }) => {
@@ -56,8 +67,8 @@ await runServer(async (running, { db }) => {
         : /^http:\/\/(127\.|localhost[:/]|\[::1\])/.test(running.url)
           ? 'Only this computer can open it: for a phone on your network, start it with HOST=0.0.0.0.\n'
           : '') +
-      'More enrolment codes: npm run admin -- library list, then npm run admin -- code issue --library <id>\n' +
+      `More enrolment codes: ${adminCommand()} library list, then ${adminCommand()} code issue --library <id>\n` +
       `Regional monitoring: ${running.url}/#/pantau — first add a supervisor: ` +
-      `printf 'a-long-password\\n' | npm run admin -- supervisor add --name <login> --scope national\n\n`,
+      `printf 'a-long-password\\n' | ${adminCommand()} supervisor add --name <login> --scope national\n\n`,
   );
 });

@@ -24,6 +24,8 @@ interface Child {
   proc: ChildProcess;
   url: string;
   exited: Promise<number | null>;
+  /** The server's log lines (its standard output), as they come. */
+  lines: string[];
 }
 
 async function spawnServer(databaseUrl: string): Promise<Child> {
@@ -32,14 +34,15 @@ async function spawnServer(databaseUrl: string): Promise<Child> {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
+  const lines: string[] = [];
   const url = await new Promise<string>((resolve, reject) => {
-    const lines = createInterface({ input: proc.stdout! });
-    lines.on('line', (line) => {
+    createInterface({ input: proc.stdout! }).on('line', (line) => {
+      lines.push(line);
       if (line.includes('"event":"listening"')) resolve(JSON.parse(line).url);
     });
     proc.once('exit', (code) => reject(new Error(`server exited with ${code} before listening`)));
   });
-  return { proc, url, exited };
+  return { proc, url, exited, lines };
 }
 
 async function seedDevice(database: Database, url: string): Promise<{ token: string; libraryId: string }> {
@@ -153,6 +156,12 @@ describe.each(DB_KINDS)('server process on %s', (kind) => {
     });
     expect(await answered).toBe(200);
     expect(await server.exited).toBe(0);
+    // Its log ends with the stop: stopping, the push answered, stopped.
+    const events = server.lines.map((l) => JSON.parse(l) as { event?: string; path?: string; status?: number });
+    expect(events.at(-1)).toEqual(expect.objectContaining({ event: 'stopped' }));
+    const stopping = events.findIndex((e) => e.event === 'stopping');
+    expect(stopping).toBeGreaterThan(0);
+    expect(events.slice(stopping).filter((e) => e.path === '/api/v1/sync/push')).toEqual([expect.objectContaining({ status: 200 })]);
     // A stopped server accepts nothing.
     await expect(fetch(`${server.url}/healthz`)).rejects.toThrow();
   });
@@ -252,13 +261,23 @@ describe('npm start', () => {
       group = npm.pid ?? null;
       const exited = new Promise<number | null>((resolve) => npm.once('exit', (code) => resolve(code)));
       // Builds the app first when dist/ is missing or stale.
+      const lines: string[] = [];
       const url = await new Promise<string>((resolve, reject) => {
         createInterface({ input: npm.stdout! }).on('line', (line) => {
+          lines.push(line);
           if (line.includes('"event":"listening"')) resolve(JSON.parse(line).url);
         });
         npm.once('exit', (code) => reject(new Error(`npm start exited with ${code} before listening`)));
       });
       expect((await fetch(`${url}/healthz`)).status).toBe(200);
+      // A new database: the demo library and its code; the admin commands it suggests name this
+      // server's database (typed without it, they would read ./data/tpbis.sqlite).
+      await expect.poll(() => lines.some((l) => l.startsWith('More enrolment codes:'))).toBe(true);
+      expect(lines.some((l) => /^Enrolment code: [A-Z2-9]{4}-[A-Z2-9]{4} /.test(l))).toBe(true);
+      const admin = `DATABASE_URL=sqlite:${join(dir, 'tpbis.sqlite')} npm run admin --`;
+      expect(lines.find((l) => l.startsWith('More enrolment codes:'))).toBe(
+        `More enrolment codes: ${admin} library list, then ${admin} code issue --library <id>`,
+      );
       npm.kill('SIGTERM');
       expect(await exited).toBe(0);
       await expect(fetch(`${url}/healthz`)).rejects.toThrow();

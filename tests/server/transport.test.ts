@@ -57,6 +57,27 @@ describe.each(DB_KINDS)('transport on %s', (kind) => {
     expect((await call(s, 'GET', '/healthz')).status).toBe(200);
   });
 
+  it('logs a push whose phone broke off mid-upload as unanswered (a lost signal, not bad JSON)', async () => {
+    const url = new URL(s.url);
+    const socket = net.connect({ host: url.hostname, port: Number(url.port) });
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    const logged = s.logs.length;
+    socket.write(
+      `POST /api/v1/sync/push HTTP/1.1\r\nHost: a\r\nAuthorization: Bearer ${dev.token}\r\nContent-Type: application/json\r\n` +
+        `Content-Length: 5000\r\n\r\n{"mutations":[`,
+    );
+    await new Promise((r) => setTimeout(r, 100));
+    socket.destroy();
+    await expect.poll(() => s.logs.slice(logged).filter((l) => l.path === '/api/v1/sync/push')).toEqual([
+      expect.objectContaining({ status: 400, unanswered: true }),
+    ]);
+    // An answered request carries no such mark.
+    const answered = await push('{');
+    expect(answered.status).toBe(400);
+    expect(s.logs.at(-1)).toMatchObject({ path: '/api/v1/sync/push', status: 400 });
+    expect(s.logs.at(-1)).not.toHaveProperty('unanswered');
+  });
+
   it('accepts a gzip-compressed push', async () => {
     const body = JSON.stringify({ mutations: [{ seq: 1, baseVersion: 0, entry: makeEntry(libraryId) }] });
     const res = await push(gzipSync(body), { 'content-encoding': 'gzip' });
@@ -165,6 +186,8 @@ describe.each(DB_KINDS)('stopping on %s', (kind) => {
       await closed;
       expect(received).not.toMatch(/HTTP\/1\.1 200/);
       await expect(s.database.db.selectFrom('entries').select('entry_id').execute()).rejects.toThrow();
+      // The log says the client got nothing, beside the status the server would have given.
+      expect(s.logs.filter((l) => l.path === '/api/v1/sync/push')).toEqual([expect.objectContaining({ status: 400, unanswered: true })]);
     } finally {
       await s.stop();
     }
