@@ -3,29 +3,32 @@
  * gunzip (413), only `gzip` or no encoding (415), and strict UTF-8 and JSON (400
  * invalid_json, also for a corrupt gzip stream). Never throws for anything a client sent.
  *
- * The body is read as JSON whatever Content-Type says (SYNC-PROTOCOL.md: "JSON in UTF-8";
- * `fetch` labels a string body `text/plain`, curl's `-d` a form): the device routes take a
- * bearer token, never a cookie, so a label proves nothing there. The monitoring login,
- * which a cookie follows, insists on a JSON type itself (routes/monitor-auth.ts).
+ * Every route that reads a body first asks `declaresJson`: a body labelled anything but
+ * JSON in UTF-8 (SYNC-PROTOCOL.md) is `400 invalid_request` unread, however it parses —
+ * issue 4 counts a wrong content type among the malformed requests that change nothing.
+ * (The phone labels its bodies; `fetch` would say `text/plain` for a string, curl's `-d` a
+ * form.) For the monitoring login it also keeps cross-site forms out (routes/monitor-auth.ts).
  *
- * A body nested deeper than MAX_NESTING is `400 invalid_json` before JSON.parse sees it:
- * 1 KB of gzip can unpack to half a million `[`, a second of parsing for anyone, without
- * a token (enrolment).
+ * A body nested deeper than MAX_NESTING is `400 invalid_request` (a wrong shape: no request
+ * of the protocol nests so deep) before JSON.parse sees it: 1 KB of gzip can unpack to half
+ * a million `[`, a second of parsing for anyone, without a token (enrolment).
  */
 import { isUtf8 } from 'node:buffer';
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
-import { MAX_BODY_BYTES, type ErrorCode } from '../domain';
+import { langFromAcceptLanguage, MAX_BODY_BYTES, type ErrorCode, type FieldError } from '../domain';
 import { parseEnvelopeInStretches, STRETCH_BYTES } from './json-bytes';
 
 const gunzipAsync = promisify(gunzip);
 
-export type BodyResult = { ok: true; value: unknown } | { ok: false; code: ErrorCode };
+export type BodyResult = { ok: true; value: unknown } | { ok: false; code: ErrorCode; details?: FieldError[] };
 
 const fail = (code: ErrorCode): BodyResult => ({ ok: false, code });
 
 /** No request of the protocol nests more than 6 deep (a push: body, mutations, a mutation, its entry, partners, a partner). */
 export const MAX_NESTING = 64;
+
+const TOO_DEEP = { id: `Bersarang lebih dari ${MAX_NESTING} tingkat.`, en: `Nested more than ${MAX_NESTING} levels deep.` };
 
 const QUOTE = 0x22; // "
 const BACKSLASH = 0x5c;
@@ -63,10 +66,18 @@ export function nestsDeeperThan(bytes: Uint8Array, limit: number): boolean {
   return false;
 }
 
-/** `application/json` or any `…+json`, with parameters such as `charset`. */
-export function isJsonType(contentType: string): boolean {
-  const type = contentType.split(';')[0].trim().toLowerCase();
-  return type === 'application/json' || /^application\/[a-z0-9.+-]+\+json$/.test(type);
+/** `application/json` or any `…+json`; a `charset` parameter, if any, must be UTF-8 (JSON has no other). */
+function isJsonType(contentType: string): boolean {
+  const [type, ...params] = contentType.split(';').map((part) => part.trim().toLowerCase());
+  if (type !== 'application/json' && !/^application\/[a-z0-9.+-]+\+json$/.test(type)) return false;
+  const charset = params.find((p) => p.startsWith('charset='))?.slice('charset='.length).replace(/^"(.*)"$/, '$1');
+  return charset === undefined || charset === 'utf-8' || charset === 'utf8';
+}
+
+/** Whether the request's body is declared JSON in UTF-8 (`Content-Type`). */
+export function declaresJson(req: Request): boolean {
+  const contentType = req.headers.get('content-type');
+  return contentType !== null && isJsonType(contentType);
 }
 
 /** The raw bytes, or null as soon as they pass `limit` (the rest is never buffered). */
@@ -120,7 +131,10 @@ export async function readJsonBody(req: Request, limit = MAX_BODY_BYTES): Promis
     }
   }
 
-  if (nestsDeeperThan(bytes, MAX_NESTING)) return fail('invalid_json');
+  if (nestsDeeperThan(bytes, MAX_NESTING)) {
+    const message = TOO_DEEP[langFromAcceptLanguage(req.headers.get('accept-language'))];
+    return { ok: false, code: 'invalid_request', details: [{ path: '', message }] };
+  }
   if (bytes.byteLength > STRETCH_BYTES) {
     // A large push, parsed without one large string (json-bytes.ts says why).
     const buffer = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);

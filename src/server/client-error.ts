@@ -11,7 +11,7 @@ import type { Socket } from 'node:net';
 import type { Logger } from './context';
 import { errorBody } from './errors';
 
-const REASON: Record<number, string> = { 400: 'Bad Request', 408: 'Request Timeout', 431: 'Request Header Fields Too Large' };
+const REASON: Record<number, string> = { 400: 'Bad Request', 408: 'Request Timeout' };
 
 export function answerClientErrors(server: Server, logger: Logger): void {
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
@@ -21,7 +21,9 @@ export function answerClientErrors(server: Server, logger: Logger): void {
       socket.destroy();
       return;
     }
-    const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+    // Headers over the limit are `400 invalid_request` as the protocol's table pairs them, not
+    // HTTP's 431: a client reading the code finds the status it expects.
+    const status = error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
     const body = JSON.stringify(errorBody('invalid_request', 'id'));
     socket.end(
       `HTTP/1.1 ${status} ${REASON[status]}\r\n` +

@@ -230,18 +230,20 @@ describe.each(DB_KINDS)('hardened routes on %s', (kind) => {
     it.each([
       ['/api/v1/enroll', false],
       ['/api/v1/sync/push', true],
-    ])('answers 400 invalid_json to a body nested past the limit on %s, plain or gzipped; within it, the body is read as usual', async (path, withToken) => {
+    ])('answers 400 invalid_request, unparsed, to a body nested past the limit on %s, plain or gzipped; within it, the body is read as usual', async (path, withToken) => {
       const token = withToken ? dev.token : undefined;
       const gzipped = gzipSync(DEEP);
       expect(gzipped.byteLength).toBeLessThan(2048);
       for (const res of [await post(path, DEEP, {}, token), await post(path, gzipped, { 'content-encoding': 'gzip' }, token)]) {
         expect(res.status).toBe(400);
-        expect(res.body.error.code).toBe('invalid_json');
+        expect(res.body.error.code).toBe('invalid_request');
+        expect(res.body.error.details).toEqual([{ path: '', message: `Bersarang lebih dari ${MAX_NESTING} tingkat.` }]);
       }
       // Nested within the limit, the body is read and checked as usual.
       const shallow = await post(path, `{"deep":${'['.repeat(MAX_NESTING - 1)}${']'.repeat(MAX_NESTING - 1)}}`, {}, token);
       expect(shallow.status).toBe(400);
       expect(shallow.body.error.code).toBe('invalid_request');
+      expect(shallow.body.error.details).not.toContainEqual(expect.objectContaining({ path: '' }));
     });
 
     it('still takes an ordinary push and enrolment', async () => {

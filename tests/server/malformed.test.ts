@@ -91,9 +91,19 @@ function arbitraries(token: string, libraryId: string) {
       return { label: 'invalid UTF-8', method: 'POST', path: '/api/v1/sync/push', headers: auth, body: new Uint8Array([...bytes.subarray(0, i), byte, ...bytes.subarray(i)]) };
     }),
     fc.string({ minLength: 1 }).map((text) => ({ label: 'not JSON', method: 'POST', path: '/api/v1/sync/push', headers: auth, body: utf8(`{${text}`) })),
-    fc.constantFrom('text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'text/html', 'application/xml').map((type) => ({
-      label: 'a form, not JSON', method: 'POST', path: '/api/v1/sync/push', headers: { ...auth, 'content-type': type }, body: utf8('mutations=1&seq=1'),
-    })),
+    // A wrong content type is refused even on a push that would otherwise be applied.
+    fc
+      .tuple(
+        fc.constantFrom('text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'text/html', 'application/xml', 'application/json; charset=latin1', null),
+        fc.boolean(),
+      )
+      .map(([type, validBody]) => ({
+        label: 'wrong content type',
+        method: 'POST',
+        path: '/api/v1/sync/push',
+        headers: type === null ? { authorization: auth.authorization } : { ...auth, 'content-type': type },
+        body: utf8(validBody ? JSON.stringify(validPush) : 'mutations=1&seq=1'),
+      })),
     fc.constantFrom('br', 'deflate', 'compress', 'zstd', 'gzip;q=1', 'identity, gzip').map((enc) => ({
       label: 'unsupported encoding', method: 'POST', path: '/api/v1/sync/push', headers: { ...auth, 'content-encoding': enc }, body: utf8(JSON.stringify(validPush)),
     })),
