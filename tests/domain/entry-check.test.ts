@@ -4,12 +4,16 @@
  * most likely to split the two: wrong types, boundaries, blanks, case, odd Unicode.
  */
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { entrySchemaFor, tombstoneSchemaFor } from '../../src/domain/entry';
 import { countableEntryCheck, fastEntryParser } from '../../src/domain/entry-check';
 import { activityTypesOf, defaultRulebook } from '../../src/domain/rulebook';
 import { parseWithMessages } from '../../src/domain/validation-messages';
 import { validEntryArb } from './arbitraries';
+
+// Thousands of generated entries per property, ~10 s alone: on a loaded machine (two suites
+// on two cores) the slowest took 95 s, past the suite's 60 s default.
+vi.setConfig({ testTimeout: 240_000 });
 
 const rules = { today: '2025-06-30', activityTypes: activityTypesOf(defaultRulebook) };
 const schema = entrySchemaFor(rules);
