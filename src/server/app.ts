@@ -22,6 +22,11 @@ import { pushRoute } from './routes/push';
 import { isApiPath, staticRoute } from './static';
 import { requireSupervisor } from './supervisor-auth';
 
+/** The request's connection was closed before its answer (only on @hono/node-server; the tests' app.fetch has none). */
+function connectionGone(c: Context<Env>): boolean {
+  return (c.env as Partial<HttpBindings> | undefined)?.incoming?.socket?.destroyed === true;
+}
+
 /**
  * Sent with every answer, the app's files and the API's alike: no browser guesses a type
  * other than the one declared (an exported CSV is never run as a page), no page of this
@@ -29,11 +34,6 @@ import { requireSupervisor } from './supervisor-auth';
  * of it leaves in a Referer (the app links nowhere that needs one). No
  * Content-Security-Policy yet: the service worker and the styles would need it tested.
  */
-/** The request's connection was closed before its answer (only on @hono/node-server; the tests' app.fetch has none). */
-function connectionGone(c: Context<Env>): boolean {
-  return (c.env as Partial<HttpBindings> | undefined)?.incoming?.socket?.destroyed === true;
-}
-
 const HARDENING_HEADERS: [string, string][] = [
   ['X-Content-Type-Options', 'nosniff'],
   ['X-Frame-Options', 'DENY'],
@@ -64,8 +64,9 @@ export function createApp(deps: ServerDeps): Hono<Env> {
         status: c.res.status,
         durationMs: Math.round((performance.now() - started) * 10) / 10,
         ...(supervisor ? { supervisor: supervisor.name } : { deviceId: c.get('device')?.deviceId ?? null }),
-        // The connection is gone (signal lost mid-upload, or cut at shutdown): `status` is
-        // what the server would have answered; the client got nothing and will send again.
+        // The connection is gone (signal lost mid-upload, cut at shutdown, or answered 408 by the
+        // request timeout): `status` is what the server would have answered; the client did not
+        // get it, and will send again.
         ...(connectionGone(c) && { unanswered: true }),
       });
     }
