@@ -44,6 +44,16 @@ const en: Record<ErrorCode, string> = {
   internal: 'Something went wrong on the server. Your data is safe; try again later.',
 };
 
+/** Sentences of an error's `details` that the server words itself (not from a schema's issue). */
+const details = {
+  id: { notJson: 'Harus application/json.', tooDeep: 'Bersarang lebih dari {depth} tingkat.' },
+  en: { notJson: 'Must be application/json.', tooDeep: 'Nested more than {depth} levels deep.' },
+} as const;
+
+export function detailMessage(lang: Lang, key: keyof (typeof details)['id'], params: MessageParams = {}): string {
+  return fill(details[lang][key], params);
+}
+
 /** The protocol's limit (MAX_BODY_BYTES) unless a route with a smaller one names it. */
 const DEFAULT_PARAMS: MessageParams = { limit: '1 MiB' };
 

@@ -3,11 +3,11 @@
  * gunzip (413), only `gzip` or no encoding (415), and strict UTF-8 and JSON (400
  * invalid_json, also for a corrupt gzip stream). Never throws for anything a client sent.
  *
- * Every route that reads a body first asks `declaresJson`: a body labelled anything but
- * JSON in UTF-8 (SYNC-PROTOCOL.md) is `400 invalid_request` unread, however it parses —
- * issue 4 counts a wrong content type among the malformed requests that change nothing.
- * (The phone labels its bodies; `fetch` would say `text/plain` for a string, curl's `-d` a
- * form.) For the monitoring login it also keeps cross-site forms out (routes/monitor-auth.ts).
+ * A body labelled anything but JSON in UTF-8 (SYNC-PROTOCOL.md) is `400 invalid_request`
+ * unread, however it parses — issue 4 counts a wrong content type among the malformed
+ * requests that change nothing. (The phone labels its bodies; `fetch` would say
+ * `text/plain` for a string, curl's `-d` a form.) For the monitoring login it also keeps
+ * cross-site forms out (routes/monitor-auth.ts).
  *
  * A body nested deeper than MAX_NESTING is `400 invalid_request` (a wrong shape: no request
  * of the protocol nests so deep) before JSON.parse sees it: 1 KB of gzip can unpack to half
@@ -16,7 +16,7 @@
 import { isUtf8 } from 'node:buffer';
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
-import { langFromAcceptLanguage, MAX_BODY_BYTES, type ErrorCode, type FieldError } from '../domain';
+import { detailMessage, langFromAcceptLanguage, MAX_BODY_BYTES, type ErrorCode, type FieldError } from '../domain';
 import { parseEnvelopeInStretches, STRETCH_BYTES } from './json-bytes';
 
 const gunzipAsync = promisify(gunzip);
@@ -25,10 +25,14 @@ export type BodyResult = { ok: true; value: unknown } | { ok: false; code: Error
 
 const fail = (code: ErrorCode): BodyResult => ({ ok: false, code });
 
+/** `invalid_request` with one detail, worded in the request's language. */
+function refuse(req: Request, path: string, message: Parameters<typeof detailMessage>[1]): BodyResult {
+  const lang = langFromAcceptLanguage(req.headers.get('accept-language'));
+  return { ok: false, code: 'invalid_request', details: [{ path, message: detailMessage(lang, message, { depth: String(MAX_NESTING) }) }] };
+}
+
 /** No request of the protocol nests more than 6 deep (a push: body, mutations, a mutation, its entry, partners, a partner). */
 export const MAX_NESTING = 64;
-
-const TOO_DEEP = { id: `Bersarang lebih dari ${MAX_NESTING} tingkat.`, en: `Nested more than ${MAX_NESTING} levels deep.` };
 
 const QUOTE = 0x22; // "
 const BACKSLASH = 0x5c;
@@ -75,7 +79,7 @@ function isJsonType(contentType: string): boolean {
 }
 
 /** Whether the request's body is declared JSON in UTF-8 (`Content-Type`). */
-export function declaresJson(req: Request): boolean {
+function declaresJson(req: Request): boolean {
   const contentType = req.headers.get('content-type');
   return contentType !== null && isJsonType(contentType);
 }
@@ -106,6 +110,7 @@ function hasLength(req: Request): boolean {
 }
 
 export async function readJsonBody(req: Request, limit = MAX_BODY_BYTES): Promise<BodyResult> {
+  if (!declaresJson(req)) return refuse(req, 'content-type', 'notJson');
   const encoding = (req.headers.get('content-encoding') ?? '').trim().toLowerCase();
   if (encoding !== '' && encoding !== 'identity' && encoding !== 'gzip') return fail('unsupported_encoding');
   const declared = Number(req.headers.get('content-length') ?? '0');
@@ -131,10 +136,7 @@ export async function readJsonBody(req: Request, limit = MAX_BODY_BYTES): Promis
     }
   }
 
-  if (nestsDeeperThan(bytes, MAX_NESTING)) {
-    const message = TOO_DEEP[langFromAcceptLanguage(req.headers.get('accept-language'))];
-    return { ok: false, code: 'invalid_request', details: [{ path: '', message }] };
-  }
+  if (nestsDeeperThan(bytes, MAX_NESTING)) return refuse(req, '', 'tooDeep');
   if (bytes.byteLength > STRETCH_BYTES) {
     // A large push, parsed without one large string (json-bytes.ts says why).
     const buffer = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);

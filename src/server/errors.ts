@@ -32,9 +32,3 @@ export function errorReply(
 ): Response {
   return c.json(errorBody(code, langOf(c), details, params), ERROR_STATUS[code]);
 }
-
-/** A body not declared as JSON (body.ts, `declaresJson`): refused unread, the header named. */
-export function notJsonReply(c: Context): Response {
-  const message = langOf(c) === 'en' ? 'Must be application/json.' : 'Harus application/json.';
-  return errorReply(c, 'invalid_request', [{ path: 'content-type', message }]);
-}

@@ -157,7 +157,7 @@ describe('readJsonBody on large bodies', () => {
     const deep = `{"mutations":[${'[1],'.repeat(20_000)}${'['.repeat(70)}${']'.repeat(70)}]}`;
     expect(await post(deep)).toEqual({ ok: false, code: 'invalid_request', details: [{ path: '', message: 'Bersarang lebih dari 64 tingkat.' }] });
     // Gzipped, as phones send it.
-    const gzipped = new Request('http://x/', { method: 'POST', body: new Uint8Array(gzipSync(t)).buffer as ArrayBuffer, headers: { 'content-encoding': 'gzip' } });
+    const gzipped = new Request('http://x/', { method: 'POST', body: new Uint8Array(gzipSync(t)).buffer as ArrayBuffer, headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' } });
     expect(await readJsonBody(gzipped)).toEqual({ ok: true, value: JSON.parse(t) });
   });
 });

@@ -7,10 +7,10 @@
  */
 import type { Handler } from 'hono';
 import { enrollRequestSchema, parseWithMessages, type EnrollResponse } from '../../domain';
-import { declaresJson, readJsonBody } from '../body';
+import { readJsonBody } from '../body';
 import { clientAddress } from '../client-address';
 import type { Env, ServerDeps } from '../context';
-import { errorReply, langOf, notJsonReply } from '../errors';
+import { errorReply, langOf } from '../errors';
 import { enrollDevice } from '../store/enrollment';
 import { ENROLL_LIMIT, enrollLimitState, releaseFailure, reserveFailure } from '../store/rate-limit';
 
@@ -23,7 +23,6 @@ export function enrollRoute(deps: ServerDeps): Handler<Env> {
       c.header('Retry-After', String(limit.retryAfterSeconds));
       return errorReply(c, 'rate_limited');
     }
-    if (!declaresJson(c.req.raw)) return notJsonReply(c);
     const body = await readJsonBody(c.req.raw);
     if (!body.ok) return errorReply(c, body.code, body.details);
     const parsed = parseWithMessages(enrollRequestSchema, body.value, langOf(c));

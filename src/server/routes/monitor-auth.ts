@@ -24,10 +24,10 @@
 import type { Context, Handler } from 'hono';
 import { setCookie } from 'hono/cookie';
 import { API_BASE, loginRequestSchema, MONITOR_BASE, parseWithMessages, SESSION_COOKIE } from '../../domain';
-import { declaresJson, readJsonBody } from '../body';
+import { readJsonBody } from '../body';
 import { cameOverHttps, clientAddress } from '../client-address';
 import type { Env, ServerDeps } from '../context';
-import { errorReply, langOf, notJsonReply } from '../errors';
+import { errorReply, langOf } from '../errors';
 import { checkPassword, dummyHash } from '../passwords';
 import { clearFailures, LOGIN_LIMIT, LOGIN_NAME_LIMIT, releaseFailure, reserveFailure } from '../store/rate-limit';
 import { createSession, deleteSession, findSession, findSupervisor, normaliseName, SESSION_TTL_MS, supervisorInfo } from '../store/supervisors';
@@ -58,10 +58,8 @@ export function loginRoute(deps: ServerDeps): Handler<Env> {
   const { database } = deps;
   const { db } = database;
   return async (c) => {
-    // JSON only, declared: a cross-site page cannot send that without a CORS preflight,
-    // which the monitoring routes never grant (app.ts).
-    if (!declaresJson(c.req.raw)) return notJsonReply(c);
-
+    // JSON only, declared (readJsonBody refuses any other Content-Type): a cross-site page
+    // cannot send that without a CORS preflight, which the monitoring routes never grant (app.ts).
     const body = await readJsonBody(c.req.raw, LOGIN_BODY_BYTES);
     if (!body.ok) return errorReply(c, body.code, body.details, { limit: '4 KB' });
     const parsed = parseWithMessages(loginRequestSchema, body.value, langOf(c));

@@ -24,9 +24,9 @@ import {
   type PushResponse,
   type Rulebook,
 } from '../../domain';
-import { declaresJson, readJsonBody } from '../body';
+import { readJsonBody } from '../body';
 import type { Env, ServerDeps } from '../context';
-import { errorReply, langOf, notJsonReply } from '../errors';
+import { errorReply, langOf } from '../errors';
 import { fastEnvelope, type EnvelopeMutation } from '../push-envelope';
 import { applyPush, DeviceGone, type CheckedMutation, type PushOutcome } from '../store/push';
 
@@ -60,7 +60,6 @@ export function pushRoute(deps: ServerDeps): Handler<Env> {
   };
 
   return async (c) => {
-    if (!declaresJson(c.req.raw)) return notJsonReply(c);
     const body = await readJsonBody(c.req.raw);
     if (!body.ok) return errorReply(c, body.code, body.details);
     let mutations: EnvelopeMutation[] | null = fastEnvelope(body.value);
