@@ -4,7 +4,8 @@
  * real server process (`src/server/main.ts`, as `npm start` runs it).
  *
  * - Ingest: 100,000 entries pushed over HTTP by one device in batches of 500 (each
- *   request waits for the previous answer, as a phone does), and in the same run the
+ *   request waits for the previous answer, as a phone does; each body gzipped, as a
+ *   phone's), and in the same run the
  *   same rows inserted directly into the same tables of the same database with the same
  *   durability settings, 500 rows a transaction: SQLite through better-sqlite3 (WAL,
  *   synchronous = FULL, as the server; a prepared 500-row INSERT), PostgreSQL through
@@ -13,9 +14,10 @@
  *   of requests: the rows are made before the clock starts. The two alternate in
  *   slices of 10,000 entries, so both see the same load of this shared machine; both
  *   start after a warm-up of 10,000 entries each. Prints both throughputs and their
- *   ratio; budget ≥ 0.5.
+ *   ratio; budget ≥ 0.5. A third device's 100,000 entries, pushed in the same slices with
+ *   bodies not compressed, give the ratio of a client without CompressionStream.
  * - Latency: 100 devices of 100 libraries at once, each pushing 10 batches of 20 one
- *   after another. All request bodies are made first, and each device's keep-alive
+ *   after another (gzipped, as a phone's). All request bodies are made first, and each device's keep-alive
  *   connection is opened by one warm-up push, so the clock measures pushes, not the
  *   client making JSON or TCP handshakes. Prints p50, p99 and max as the devices see
  *   them (budget p99 ≤ 100 ms), the same inside the server's handler (from its log
@@ -28,6 +30,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
+import { gzipSync } from 'node:zlib';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -274,11 +277,17 @@ class Connection {
   }
 }
 
-/** A push request as bytes. */
-function pushRequest(url: URL, token: string, body: string): Buffer {
-  const payload = Buffer.from(body, 'utf8');
+/**
+ * A push request as bytes, its body gzipped as a phone sends it (src/device/sync-http.ts
+ * gzips a body over 1 KB with CompressionStream, at zlib's default level, as gzipSync's),
+ * or `plain`, as a client without CompressionStream sends it.
+ */
+function pushRequest(url: URL, token: string, body: string, encoding: 'gzip' | 'plain' = 'gzip'): Buffer {
+  const json = Buffer.from(body, 'utf8');
+  const payload = encoding === 'gzip' ? gzipSync(json) : json;
   const head =
     `POST /api/v1/sync/push HTTP/1.1\r\nHost: ${url.host}\r\nAuthorization: Bearer ${token}\r\n` +
+    (encoding === 'gzip' ? 'Content-Encoding: gzip\r\n' : '') +
     `Content-Type: application/json\r\nContent-Length: ${payload.length}\r\nConnection: keep-alive\r\n\r\n`;
   return Buffer.concat([Buffer.from(head, 'latin1'), payload]);
 }
@@ -448,14 +457,17 @@ async function benchOne(target: DatabaseTarget): Promise<Record<string, string |
   try {
     // Everything is made before any clock starts.
     const ingest = await enrolDevice(database, server.url, 'Ingest');
+    const ingestPlain = await enrolDevice(database, server.url, 'Ingest plain');
     const warm = await enrolDevice(database, server.url, 'Warm-up');
     const directLibrary = await addLibrary(database, 'Direct');
     const directWarmLibrary = await addLibrary(database, 'Direct warm-up');
     const ingestEntries = makeEntries(INGEST_ENTRIES, ingest.libraryId, 1);
     const httpRequests = pushBodies(ingestEntries, INGEST_BATCH).map((b) => pushRequest(url, ingest.token, b));
+    const plainEntries = makeEntries(INGEST_ENTRIES, ingestPlain.libraryId, 3);
+    const plainRequests = pushBodies(plainEntries, INGEST_BATCH).map((b) => pushRequest(url, ingestPlain.token, b, 'plain'));
     const directBatches = directRows(directLibrary, ingestEntries);
     const warmEntries = makeEntries(WARMUP_BATCHES * INGEST_BATCH, warm.libraryId, 2);
-    const warmRequests = pushBodies(warmEntries, INGEST_BATCH).map((b) => pushRequest(url, warm.token, b));
+    const warmRequests = pushBodies(warmEntries, INGEST_BATCH).map((b, i) => pushRequest(url, warm.token, b, i % 2 ? 'plain' : 'gzip'));
     const ingestConnection = await Connection.open(url);
     const warmDirect = directRows(directWarmLibrary, warmEntries);
 
@@ -465,14 +477,18 @@ async function benchOne(target: DatabaseTarget): Promise<Record<string, string |
       await direct.insert(warmDirect[i]);
     }
 
-    // Ingest, HTTP and direct alternating in slices.
+    // Ingest, HTTP (gzipped, then plain) and direct alternating in slices.
     let httpMs = 0;
+    let plainMs = 0;
     let directMs = 0;
     for (let at = 0; at < httpRequests.length; at += SLICE_BATCHES) {
       const end = Math.min(at + SLICE_BATCHES, httpRequests.length);
       let t = performance.now();
       for (let i = at; i < end; i++) await ingestConnection.push(httpRequests[i]);
       httpMs += performance.now() - t;
+      t = performance.now();
+      for (let i = at; i < end; i++) await ingestConnection.push(plainRequests[i]);
+      plainMs += performance.now() - t;
       t = performance.now();
       for (let i = at; i < end; i++) await direct.insert(directBatches[i]);
       directMs += performance.now() - t;
@@ -481,10 +497,10 @@ async function benchOne(target: DatabaseTarget): Promise<Record<string, string |
     const stored = await database.db
       .selectFrom('entries')
       .select(['library_id', (eb) => eb.fn.countAll<number>().as('n')])
-      .where('library_id', 'in', [ingest.libraryId, directLibrary])
+      .where('library_id', 'in', [ingest.libraryId, ingestPlain.libraryId, directLibrary])
       .groupBy('library_id')
       .execute();
-    if (stored.length !== 2 || stored.some((r) => Number(r.n) !== INGEST_ENTRIES)) throw new Error(`ingest stored ${JSON.stringify(stored)}`);
+    if (stored.length !== 3 || stored.some((r) => Number(r.n) !== INGEST_ENTRIES)) throw new Error(`ingest stored ${JSON.stringify(stored)}`);
 
     // Ingest again, INGEST_DEVICES devices of as many libraries at once (a month-end rush),
     // beside as many direct connections inserting at once (on SQLite one connection: its
@@ -496,6 +512,7 @@ async function benchOne(target: DatabaseTarget): Promise<Record<string, string |
         'HTTP entries/s': Math.round(INGEST_ENTRIES / (httpMs / 1000)),
         'direct entries/s': Math.round(INGEST_ENTRIES / (directMs / 1000)),
         ratio: round(directMs / httpMs, 2),
+        'ratio, plain bodies': round(directMs / plainMs, 2),
         ...(rush && { [`${INGEST_DEVICES} at once: ratio`]: round(rush.httpRate / rush.directRate, 2) }),
       };
     }
@@ -547,6 +564,7 @@ async function benchOne(target: DatabaseTarget): Promise<Record<string, string |
       'HTTP entries/s': Math.round(httpRate),
       'direct entries/s': Math.round(directRate),
       ratio: round(httpRate / directRate, 2),
+      'ratio, plain bodies': round(directMs / plainMs, 2),
       ...(rush && {
         [`${INGEST_DEVICES} at once: HTTP/direct entries/s`]: `${Math.round(rush.httpRate)}/${Math.round(rush.directRate)}`,
         [`${INGEST_DEVICES} at once: ratio`]: round(rush.httpRate / rush.directRate, 2),
@@ -582,4 +600,7 @@ console.log(
     `${DEVICES} devices × ${LATENCY_ROUNDS} batches of ${LATENCY_BATCH} at once`,
 );
 console.table(results);
-console.log('Budgets: ratio ≥ 0.5 (HTTP ingest vs direct insert), p99 ≤ 100 ms.');
+console.log(
+  'Budgets: ratio ≥ 0.5 (HTTP ingest, bodies gzipped as phones send them, vs direct insert), p99 ≤ 100 ms. ' +
+    '"ratio, plain bodies": the same pushes not compressed (a client without CompressionStream), for comparison.',
+);

@@ -14,12 +14,15 @@
  * a million `[`, a second of parsing for anyone, without a token (enrolment).
  */
 import { isUtf8 } from 'node:buffer';
-import { promisify } from 'node:util';
-import { gunzip } from 'node:zlib';
+import { gunzipSync } from 'node:zlib';
 import { detailMessage, langFromAcceptLanguage, MAX_BODY_BYTES, type ErrorCode, type FieldError } from '../domain';
 import { parseEnvelopeInStretches, STRETCH_BYTES } from './json-bytes';
 
-const gunzipAsync = promisify(gunzip);
+/**
+ * Output chunk of the gunzip. zlib's default 16 KiB made a 1 MiB gzip bomb 3.4 ms of
+ * chunks to stop; 64 KiB stops it in 0.4 ms.
+ */
+const GUNZIP_CHUNK = 64 * 1024;
 
 export type BodyResult = { ok: true; value: unknown } | { ok: false; code: ErrorCode; details?: FieldError[] };
 
@@ -130,7 +133,11 @@ export async function readJsonBody(req: Request, limit = MAX_BODY_BYTES): Promis
 
   if (encoding === 'gzip') {
     try {
-      bytes = await gunzipAsync(bytes, { maxOutputLength: limit });
+      // In the request's own turn, not on libuv's pool: a 500-entry push (185 KB unpacked)
+      // unpacks in ~0.1 ms, where the pool's round trips cost 0.6–1.1 ms. Input and output
+      // are both within the limit, so the longest stall measured is ~4 ms (1 MiB of 50,000
+      // one-byte gzip members), less than JSON.parse of a 450 KB push.
+      bytes = gunzipSync(bytes, { maxOutputLength: limit, chunkSize: GUNZIP_CHUNK });
     } catch (e) {
       return fail((e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' ? 'payload_too_large' : 'invalid_json');
     }
