@@ -28,6 +28,17 @@ function connectionGone(c: Context<Env>): boolean {
 }
 
 /**
+ * A request body's size as it came over the wire, and whether it came gzipped: what a phone
+ * paid for in data (it gzips any body over 1 KB). Nothing for a request without a body.
+ */
+function bodyOnWire(headers: Headers): { requestBytes?: number; gzip?: true } {
+  const length = headers.get('content-length');
+  if (length === null || !/^\d{1,10}$/.test(length) || length === '0') return {};
+  const gzipped = (headers.get('content-encoding') ?? '').trim().toLowerCase() === 'gzip';
+  return { requestBytes: Number(length), ...(gzipped && { gzip: true as const }) };
+}
+
+/**
  * Sent with every answer, the app's files and the API's alike: no browser guesses a type
  * other than the one declared (an exported CSV is never run as a page), no page of this
  * server is framed by another site (a login under someone else's frame), and no address
@@ -64,6 +75,7 @@ export function createApp(deps: ServerDeps): Hono<Env> {
         status: c.res.status,
         durationMs: Math.round((performance.now() - started) * 10) / 10,
         ...(supervisor ? { supervisor: supervisor.name } : { deviceId: c.get('device')?.deviceId ?? null }),
+        ...bodyOnWire(c.req.raw.headers),
         // The connection is gone (signal lost mid-upload, cut at shutdown, or answered 408 by the
         // request timeout): `status` is what the server would have answered; the client did not
         // get it, and will send again.

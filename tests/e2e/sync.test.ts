@@ -180,9 +180,13 @@ it('enrols, logs 20 entries offline, reopens, and sends them in one push when th
   await poll(() => page.locator('[data-sync-waiting]').getAttribute('data-sync-waiting')).toBe('0');
   await page.getByText('Terakhir berhasil').waitFor();
 
-  // All 20 arrived in one push (the engine sends up to 200 in a batch), accepted.
+  // All 20 arrived in one push (the engine sends up to 200 in a batch), accepted, and
+  // gzipped by Chromium's CompressionStream (village data is paid by the megabyte).
   await poll(() => pushesFrom(deviceId).length).toBeGreaterThan(pushesBefore);
-  expect(pushesFrom(deviceId).slice(pushesBefore).map((l) => l.status)).toEqual([200]);
+  const sent = pushesFrom(deviceId).slice(pushesBefore);
+  expect(sent.map((l) => l.status)).toEqual([200]);
+  expect(sent[0].gzip).toBe(true);
+  expect(sent[0].requestBytes).toBeLessThan(2000); // ~1 KB on 30 November 2026
 
   // The server holds exactly the phone's entries, by id: the 20 and the one from before
   // enrolment, each once, and nothing else.

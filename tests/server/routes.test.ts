@@ -1,5 +1,6 @@
 /** /library, /rulebook, /healthz, authentication, and the built app (SYNC-PROTOCOL.md, "Other routes"). */
 import { rmSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeKpi, defaultRulebook, libraryResponseSchema } from '../../src/domain';
 import { BIG_ASSET, DB_KINDS, addLibrary, call, enrollNew, fakeDist, makeEntry, pushEntries, startTestServer, type TestServer } from './harness';
@@ -206,5 +207,26 @@ describe.each(DB_KINDS)('routes on %s', (kind) => {
     const text = JSON.stringify(s.logs);
     expect(text).not.toContain(dev.token);
     expect(text).not.toContain(secret);
+  });
+
+  it("logs a body's size on the wire, and whether it came gzipped; a request without a body, neither", async () => {
+    const lib = await addLibrary(s);
+    const dev = await enrollNew(s, lib);
+    const body = (seq: number) => JSON.stringify({ mutations: [{ seq, baseVersion: 0, entry: makeEntry(lib.id, { title: 'x'.repeat(2000) }) }] });
+    const plain = Buffer.from(body(1));
+    const packed = gzipSync(body(2));
+    s.logs.length = 0;
+    const headers = { 'content-type': 'application/json' };
+    expect((await call(s, 'POST', '/api/v1/sync/push', { token: dev.token, raw: plain, headers })).status).toBe(200);
+    expect((await call(s, 'POST', '/api/v1/sync/push', { token: dev.token, raw: packed, headers: { ...headers, 'content-encoding': 'gzip' } })).status).toBe(200);
+    expect((await call(s, 'GET', '/api/v1/sync/pull', { token: dev.token })).status).toBe(200);
+    expect(packed.byteLength).toBeLessThan(plain.byteLength / 4);
+    expect(s.logs).toHaveLength(3);
+    expect(s.logs[0]).toMatchObject({ path: '/api/v1/sync/push', requestBytes: plain.byteLength });
+    expect(s.logs[0]).not.toHaveProperty('gzip');
+    expect(s.logs[1]).toMatchObject({ path: '/api/v1/sync/push', requestBytes: packed.byteLength, gzip: true });
+    expect(s.logs[2]).toMatchObject({ path: '/api/v1/sync/pull', status: 200 });
+    expect(s.logs[2]).not.toHaveProperty('requestBytes');
+    expect(s.logs[2]).not.toHaveProperty('gzip');
   });
 });
