@@ -27,13 +27,18 @@ function connectionGone(c: Context<Env>): boolean {
   return (c.env as Partial<HttpBindings> | undefined)?.incoming?.socket?.destroyed === true;
 }
 
+/** A push's path: the one request whose body a phone pays for by the megabyte. */
+const PUSH_PATH = `${API_BASE}/sync/push`;
+
 /**
- * A request body's size as it came over the wire, and whether it came gzipped: what a phone
- * paid for in data (it gzips any body over 1 KB). Nothing for a request without a body.
+ * A push's declared size on the wire (its Content-Length), and whether it came gzipped: what
+ * the phone paid for in data (it gzips any body over 1 KB). Only for pushes: a login's size
+ * beside the supervisor's name would tell the length of the password.
  */
-function bodyOnWire(headers: Headers): { requestBytes?: number; gzip?: true } {
+function pushOnWire(path: string, headers: Headers): { requestBytes?: number; gzip?: true } {
+  if (path !== PUSH_PATH) return {};
   const length = headers.get('content-length');
-  if (length === null || !/^\d{1,10}$/.test(length) || length === '0') return {};
+  if (length === null || !/^\d{1,10}$/.test(length) || Number(length) === 0) return {};
   const gzipped = (headers.get('content-encoding') ?? '').trim().toLowerCase() === 'gzip';
   return { requestBytes: Number(length), ...(gzipped && { gzip: true as const }) };
 }
@@ -75,7 +80,7 @@ export function createApp(deps: ServerDeps): Hono<Env> {
         status: c.res.status,
         durationMs: Math.round((performance.now() - started) * 10) / 10,
         ...(supervisor ? { supervisor: supervisor.name } : { deviceId: c.get('device')?.deviceId ?? null }),
-        ...bodyOnWire(c.req.raw.headers),
+        ...pushOnWire(c.req.path, c.req.raw.headers),
         // The connection is gone (signal lost mid-upload, cut at shutdown, or answered 408 by the
         // request timeout): `status` is what the server would have answered; the client did not
         // get it, and will send again.

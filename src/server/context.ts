@@ -18,7 +18,7 @@ export interface LogLine {
   /** On the sync routes; on the monitoring routes, `supervisor` (the login name) instead. */
   deviceId?: string | null;
   supervisor?: string;
-  /** A request with a body: its Content-Length (bytes on the wire), and `gzip` when it came compressed. */
+  /** A push: its declared Content-Length (bytes on the wire), and `gzip` when it came compressed. */
   requestBytes?: number;
   gzip?: true;
 }

@@ -209,7 +209,7 @@ describe.each(DB_KINDS)('routes on %s', (kind) => {
     expect(text).not.toContain(secret);
   });
 
-  it("logs a body's size on the wire, and whether it came gzipped; a request without a body, neither", async () => {
+  it("logs a push's size on the wire, and whether it came gzipped; other requests, neither", async () => {
     const lib = await addLibrary(s);
     const dev = await enrollNew(s, lib);
     const body = (seq: number) => JSON.stringify({ mutations: [{ seq, baseVersion: 0, entry: makeEntry(lib.id, { title: 'x'.repeat(2000) }) }] });
@@ -220,13 +220,17 @@ describe.each(DB_KINDS)('routes on %s', (kind) => {
     expect((await call(s, 'POST', '/api/v1/sync/push', { token: dev.token, raw: plain, headers })).status).toBe(200);
     expect((await call(s, 'POST', '/api/v1/sync/push', { token: dev.token, raw: packed, headers: { ...headers, 'content-encoding': 'gzip' } })).status).toBe(200);
     expect((await call(s, 'GET', '/api/v1/sync/pull', { token: dev.token })).status).toBe(200);
+    // A body, but not a push's (a login's size would tell a password's length).
+    expect((await call(s, 'POST', '/api/v1/enroll', { json: { code: 'SALAH-KODE-1' } })).status).toBeGreaterThanOrEqual(400);
     expect(packed.byteLength).toBeLessThan(plain.byteLength / 4);
-    expect(s.logs).toHaveLength(3);
+    expect(s.logs).toHaveLength(4);
     expect(s.logs[0]).toMatchObject({ path: '/api/v1/sync/push', requestBytes: plain.byteLength });
     expect(s.logs[0]).not.toHaveProperty('gzip');
     expect(s.logs[1]).toMatchObject({ path: '/api/v1/sync/push', requestBytes: packed.byteLength, gzip: true });
     expect(s.logs[2]).toMatchObject({ path: '/api/v1/sync/pull', status: 200 });
     expect(s.logs[2]).not.toHaveProperty('requestBytes');
     expect(s.logs[2]).not.toHaveProperty('gzip');
+    expect(s.logs[3]).toMatchObject({ path: '/api/v1/enroll' });
+    expect(s.logs[3]).not.toHaveProperty('requestBytes');
   });
 });

@@ -1,4 +1,5 @@
 /** Bodies on the wire: size limit, gzip, encodings, JSON and UTF-8 (SYNC-PROTOCOL.md, "Transport and errors"). */
+import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { errorBodySchema } from '../../src/domain';
@@ -118,6 +119,27 @@ describe.each(DB_KINDS)('transport on %s', (kind) => {
     const res = await push(bomb, { 'content-encoding': 'gzip' });
     expect(res.status).toBe(413);
     expect(res.body.error.code).toBe('payload_too_large');
+  });
+
+  it('unpacks a gzip body over 64 KiB (on the thread pool) as a small one: applied, 400 if cut short, 413 past 1 MiB', async () => {
+    const noise = (chars: number) => randomBytes(chars / 2).toString('hex'); // compresses to ~half
+    const envelope = (pad: string) => JSON.stringify({ mutations: [{ seq: 1, baseVersion: 0, entry: makeEntry(libraryId) }], pad });
+    const large = gzipSync(envelope(noise(300_000)));
+    expect(large.byteLength).toBeGreaterThan(64 * 1024);
+    const taken = await push(large, { 'content-encoding': 'gzip' });
+    expect(taken.status).toBe(200);
+    expect(taken.body.results).toHaveLength(1);
+
+    const before = await rowCounts(s.database);
+    const cut = await push(large.subarray(0, large.byteLength - 1000), { 'content-encoding': 'gzip' });
+    expect(cut.status).toBe(400);
+    expect(cut.body.error.code).toBe('invalid_json');
+    const bomb = gzipSync(envelope(noise(300_000) + ' '.repeat(2 * MiB)));
+    expect(bomb.byteLength).toBeGreaterThan(64 * 1024);
+    const refused = await push(bomb, { 'content-encoding': 'gzip' });
+    expect(refused.status).toBe(413);
+    expect(refused.body.error.code).toBe('payload_too_large');
+    expect(await rowCounts(s.database)).toEqual(before);
   });
 
   it('answers 415 unsupported_encoding to any encoding but gzip', async () => {
