@@ -9,6 +9,7 @@ import { compress } from 'hono/compress';
 import { cors } from 'hono/cors';
 import { API_BASE, MONITOR_BASE } from '../domain';
 import { requireDevice } from './auth';
+import { contentEncoding, declaredLength } from './body';
 import type { Env, ServerDeps } from './context';
 import { errorReply } from './errors';
 import { enrollRoute } from './routes/enroll';
@@ -37,10 +38,9 @@ const PUSH_PATH = `${API_BASE}/sync/push`;
  */
 function pushOnWire(path: string, headers: Headers): { requestBytes?: number; gzip?: true } {
   if (path !== PUSH_PATH) return {};
-  const length = headers.get('content-length');
-  if (length === null || !/^\d{1,10}$/.test(length) || Number(length) === 0) return {};
-  const gzipped = (headers.get('content-encoding') ?? '').trim().toLowerCase() === 'gzip';
-  return { requestBytes: Number(length), ...(gzipped && { gzip: true as const }) };
+  const length = declaredLength(headers);
+  if (!length) return {};
+  return { requestBytes: length, ...(contentEncoding(headers) === 'gzip' && { gzip: true as const }) };
 }
 
 /**

@@ -118,18 +118,23 @@ async function readLimited(body: ReadableStream<Uint8Array> | null, limit: numbe
   return Buffer.concat(chunks, size);
 }
 
-/** A Content-Length the HTTP parser enforces (digits only; the caller has checked it is within the limit). */
-function hasLength(req: Request): boolean {
-  const length = req.headers.get('content-length');
-  return length !== null && /^\d{1,10}$/.test(length);
+/** The body's declared Content-Length, which the HTTP parser enforces (digits only); null without one. */
+export function declaredLength(headers: Headers): number | null {
+  const length = headers.get('content-length');
+  return length !== null && /^\d{1,10}$/.test(length) ? Number(length) : null;
+}
+
+/** The body's Content-Encoding, trimmed and lower-cased; '' without one. */
+export function contentEncoding(headers: Headers): string {
+  return (headers.get('content-encoding') ?? '').trim().toLowerCase();
 }
 
 export async function readJsonBody(req: Request, limit = MAX_BODY_BYTES): Promise<BodyResult> {
   if (!declaresJson(req)) return refuse(req, 'content-type', 'notJson');
-  const encoding = (req.headers.get('content-encoding') ?? '').trim().toLowerCase();
+  const encoding = contentEncoding(req.headers);
   if (encoding !== '' && encoding !== 'identity' && encoding !== 'gzip') return fail('unsupported_encoding');
-  const declared = Number(req.headers.get('content-length') ?? '0');
-  if (declared > limit) return fail('payload_too_large');
+  const declared = declaredLength(req.headers);
+  if (declared !== null && declared > limit) return fail('payload_too_large');
 
   let bytes: Uint8Array | null;
   try {
@@ -137,7 +142,7 @@ export async function readJsonBody(req: Request, limit = MAX_BODY_BYTES): Promis
     // bytes, so the body can be read whole: on @hono/node-server that is a direct read of
     // the socket's chunks, without building a web stream and a Request for it (a third of
     // a small push's time). Without one (chunked), the limit is enforced while reading.
-    bytes = hasLength(req) ? new Uint8Array(await req.arrayBuffer()) : await readLimited(req.body, limit);
+    bytes = declared !== null ? new Uint8Array(await req.arrayBuffer()) : await readLimited(req.body, limit);
   } catch {
     return fail('invalid_json'); // the client broke off mid-body
   }

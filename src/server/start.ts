@@ -48,6 +48,8 @@ function adminCommand(databaseUrl = process.env.DATABASE_URL): string {
 
 // A database or port that cannot be used ends the process in runServer, with one line
 // naming the setting to check (exit 1); so does a failure of the demo library below.
+const admin = adminCommand();
+
 await runServer(async (running, { db }) => {
   const demo = await ensureDemoLibrary(db, new Date());
   if (demo) {
@@ -67,8 +69,8 @@ await runServer(async (running, { db }) => {
         : /^http:\/\/(127\.|localhost[:/]|\[::1\])/.test(running.url)
           ? 'Only this computer can open it: for a phone on your network, start it with HOST=0.0.0.0.\n'
           : '') +
-      `More enrolment codes: ${adminCommand()} library list, then ${adminCommand()} code issue --library <id>\n` +
+      `More enrolment codes: ${admin} library list, then ${admin} code issue --library <id>\n` +
       `Regional monitoring: ${running.url}/#/pantau — first add a supervisor: ` +
-      `printf 'a-long-password\\n' | ${adminCommand()} supervisor add --name <login> --scope national\n\n`,
+      `printf 'a-long-password\\n' | ${admin} supervisor add --name <login> --scope national\n\n`,
   );
 });
