@@ -21,7 +21,10 @@
  *   connection is opened by one warm-up push, so the clock measures pushes, not the
  *   client making JSON or TCP handshakes. Prints p50, p99 and max as the devices see
  *   them (budget p99 ≤ 100 ms), the same inside the server's handler (from its log
- *   lines), the server's CPU per push, and its peak RSS over the whole run.
+ *   lines), the server's CPU per push, and its peak RSS over the whole run. Beside them,
+ *   the floor: the same pushes, just before, to a bare node:http server that only unpacks,
+ *   parses and answers them (bench/floor-server.ts) — what this machine's loopback, HTTP
+ *   and JSON alone cost in the same minutes.
  *
  * BENCH_DB=sqlite|postgres limits the run to one database; BENCH_ENTRIES changes the
  * ingest size (for quick runs); BENCH_PARTS=ingest (or ingest,rush) skips the rest, e.g.
@@ -100,11 +103,16 @@ const serverDurations: number[] = [];
 let recording = false;
 
 async function spawnServer(databaseUrl: string): Promise<{ proc: ChildProcess; url: string }> {
+  return spawnListening('src/server/main.ts', { DATABASE_URL: databaseUrl, PORT: '0', HOST: '127.0.0.1' });
+}
+
+/** A server script run as `npm start` runs the server, resolved once it logs where it listens. */
+async function spawnListening(script: string, env: Record<string, string>): Promise<{ proc: ChildProcess; url: string }> {
   // The same V8 flag as `npm start`: a larger young generation halves GC time per batch.
   // BENCH_SERVER_ARGS: extra node flags for the server, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
   const extra = (process.env.BENCH_SERVER_ARGS ?? '').split(' ').filter(Boolean);
-  const proc = spawn(process.execPath, ['--max-semi-space-size=64', ...extra, '--import', 'tsx', 'src/server/main.ts'], {
-    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: '0', HOST: '127.0.0.1' },
+  const proc = spawn(process.execPath, ['--max-semi-space-size=64', ...extra, '--import', 'tsx', script], {
+    env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const url = await new Promise<string>((resolve, reject) => {
@@ -113,7 +121,7 @@ async function spawnServer(databaseUrl: string): Promise<{ proc: ChildProcess; u
       if (line.includes('"event":"listening"')) resolve(JSON.parse(line).url);
       else if (recording && line.includes('"path":"/api/v1/sync/push"')) serverDurations.push(JSON.parse(line).durationMs);
     });
-    proc.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
+    proc.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
   });
   return { proc, url };
 }
@@ -437,6 +445,48 @@ async function waitUntilIdle(serverUrl: string): Promise<void> {
   }
 }
 
+/**
+ * Each device's requests one after another, all devices at once: the latency of each push as
+ * its device sees it (sorted), and the wall time of the whole.
+ */
+async function pushRounds(plans: { connection: Connection; requests: Buffer[] }[]): Promise<{ latencies: number[]; wallMs: number }> {
+  const latencies: number[] = [];
+  const started = performance.now();
+  await Promise.all(
+    plans.map(async ({ connection, requests }) => {
+      for (const request of requests) {
+        const t = performance.now();
+        await connection.push(request);
+        latencies.push(performance.now() - t);
+      }
+    }),
+  );
+  const wallMs = performance.now() - started;
+  return { latencies: latencies.sort((a, b) => a - b), wallMs };
+}
+
+/**
+ * The latency part's floor (bench/floor-server.ts): the same devices' pushes, the first as a
+ * warm-up, sent the same way to a bare node:http server that only unpacks, parses and answers
+ * them. Run just before the real server's rounds, on connections of its own.
+ */
+async function floorLatency(requests: Buffer[][]): Promise<{ latencies: number[]; wallMs: number; cpuMs: number }> {
+  const floor = await spawnListening('bench/floor-server.ts', {});
+  const url = new URL(floor.url);
+  try {
+    const plans = await Promise.all(requests.map(async (r) => ({ connection: await Connection.open(url), requests: r })));
+    await Promise.all(plans.map((p) => p.connection.push(p.requests[0])));
+    const cpuBefore = cpuMs(floor.proc.pid!);
+    const rounds = await pushRounds(plans.map((p) => ({ connection: p.connection, requests: p.requests.slice(1) })));
+    const cpuAfter = cpuMs(floor.proc.pid!);
+    for (const p of plans) p.connection.close();
+    return { ...rounds, cpuMs: cpuAfter - cpuBefore };
+  } finally {
+    floor.proc.kill('SIGTERM');
+    await new Promise((r) => floor.proc.once('exit', r));
+  }
+}
+
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
@@ -539,28 +589,17 @@ async function benchOne(target: DatabaseTarget): Promise<Record<string, string |
     // connection, and the first round measured 100 connections opened at once (up to a
     // second) instead of pushes. Each connection is opened again, if need be, by a health
     // check, which schedules no background work.
+    const floor = await floorLatency(plans.map((p) => p.requests));
     const health = Buffer.from(`GET /healthz HTTP/1.1\r\nHost: ${url.host}\r\nConnection: keep-alive\r\n\r\n`, 'latin1');
     await Promise.all(plans.map((p) => p.connection.push(health)));
 
-    const latencies: number[] = [];
     serverDurations.length = 0;
     recording = true;
     const cpuBefore = cpuMs(server.proc.pid!);
-    const started = performance.now();
-    await Promise.all(
-      plans.map(async ({ connection, requests }) => {
-        for (const request of requests.slice(1)) {
-          const t = performance.now();
-          await connection.push(request);
-          latencies.push(performance.now() - t);
-        }
-      }),
-    );
+    const { latencies, wallMs: latencyWallMs } = await pushRounds(plans.map((p) => ({ connection: p.connection, requests: p.requests.slice(1) })));
     for (const p of plans) p.connection.close();
-    const latencyWallMs = performance.now() - started;
     const serverCpuMs = cpuMs(server.proc.pid!) - cpuBefore;
     recording = false;
-    latencies.sort((a, b) => a - b);
     const inServer = [...serverDurations].sort((a, b) => a - b);
 
     const httpRate = INGEST_ENTRIES / (httpMs / 1000);
@@ -580,7 +619,10 @@ async function benchOne(target: DatabaseTarget): Promise<Record<string, string |
       'max ms': round(latencies[latencies.length - 1]),
       'in-handler p50/p99 ms': `${percentile(inServer, 50)}/${percentile(inServer, 99)}`,
       'pushes/s': Math.round(latencies.length / (latencyWallMs / 1000)),
+      'floor p50/p99 ms': `${round(percentile(floor.latencies, 50))}/${round(percentile(floor.latencies, 99))}`,
+      'floor pushes/s': Math.round(floor.latencies.length / (floor.wallMs / 1000)),
       'server CPU ms/push': round(serverCpuMs / latencies.length, 2),
+      'floor CPU ms/push': round(floor.cpuMs / floor.latencies.length, 2),
       'server peak RSS MiB': Math.round(peakRssMiB(server.proc.pid!)),
     };
   } finally {
@@ -608,5 +650,6 @@ console.log(
 console.table(results);
 console.log(
   'Budgets: ratio ≥ 0.5 (HTTP ingest, bodies gzipped as phones send them, vs direct insert), p99 ≤ 100 ms. ' +
-    '"ratio, plain bodies": the same pushes not compressed (a client without CompressionStream), for comparison.',
+    '"ratio, plain bodies": the same pushes not compressed (a client without CompressionStream), for comparison. ' +
+    '"floor": the same 100 devices\' pushes to a bare node:http server that only unpacks, parses and answers them (bench/floor-server.ts), just before.',
 );
