@@ -585,11 +585,11 @@ async function benchOne(target: DatabaseTarget): Promise<Record<string, string |
     );
     await Promise.all(plans.map((p) => p.connection.push(p.requests[0])));
     await waitUntilIdle(server.url);
-    // The wait can outlast the server's keep-alive timeout (5 s): it then closed every
+    const floor = await floorLatency(plans.map((p) => p.requests));
+    // The wait and the floor can outlast the server's keep-alive timeout (5 s): it then closed every
     // connection, and the first round measured 100 connections opened at once (up to a
     // second) instead of pushes. Each connection is opened again, if need be, by a health
     // check, which schedules no background work.
-    const floor = await floorLatency(plans.map((p) => p.requests));
     const health = Buffer.from(`GET /healthz HTTP/1.1\r\nHost: ${url.host}\r\nConnection: keep-alive\r\n\r\n`, 'latin1');
     await Promise.all(plans.map((p) => p.connection.push(health)));
 
