@@ -103,14 +103,14 @@ const serverDurations: number[] = [];
 let recording = false;
 
 async function spawnServer(databaseUrl: string): Promise<{ proc: ChildProcess; url: string }> {
-  return spawnListening('src/server/main.ts', { DATABASE_URL: databaseUrl, PORT: '0', HOST: '127.0.0.1' });
+  // BENCH_SERVER_ARGS: extra node flags for the server (not the floor), e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
+  const extra = (process.env.BENCH_SERVER_ARGS ?? '').split(' ').filter(Boolean);
+  return spawnListening('src/server/main.ts', { DATABASE_URL: databaseUrl, PORT: '0', HOST: '127.0.0.1' }, extra);
 }
 
 /** A server script run as `npm start` runs the server, resolved once it logs where it listens. */
-async function spawnListening(script: string, env: Record<string, string>): Promise<{ proc: ChildProcess; url: string }> {
+async function spawnListening(script: string, env: Record<string, string>, extra: string[] = []): Promise<{ proc: ChildProcess; url: string }> {
   // The same V8 flag as `npm start`: a larger young generation halves GC time per batch.
-  // BENCH_SERVER_ARGS: extra node flags for the server, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
-  const extra = (process.env.BENCH_SERVER_ARGS ?? '').split(' ').filter(Boolean);
   const proc = spawn(process.execPath, ['--max-semi-space-size=64', ...extra, '--import', 'tsx', script], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
