@@ -562,16 +562,20 @@ async function benchOne(target: DatabaseTarget): Promise<Record<string, string |
     // beside as many direct connections inserting at once (on SQLite one connection: its
     // single writer takes one transaction at a time however many connections ask).
     const rush = PARTS.has('rush') ? await ingestAtOnce(database, server.url, url, target) : null;
-    if (!PARTS.has('latency')) {
-      return {
-        db: target.kind,
-        'HTTP entries/s': Math.round(INGEST_ENTRIES / (httpMs / 1000)),
-        'direct entries/s': Math.round(INGEST_ENTRIES / (directMs / 1000)),
-        ratio: round(directMs / httpMs, 2),
-        'ratio, plain bodies': round(directMs / plainMs, 2),
-        ...(rush && { [`${INGEST_DEVICES} at once: ratio`]: round(rush.httpRate / rush.directRate, 2) }),
-      };
-    }
+    const httpRate = INGEST_ENTRIES / (httpMs / 1000);
+    const directRate = INGEST_ENTRIES / (directMs / 1000);
+    const ingestColumns = {
+      db: target.kind,
+      'HTTP entries/s': Math.round(httpRate),
+      'direct entries/s': Math.round(directRate),
+      ratio: round(httpRate / directRate, 2),
+      'ratio, plain bodies': round(directMs / plainMs, 2),
+      ...(rush && {
+        [`${INGEST_DEVICES} at once: HTTP/direct entries/s`]: `${Math.round(rush.httpRate)}/${Math.round(rush.directRate)}`,
+        [`${INGEST_DEVICES} at once: ratio`]: round(rush.httpRate / rush.directRate, 2),
+      }),
+    };
+    if (!PARTS.has('latency')) return ingestColumns;
 
     // Latency: 100 devices at once, bodies made and connections opened first.
     const devices = [];
@@ -602,18 +606,8 @@ async function benchOne(target: DatabaseTarget): Promise<Record<string, string |
     recording = false;
     const inServer = [...serverDurations].sort((a, b) => a - b);
 
-    const httpRate = INGEST_ENTRIES / (httpMs / 1000);
-    const directRate = INGEST_ENTRIES / (directMs / 1000);
     return {
-      db: target.kind,
-      'HTTP entries/s': Math.round(httpRate),
-      'direct entries/s': Math.round(directRate),
-      ratio: round(httpRate / directRate, 2),
-      'ratio, plain bodies': round(directMs / plainMs, 2),
-      ...(rush && {
-        [`${INGEST_DEVICES} at once: HTTP/direct entries/s`]: `${Math.round(rush.httpRate)}/${Math.round(rush.directRate)}`,
-        [`${INGEST_DEVICES} at once: ratio`]: round(rush.httpRate / rush.directRate, 2),
-      }),
+      ...ingestColumns,
       'p50 ms': round(percentile(latencies, 50)),
       'p99 ms': round(percentile(latencies, 99)),
       'max ms': round(latencies[latencies.length - 1]),
