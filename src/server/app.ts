@@ -20,7 +20,7 @@ import { loginRoute, logoutRoute, meRoute } from './routes/monitor-auth';
 import { librariesExportRoute, summaryExportRoute } from './routes/monitor-export';
 import { pullRoute } from './routes/pull';
 import { pushRoute } from './routes/push';
-import { isApiPath, staticRoute } from './static';
+import { isServerPath, staticRoute } from './static';
 import { requireSupervisor } from './supervisor-auth';
 
 /** The request's connection was closed before its answer (only on @hono/node-server; the tests' app.fetch has none). */
@@ -149,7 +149,7 @@ export function createApp(deps: ServerDeps): Hono<Env> {
   }
   if (deps.distDir !== null) {
     const serveApp = staticRoute(deps.distDir);
-    app.get('*', (c, next) => (isApiPath(c.req.path) ? next() : serveApp(c, next)));
+    app.get('*', (c, next) => (isServerPath(c.req.path) ? next() : serveApp(c, next)));
   }
 
   app.notFound((c) => errorReply(c, 'not_found'));

@@ -44,11 +44,12 @@ async function fileAt(path: string): Promise<Buffer | null> {
 }
 
 /**
- * A path under /api however it is spelt: `//api/…`, `/API/…` or `/api%2F…` are no route of
- * the API and get its JSON 404, not the app's page with a 200 (which a client would take for
- * an answer).
+ * A path of the server's own, under /api or /healthz, however it is spelt: `//api/…`,
+ * `/API/…`, `/api%2F…` or `/healthz/` are no route and get the JSON 404, not the app's page
+ * with a 200, which a client would take for an answer (a load balancer probing `/healthz/`
+ * would call a server whose database is down healthy).
  */
-export function isApiPath(path: string): boolean {
+export function isServerPath(path: string): boolean {
   let p: string;
   try {
     p = decodeURIComponent(path);
@@ -56,7 +57,7 @@ export function isApiPath(path: string): boolean {
     p = path;
   }
   p = p.replace(/\/{2,}/g, '/').toLowerCase();
-  return p === '/api' || p.startsWith('/api/');
+  return p === '/api' || p.startsWith('/api/') || p === '/healthz' || p.startsWith('/healthz/');
 }
 
 export function staticRoute(distDir: string): Handler<Env> {

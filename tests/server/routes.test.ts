@@ -145,8 +145,8 @@ describe.each(DB_KINDS)('routes on %s', (kind) => {
   });
 
   it('answers 404 not_found to unknown routes and methods', async () => {
-    // However an API path is spelt, it is never the app's page (a 200 a client would take for an answer).
-    const spellings = [['GET', '//api/v1/nope'], ['GET', '/API/v1/nope'], ['GET', '/api%2Fv1%2Fnope'], ['GET', '//api/v1/sync/pull']];
+    // However a server path is spelt, it is never the app's page (a 200 a client would take for an answer).
+    const spellings = [['GET', '//api/v1/nope'], ['GET', '/API/v1/nope'], ['GET', '/api%2Fv1%2Fnope'], ['GET', '//api/v1/sync/pull'], ['GET', '/healthz/'], ['GET', '/HEALTHZ'], ['GET', '/healthz/db']];
     for (const [method, path] of [['GET', '/api/v1/nope'], ['GET', '/api/v1/enroll'], ['DELETE', '/api/v1/sync/push'], ['GET', '/api'], ...spellings]) {
       const res = await call(s, method, path);
       expect(res.status).toBe(404);
