@@ -9,6 +9,7 @@
  * `supervisor add` and `supervisor passwd` read the password from the first line of
  * standard input, so it never appears in the shell's history or the process list.
  */
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { activityTypesOf, defaultRulebook, formatScope, OTHER_ACTIVITY_TYPE, tidyName, TIMEZONES, type FieldError, type Library, type Rulebook, type Scope, type Strategy } from '../domain';
@@ -492,14 +493,24 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     process.stderr.write('DATABASE_URL sqlite::memory: lives only as long as one process: give the admin command the server\'s database\n');
     process.exit(2);
   }
-  runAdmin(process.argv.slice(2), () => openDatabase(read.config.database, { poolSize: 1 }), {
+  // A mistyped SQLite path opens a new, empty file: said, so that "No libraries." is not taken
+  // for the server's database having lost them.
+  const target = read.config.database;
+  const sqliteFile = target.kind === 'sqlite' ? resolve(target.path) : null;
+  const newFile = sqliteFile !== null && !existsSync(sqliteFile) ? sqliteFile : null;
+  runAdmin(process.argv.slice(2), () => openDatabase(target, { poolSize: 1 }), {
     out: (line) => process.stdout.write(`${line}\n`),
     err: (line) => process.stderr.write(`${line}\n`),
     now: () => new Date(),
     readStdin: () => readFirstLine(process.stdin),
     cwd: process.env.INIT_CWD || process.cwd(),
   }).then(
-    (code) => process.exit(code),
+    (code) => {
+      if (newFile !== null && existsSync(newFile)) {
+        process.stderr.write(`note: ${newFile} did not exist: a new, empty database was made there (if you meant the server's, check DATABASE_URL)\n`);
+      }
+      process.exit(code);
+    },
     // One line naming DATABASE_URL (password masked): the setting to check, not a stack.
     (e: unknown) => exitWithFailure(e instanceof CannotOpen ? databaseFailure(read.config, e.reason) : databaseUseFailure(read.config, e)),
   );

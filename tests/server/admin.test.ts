@@ -411,13 +411,17 @@ describe('admin as a process', () => {
     const ok = admin('library', 'list', '--json');
     expect(ok.status).toBe(0);
     expect(JSON.parse(ok.stdout)).toEqual({ libraries: [] });
+    // A new file is said (a mistyped path would otherwise read as a database that lost its libraries); once.
+    expect(ok.stderr).toBe(`note: ${join(dir, 'admin.sqlite')} did not exist: a new, empty database was made there (if you meant the server's, check DATABASE_URL)\n`);
     // The whole of stdout parses, for each command a script would chain.
     const added = admin('library', 'add', '--name', 'Perpustakaan Desa Skrip', '--village', 'A', '--district', 'B', '--regency', 'C', '--province', 'D', '--json');
     const { id } = JSON.parse(added.stdout) as { id: string };
     expect(id).toMatch(/^lib-/);
     const code = JSON.parse(admin('code', 'issue', '--library', id, '--json').stdout) as { code: string; expiresAt: string };
     expect(code.code).toMatch(/^[A-Z2-9]{4}-[A-Z2-9]{4}$/);
-    expect(JSON.parse(admin('library', 'list', '--json').stdout).libraries).toHaveLength(1);
+    const listed = admin('library', 'list', '--json');
+    expect(JSON.parse(listed.stdout).libraries).toHaveLength(1);
+    expect(listed.stderr).toBe('');
     expect(JSON.parse(admin('device', 'list', '--library', id, '--json').stdout)).toEqual({ devices: [] });
     const bad = spawnSync(process.execPath, ['--import', 'tsx', 'src/server/admin.ts', 'library', 'delete'], { env, encoding: 'utf8' });
     expect(bad.status).toBe(2);
