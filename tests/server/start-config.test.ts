@@ -114,6 +114,8 @@ describe('TRUST_PROXY', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tpbis-admin-env-'));
     try {
       const admin = join(process.cwd(), 'src/server/admin.ts');
+      // An existing (empty) file: a new one would be said on stderr (admin.ts), and this wants stderr empty.
+      writeFileSync(join(dir, 'x.sqlite'), '');
       const env = { ...process.env, DATABASE_URL: `sqlite:${join(dir, 'x.sqlite')}`, PORT: 'http', TRUST_PROXY: 'yes', DEBUG: '' };
       const r = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), admin, 'library', 'list'], { env, encoding: 'utf8', timeout: 60_000 });
       expect([r.status, r.stderr]).toEqual([0, '']);
