@@ -466,6 +466,18 @@ async function pushRounds(plans: { connection: Connection; requests: Buffer[] }[
 }
 
 /**
+ * The latency part's rounds on connections warmed up by each plan's first request: the rest
+ * pushed as `pushRounds` does, then the connections closed, with the CPU the server process
+ * `pid` used meanwhile.
+ */
+async function measuredRounds(pid: number, plans: { connection: Connection; requests: Buffer[] }[]): Promise<{ latencies: number[]; wallMs: number; cpuMs: number }> {
+  const cpuBefore = cpuMs(pid);
+  const rounds = await pushRounds(plans.map((p) => ({ connection: p.connection, requests: p.requests.slice(1) })));
+  for (const p of plans) p.connection.close();
+  return { ...rounds, cpuMs: cpuMs(pid) - cpuBefore };
+}
+
+/**
  * The latency part's floor (bench/floor-server.ts): the same devices' pushes, the first as a
  * warm-up, sent the same way to a bare node:http server that only unpacks, parses and answers
  * them. Run just before the real server's rounds, on connections of its own.
@@ -476,11 +488,7 @@ async function floorLatency(requests: Buffer[][]): Promise<{ latencies: number[]
   try {
     const plans = await Promise.all(requests.map(async (r) => ({ connection: await Connection.open(url), requests: r })));
     await Promise.all(plans.map((p) => p.connection.push(p.requests[0])));
-    const cpuBefore = cpuMs(floor.proc.pid!);
-    const rounds = await pushRounds(plans.map((p) => ({ connection: p.connection, requests: p.requests.slice(1) })));
-    const cpuAfter = cpuMs(floor.proc.pid!);
-    for (const p of plans) p.connection.close();
-    return { ...rounds, cpuMs: cpuAfter - cpuBefore };
+    return await measuredRounds(floor.proc.pid!, plans);
   } finally {
     floor.proc.kill('SIGTERM');
     await new Promise((r) => floor.proc.once('exit', r));
@@ -562,13 +570,11 @@ async function benchOne(target: DatabaseTarget): Promise<Record<string, string |
     // beside as many direct connections inserting at once (on SQLite one connection: its
     // single writer takes one transaction at a time however many connections ask).
     const rush = PARTS.has('rush') ? await ingestAtOnce(database, server.url, url, target) : null;
-    const httpRate = INGEST_ENTRIES / (httpMs / 1000);
-    const directRate = INGEST_ENTRIES / (directMs / 1000);
     const ingestColumns = {
       db: target.kind,
-      'HTTP entries/s': Math.round(httpRate),
-      'direct entries/s': Math.round(directRate),
-      ratio: round(httpRate / directRate, 2),
+      'HTTP entries/s': Math.round(INGEST_ENTRIES / (httpMs / 1000)),
+      'direct entries/s': Math.round(INGEST_ENTRIES / (directMs / 1000)),
+      ratio: round(directMs / httpMs, 2),
       'ratio, plain bodies': round(directMs / plainMs, 2),
       ...(rush && {
         [`${INGEST_DEVICES} at once: HTTP/direct entries/s`]: `${Math.round(rush.httpRate)}/${Math.round(rush.directRate)}`,
@@ -599,10 +605,7 @@ async function benchOne(target: DatabaseTarget): Promise<Record<string, string |
 
     serverDurations.length = 0;
     recording = true;
-    const cpuBefore = cpuMs(server.proc.pid!);
-    const { latencies, wallMs: latencyWallMs } = await pushRounds(plans.map((p) => ({ connection: p.connection, requests: p.requests.slice(1) })));
-    for (const p of plans) p.connection.close();
-    const serverCpuMs = cpuMs(server.proc.pid!) - cpuBefore;
+    const { latencies, wallMs: latencyWallMs, cpuMs: serverCpuMs } = await measuredRounds(server.proc.pid!, plans);
     recording = false;
     const inServer = [...serverDurations].sort((a, b) => a - b);
 
